@@ -1,0 +1,52 @@
+# CTDC Atlas — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+export PYTHONPATH := $(CURDIR)/src
+
+.PHONY: run test validate bench browser screenshots clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+## Serve the app on http://localhost:$(PORT)
+run: $(VENV)/.installed
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address localhost --server.headless true
+
+## Install test tools (and Chromium when missing), then run every test
+test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser
+	$(PY) -m pytest
+
+## Check the dataset (or another: make validate DATA=path/to/data)
+validate: $(VENV)/.installed
+	$(PY) -m dashboard validate $(DATA)
+
+## Page rerun times against an empty page (a benchmark, not a test)
+bench: $(VENV)/.dev-installed
+	$(PY) scripts/bench.py
+
+## Screenshots of every page at desktop and phone sizes, into artifacts/
+screenshots: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser
+	$(PY) -m pytest tests/browser -k screenshots
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
+	  echo "Installing Chromium (Debian package 'chromium')"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
+	  else echo "Cannot install Chromium here: browser tests will be skipped (or fail when CI=true)"; fi; }
+
+clean:
+	rm -rf $(VENV) node_modules artifacts .pytest_cache

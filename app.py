@@ -1,0 +1,24 @@
+"""CTDC Atlas: entry point. Page config, navigation, global filters bound to the URL, footer."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import ui  # noqa: E402
+
+st.set_page_config(page_title="CTDC Atlas", page_icon=":material/hub:", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
+    st.Page("pages/library.py", title="Library", icon=":material/menu_book:", url_path="library"),
+]
+
+catalog = ui.require_catalog()
+page = st.navigation(PAGES)
+ui.global_filters(catalog)
+ui.share_link()
+page.run()
+ui.footer(catalog)

@@ -1,0 +1,63 @@
+"""Command line: ``python -m dashboard validate [DATA_DIR]`` and ``python -m dashboard refresh-census``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import census
+from . import constants as C
+from .data import resolve_data_dir, validate
+
+
+def _validate(args: argparse.Namespace) -> int:
+    catalog, problems = validate(args.data_dir)
+    if catalog is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) found in {resolve_data_dir(args.data_dir)}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in catalog.counts().items())
+    print(f"OK: {catalog.data_dir}: {counts}")
+    return 0
+
+
+def _refresh_census(args: argparse.Namespace) -> int:
+    catalog, problems = validate(args.data_dir)
+    if catalog is None:
+        print("The data must validate before refreshing census figures:", file=sys.stderr)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    sites = catalog.sites.to_dict("records")
+    try:
+        variables = census.fetch_acs(sites, year=args.year)
+    except (OSError, ValueError) as exc:
+        print(f"Could not reach the Census Bureau API: {exc}", file=sys.stderr)
+        return 2
+    vintage = f"ACS {args.year - 4}-{args.year} 5-year"
+    rows = census.census_rows(variables, vintage)
+    path = resolve_data_dir(args.data_dir) / C.RECORD_FILES["census"]
+    census.write_census_yaml(path, rows)
+    print(f"Wrote {len(rows)} rows ({vintage}) for {len(variables)} sites to {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments and run a sub-command; return the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("validate", help="check the dataset's schema, integrity and provenance")
+    check.add_argument("data_dir", nargs="?", default=None, help=f"data directory (default: ${C.DATA_DIR_ENV} or data/)")
+    check.set_defaults(run=_validate)
+    refresh = sub.add_parser("refresh-census", help="rewrite census.yaml from the Census Bureau's ACS 5-year API")
+    refresh.add_argument("data_dir", nargs="?", default=None)
+    refresh.add_argument("--year", type=int, default=C.CENSUS_YEAR, help="last year of the 5-year release")
+    refresh.set_defaults(run=_refresh_census)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""Pure filters: the global view (sites, themes, role) and what each table keeps under it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import constants as C
+from .data import Catalog
+
+ALL_ROLES = "all"
+ROLE_OPTIONS = (ALL_ROLES,) + C.ROLES
+MAX_PARAM_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global view: chosen site ids and themes (empty means all) and a role."""
+
+    sites: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    role: str = ALL_ROLES
+
+    @property
+    def active(self) -> bool:
+        """True when anything narrows the view."""
+        return bool(self.sites or self.themes or self.role != ALL_ROLES)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Known values kept from a list of raw URL values, and the unknown ones dropped."""
+
+    kept: tuple[str, ...]
+    ignored: tuple[str, ...] = field(default=())
+
+
+def clean_values(raw: Iterable[str], allowed: Iterable[str]) -> Cleaned:
+    """Keep known values (in order, once each); report the rest, shortened for display."""
+    allowed_set = set(allowed)
+    kept: list[str] = []
+    ignored: list[str] = []
+    for value in raw:
+        if value in allowed_set:
+            if value not in kept:
+                kept.append(value)
+        elif value != "":
+            ignored.append(short_text(value))
+    return Cleaned(tuple(kept), tuple(ignored))
+
+
+def short_text(value: str, limit: int = 40) -> str:
+    """A value cut to ``limit`` characters for a notice."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def site_names(catalog: Catalog) -> dict[str, str]:
+    """Site id -> display name, in the catalog's order."""
+    return dict(zip(catalog.sites["id"], catalog.sites["name"]))
+
+
+def selected_site_ids(catalog: Catalog, filters: Filters) -> list[str]:
+    """Site ids in view: the chosen sites (or all) that match the role."""
+    sites = catalog.sites
+    if filters.sites:
+        sites = sites[sites["id"].isin(filters.sites)]
+    if filters.role != ALL_ROLES:
+        sites = sites[sites["role"] == filters.role]
+    return list(sites["id"])
+
+
+def filter_sites(catalog: Catalog, filters: Filters) -> pd.DataFrame:
+    """Sites in view."""
+    return catalog.sites[catalog.sites["id"].isin(selected_site_ids(catalog, filters))]
+
+
+def _has_theme(themes: object, wanted: tuple[str, ...]) -> bool:
+    return isinstance(themes, list) and any(theme in wanted for theme in themes)
+
+
+def filter_products(catalog: Catalog, filters: Filters) -> pd.DataFrame:
+    """Products of the sites in view that carry one of the chosen themes (if any)."""
+    products = catalog.products[catalog.products["site"].isin(selected_site_ids(catalog, filters))]
+    if filters.themes:
+        products = products[products["themes"].map(lambda t: _has_theme(t, filters.themes))]
+    return products
+
+
+def filter_lessons(catalog: Catalog, filters: Filters, include_cross_site: bool = True) -> pd.DataFrame:
+    """Lessons of the sites in view (plus cross-site ones), narrowed by theme when chosen."""
+    keep = set(selected_site_ids(catalog, filters))
+    if include_cross_site:
+        keep.add(C.CROSS_SITE)
+    lessons = catalog.lessons[catalog.lessons["site"].isin(keep)]
+    if filters.themes:
+        lessons = lessons[lessons["themes"].map(lambda t: _has_theme(t, filters.themes))]
+    return lessons
+
+
+def filter_organizations(catalog: Catalog, filters: Filters) -> pd.DataFrame:
+    """Local organizations that belong to at least one site in view."""
+    keep = set(selected_site_ids(catalog, filters))
+    orgs = catalog.organizations
+    return orgs[orgs["sites"].map(lambda sites: bool(keep.intersection(sites)))]
+
+
+def filter_metrics(catalog: Catalog, filters: Filters) -> pd.DataFrame:
+    """Metric rows of the sites in view."""
+    return catalog.metrics[catalog.metrics["site"].isin(selected_site_ids(catalog, filters))]
+
+
+def filter_resources(catalog: Catalog, filters: Filters) -> pd.DataFrame:
+    """Resources about a site in view, plus those not tied to any one site."""
+    keep = set(selected_site_ids(catalog, filters))
+    resources = catalog.resources
+    return resources[resources["sites"].map(lambda sites: not sites or bool(keep.intersection(sites)))]
+
+
+def describe(filters: Filters, names: dict[str, str]) -> str:
+    """A plain sentence saying what the view shows."""
+    parts = []
+    if filters.sites:
+        parts.append("sites: " + ", ".join(names.get(s, s) for s in filters.sites))
+    if filters.role != ALL_ROLES:
+        parts.append(f"{filters.role} sites only")
+    if filters.themes:
+        parts.append("themes: " + ", ".join(filters.themes))
+    return "Filtered to " + "; ".join(parts) + "." if parts else "Showing all sites and themes."

@@ -1,0 +1,58 @@
+"""Pure summaries of the catalog: headline figures, cross-site tables and timelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import constants as C
+from .data import Catalog
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline figure with its label and a note on how it is counted."""
+
+    label: str
+    value: str
+    help: str
+
+
+def format_usd(amount: float) -> str:
+    """Dollars with thousands separators, no cents."""
+    return f"${amount:,.0f}"
+
+
+def overview_kpis(catalog: Catalog, sites: pd.DataFrame | None = None) -> list[Kpi]:
+    """Headline figures for the given sites (default: all): sites by role, products, partners, lessons, sources, money."""
+    sites = catalog.sites if sites is None else sites
+    ids = set(sites["id"])
+    by_role = sites["role"].value_counts()
+    products = catalog.products[catalog.products["site"].isin(ids)]
+    orgs = catalog.organizations[catalog.organizations["sites"].map(lambda s: bool(ids.intersection(s)))]
+    lessons = catalog.lessons[catalog.lessons["site"].isin(ids | {C.CROSS_SITE})]
+    return [
+        Kpi("Implementation sites", str(int(by_role.get("implementation", 0))), "Sites that received a product-building grant."),
+        Kpi("Learning sites", str(int(by_role.get("learning", 0))), "Sites that received a smaller grant to strengthen local ties."),
+        Kpi("Products and activities", str(len(products)), "What the sites built or ran, from the product records."),
+        Kpi("Partner organizations", str(len(orgs)), "Local organizations named by a source as taking part."),
+        Kpi("Lessons", str(len(lessons)), "Lessons recorded for these sites, plus cross-site lessons."),
+        Kpi("Sources", str(len(catalog.sources)), "Public documents cited by the dataset."),
+        Kpi("Total granted", format_usd(sites["grant_usd"].sum()), "Sum of the sites' grants as stated by the program."),
+    ]
+
+
+def sources_for(catalog: Catalog, ids: set[str] | list[str]) -> pd.DataFrame:
+    """The source records with the given ids, in the source list's order."""
+    return catalog.sources[catalog.sources["id"].isin(set(ids))]
+
+
+def cited_ids(*frames: pd.DataFrame) -> set[str]:
+    """Every source id cited by the rows of the given tables."""
+    out: set[str] = set()
+    for frame in frames:
+        if "sources" in frame:
+            for ids in frame["sources"]:
+                out.update(ids)
+    return out

@@ -1,0 +1,173 @@
+"""Shared Streamlit UI: the cached catalog, global filters bound to the URL, footer, tables and downloads.
+
+This is the only module that talks to Streamlit; everything it shows comes from the package's
+pure functions.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from . import constants as C
+from . import filters as F
+from .data import Catalog, Problem, resolve_data_dir, validate
+from .export import display_frame, safe_csv
+
+FILTER_KEYS = ("sites", "themes", "role")
+
+
+def _fingerprint(root: Path) -> tuple[tuple[str, float, int], ...]:
+    """File names, modification times and sizes: edits to the data refresh the cache."""
+    out = []
+    for name in (C.PROGRAM_FILE, *C.RECORD_FILES.values()):
+        try:
+            stat = (root / name).stat()
+            out.append((name, stat.st_mtime, stat.st_size))
+        except OSError:
+            out.append((name, 0.0, -1))
+    return tuple(out)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _cached_validate(data_dir: str, fingerprint: tuple) -> tuple[Catalog | None, list[Problem]]:
+    return validate(data_dir)
+
+
+def get_catalog() -> tuple[Catalog | None, list[Problem]]:
+    """The catalog for ``$CTDC_DATA_DIR`` (or ``data/``), cached; with the problems when invalid."""
+    root = resolve_data_dir(os.environ.get(C.DATA_DIR_ENV))
+    return _cached_validate(str(root), _fingerprint(root))
+
+
+def require_catalog() -> Catalog:
+    """The catalog, or a clear error box listing each problem and a stop."""
+    catalog, problems = get_catalog()
+    if catalog is None:
+        show_problems(problems)
+        st.stop()
+    return catalog
+
+
+def show_problems(problems: list[Problem]) -> None:
+    """An error box listing what is wrong with the data, one line per problem."""
+    lines = "\n".join(f"- {problem}" for problem in problems[:200])
+    more = f"\n\n…and {len(problems) - 200} more." if len(problems) > 200 else ""
+    st.error(
+        f"The data did not pass validation ({len(problems)} problem(s)). Fix the files listed below, "
+        "then run `make validate`.\n\n" + lines + more,
+        icon=":material/error:",
+    )
+
+
+def _raw_param(key: str) -> list[str]:
+    try:
+        return [value[: F.MAX_PARAM_LENGTH * 50] for value in st.query_params.get_all(key)]
+    except Exception:  # noqa: BLE001 - a malformed URL must never break the page
+        return []
+
+
+def note_ignored(key: str, allowed: list[str]) -> None:
+    """A quiet notice when the URL carries values for ``key`` that are not known."""
+    ignored = F.clean_values(_raw_param(key), allowed).ignored
+    if ignored:
+        st.caption(f"Ignored unknown {key} in the link: " + ", ".join(repr(v) for v in ignored[:5]))
+
+
+def global_filters(catalog: Catalog) -> F.Filters:
+    """Sidebar widgets for sites, themes and role, bound to the URL; returns the current view."""
+    names = F.site_names(catalog)
+    site_ids = list(names)
+    with st.sidebar:
+        st.markdown("**Filter the view**")
+        sites = st.multiselect(
+            "Sites", site_ids, format_func=lambda s: names.get(s, s), key="sites", bind="query-params",
+            placeholder="All sites",
+        )
+        themes = st.multiselect(
+            "Themes", list(C.THEMES), key="themes", bind="query-params", placeholder="All themes",
+        )
+        role = st.selectbox(
+            "Site role", list(F.ROLE_OPTIONS), key="role", bind="query-params",
+            format_func=lambda r: "All roles" if r == F.ALL_ROLES else C.ROLE_LABELS[r],
+        )
+        note_ignored("sites", site_ids)
+        note_ignored("themes", list(C.THEMES))
+        note_ignored("role", list(F.ROLE_OPTIONS))
+    return F.Filters(tuple(sites), tuple(themes), role or F.ALL_ROLES)
+
+
+def current_filters(catalog: Catalog) -> F.Filters:
+    """The global view as set by the sidebar widgets (read from session state)."""
+    state = st.session_state
+    names = set(catalog.sites["id"])
+    sites = tuple(s for s in state.get("sites", []) or [] if s in names)
+    themes = tuple(t for t in state.get("themes", []) or [] if t in C.THEMES)
+    role = state.get("role") if state.get("role") in F.ROLE_OPTIONS else F.ALL_ROLES
+    return F.Filters(sites, themes, role)
+
+
+def filter_params(filters: F.Filters) -> dict[str, list[str] | str]:
+    """Query parameters that reproduce the global view (for links between pages)."""
+    params: dict[str, list[str] | str] = {}
+    if filters.sites:
+        params["sites"] = list(filters.sites)
+    if filters.themes:
+        params["themes"] = list(filters.themes)
+    if filters.role != F.ALL_ROLES:
+        params["role"] = filters.role
+    return params
+
+
+def share_link() -> None:
+    """A visible, copyable link to exactly this view."""
+    try:
+        base = st.context.url or ""
+    except Exception:  # noqa: BLE001
+        base = ""
+    base = base.split("?", 1)[0]
+    query = urllib.parse.urlencode(
+        [(k, v) for k in st.query_params.keys() for v in st.query_params.get_all(k)], doseq=True
+    )
+    url = base + ("?" + query if query else "")
+    with st.sidebar:
+        st.markdown("**Share this view**")
+        st.code(url or "?" + query, language=None, wrap_lines=True)
+        st.caption("Copy this link: it opens this page with the same filters.")
+
+
+def footer(catalog: Catalog) -> None:
+    """Provenance on every page: the data's as-of date, the number of sources and a link to them."""
+    program = catalog.program
+    st.divider()
+    st.caption(
+        f"{program['name']} ({program['short_name']}, {program['years']}). "
+        f"Data as of {program['data_as_of']} · {len(catalog.sources)} cited sources · "
+        "every fact links to its source on the Library page. Figures not found in sources are "
+        "shown as “not found in sources”, never as zero."
+    )
+    st.page_link("pages/library.py", label="See all sources", icon=":material/menu_book:")
+
+
+def table_with_download(frame: pd.DataFrame, name: str, *, column_config: dict | None = None, height: str | int = "auto") -> None:
+    """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it."""
+    shown = display_frame(frame)
+    st.dataframe(shown, hide_index=True, column_config=column_config, height=height)
+    st.download_button(
+        f"Download {name} (CSV)", safe_csv(frame), file_name=f"{name}.csv", mime="text/csv",
+        key=f"download-{name}", icon=":material/download:",
+    )
+
+
+def chart_block(title: str, takeaway: str, chart: alt.Chart, data: pd.DataFrame, name: str, alt_text: str) -> None:
+    """A chart with its title, one-sentence takeaway, alt text, and its data as a table with CSV."""
+    st.subheader(title)
+    st.markdown(takeaway)
+    st.altair_chart(chart, alt=alt_text)
+    with st.expander(f"Data behind “{title}”"):
+        table_with_download(data, name)
