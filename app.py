@@ -13,6 +13,10 @@ st.set_page_config(page_title="CTDC Atlas", page_icon=":material/hub:", layout="
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("pages/site.py", title="Site profile", icon=":material/location_city:", url_path="site"),
+    st.Page("pages/themes.py", title="Themes", icon=":material/category:", url_path="themes"),
+    st.Page("pages/metrics.py", title="Ecosystem metrics", icon=":material/monitoring:", url_path="metrics"),
     st.Page("pages/library.py", title="Library", icon=":material/menu_book:", url_path="library"),
 ]
 

@@ -67,7 +67,7 @@ def fetch_acs(sites: Iterable[dict[str, Any]], fetch: Fetcher | None = None, yea
     out: dict[str, dict[str, float | None]] = {}
     for site in sites:
         geoid = site.get("census_geoid")
-        if not geoid:
+        if not isinstance(geoid, str) or not geoid:
             continue
         table = fetch(api_url(geoid, year))
         if not isinstance(table, list) or len(table) < 2:

@@ -194,7 +194,7 @@ class MetricDefinition(Cited):
     label: Text
     group: Text
     value_type: ValueType
-    unit: Text
+    unit: Text | None
     description: Text
 
 
@@ -204,7 +204,7 @@ class Metric(Cited):
     site: Slug
     metric: Slug
     value: Union[float, str, None]
-    unit: Text
+    unit: Text | None
     vintage: Text | None
     confidence: Confidence
     note: Text | None = None
