@@ -21,8 +21,8 @@ PAGES = [
 ]
 
 catalog = ui.require_catalog()
-page = st.navigation(PAGES)
 ui.global_filters(catalog)
+page = st.navigation(PAGES)
 ui.share_link()
 page.run()
 ui.footer(catalog)

@@ -72,9 +72,12 @@ def _raw_param(key: str) -> list[str]:
         return []
 
 
-def note_ignored(key: str, allowed: list[str]) -> None:
-    """A quiet notice when the URL carries values for ``key`` that are not known."""
-    ignored = F.clean_values(_raw_param(key), allowed).ignored
+def note_ignored(key: str, raw: list[str], allowed: list[str]) -> None:
+    """A quiet notice when the URL carried values for ``key`` that are not known.
+
+    ``raw`` must be read before the bound widget is created: the widget drops unknown values.
+    """
+    ignored = F.clean_values(raw, allowed).ignored
     if ignored:
         st.caption(f"Ignored unknown {key} in the link: " + ", ".join(repr(v) for v in ignored[:5]))
 
@@ -83,6 +86,7 @@ def global_filters(catalog: Catalog) -> F.Filters:
     """Sidebar widgets for sites, themes and role, bound to the URL; returns the current view."""
     names = F.site_names(catalog)
     site_ids = list(names)
+    raw = {key: _raw_param(key) for key in FILTER_KEYS}
     with st.sidebar:
         st.markdown("**Filter the view**")
         sites = st.multiselect(
@@ -93,30 +97,34 @@ def global_filters(catalog: Catalog) -> F.Filters:
             "Themes", list(C.THEMES), key="themes", bind="query-params", placeholder="All themes",
         )
         role = st.selectbox(
-            "Site role", list(F.ROLE_OPTIONS), key="role", bind="query-params",
-            format_func=lambda r: "All roles" if r == F.ALL_ROLES else C.ROLE_LABELS[r],
+            "Site role (all, implementation or learning)", list(F.ROLE_OPTIONS), key="role", bind="query-params",
         )
-        note_ignored("sites", site_ids)
-        note_ignored("themes", list(C.THEMES))
-        note_ignored("role", list(F.ROLE_OPTIONS))
+        note_ignored("sites", raw["sites"], list(names.values()))
+        note_ignored("themes", raw["themes"], list(C.THEMES))
+        note_ignored("role", raw["role"], list(F.ROLE_OPTIONS))
     return F.Filters(tuple(sites), tuple(themes), role or F.ALL_ROLES)
 
 
 def current_filters(catalog: Catalog) -> F.Filters:
     """The global view as set by the sidebar widgets (read from session state)."""
     state = st.session_state
-    names = set(catalog.sites["id"])
-    sites = tuple(s for s in state.get("sites", []) or [] if s in names)
+    ids = set(catalog.sites["id"])
+    sites = tuple(s for s in state.get("sites", []) or [] if s in ids)
     themes = tuple(t for t in state.get("themes", []) or [] if t in C.THEMES)
     role = state.get("role") if state.get("role") in F.ROLE_OPTIONS else F.ALL_ROLES
     return F.Filters(sites, themes, role)
 
 
-def filter_params(filters: F.Filters) -> dict[str, list[str] | str]:
-    """Query parameters that reproduce the global view (for links between pages)."""
+def filter_params(catalog: Catalog, filters: F.Filters) -> dict[str, list[str] | str]:
+    """Query parameters that reproduce the global view (for links between pages).
+
+    Bound multiselects with a ``format_func`` put the shown label in the URL, so sites travel
+    by name.
+    """
     params: dict[str, list[str] | str] = {}
     if filters.sites:
-        params["sites"] = list(filters.sites)
+        names = F.site_names(catalog)
+        params["sites"] = [names[s] for s in filters.sites]
     if filters.themes:
         params["themes"] = list(filters.themes)
     if filters.role != F.ALL_ROLES:
