@@ -8,7 +8,27 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_DIR, run_cli
+from dashboard.__main__ import main
 from dashboard.data import DataError, load_catalog
+
+
+class Result:
+    """Exit code and output of one in-process validator run."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+@pytest.fixture
+def validate_dir(capsys):
+    """Run ``python -m dashboard validate DIR`` in this process (the CLI itself is tested below)."""
+
+    def run(path: Path) -> Result:
+        code = main(["validate", str(path)])
+        out = capsys.readouterr()
+        return Result(code, out.out, out.err)
+
+    return run
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -63,9 +83,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("case, file, old, new, expected", CASES, ids=[c[0] for c in CASES])
-def test_broken_fixture_is_reported(minimal_copy: Path, case, file, old, new, expected):
+def test_broken_fixture_is_reported(minimal_copy: Path, validate_dir, case, file, old, new, expected):
     _replace(minimal_copy / file, old, new)
-    result = run_cli("validate", str(minimal_copy))
+    result = validate_dir(minimal_copy)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
@@ -73,38 +93,38 @@ def test_broken_fixture_is_reported(minimal_copy: Path, case, file, old, new, ex
     assert re.search(r"^\d+ problem\(s\) found in ", lines[-1])
 
 
-def test_malformed_yaml_names_its_line(minimal_copy: Path):
+def test_malformed_yaml_names_its_line(minimal_copy: Path, validate_dir):
     _replace(minimal_copy / "sites.yaml", "  state: OH\n", "  state: OH\n   bad indent: [\n")
-    result = run_cli("validate", str(minimal_copy))
+    result = validate_dir(minimal_copy)
     line = next(l for l in result.stderr.splitlines() if "malformed YAML" in l)
     reported = int(line.split(":")[1])
     source_lines = (minimal_copy / "sites.yaml").read_text().splitlines()
     assert "bad indent" in source_lines[reported - 1] or "bad indent" in source_lines[reported - 2]
 
 
-def test_empty_file(minimal_copy: Path):
+def test_empty_file(minimal_copy: Path, validate_dir):
     (minimal_copy / "lessons.yaml").write_text("# nothing here yet\n")
-    result = run_cli("validate", str(minimal_copy))
+    result = validate_dir(minimal_copy)
     assert result.returncode == 1
     assert "lessons.yaml: file is empty" in result.stderr
 
 
-def test_missing_file(minimal_copy: Path):
+def test_missing_file(minimal_copy: Path, validate_dir):
     (minimal_copy / "resources.yaml").unlink()
-    result = run_cli("validate", str(minimal_copy))
+    result = validate_dir(minimal_copy)
     assert result.returncode == 1
     assert "resources.yaml: file is missing" in result.stderr
 
 
-def test_not_a_list(minimal_copy: Path):
+def test_not_a_list(minimal_copy: Path, validate_dir):
     (minimal_copy / "outcomes.yaml").write_text("id: just-a-mapping\n")
-    result = run_cli("validate", str(minimal_copy))
+    result = validate_dir(minimal_copy)
     assert "outcomes.yaml: must be a list of records" in result.stderr
 
 
-def test_binary_garbage_is_reported_not_raised(minimal_copy: Path):
+def test_binary_garbage_is_reported_not_raised(minimal_copy: Path, validate_dir):
     (minimal_copy / "sources.yaml").write_bytes(b"\xff\xfe\x00garbage")
-    result = run_cli("validate", str(minimal_copy))
+    result = validate_dir(minimal_copy)
     assert result.returncode == 1
     assert "sources.yaml: cannot be read as UTF-8 text" in result.stderr
     assert "Traceback" not in result.stderr

@@ -109,7 +109,10 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, list[int]] | N
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problems.append(Problem(name, f"malformed YAML: {exc.problem or exc.context}", line=line))
+        message = f"malformed YAML: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+        problems.append(Problem(name, message, line=line))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(name, f"malformed YAML: {exc}"))
@@ -166,7 +169,10 @@ def _validate_records(key: str, data: Any, lines: list[int], problems: list[Prob
     return records
 
 
-def _read_all(data_dir: Path, problems: list[Problem]) -> tuple[Program | None, dict[str, list[BaseModel]]]:
+def _read_all(
+    data_dir: Path, problems: list[Problem], unreadable: set[str]
+) -> tuple[Program | None, dict[str, list[BaseModel]]]:
+    """Parse and type-check every file; add the keys of files that could not be read to ``unreadable``."""
     program = None
     parsed = _read_yaml(data_dir / C.PROGRAM_FILE, problems)
     if parsed is not None:
@@ -181,12 +187,18 @@ def _read_all(data_dir: Path, problems: list[Problem]) -> tuple[Program | None, 
     records: dict[str, list[BaseModel]] = {}
     for key, file in C.RECORD_FILES.items():
         parsed = _read_yaml(data_dir / file, problems)
+        if parsed is None or not isinstance(parsed[0], list):
+            unreadable.add(key)
         records[key] = _validate_records(key, *parsed, problems) if parsed is not None else []
     return program, records
 
 
-def _check_references(program: Program | None, records: dict[str, list[Any]]) -> list[Problem]:
-    """Integrity: unique ids, every reference resolves, metric values fit their definitions."""
+def _check_references(program: Program | None, records: dict[str, list[Any]], unreadable: set[str]) -> list[Problem]:
+    """Integrity: unique ids, every reference resolves, metric values fit their definitions.
+
+    References into a file that could not be read are not checked: its problem is already
+    reported, and listing every record that points into it would bury it.
+    """
     problems: list[Problem] = []
     ids: dict[str, set[str]] = {}
     for key, rows in records.items():
@@ -204,6 +216,14 @@ def _check_references(program: Program | None, records: dict[str, list[Any]]) ->
     actors = ids["organizations"] | ids["national_partners"]
 
     def need(key: str, row: Any, field_name: str, value: str | None, allowed: set[str], what: str) -> None:
+        if allowed is ids["sources"] and "sources" in unreadable:
+            return
+        if what == "site" and "sites" in unreadable or what == "product" and "products" in unreadable:
+            return
+        if what == "organization" and unreadable & {"organizations", "national_partners"}:
+            return
+        if what == "metric" and "metric_definitions" in unreadable:
+            return
         if value is not None and value not in allowed:
             problems.append(Problem(C.RECORD_FILES[key], f"unknown {what} '{value}'", record=row.id, field=field_name))
 
@@ -271,8 +291,9 @@ def validate(data_dir: str | os.PathLike[str] | None = None) -> tuple[Catalog | 
     problems: list[Problem] = []
     if not root.is_dir():
         return None, [Problem(str(root), "data directory not found")]
-    program, records = _read_all(root, problems)
-    problems.extend(_check_references(program, records))
+    unreadable: set[str] = set()
+    program, records = _read_all(root, problems, unreadable)
+    problems.extend(_check_references(program, records, unreadable))
     if problems or program is None:
         return None, problems
     frames = {key: _frame(rows, RECORD_MODELS[key]) for key, rows in records.items()}

@@ -1,0 +1,319 @@
+"""Pure builders for the site profile page: one site's partners, products, lessons, metrics and sources.
+
+Nothing here reads widgets or session state; the page passes the catalog and ids in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from . import constants as C
+from . import text as T
+from .data import Catalog
+from .filters import MAX_PARAM_LENGTH, short_text, site_names
+from .metrics import format_usd
+
+SECTION_BASIS_LABELS = {"editorial": "editorial tag", "source": "section from source"}
+STATUS_COLORS = {"active": "green", "merged": "blue", "archived": "gray", "discontinued": "red", "unknown": "orange"}
+NO_COMPARISON = ""
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    """Everything the dataset holds about one site, grouped for display.
+
+    ``partners`` and ``lessons`` map a group (organization type, synthesis section) to its
+    records, in the vocabulary's order and with empty groups left out. Each product dict has an
+    ``outcomes`` list. ``metrics`` is one row per metric and vintage, joined with its definition.
+    ``sources`` holds the source rows cited by any of these records, in the source list's order.
+    """
+
+    site: dict[str, Any]
+    partners: dict[str, list[dict[str, Any]]]
+    products: list[dict[str, Any]]
+    lessons: dict[str, list[dict[str, Any]]]
+    cross_site_lessons: dict[str, list[dict[str, Any]]]
+    metrics: pd.DataFrame
+    relationships: list[dict[str, Any]]
+    resources: list[dict[str, Any]]
+    sources: pd.DataFrame
+
+    @property
+    def site_id(self) -> str:
+        """The site's id."""
+        return self.site["id"]
+
+    @property
+    def name(self) -> str:
+        """The site's display name."""
+        return self.site["name"]
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return False
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts, with pandas' NaN turned back into None."""
+    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _grouped(records: list[dict[str, Any]], field: str, order: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    groups = {key: [r for r in records if r[field] == key] for key in order}
+    return {key: rows for key, rows in groups.items() if rows}
+
+
+def format_value(value: Any, value_type: str = "number") -> str:
+    """A value for display: "not found in sources" when null, years without separators, numbers grouped."""
+    if _missing(value):
+        return C.NOT_FOUND
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value_type == "year":
+            return str(int(value))
+        if float(value).is_integer():
+            return f"{int(value):,}"
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _clip(raw: object) -> str:
+    """A URL value as bounded text ('' when absent or not text)."""
+    return raw[: MAX_PARAM_LENGTH] if isinstance(raw, str) else ""
+
+
+def resolve_site(raw_value: object, catalog: Catalog, allowed_ids: list[str]) -> tuple[str, str | None]:
+    """The site id to show for a URL value, and a notice when the value was not usable.
+
+    A known site id is shown even outside ``allowed_ids`` (the sites in view), with a notice.
+    Anything else (missing, empty, unknown, hostile) falls back to the first allowed site, or the
+    first site of the catalog when nothing is in view.
+    """
+    names = site_names(catalog)
+    fallback = next((s for s in allowed_ids if s in names), next(iter(names)))
+    raw = _clip(raw_value).strip()
+    if raw in names:
+        if raw in allowed_ids:
+            return raw, None
+        return raw, f"{names[raw]} is outside the current filters; it is shown because the link asks for it."
+    if not raw:
+        return fallback, None
+    return fallback, f"No site with the id {short_text(raw)!r}; showing {names[fallback]} instead."
+
+
+def resolve_compare(raw_value: object, catalog: Catalog, site_id: str) -> tuple[str | None, str | None]:
+    """The site to compare with (None for no comparison), and a notice when the value was not usable."""
+    names = site_names(catalog)
+    raw = _clip(raw_value).strip()
+    if not raw or raw == site_id:
+        return None, None
+    if raw in names:
+        return raw, None
+    return None, f"No site with the id {short_text(raw)!r} to compare with; showing no comparison."
+
+
+def site_choices(catalog: Catalog, allowed_ids: list[str], *required: str | None) -> list[str]:
+    """Options for the site selectbox: the sites in view, plus any required site outside them."""
+    known = set(site_names(catalog))
+    choices = [s for s in allowed_ids if s in known]
+    choices += [s for s in required if s and s in known and s not in choices]
+    return choices or list(site_names(catalog))
+
+
+def _metrics(catalog: Catalog, site_id: str) -> pd.DataFrame:
+    definitions = catalog.metric_definitions[["id", "label", "group", "value_type"]].reset_index(drop=True)
+    order = {metric: index for index, metric in enumerate(definitions["id"])}
+    rows = catalog.metrics[catalog.metrics["site"] == site_id]
+    joined = rows.merge(definitions.rename(columns={"id": "metric"}), on="metric", how="left")
+    joined = joined.assign(_order=joined["metric"].map(order)).sort_values(["_order", "vintage"], na_position="last")
+    values = [format_value(v, t) for v, t in zip(joined["value"], joined["value_type"])]
+    frame = pd.DataFrame(
+        {
+            "group": joined["group"],
+            "metric": joined["label"],
+            "value": values,
+            "unit": joined["unit"].fillna(""),
+            "vintage": joined["vintage"].fillna(""),
+            "confidence": joined["confidence"],
+            "note": joined["note"].fillna(""),
+            "sources": joined["sources"],
+        }
+    )
+    return frame.reset_index(drop=True)
+
+
+def _actor_names(catalog: Catalog) -> dict[str, str]:
+    names = dict(zip(catalog.national_partners["id"], catalog.national_partners["name"]))
+    names.update(zip(catalog.organizations["id"], catalog.organizations["name"]))
+    return names
+
+
+def _cited(*groups: Iterable[dict[str, Any]]) -> set[str]:
+    out: set[str] = set()
+    for records in groups:
+        for record in records:
+            out.update(record.get("sources") or [])
+    return out
+
+
+def site_profile(catalog: Catalog, site_id: str) -> SiteProfile:
+    """Gather one site's records from the catalog; ``site_id`` must be a known site."""
+    site_rows = _records(catalog.sites[catalog.sites["id"] == site_id])
+    if not site_rows:
+        raise KeyError(site_id)
+    site = site_rows[0]
+    orgs = catalog.organizations[catalog.organizations["sites"].map(lambda sites: site_id in sites)]
+    partners = _records(orgs)
+    products = _records(catalog.products[catalog.products["site"] == site_id])
+    for product in products:
+        product["outcomes"] = _records(catalog.outcomes[catalog.outcomes["product"] == product["id"]])
+    lessons = _records(catalog.lessons[catalog.lessons["site"] == site_id])
+    cross = _records(catalog.lessons[catalog.lessons["site"] == C.CROSS_SITE])
+    org_ids = set(orgs["id"])
+    rels = catalog.relationships
+    touching = rels[(rels["site"] == site_id) | rels["source"].isin(org_ids) | rels["target"].isin(org_ids)]
+    actors = _actor_names(catalog)
+    relationships = [
+        {**r, "source_name": actors.get(r["source"], r["source"]), "target_name": actors.get(r["target"], r["target"])}
+        for r in _records(touching)
+    ]
+    resources = _records(catalog.resources[catalog.resources["sites"].map(lambda sites: site_id in sites)])
+    metrics = _metrics(catalog, site_id)
+    outcomes = [o for p in products for o in p["outcomes"]]
+    ids = _cited([site], partners, products, outcomes, lessons, cross, relationships, resources)
+    ids.update(s for cell in metrics["sources"] for s in cell)
+    return SiteProfile(
+        site=site,
+        partners=_grouped(partners, "type", C.ORGANIZATION_TYPES),
+        products=products,
+        lessons=_grouped(lessons, "section", C.LESSON_SECTIONS),
+        cross_site_lessons=_grouped(cross, "section", C.LESSON_SECTIONS),
+        metrics=metrics,
+        relationships=relationships,
+        resources=resources,
+        sources=catalog.sources[catalog.sources["id"].isin(ids)].reset_index(drop=True),
+    )
+
+
+def compact_source_ids(profile: SiteProfile) -> set[str]:
+    """Sources behind the compact comparison view: the site, its products, partners and metrics."""
+    partners = [p for group in profile.partners.values() for p in group]
+    ids = _cited([profile.site], profile.products, partners)
+    ids.update(s for cell in profile.metrics["sources"] for s in cell)
+    return ids
+
+
+def page_sources(catalog: Catalog, profile: SiteProfile, compared: SiteProfile | None = None) -> pd.DataFrame:
+    """Every source cited on the page, in the source list's order, numbered from 1."""
+    ids = set(profile.sources["id"])
+    if compared is not None:
+        ids |= compact_source_ids(compared)
+    rows = catalog.sources[catalog.sources["id"].isin(ids)].reset_index(drop=True)
+    return rows.assign(number=range(1, len(rows) + 1))
+
+
+def citation_markdown(ids: Iterable[str], sources: pd.DataFrame) -> str:
+    """Small "Sources: [1] [2]" Markdown, each number linking to its source's URL."""
+    lookup = {row["id"]: row for row in sources.to_dict("records")}
+    links = []
+    for source_id in ids:
+        row = lookup.get(source_id)
+        if row is not None:
+            links.append(T.markdown_link(f"[{row['number']}]", row["url"]))
+    return f":small[Sources: {' '.join(links)}]" if links else ""
+
+
+def source_line(row: dict[str, Any]) -> str:
+    """One entry of the page's source list: number, linked title, publisher, date and id."""
+    date = f", {T.escape_markdown(row['date'])}" if not _missing(row.get("date")) else ""
+    return (
+        f"\\[{row['number']}\\] {T.markdown_link(row['title'], row['url'])} — "
+        f"{T.escape_markdown(row['publisher'])}{date} · {T.escape_markdown(row['id'])}"
+    )
+
+
+def url_label(url: str) -> str:
+    """A short readable label for a link: host and path without the scheme or 'www.'."""
+    parsed = urlparse(url)
+    host = parsed.netloc.removeprefix("www.")
+    return (host + parsed.path).rstrip("/") or url
+
+
+def links_markdown(urls: Iterable[str]) -> str:
+    """Comma-separated Markdown links (http(s) only) labelled by their short form."""
+    return ", ".join(T.markdown_link(url_label(u), u) for u in urls if T.is_http_url(u))
+
+
+def status_markdown(product: dict[str, Any]) -> str:
+    """A coloured status badge with its "as of" date."""
+    status = product["status"]
+    color = STATUS_COLORS.get(status, "gray")
+    return f":{color}-badge[{T.escape_markdown(status.capitalize())}] as of {T.escape_markdown(product['status_as_of'])}"
+
+
+def outcome_table(product: dict[str, Any]) -> pd.DataFrame:
+    """A product's reported outcomes: measure, value (or "not found in sources"), unit, year, note, sources."""
+    rows = [
+        {
+            "measure": o["measure"],
+            "value": format_value(o["value"]),
+            "unit": o["unit"],
+            "year": o["year"],
+            "note": o["note"] or "",
+            "sources": o["sources"],
+        }
+        for o in product["outcomes"]
+    ]
+    return pd.DataFrame(rows, columns=["measure", "value", "unit", "year", "note", "sources"])
+
+
+def key_facts(profile: SiteProfile) -> list[tuple[str, str]]:
+    """Label and value pairs summarizing a site for the comparison view."""
+    partner_count = sum(len(group) for group in profile.partners.values())
+    lesson_count = sum(len(group) for group in profile.lessons.values())
+    return [
+        ("Role", C.ROLE_LABELS.get(profile.site["role"], profile.site["role"])),
+        ("Grant", format_usd(profile.site["grant_usd"])),
+        ("Where", profile.site["landmark"]),
+        ("Products and activities", str(len(profile.products))),
+        ("Partner organizations", str(partner_count)),
+        ("Lessons", str(lesson_count)),
+    ]
+
+
+def partner_counts(profile: SiteProfile) -> list[tuple[str, int]]:
+    """Number of partner organizations of each type present, in the vocabulary's order."""
+    return [(kind, len(group)) for kind, group in profile.partners.items()]
+
+
+def _metric_cell(row: dict[str, Any]) -> str:
+    if row["value"] == C.NOT_FOUND:
+        return C.NOT_FOUND
+    unit = f" {row['unit']}" if row["unit"] not in ("", "year") else ""
+    return f"{row['value']}{unit} ({row['vintage']}; {row['confidence']})"
+
+
+def compare_metrics(first: SiteProfile, second: SiteProfile) -> pd.DataFrame:
+    """Both sites' metrics side by side: one row per metric, each cell "value unit (vintage; confidence)"."""
+    columns = {}
+    for profile in (first, second):
+        cells: dict[tuple[str, str], list[str]] = {}
+        for row in profile.metrics.to_dict("records"):
+            cells.setdefault((row["group"], row["metric"]), []).append(_metric_cell(row))
+        columns[profile.name] = {key: "; ".join(values) for key, values in cells.items()}
+    keys = list(dict.fromkeys([*columns[first.name], *columns[second.name]]))
+    return pd.DataFrame(
+        [
+            {"group": g, "metric": m, **{name: cells.get((g, m), C.NOT_FOUND) for name, cells in columns.items()}}
+            for g, m in keys
+        ]
+    )

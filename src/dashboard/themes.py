@@ -1,0 +1,256 @@
+"""Pure builders for the Themes page: theme × site counts, lessons by synthesis section, per-theme lists."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import replace
+
+import altair as alt
+import pandas as pd
+
+from . import constants as C
+from . import filters as F
+from .data import Catalog
+
+CROSS_SITE_LABEL = "Cross-site"
+GROUP_ORDER = ("implementation", "learning", C.CROSS_SITE)
+GROUP_LABELS = {**C.ROLE_LABELS, C.CROSS_SITE: "Cross-site lesson"}
+GROUP_COLORS = {**C.ROLE_COLORS, C.CROSS_SITE: C.CATEGORY_COLORS[2]}
+MATRIX_COLUMNS = ["theme", "site", "site_name", "role", "products", "lessons", "records"]
+SECTION_COLUMNS = ["section", "group", "section_basis", "lessons"]
+
+
+def _carries(themes: object, theme: str) -> bool:
+    return isinstance(themes, list) and theme in themes
+
+
+def themes_in_view(filters: F.Filters) -> list[str]:
+    """The themes the view covers: the chosen ones, else all, in vocabulary order."""
+    return [t for t in C.THEMES if t in filters.themes] if filters.themes else list(C.THEMES)
+
+
+def theme_site_matrix(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
+    """One row per theme × site in view: counts of product records and site lesson records.
+
+    Sites and role narrow the columns, chosen themes narrow the rows. Cross-site lessons
+    belong to no site and are not counted here.
+    """
+    sites = F.filter_sites(catalog, filters)
+    products = catalog.products[catalog.products["site"].isin(sites["id"])]
+    lessons = catalog.lessons[catalog.lessons["site"].isin(sites["id"])]
+    rows = []
+    for theme in themes_in_view(filters):
+        product_sites = products.loc[products["themes"].map(lambda t: _carries(t, theme)), "site"].value_counts()
+        lesson_sites = lessons.loc[lessons["themes"].map(lambda t: _carries(t, theme)), "site"].value_counts()
+        for site in sites.itertuples():
+            n_products = int(product_sites.get(site.id, 0))
+            n_lessons = int(lesson_sites.get(site.id, 0))
+            rows.append((theme, site.id, site.name, site.role, n_products, n_lessons, n_products + n_lessons))
+    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+
+
+def theme_totals(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Per theme: records in view and the number of sites with at least one, in vocabulary order."""
+    grouped = matrix.groupby("theme", sort=False)
+    return pd.DataFrame(
+        {"records": grouped["records"].sum(), "sites": grouped["records"].apply(lambda s: int((s > 0).sum()))}
+    ).reset_index()
+
+
+def default_theme(matrix: pd.DataFrame, filters: F.Filters) -> str:
+    """The theme to show first: the first chosen theme, else the first with records in view."""
+    if filters.themes:
+        return themes_in_view(filters)[0]
+    totals = theme_totals(matrix)
+    with_records = totals[totals["records"] > 0]
+    return str(with_records["theme"].iloc[0]) if len(with_records) else C.THEMES[0]
+
+
+def matrix_takeaway(matrix: pd.DataFrame) -> str:
+    """One sentence on the theme × site grid, saying that it counts records in the dataset."""
+    if matrix.empty:
+        return "No sites are in view, so there is nothing to count."
+    totals = theme_totals(matrix)
+    top = totals.sort_values("records", ascending=False, kind="stable").iloc[0]
+    n_sites = matrix["site"].nunique()
+    empty = int((totals["records"] == 0).sum())
+    if top["records"] == 0:
+        return "Counting records in this dataset, none of these themes has a product or lesson at the sites in view."
+    sentence = (
+        f"Counting records in this dataset (products and site lessons), **{top['theme']}** has the most: "
+        f"{int(top['records'])}, at {int(top['sites'])} of {n_sites} site{'s' if n_sites != 1 else ''}"
+    )
+    if empty:
+        sentence += f"; {empty} of {len(totals)} themes have no record at the sites in view"
+    return sentence + "."
+
+
+def theme_site_chart(matrix: pd.DataFrame) -> alt.Chart:
+    """Heatmap of themes (rows) × sites (columns) coloured by record count, with the count on each cell."""
+    themes = list(dict.fromkeys(matrix["theme"]))
+    site_names = list(dict.fromkeys(matrix["site_name"]))
+    peak = max(int(matrix["records"].max()) if len(matrix) else 0, 1)
+    y = alt.Y("theme:N", sort=themes, title=None, axis=alt.Axis(labelLimit=140))
+    x = alt.X(
+        "site_name:N", sort=site_names, title=None,
+        axis=alt.Axis(labelAngle=-40, labelLimit=120, orient="top", labelAlign="left"),
+    )
+    tooltip = [
+        alt.Tooltip("theme:N", title="Theme"),
+        alt.Tooltip("site_name:N", title="Site"),
+        alt.Tooltip("role:N", title="Role"),
+        alt.Tooltip("products:Q", title="Products"),
+        alt.Tooltip("lessons:Q", title="Lessons"),
+        alt.Tooltip("records:Q", title="Records"),
+    ]
+    base = alt.Chart(matrix).encode(x=x, y=y, tooltip=tooltip)
+    cells = base.mark_rect(stroke="#8888", strokeWidth=0.5).encode(
+        color=alt.Color(
+            "records:Q", title="Records",
+            scale=alt.Scale(scheme="blues", domain=[0, peak]),
+            legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=160),
+        )
+    )
+    labels = base.mark_text(fontSize=12).encode(
+        text=alt.Text("records:Q"),
+        color=alt.condition(f"datum.records > {peak / 2}", alt.value("white"), alt.value("#1a1a1a")),
+    )
+    return (cells + labels).properties(
+        height=alt.Step(30),
+        width="container",
+        description=(
+            "Heatmap: one row per theme and one column per site; each cell counts the product and "
+            "lesson records in the dataset that carry that theme at that site."
+        ),
+    )
+
+
+def lessons_by_section(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
+    """Lesson counts per synthesis section × group (implementation, learning, cross-site) × section basis."""
+    lessons = F.filter_lessons(catalog, filters)
+    roles = dict(zip(catalog.sites["id"], catalog.sites["role"]))
+    groups = lessons["site"].map(lambda s: C.CROSS_SITE if s == C.CROSS_SITE else roles.get(s, C.CROSS_SITE))
+    counts = (
+        lessons.assign(group=groups)
+        .groupby(["section", "group", "section_basis"]).size().rename("lessons").reset_index()
+    )
+    counts["section"] = pd.Categorical(counts["section"], categories=C.LESSON_SECTIONS, ordered=True)
+    counts["group"] = pd.Categorical(counts["group"], categories=GROUP_ORDER, ordered=True)
+    counts = counts.sort_values(["section", "group", "section_basis"]).reset_index(drop=True)
+    counts["section"] = counts["section"].astype(str)
+    counts["group"] = counts["group"].astype(str)
+    return counts[SECTION_COLUMNS]
+
+
+def basis_split(sections: pd.DataFrame) -> dict[str, int]:
+    """How many lessons carry a section taken from the source, and how many an editorial one."""
+    return {basis: int(sections.loc[sections["section_basis"] == basis, "lessons"].sum()) for basis in C.SECTION_BASES}
+
+
+def section_takeaway(sections: pd.DataFrame) -> str:
+    """One sentence: the busiest section and the source/editorial split of section tags."""
+    total = int(sections["lessons"].sum())
+    if total == 0:
+        return "No lessons match the current filters."
+    per_section = sections.groupby("section", sort=False)["lessons"].sum()
+    top = per_section.idxmax()
+    split = basis_split(sections)
+    if split["editorial"] == total:
+        basis = f"all {total} section tags are editorial (assigned for this dataset, not by the source)"
+    elif split["source"] == total:
+        basis = f"all {total} section tags come from the source"
+    else:
+        basis = f"{split['source']} section tags come from the source and {split['editorial']} are editorial"
+    return f"**{top}** holds the most lessons ({int(per_section[top])} of {total}); {basis}."
+
+
+def _wrapped(label: str, width: int = 18) -> str:
+    return "\n".join(textwrap.wrap(label, width))
+
+
+def section_chart(sections: pd.DataFrame) -> alt.Chart:
+    """Horizontal stacked bars: lessons per synthesis section, coloured by implementation, learning or cross-site."""
+    data = sections.assign(
+        group_label=sections["group"].map(GROUP_LABELS),
+        section_label=sections["section"].map(_wrapped),
+    )
+    order = [_wrapped(s) for s in C.LESSON_SECTIONS]
+    present = [g for g in GROUP_ORDER if g in set(sections["group"])] or list(GROUP_ORDER)
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "section_label:N", sort=order, scale=alt.Scale(domain=order), title=None,
+                axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=160),
+            ),
+            x=alt.X("sum(lessons):Q", title="Lessons", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color(
+                "group_label:N", title=None,
+                scale=alt.Scale(domain=[GROUP_LABELS[g] for g in present], range=[GROUP_COLORS[g] for g in present]),
+                legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=200),
+            ),
+            order=alt.Order("group:N"),
+            tooltip=[
+                alt.Tooltip("section:N", title="Section"),
+                alt.Tooltip("group_label:N", title="Lessons from"),
+                alt.Tooltip("section_basis:N", title="Section tag"),
+                alt.Tooltip("sum(lessons):Q", title="Lessons"),
+            ],
+        )
+        .properties(
+            height=alt.Step(44),
+            width="container",
+            description=(
+                "Bar chart: number of lessons filed under each of the five synthesis sections, "
+                "split by implementation-site, learning-site and cross-site lessons."
+            ),
+        )
+    )
+
+
+def site_labels(catalog: Catalog) -> dict[str, str]:
+    """Site id -> display name, with the cross-site label for lessons not tied to a site."""
+    return {**F.site_names(catalog), C.CROSS_SITE: CROSS_SITE_LABEL}
+
+
+def lessons_in_view(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
+    """Lessons in view with site names, ordered by synthesis section then catalog order."""
+    lessons = F.filter_lessons(catalog, filters)
+    names = site_labels(catalog)
+    out = pd.DataFrame(
+        {
+            "section": lessons["section"],
+            "text": lessons["text"],
+            "site": lessons["site"],
+            "site_name": lessons["site"].map(lambda s: names.get(s, s)),
+            "section_basis": lessons["section_basis"],
+            "themes": lessons["themes"],
+            "sources": lessons["sources"],
+        }
+    )
+    rank = {s: i for i, s in enumerate(C.LESSON_SECTIONS)}
+    return out.iloc[out["section"].map(rank).argsort(kind="stable")].reset_index(drop=True)
+
+
+def products_by_theme(catalog: Catalog, filters: F.Filters, theme: str) -> pd.DataFrame:
+    """Products of the sites in view that carry ``theme`` (the picked theme replaces the theme filter)."""
+    products = F.filter_products(catalog, replace(filters, themes=(theme,)))
+    return pd.DataFrame(
+        {
+            "name": products["name"],
+            "site": products["site"],
+            "site_name": products["site"].map(site_labels(catalog)),
+            "status": products["status"],
+            "status_as_of": products["status_as_of"],
+            "description": products["description"],
+            "urls": products["urls"],
+            "sources": products["sources"],
+        }
+    ).reset_index(drop=True)
+
+
+def lessons_by_theme(catalog: Catalog, filters: F.Filters, theme: str) -> pd.DataFrame:
+    """Lessons (site and cross-site) in view that carry ``theme``, by synthesis section."""
+    lessons = lessons_in_view(catalog, replace(filters, themes=(theme,)))
+    return lessons[["text", "site", "site_name", "section", "section_basis", "sources"]]

@@ -1,0 +1,56 @@
+"""Downloads neutralise spreadsheet formulas; page text is escaped; links are http(s) only."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pandas as pd
+
+from dashboard import export
+from dashboard import text as T
+from dashboard.data import TABLE_NAMES
+
+
+def test_csv_neutralises_formulas_and_joins_lists():
+    frame = pd.DataFrame({"a": ["=HYPERLINK(1)", "+1", "-2", "@x", "plain"], "b": [["x", "y"], [], ["z"], ["w"], ["v"]], "n": [1, 2, 3, 4, 5]})
+    text = export.safe_csv(frame).decode()
+    lines = text.splitlines()
+    assert lines[1].startswith("'=HYPERLINK(1),x; y,1")
+    assert lines[2].startswith("'+1") and lines[3].startswith("'-2") and lines[4].startswith("'@x")
+    assert lines[5] == "plain,v,5"
+
+
+def test_zip_and_json_hold_every_table(catalog):
+    archive = zipfile.ZipFile(io.BytesIO(export.catalog_zip(catalog)))
+    assert {f"{name}.csv" for name in TABLE_NAMES} | {"program.csv"} == set(archive.namelist())
+    sites = pd.read_csv(archive.open("sites.csv"))
+    assert len(sites) == 7
+    document = json.loads(export.catalog_json(catalog))
+    assert document["program"]["short_name"] == "CTDC"
+    assert len(document["sources"]) == len(catalog.sources)
+    assert all(v is None or v == v for row in document["metrics"] for v in row.values() if not isinstance(v, list))
+
+
+def test_escape_markdown_defuses_markup():
+    raw = "<script>alert(1)</script> [x](javascript:alert(1)) **bold** # h"
+    escaped = T.escape_markdown(raw)
+    assert "<script>" not in escaped and "\\<script\\>" in escaped
+    assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in escaped
+    assert "\\*\\*bold\\*\\*" in escaped
+
+
+def test_links_only_for_http():
+    assert T.markdown_link("ok", "https://example.org/a(b)") == "[ok](https://example.org/a%28b%29)"
+    assert T.markdown_link("bad", "javascript:alert(1)") == "bad"
+    assert T.markdown_link("bad", "data:text/html,hi") == "bad"
+    assert not T.is_http_url("http://")
+    assert not T.is_http_url(None)
+
+
+def test_highlight_bolds_terms_and_escapes_the_rest():
+    out = T.highlight("Court data <b>in</b> St. Louis", T.search_terms("court louis"))
+    assert out.startswith("**Court**") and "**Louis**" in out
+    assert "\\<b\\>" in out
+    assert T.search_terms("a " + "x" * 5000)[0] == "x" * 40

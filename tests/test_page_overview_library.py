@@ -1,0 +1,100 @@
+"""AppTest runs of the Overview and Library pages, the error box, and another program's data."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import MINIMAL_DIR, ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def run(params: dict | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_kpis_from_the_catalog():
+    at = run()
+    kpis = metrics(at)
+    assert kpis["Implementation sites"] == "3"
+    assert kpis["Learning sites"] == "4"
+    assert kpis["Total granted"] == "$640,000"
+    assert int(kpis["Sources"]) >= 200
+    assert "Civic Tech and Data Collaborative" in at.markdown[0].value + at.markdown[1].value
+    footer = " ".join(c.value for c in at.caption)
+    assert "Data as of 2026-11-27" in footer and "cited sources" in footer
+
+
+def test_overview_follows_the_role_filter():
+    kpis = metrics(run({"role": "learning"}))
+    assert kpis["Implementation sites"] == "0" and kpis["Learning sites"] == "4"
+    assert kpis["Total granted"] == "$40,000"
+
+
+def test_overview_site_filter_by_name_and_unknown_notice():
+    at = run({"sites": ["St. Louis", "Atlantis"]})
+    kpis = metrics(at)
+    assert kpis["Implementation sites"] == "1" and kpis["Total granted"] == "$200,000"
+    notices = [c.value for c in at.caption if c.value.startswith("Ignored unknown sites")]
+    assert notices and "Atlantis" in notices[0]
+
+
+HOSTILE = [
+    {"sites": ["<script>alert(1)</script>"], "themes": ["x" * 10000], "role": "'; DROP TABLE"},
+    {"sites": ["", "", "Boston", "Boston"], "themes": [""], "role": ""},
+    {"role": ["learning", "implementation"], "site": "../../etc/passwd", "q": "<img src=x onerror=alert(1)>"},
+]
+
+
+@pytest.mark.parametrize("params", HOSTILE)
+@pytest.mark.parametrize("page", [None, "pages/library.py"])
+def test_hostile_urls_render(params, page):
+    at = run(params, page)
+    assert len(at.metric) == 7 or page
+
+
+def test_library_lists_resources_sources_dictionary_and_downloads():
+    at = run(page="pages/library.py")
+    assert [t.label for t in at.tabs] == ["Resources", "Sources", "Data dictionary", "Download the data"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "Collaborating for 21st Century Solutions" in text
+    assert "Guide to Civic Tech" in text
+    frames = [df.value for df in at.dataframe]
+    assert any(len(f) >= 200 and "url" in f.columns for f in frames), "source list"
+    assert any("allowed values" in f.columns for f in frames), "data dictionary"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download all tables (CSV zip)" in labels and "Download the dataset (JSON)" in labels
+
+
+def test_broken_data_shows_an_error_box_not_a_traceback(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL_DIR, data)
+    (data / "sites.yaml").write_text("- id: alpha-city\n  name: [unclosed\n")
+    monkeypatch.setenv("CTDC_DATA_DIR", str(data))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "did not pass validation" in message and "sites.yaml:3: malformed YAML" in message and "at line 2" in message
+
+
+def test_another_program_runs_from_its_own_data(monkeypatch):
+    monkeypatch.setenv("CTDC_DATA_DIR", str(MINIMAL_DIR))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "EDP Atlas"
+    assert metrics(at)["Total granted"] == "$1,100"

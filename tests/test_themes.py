@@ -1,0 +1,111 @@
+"""Unit tests for the Themes page builders: theme × site counts, section counts, per-theme lists."""
+
+from __future__ import annotations
+
+import json
+
+from dashboard import constants as C
+from dashboard import filters as F
+from dashboard import themes as T
+
+ALL = F.Filters()
+
+
+def test_matrix_is_every_theme_by_every_site(catalog):
+    matrix = T.theme_site_matrix(catalog, ALL)
+    assert len(matrix) == len(C.THEMES) * 7 == 70
+    assert list(dict.fromkeys(matrix["theme"])) == list(C.THEMES)
+    assert set(matrix["site"]) == set(catalog.sites["id"])
+    assert (matrix["records"] == matrix["products"] + matrix["lessons"]).all()
+
+
+def test_matrix_counts_real_records(catalog):
+    matrix = T.theme_site_matrix(catalog, ALL).set_index(["theme", "site"])
+    assert matrix.loc[("justice", "st-louis"), "products"] == 1
+    assert matrix.loc[("public safety", "st-louis"), "products"] == 1
+    assert matrix.loc[("employment", "boston"), "products"] == 1
+    assert matrix.loc[("housing", "washington-dc"), "products"] == 1
+    assert matrix.loc[("justice", "boston"), "records"] == 0
+    site_lessons = catalog.lessons[catalog.lessons["site"] != C.CROSS_SITE]
+    employment = site_lessons[site_lessons["themes"].map(lambda t: "employment" in t)]
+    assert matrix.xs("employment")["lessons"].sum() == len(employment)
+
+
+def test_matrix_respects_filters(catalog):
+    matrix = T.theme_site_matrix(catalog, F.Filters(themes=("housing", "justice"), role="implementation"))
+    assert set(matrix["theme"]) == {"housing", "justice"}
+    assert set(matrix["site"]) == {"boston", "st-louis", "washington-dc"}
+    assert T.theme_site_matrix(catalog, F.Filters(sites=("boston",), role="learning")).empty
+
+
+def test_matrix_takeaway_says_records_are_counted(catalog):
+    matrix = T.theme_site_matrix(catalog, ALL)
+    sentence = T.matrix_takeaway(matrix)
+    assert "records in this dataset" in sentence
+    top = T.theme_totals(matrix).sort_values("records", ascending=False, kind="stable").iloc[0]
+    assert f"**{top['theme']}**" in sentence and str(int(top["records"])) in sentence
+
+
+def test_theme_site_chart_encodes_theme_and_site(catalog):
+    spec = T.theme_site_chart(T.theme_site_matrix(catalog, ALL)).to_dict()
+    cells, labels = spec["layer"]
+    assert spec["encoding"]["y"]["field"] == "theme"
+    assert spec["encoding"]["x"]["field"] == "site_name"
+    assert spec["encoding"]["y"]["sort"] == list(C.THEMES)
+    assert cells["encoding"]["color"]["scale"]["scheme"] == "blues"
+    assert labels["mark"]["type"] == "text" and labels["encoding"]["text"]["field"] == "records"
+    assert "theme" in spec["description"] and spec["width"] == "container"
+    assert "background" not in json.dumps(spec)
+
+
+def test_default_theme(catalog):
+    matrix = T.theme_site_matrix(catalog, ALL)
+    assert T.default_theme(matrix, ALL) == "civic engagement"
+    chosen = F.Filters(themes=("youth", "housing"))
+    assert T.default_theme(T.theme_site_matrix(catalog, chosen), chosen) == "housing"
+    boston = F.Filters(sites=("boston",))
+    boston_matrix = T.theme_site_matrix(catalog, boston)
+    first = T.default_theme(boston_matrix, boston)
+    assert boston_matrix.set_index("theme").loc[first, "records"] > 0
+
+
+def test_lessons_by_section_counts_every_lesson(catalog):
+    sections = T.lessons_by_section(catalog, ALL)
+    assert sections["lessons"].sum() == len(catalog.lessons)
+    assert set(sections["section"]) <= set(C.LESSON_SECTIONS)
+    order = [C.LESSON_SECTIONS.index(s) for s in sections["section"]]
+    assert order == sorted(order)
+    cross = sections[sections["group"] == C.CROSS_SITE]["lessons"].sum()
+    assert cross == int((catalog.lessons["site"] == C.CROSS_SITE).sum())
+    split = T.basis_split(sections)
+    assert split["source"] + split["editorial"] == len(catalog.lessons)
+    assert split["editorial"] == int((catalog.lessons["section_basis"] == "editorial").sum())
+
+
+def test_section_takeaway_shows_basis_split(catalog):
+    sections = T.lessons_by_section(catalog, ALL)
+    sentence = T.section_takeaway(sections)
+    assert "editorial" in sentence and str(len(catalog.lessons)) in sentence
+    assert T.section_takeaway(sections.iloc[0:0]) == "No lessons match the current filters."
+
+
+def test_section_chart_spec(catalog):
+    spec = T.section_chart(T.lessons_by_section(catalog, ALL)).to_dict()
+    assert spec["mark"]["type"] == "bar"
+    assert spec["encoding"]["y"]["field"] == "section_label"
+    assert spec["encoding"]["color"]["scale"]["range"] == [
+        C.ROLE_COLORS["implementation"], C.ROLE_COLORS["learning"], C.CATEGORY_COLORS[2]
+    ]
+    assert "synthesis sections" in spec["description"]
+
+
+def test_products_and_lessons_by_theme(catalog):
+    products = T.products_by_theme(catalog, ALL, "employment")
+    assert list(products["name"]) == ["Youth Jobs Platform (Youth Match)"]
+    assert list(products["site_name"]) == ["Boston"]
+    justice = T.products_by_theme(catalog, ALL, "public safety")
+    assert list(justice["site"]) == ["st-louis"] and "YourSTLCourts" in set(justice["name"])
+    assert T.products_by_theme(catalog, F.Filters(role="learning"), "employment").empty
+    lessons = T.lessons_by_theme(catalog, ALL, "housing")
+    assert len(lessons) and lessons["site_name"].isin(["Washington, DC", "Seattle / King County", "Cross-site"]).all()
+    assert set(lessons.columns) >= {"text", "site_name", "section"}
