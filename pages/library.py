@@ -25,7 +25,7 @@ with resources_tab:
     resources = F.filter_resources(catalog, view)
     st.caption(F.describe(view, names) + f" {len(resources)} of {len(catalog.resources)} resources.")
     for kind, group in resources.groupby("kind", sort=False):
-        st.subheader(str(kind).capitalize())
+        st.header(str(kind).capitalize(), anchor=False)
         for row in group.itertuples():
             where = ", ".join(names.get(s, s) for s in row.sites) or "All sites"
             date = row.date or "date not found in sources"

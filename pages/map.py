@@ -1,1 +1,79 @@
-"""Placeholder replaced by the page's implementation."""
+"""Map: where the sites are, coloured by role and sized by grant, with a table as its text alternative."""
+
+import streamlit as st
+
+from dashboard import filters as F
+from dashboard import maps as M
+from dashboard import text as T
+from dashboard import ui
+
+MAP_HEIGHT = 440
+
+catalog = ui.require_catalog()
+view = ui.current_filters(catalog)
+links = ui.filter_params(catalog, view)
+
+st.title("Map of the sites")
+st.markdown(
+    "Where the CTDC sites are, coloured by their role and sized by their grant. "
+    "Select a circle to open that site's profile; the table below lists the same sites."
+)
+st.caption(F.describe(view, F.site_names(catalog)))
+if view.themes:
+    st.caption("Themes describe products, not places, so the map is narrowed only by the site and role filters.")
+
+ids = F.selected_site_ids(catalog, view)
+points = M.site_points(catalog, ids)
+outlines = M.load_states_geojson(catalog.data_dir)
+
+basemap = st.toggle(
+    "Show basemap tiles (needs internet)", value=False, key="map_basemap",
+    help="Draws street-map tiles under the sites. The state outlines are drawn either way.",
+)
+map_column, side_column = st.columns([3, 2], gap="medium")
+with map_column:
+    if points.empty:
+        st.info("No site matches the current filters. Clear the filters in the sidebar to see all sites.")
+    event = st.pydeck_chart(
+        M.sites_deck(points, outlines, basemap=basemap, height=MAP_HEIGHT),
+        on_select="rerun", selection_mode="single-object", key="site_map",
+        alt=M.describe_map(points), height=MAP_HEIGHT,
+    )
+    if outlines is None:
+        st.caption("The state outlines could not be loaded, so the sites are drawn without them.")
+
+with side_column:
+    picked = M.picked_site_id(event.selection, ids)
+    if picked:
+        name = F.site_names(catalog)[picked]
+        st.markdown(f"**Selected: {T.escape_markdown(name)}**")
+        st.page_link(
+            "pages/site.py", label=f"Open the {name} profile", icon=":material/location_city:",
+            query_params={"site": picked, **links},
+        )
+    else:
+        st.caption("Select a circle on the map to see which site it is.")
+    legend = M.legend_lines(points)
+    if legend:
+        st.markdown("**How to read the map**")
+        st.markdown("\n".join(f"- {T.escape_markdown(line)}" for line in legend))
+        unlabelled = M.unlabelled_sites(points, MAP_HEIGHT)
+        if unlabelled:
+            st.caption(
+                "Not labelled at this zoom, so that names do not overlap: " + T.escape_markdown(", ".join(unlabelled))
+                + ". Zoom in, point at a circle or see the table."
+            )
+        st.caption("Grey lines are state borders. Drag to pan; scroll or pinch to zoom.")
+
+st.subheader("The sites as a table")
+ui.table_with_download(
+    M.sites_table(points), "map-sites",
+    column_config={"Grant (USD)": st.column_config.NumberColumn(format="dollar")},
+)
+if not points.empty:
+    st.markdown("**Site profiles**")
+    for row in points.itertuples():
+        st.page_link(
+            "pages/site.py", label=f"{row.name} ({row.role_label.lower()})", icon=":material/location_city:",
+            query_params={"site": row.id, **links},
+        )

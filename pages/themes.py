@@ -14,14 +14,41 @@ MAX_RESULTS = 50
 catalog = ui.require_catalog()
 view = ui.current_filters(catalog)
 links = ui.filter_params(catalog, view)
+lessons = T.lessons_in_view(catalog, view)
 
 st.title("Themes")
 st.markdown(
     "What the seven sites worked on, theme by theme: the products they built or ran and the lessons "
-    "recorded about them. Pick a theme to see its records, browse the lessons by the sections of the "
-    "program's synthesis, or search every product, lesson and resource."
+    "recorded about them. Search every product, lesson and resource, see which themes each site "
+    "worked on, pick a theme to read its records, or browse the lessons by the sections of the "
+    "program's synthesis."
 )
 st.caption(F.describe(view, F.site_names(catalog)))
+
+# Search
+st.header("Search", anchor=False)
+query = st.text_input(
+    "Search products, lessons and resources", key="q", bind="query-params", max_chars=S.MAX_QUERY,
+    placeholder="e.g. court, housing, youth jobs",
+)
+if query and query.strip():
+    results = S.search(catalog, query, view)
+    if results.empty:
+        st.info("No matches: every word must appear in a record. Try fewer or shorter words.", icon=":material/search_off:")
+    else:
+        count = len(results)
+        shown = results.head(MAX_RESULTS)
+        more = f" (showing the first {MAX_RESULTS})" if count > MAX_RESULTS else ""
+        st.markdown(f"**{count}** result{'s' if count != 1 else ''}{more}, best matches first.")
+        for row in shown.itertuples():
+            st.markdown(
+                f"**{text.escape_markdown(row.title)}**  \n"
+                f"*{row.kind} · {text.escape_markdown(row.site)}*  \n{row.highlighted}"
+            )
+        with st.expander("Search results as a table"):
+            ui.table_with_download(results.drop(columns="highlighted"), "search-results")
+else:
+    st.caption("Every word must match; results are ranked by how often the words occur.")
 
 # Theme × site grid
 matrix = T.theme_site_matrix(catalog, view)
@@ -37,15 +64,14 @@ else:
         "Heatmap of themes by site. Each cell gives the number of product and lesson records in this "
         "dataset that carry the theme at the site; the table below the chart lists every cell.",
     )
-    cross = T.lessons_in_view(catalog, view)
-    n_cross = int((cross["site"] == C.CROSS_SITE).sum())
+    n_cross = int((lessons["site"] == C.CROSS_SITE).sum())
     st.caption(
         "Counts are of records in this dataset, not of all local work on a theme. "
         f"Cross-site lessons ({n_cross} in view) belong to no single site and are not counted in the grid."
     )
 
 # One theme in detail
-st.subheader("One theme in detail")
+st.header("One theme in detail", anchor=False)
 raw_theme = st.query_params.get_all("theme")
 chosen = st.selectbox(
     "Theme", list(C.THEMES), index=C.THEMES.index(T.default_theme(matrix, view)), key="theme", bind="query-params",
@@ -60,24 +86,32 @@ st.markdown(
     f"**{len(products)}** product{'s' if len(products) != 1 else ''} and **{len(theme_lessons)}** "
     f"lesson{'s' if len(theme_lessons) != 1 else ''} carry the theme *{text.escape_markdown(chosen)}*."
 )
-for product in products.itertuples():
-    with st.container(border=True):
-        st.markdown(f"**{text.escape_markdown(product.name)}**")
-        st.caption(f"{product.site_name} · status: {product.status} (as of {product.status_as_of})")
-        st.markdown(text.escape_markdown(product.description))
-        st.page_link(
-            "pages/site.py", label=f"{product.site_name} profile", icon=":material/location_city:",
-            query_params={"site": product.site, **links},
+product_tab, lesson_tab = st.tabs([f"Products ({len(products)})", f"Lessons ({len(theme_lessons)})"])
+with product_tab:
+    if products.empty:
+        st.caption("No product of the sites in view carries this theme.")
+    for product in products.itertuples():
+        with st.container(border=True):
+            st.markdown(f"**{text.escape_markdown(product.name)}**")
+            st.caption(f"{product.site_name} · status: {product.status} (as of {product.status_as_of})")
+            st.markdown(text.escape_markdown(product.description))
+            if product.urls:
+                st.markdown("Website: " + ", ".join(text.markdown_link(url, url) for url in product.urls))
+            st.page_link(
+                "pages/site.py", label=f"{product.site_name} profile", icon=":material/location_city:",
+                query_params={"site": product.site, **links},
+            )
+with lesson_tab:
+    if theme_lessons.empty:
+        st.caption("No lesson in view carries this theme.")
+    else:
+        st.markdown(
+            "\n".join(
+                f"- {text.escape_markdown(row.text)} — *{text.escape_markdown(row.site_name)}, "
+                f"{text.escape_markdown(row.section)}*"
+                for row in theme_lessons.itertuples()
+            )
         )
-if len(theme_lessons):
-    st.markdown("**Lessons**")
-    st.markdown(
-        "\n".join(
-            f"- {text.escape_markdown(row.text)} — *{text.escape_markdown(row.site_name)}, "
-            f"{text.escape_markdown(row.section)}*"
-            for row in theme_lessons.itertuples()
-        )
-    )
 with st.expander("Table of this theme's products and lessons"):
     ui.table_with_download(products, "theme-products")
     ui.table_with_download(theme_lessons, "theme-lessons")
@@ -101,7 +135,6 @@ else:
         f"Section tags: {split['source']} taken from the source, {split['editorial']} editorial "
         "(filed under a section for this dataset where the source does not file the lesson itself)."
     )
-    lessons = T.lessons_in_view(catalog, view)
     for section in C.LESSON_SECTIONS:
         rows = lessons[lessons["section"] == section]
         with st.expander(f"{section} ({len(rows)} lesson{'s' if len(rows) != 1 else ''})"):
@@ -114,28 +147,3 @@ else:
                         for row in rows.itertuples()
                     )
                 )
-
-# Search
-st.subheader("Search")
-query = st.text_input(
-    "Search products, lessons and resources", key="q", bind="query-params", max_chars=S.MAX_QUERY,
-    placeholder="e.g. court, housing, youth jobs",
-)
-if query and query.strip():
-    results = S.search(catalog, query, view)
-    if results.empty:
-        st.info("No matches: every word must appear in a record. Try fewer or shorter words.", icon=":material/search_off:")
-    else:
-        count = len(results)
-        shown = results.head(MAX_RESULTS)
-        more = f" (showing the first {MAX_RESULTS})" if count > MAX_RESULTS else ""
-        st.markdown(f"**{count}** result{'s' if count != 1 else ''}{more}, best matches first.")
-        for row in shown.itertuples():
-            st.markdown(
-                f"**{text.escape_markdown(row.title)}**  \n"
-                f"*{row.kind} · {text.escape_markdown(row.site)}*  \n{row.highlighted}"
-            )
-        with st.expander("Search results as a table"):
-            ui.table_with_download(results.drop(columns="highlighted"), "search-results")
-else:
-    st.caption("Every word must match; results are ranked by how often the words occur.")

@@ -49,9 +49,10 @@ def test_matrix_takeaway_says_records_are_counted(catalog):
 def test_theme_site_chart_encodes_theme_and_site(catalog):
     spec = T.theme_site_chart(T.theme_site_matrix(catalog, ALL)).to_dict()
     cells, labels = spec["layer"]
-    assert spec["encoding"]["y"]["field"] == "theme"
-    assert spec["encoding"]["x"]["field"] == "site_name"
-    assert spec["encoding"]["y"]["sort"] == list(C.THEMES)
+    for layer in (cells, labels):
+        assert layer["encoding"]["y"]["field"] == "theme"
+        assert layer["encoding"]["x"]["field"] == "site_name"
+    assert cells["encoding"]["y"]["sort"] == list(C.THEMES)
     assert cells["encoding"]["color"]["scale"]["scheme"] == "blues"
     assert labels["mark"]["type"] == "text" and labels["encoding"]["text"]["field"] == "records"
     assert "theme" in spec["description"] and spec["width"] == "container"

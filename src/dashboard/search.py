@@ -58,7 +58,7 @@ def search(catalog: Catalog, query: str, filters: F.Filters) -> pd.DataFrame:
     The query is cut to 200 characters and at most 8 words; results are ranked by the number
     of times the words occur. ``highlighted`` is escaped Markdown with the words in bold.
     """
-    terms = text.search_terms(str(query or "")[:MAX_QUERY])
+    terms = list(dict.fromkeys(text.search_terms(str(query or "")[:MAX_QUERY])))
     if not terms:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     patterns = {term: re.compile(re.escape(term), re.IGNORECASE) for term in terms}

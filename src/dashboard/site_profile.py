@@ -224,11 +224,8 @@ def page_sources(catalog: Catalog, profile: SiteProfile, compared: SiteProfile |
 def citation_markdown(ids: Iterable[str], sources: pd.DataFrame) -> str:
     """Small "Sources: [1] [2]" Markdown, each number linking to its source's URL."""
     lookup = {row["id"]: row for row in sources.to_dict("records")}
-    links = []
-    for source_id in ids:
-        row = lookup.get(source_id)
-        if row is not None:
-            links.append(T.markdown_link(f"[{row['number']}]", row["url"]))
+    rows = sorted((lookup[i] for i in set(ids) if i in lookup), key=lambda row: row["number"])
+    links = [T.markdown_link(f"[{row['number']}]", row["url"]) for row in rows]
     return f":small[Sources: {' '.join(links)}]" if links else ""
 
 
@@ -261,19 +258,19 @@ def status_markdown(product: dict[str, Any]) -> str:
 
 
 def outcome_table(product: dict[str, Any]) -> pd.DataFrame:
-    """A product's reported outcomes: measure, value (or "not found in sources"), unit, year, note, sources."""
+    """A product's reported outcomes: value (or "not found in sources"), unit, measure, year, note, sources."""
     rows = [
         {
-            "measure": o["measure"],
             "value": format_value(o["value"]),
             "unit": o["unit"],
+            "measure": o["measure"],
             "year": o["year"],
             "note": o["note"] or "",
             "sources": o["sources"],
         }
         for o in product["outcomes"]
     ]
-    return pd.DataFrame(rows, columns=["measure", "value", "unit", "year", "note", "sources"])
+    return pd.DataFrame(rows, columns=["value", "unit", "measure", "year", "note", "sources"])
 
 
 def key_facts(profile: SiteProfile) -> list[tuple[str, str]]:
@@ -299,21 +296,29 @@ def _metric_cell(row: dict[str, Any]) -> str:
     if row["value"] == C.NOT_FOUND:
         return C.NOT_FOUND
     unit = f" {row['unit']}" if row["unit"] not in ("", "year") else ""
-    return f"{row['value']}{unit} ({row['vintage']}; {row['confidence']})"
+    vintage = f"{row['vintage']}, " if row["vintage"] and row["vintage"] != row["value"] else ""
+    return f"{row['value']}{unit} ({vintage}{row['confidence']})"
 
 
 def compare_metrics(first: SiteProfile, second: SiteProfile) -> pd.DataFrame:
-    """Both sites' metrics side by side: one row per metric, each cell "value unit (vintage; confidence)"."""
+    """Both sites' metrics side by side: one row per metric, each cell "value unit (vintage, confidence)"."""
     columns = {}
     for profile in (first, second):
-        cells: dict[tuple[str, str], list[str]] = {}
+        cells: dict[str, list[str]] = {}
         for row in profile.metrics.to_dict("records"):
-            cells.setdefault((row["group"], row["metric"]), []).append(_metric_cell(row))
-        columns[profile.name] = {key: "; ".join(values) for key, values in cells.items()}
-    keys = list(dict.fromkeys([*columns[first.name], *columns[second.name]]))
+            cells.setdefault(row["metric"], []).append(_metric_cell(row))
+        columns[profile.name] = {metric: "; ".join(values) for metric, values in cells.items()}
+    metrics = list(dict.fromkeys([*columns[first.name], *columns[second.name]]))
     return pd.DataFrame(
-        [
-            {"group": g, "metric": m, **{name: cells.get((g, m), C.NOT_FOUND) for name, cells in columns.items()}}
-            for g, m in keys
-        ]
+        [{"metric": m, **{name: cells.get(m, C.NOT_FOUND) for name, cells in columns.items()}} for m in metrics]
     )
+
+
+RELATIONSHIP_VERBS = {"co-led": "co-led with", "partnered": "partnered with", "built": "built for"}
+
+
+def relationship_sentence(relationship: dict[str, Any]) -> str:
+    """Plain text such as "Rise co-led with OpenDataSTL", with the note when there is one."""
+    verb = RELATIONSHIP_VERBS.get(relationship["kind"], relationship["kind"])
+    sentence = f"{relationship['source_name']} {verb} {relationship['target_name']}"
+    return f"{sentence}: {relationship['note']}" if relationship.get("note") else sentence

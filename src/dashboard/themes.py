@@ -93,7 +93,7 @@ def theme_site_chart(matrix: pd.DataFrame) -> alt.Chart:
     y = alt.Y("theme:N", sort=themes, title=None, axis=alt.Axis(labelLimit=140))
     x = alt.X(
         "site_name:N", sort=site_names, title=None,
-        axis=alt.Axis(labelAngle=-40, labelLimit=120, orient="top", labelAlign="left"),
+        axis=alt.Axis(labelAngle=-55, labelLimit=130, orient="top", labelAlign="left", labelOverlap=False),
     )
     tooltip = [
         alt.Tooltip("theme:N", title="Theme"),
@@ -172,6 +172,7 @@ def section_chart(sections: pd.DataFrame) -> alt.Chart:
     """Horizontal stacked bars: lessons per synthesis section, coloured by implementation, learning or cross-site."""
     data = sections.assign(
         group_label=sections["group"].map(GROUP_LABELS),
+        stack=sections["group"].map(GROUP_ORDER.index),
         section_label=sections["section"].map(_wrapped),
     )
     order = [_wrapped(s) for s in C.LESSON_SECTIONS]
@@ -190,7 +191,7 @@ def section_chart(sections: pd.DataFrame) -> alt.Chart:
                 scale=alt.Scale(domain=[GROUP_LABELS[g] for g in present], range=[GROUP_COLORS[g] for g in present]),
                 legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=200),
             ),
-            order=alt.Order("group:N"),
+            order=alt.Order("stack:Q"),
             tooltip=[
                 alt.Tooltip("section:N", title="Section"),
                 alt.Tooltip("group_label:N", title="Lessons from"),

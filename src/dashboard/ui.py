@@ -139,6 +139,8 @@ def share_link() -> None:
     except Exception:  # noqa: BLE001
         base = ""
     base = base.split("?", 1)[0]
+    if base.count("/") == 2:  # scheme://host with no path
+        base += "/"
     query = urllib.parse.urlencode(
         [(k, v) for k in st.query_params.keys() for v in st.query_params.get_all(k)], doseq=True
     )
@@ -173,9 +175,10 @@ def table_with_download(frame: pd.DataFrame, name: str, *, column_config: dict |
 
 
 def chart_block(title: str, takeaway: str, chart: alt.Chart, data: pd.DataFrame, name: str, alt_text: str) -> None:
-    """A chart with its title, one-sentence takeaway, alt text, and its data as a table with CSV."""
-    st.subheader(title)
+    """A chart with its title, one-sentence takeaway, alt text (the chart description), and its data as a table with CSV."""
+    st.header(title, anchor=False)
     st.markdown(takeaway)
-    st.altair_chart(chart, alt=alt_text)
+    # The chart's description is its accessible name (passing ``alt=`` too only logs a warning).
+    st.altair_chart(chart.properties(description=alt_text))
     with st.expander(f"Data behind “{title}”"):
         table_with_download(data, name)

@@ -1,0 +1,131 @@
+"""AppTest checks of the Map page and the map and starting links on the Overview page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE_NAMES = ["Boston", "St. Louis", "Washington, DC", "Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"]
+
+
+def open_page(page: str, **params: str | list[str]) -> AppTest:
+    """Run the app with ``params`` in the URL, then switch to ``page``."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def deck_layers(at: AppTest) -> dict[str, dict]:
+    (chart,) = at.get("deck_gl_json_chart")
+    spec = json.loads(chart.proto.json)
+    return {layer["id"]: layer for layer in spec["layers"]}
+
+
+def links(at: AppTest) -> dict[str, str]:
+    """Page-link labels -> page and query string."""
+    return {link.proto.label: f"{link.proto.page}?{link.proto.query_string}" for link in at.get("page_link")}
+
+
+def captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+@pytest.fixture(scope="module")
+def map_page() -> AppTest:
+    return open_page("pages/map.py")
+
+
+def test_map_draws_outlines_and_all_seven_sites(map_page):
+    (chart,) = map_page.get("deck_gl_json_chart")
+    assert "GeoJsonLayer" in chart.proto.json and "ScatterplotLayer" in chart.proto.json
+    layers = deck_layers(map_page)
+    assert layers["states"]["@@type"] == "GeoJsonLayer"
+    assert [row["name"] for row in layers["sites"]["data"]] == SITE_NAMES
+    assert chart.proto.alt.startswith("Map of the United States") and "Pittsburgh" in chart.proto.alt
+    assert json.loads(chart.proto.tooltip) == {"text": "{name}\n{role_label}\nGrant: {grant_text}"}
+    assert list(chart.proto.selection_mode)  # selecting a site is on
+
+
+def test_map_page_has_legend_table_and_profile_links(map_page):
+    text = " ".join(m.value for m in map_page.markdown)
+    assert "Blue circles" in text and "Orange circles" in text
+    assert map_page.toggle[0].label == "Show basemap tiles (needs internet)" and map_page.toggle[0].value is False
+    (table,) = map_page.dataframe
+    assert list(table.value["Site"]) == SITE_NAMES
+    assert links(map_page)["Boston (implementation site)"] == "site?site=boston"
+
+
+def test_learning_role_keeps_four_sites_and_links_carry_the_filter():
+    at = open_page("pages/map.py", role="learning")
+    assert len(deck_layers(at)["sites"]["data"]) == 4
+    assert len(at.dataframe[0].value) == 4
+    assert links(at)["Cleveland (learning site)"] == "site?site=cleveland&role=learning"
+
+
+def test_themes_do_not_narrow_the_map_and_say_so():
+    at = open_page("pages/map.py", themes="housing")
+    assert len(deck_layers(at)["sites"]["data"]) == 7
+    assert "Themes describe products, not places" in captions(at)
+
+
+def test_basemap_toggle_asks_for_theme_tiles():
+    at = open_page("pages/map.py")
+    at.toggle[0].set_value(True).run()
+    assert not at.exception
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert spec["mapProvider"] == "carto" and "mapStyle" not in spec
+    assert "GeoJsonLayer" in at.get("deck_gl_json_chart")[0].proto.json
+
+
+def test_hostile_url_renders_the_default_map():
+    at = open_page(
+        "pages/map.py",
+        sites=["<script>alert(1)</script>", "x" * 10_000, "", "Boston", "Boston"],
+        role=["<img src=x onerror=alert(1)>", ""],
+        themes=["'; DROP TABLE sites; --"],
+    )
+    names = [row["name"] for row in deck_layers(at)["sites"]["data"]]
+    assert names == ["Boston"]
+    assert "Ignored unknown sites" in captions(at)
+
+
+def test_no_matching_site_still_draws_the_outlines():
+    at = open_page("pages/map.py", sites="Boston", role="learning")
+    layers = deck_layers(at)
+    assert "states" in layers and layers["sites"]["data"] == []
+    assert any("No site matches" in i.value for i in at.info)
+
+
+def test_overview_has_a_small_map_and_where_to_start_links():
+    at = open_page("pages/overview.py")
+    (chart,) = at.get("deck_gl_json_chart")
+    assert len(deck_layers(at)["sites"]["data"]) == 7
+    assert not chart.proto.selection_mode
+    assert any(h.value == "Where to start" for h in at.subheader)
+    found = links(at)
+    assert found["See the sites on a map"] == "map?"
+    assert found["See what Boston built"] == "site?site=boston"
+    assert found["See what St. Louis built"] == "site?site=st-louis"
+    assert found["See what Washington, DC built"] == "site?site=washington-dc"
+    for label, page in [
+        ("Browse products and lessons by theme", "themes?"),
+        ("Compare the sites' civic-tech ecosystems", "metrics?"),
+        ("Read the reports and sources", "library?"),
+    ]:
+        assert found[label] == page
+
+
+def test_overview_links_carry_the_filters():
+    at = open_page("pages/overview.py", role="learning", themes="youth")
+    found = links(at)
+    assert found["See the sites on a map"] == "map?themes=youth&role=learning"
+    assert found["Read about Cleveland"] == "site?site=cleveland&themes=youth&role=learning"
+    assert len(deck_layers(at)["sites"]["data"]) == 4

@@ -1,0 +1,107 @@
+"""AppTest runs of the Ecosystem metrics page: charts, the role filter, the lens toggle and hostile links."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+APP = str(ROOT / "app.py")
+PAGE = "pages/metrics.py"
+LEARNING_SITES = {"Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"}
+
+
+def run(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def charts(at: AppTest) -> list:
+    return [element.proto for element in at.get("vega_lite_chart")]
+
+
+def chart_rows(proto) -> pd.DataFrame:
+    """Every row of every dataset of one chart."""
+    frames = [pa.ipc.open_stream(ds.data.data).read_all().to_pandas() for ds in proto.datasets]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_page_renders_its_charts_with_titles_and_alt_text():
+    at = run()
+    protos = charts(at)
+    assert len(protos) >= 4
+    for proto in protos:
+        spec = json.loads(proto.spec)
+        assert spec.get("title") and len(spec.get("description", "")) > 40  # the description is the alt text
+    assert at.title[0].value == "Ecosystem metrics"
+    assert [t.label for t in at.tabs] == ["Key years", "Names", "Census context", "Partners", "Timeline"]
+    assert at.toggle(key="lens").value is False
+    text = markdown(at)
+    assert "not found in sources" in text and "St\\. Louis" in text
+    headers = {h.value for h in [*at.header, *at.subheader]}
+    assert {"Key years", "Population", "Partner composition", "Timeline of dated facts"} <= headers
+
+
+def test_role_filter_limits_chart_data_to_learning_sites():
+    at = run({"role": "learning"})
+    for proto in charts(at):
+        rows = chart_rows(proto)
+        if "site_name" in rows:
+            assert set(rows["site_name"].dropna()) <= LEARNING_SITES
+    years = chart_rows(charts(at)[0])
+    assert set(years["site_name"]) == LEARNING_SITES
+    population = chart_rows(charts(at)[1])
+    assert len(population[population["metric"] == "population"]) == 4
+
+
+def test_lens_toggle_from_the_link_groups_by_role():
+    at = run({"lens": "true"})
+    assert at.toggle(key="lens").value is True
+    spec = json.loads(charts(at)[0].spec)
+    assert "by site role" in spec["title"]
+    text = markdown(at)
+    assert "Implementation and learning sites compared" in text
+    assert "implementation sites averaged 1996 (2 of 3 with a value)" in text
+    partner = [json.loads(p.spec) for p in charts(at) if "Partner" in str(json.loads(p.spec).get("title"))]
+    assert partner and "site role" in partner[0]["title"]
+
+
+def test_toggling_the_lens_on_the_page():
+    at = run()
+    at.toggle(key="lens").set_value(True).run()
+    assert not at.exception
+    assert "by site role" in json.loads(charts(at)[0].spec)["title"]
+
+
+def test_no_sites_in_view_shows_a_notice():
+    at = run({"sites": ["Boston"], "role": "learning"})
+    assert not charts(at)
+    assert any("No sites match" in info.value for info in at.info)
+
+
+HOSTILE = [
+    {"lens": "<script>alert(1)</script>", "sites": ["<img src=x onerror=alert(1)>"], "role": "x" * 10000},
+    {"lens": ["true", "false", ""], "themes": ["", "justice", "justice"], "census_vintage": "ACS 1066"},
+    {"lens": "x" * 10000, "sites": ["", "St. Louis", "St. Louis"], "site": "../../etc/passwd"},
+]
+
+
+@pytest.mark.parametrize("params", HOSTILE)
+def test_hostile_links_render(params):
+    at = run(params)
+    assert len(charts(at)) >= 4
+    assert "<script>" not in markdown(at)

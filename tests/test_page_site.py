@@ -1,0 +1,76 @@
+"""AppTest tests of the site profile page: direct links, comparison, hostile URLs, the site selector."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def open_site(**params: str | list[str]) -> AppTest:
+    """The site page as opened from a link carrying ``params``."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/site.py").run()
+    assert not at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """All headings, Markdown and captions of the page as one string."""
+    parts = [*at.title, *at.header, *at.subheader, *at.markdown, *at.caption]
+    return "\n".join(str(p.value) for p in parts)
+
+
+def test_direct_link_shows_the_site_and_its_product():
+    at = open_site(site="st-louis")
+    assert at.title[0].value == "St. Louis"
+    assert "YourSTLCourts" in [s.value for s in at.subheader]
+    assert at.selectbox(key="site_choice").value == "st-louis"
+    assert at.selectbox(key="compare_choice").value == ""
+    page = texts(at)
+    assert "Sources cited on this page" in page and ":small[Sources: [\\[1\\]](http" in page
+    assert "Data intermediary" in page and "Rise Community Development" in page
+    assert not at.caption or "No site with the id" not in page
+
+
+def test_compare_shows_both_sites_side_by_side():
+    at = open_site(site="boston", compare="washington-dc")
+    assert at.title[0].value == "Boston"
+    assert "Boston and Washington, DC side by side" in [h.value for h in at.header]
+    subheaders = [s.value for s in at.subheader]
+    assert {"Boston", "Washington, DC", "Youth Jobs Platform (Youth Match)"} <= set(subheaders)
+    assert any(list(df.value.columns) == ["metric", "Boston", "Washington, DC"] for df in at.dataframe)
+    assert "Housing Insights" in texts(at)
+
+
+@pytest.mark.parametrize("raw", ["<script>alert(1)</script>", "x" * 10_000, "", ["st-louis", "<img src=x>"]])
+def test_hostile_site_values_fall_back(raw):
+    at = open_site(site=raw, compare="<b>nope</b>")
+    assert at.title[0].value == "Boston"  # first site in view
+    page = texts(at)
+    assert not re.search(r"(?<!\\)<(script|img|b)", page)  # shown only escaped, as text
+    assert "to compare with; showing no comparison" in page
+    if raw and not isinstance(raw, list):
+        assert "No site with the id" in page
+        assert max(len(c.value) for c in at.caption) < 300
+
+
+def test_choosing_a_site_and_a_comparison_updates_the_url():
+    at = open_site(site="st-louis", themes="justice")
+    at.selectbox(key="site_choice").select("boston").run()
+    assert not at.exception
+    assert at.query_params["site"] == "boston" and at.query_params["themes"] == "justice"
+    assert at.title[0].value == "Boston"
+    at.selectbox(key="compare_choice").select("cleveland").run()
+    assert at.query_params["compare"] == "cleveland"
+    assert "Boston and Cleveland side by side" in [h.value for h in at.header]
+    at.selectbox(key="compare_choice").select("").run()
+    assert "compare" not in at.query_params
+    assert not at.exception

@@ -1,0 +1,84 @@
+"""AppTest tests of the Themes page: charts, theme picker and search bound to the URL, hostile links."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def open_page(**params: str | list[str]) -> AppTest:
+    """The Themes page opened from a URL carrying ``params``."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/themes.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at: AppTest) -> list[dict]:
+    """Vega-Lite specs on the page (the element is named vega_lite_chart in this Streamlit)."""
+    elements = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    return [json.loads(element.proto.spec) for element in elements]
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_page_renders_charts_and_default_theme():
+    at = open_page()
+    specs = charts(at)
+    assert len(specs) >= 2
+    assert any("theme" in spec.get("description", "") for spec in specs)
+    headings = [h.value for h in (*at.header, *at.subheader)]
+    assert {"Search", "Themes by site", "One theme in detail", "Lessons by synthesis section"} <= set(headings)
+    assert at.selectbox(key="theme").value == "civic engagement"
+    assert "records in this dataset" in markdown(at)
+    assert any("editorial" in c.value for c in at.caption)
+
+
+def test_search_from_url_lists_housing_insights():
+    at = open_page(q="housing")
+    assert at.text_input(key="q").value == "housing"
+    text = markdown(at)
+    assert "**Housing Insights**" in text and "results, best matches first" in text
+    assert "**housing**" in text.lower()
+
+
+def test_theme_from_url_shows_bostons_product():
+    at = open_page(theme="employment")
+    assert at.selectbox(key="theme").value == "employment"
+    text = markdown(at)
+    assert "Youth Jobs Platform" in text and "YourSTLCourts" not in text
+    assert any(c.value.startswith("Boston · status") for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "x" * 10_000, "theme": "<script>alert(1)</script>"},
+        {"q": "(((<b>", "theme": ["", "housing", "nonsense"], "sites": "Nowhere", "role": "x" * 5000},
+    ],
+)
+def test_hostile_links_render(params):
+    at = open_page(**params)
+    assert len(at.text_input(key="q").value or "") <= 200
+    assert at.selectbox(key="theme").value in ("civic engagement", "housing")
+    assert "<script>" not in markdown(at)
+    if "(((" in params["q"]:
+        assert any("No matches" in i.value for i in at.info)
+
+
+def test_global_filters_narrow_the_page():
+    at = open_page(role="learning", q="court")
+    assert len(charts(at)) >= 2
+    sites = set(at.dataframe[0].value["site_name"])
+    assert sites == {"Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"}
+    assert "YourSTLCourts" not in markdown(at)

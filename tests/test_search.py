@@ -1,0 +1,80 @@
+"""Unit tests for full-text search: matching, ranking, highlighting, filters and hostile input."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import filters as F
+from dashboard import search as S
+
+ALL = F.Filters()
+
+
+def test_court_finds_yourstlcourts_with_bold_highlight(catalog):
+    results = S.search(catalog, "court", ALL)
+    assert list(results.columns) == S.RESULT_COLUMNS
+    row = results.set_index("id").loc["yourstlcourts"]
+    assert row["kind"] == "product" and row["title"] == "YourSTLCourts" and row["site"] == "St. Louis"
+    assert "**court**" in row["highlighted"].lower()
+    assert results.iloc[0]["id"] == "yourstlcourts"
+
+
+def test_results_are_ranked_by_hits(catalog):
+    results = S.search(catalog, "housing", ALL)
+    assert list(results["hits"]) == sorted(results["hits"], reverse=True)
+    assert "Housing Insights" in set(results["title"])
+    assert {"product", "lesson", "resource"} <= set(results["kind"])
+
+
+def test_every_word_must_match(catalog):
+    youth = set(S.search(catalog, "youth", ALL)["id"])
+    court = set(S.search(catalog, "court", ALL)["id"])
+    both = set(S.search(catalog, "youth court", ALL)["id"])
+    assert both <= youth & court
+    assert "youth-jobs-platform" in youth and "youth-jobs-platform" not in both
+    assert S.search(catalog, "housing zzqqxx", ALL).empty
+
+
+def test_search_is_case_insensitive(catalog):
+    assert list(S.search(catalog, "HOUSING", ALL)["id"]) == list(S.search(catalog, "housing", ALL)["id"])
+
+
+def test_filters_narrow_results(catalog):
+    everywhere = S.search(catalog, "data", ALL)
+    boston = S.search(catalog, "data", F.Filters(sites=("boston",)))
+    assert 0 < len(boston) < len(everywhere)
+    assert set(boston["site"]) <= {"Boston", "Cross-site", S.NO_SITE}
+    learning = S.search(catalog, "court", F.Filters(role="learning"))
+    assert "yourstlcourts" not in set(learning["id"])
+    themed = S.search(catalog, "data", F.Filters(themes=("housing",)))
+    assert "housing-insights" in set(themed["id"]) and "data-days-cle" not in set(themed["id"])
+
+
+@pytest.mark.parametrize("query", ["<script>", "(((", "", "   ", ".*", "[a-", "a", "\\", None, "<img src=x onerror=alert(1)>"])
+def test_hostile_queries_return_empty_without_error(catalog, query):
+    results = S.search(catalog, query, ALL)
+    assert results.empty and list(results.columns) == S.RESULT_COLUMNS
+
+
+def test_long_query_is_bounded(catalog):
+    assert S.search(catalog, "x" * 10_000, ALL).empty
+    beyond_limit = "court" + " " * 300 + "zzqqxx"
+    assert "yourstlcourts" in set(S.search(catalog, beyond_limit, ALL)["id"])
+    ninth_word = "court st louis county municipal tickets text message zzqqxx"
+    assert "yourstlcourts" in set(S.search(catalog, ninth_word, ALL)["id"])
+    repeated = S.search(catalog, "court court COURT", ALL)
+    assert repeated.iloc[0]["matched"] == "court"
+
+
+def test_highlight_escapes_markdown(catalog):
+    results = S.search(catalog, "data", ALL)
+    for highlighted in results["highlighted"]:
+        assert "<" not in highlighted.replace("\\<", "")
+
+
+def test_snippet_window():
+    body = "word " * 100 + "needle " + "word " * 100
+    cut = S.snippet(body, ["needle"])
+    assert "needle" in cut and cut.startswith("…") and cut.endswith("…")
+    assert len(cut) <= S.SNIPPET_CHARS + 2
+    assert S.snippet("short text", ["x"]) == "short text"

@@ -1,0 +1,185 @@
+"""Unit tests of the site profile builders against the shipped dataset."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from dashboard import constants as C
+from dashboard import site_profile as SP
+
+
+@pytest.fixture(scope="module")
+def stl(catalog):
+    return SP.site_profile(catalog, "st-louis")
+
+
+def _all_cited(profile: SP.SiteProfile) -> set[str]:
+    records = [profile.site, *profile.products, *profile.relationships, *profile.resources]
+    records += [o for p in profile.products for o in p["outcomes"]]
+    records += [x for group in profile.partners.values() for x in group]
+    records += [x for group in (*profile.lessons.values(), *profile.cross_site_lessons.values()) for x in group]
+    ids = {s for record in records for s in record["sources"]}
+    return ids | {s for cell in profile.metrics["sources"] for s in cell}
+
+
+def test_st_louis_has_yourstlcourts_with_outcomes(stl):
+    assert stl.name == "St. Louis" and stl.site["role"] == "implementation"
+    product = next(p for p in stl.products if p["id"] == "yourstlcourts")
+    assert product["name"] == "YourSTLCourts"
+    assert product["status"] == "active" and product["status_as_of"] == "2018-01"
+    assert "https://github.com/OpenSTL/STLCourts-client" in product["code"]
+    assert product["license"] is None  # NaN from pandas is turned back into None
+    table = SP.outcome_table(product)
+    assert list(table.columns) == ["value", "unit", "measure", "year", "note", "sources"]
+    assert len(table) == len(product["outcomes"]) >= 4
+    assert "359" in set(table["value"]) and "surveys" in set(table["unit"])
+
+
+def test_partners_grouped_by_type_in_vocabulary_order(stl):
+    kinds = list(stl.partners)
+    assert kinds == [k for k in C.ORGANIZATION_TYPES if k in kinds]
+    intermediaries = [x["id"] for x in stl.partners["data intermediary"]]
+    assert "rise-community-development" in intermediaries
+    assert all(x["type"] == kind for kind, group in stl.partners.items() for x in group)
+    assert all("st-louis" in x["sites"] for group in stl.partners.values() for x in group)
+
+
+def test_lessons_grouped_in_section_order(catalog, stl):
+    sections = list(stl.lessons)
+    assert sections == [s for s in C.LESSON_SECTIONS if s in sections]
+    assert len(sections) >= 2
+    shown = {x["id"] for group in stl.lessons.values() for x in group}
+    assert shown == set(catalog.lessons.loc[catalog.lessons["site"] == "st-louis", "id"])
+    assert all(x["section_basis"] in SP.SECTION_BASIS_LABELS for group in stl.lessons.values() for x in group)
+    assert all(x["site"] == C.CROSS_SITE for group in stl.cross_site_lessons.values() for x in group)
+
+
+def test_every_cited_source_resolves(catalog, stl):
+    cited = _all_cited(stl)
+    listed = set(stl.sources["id"])
+    assert cited == listed
+    assert listed <= set(catalog.sources["id"])
+    product = next(p for p in stl.products if p["id"] == "yourstlcourts")
+    assert set(product["sources"]) <= listed
+    order = list(catalog.sources["id"])
+    assert list(stl.sources["id"]) == sorted(listed, key=order.index)
+
+
+def test_metrics_joined_with_definitions(catalog, stl):
+    metrics = stl.metrics
+    assert len(metrics) == (catalog.metrics["site"] == "st-louis").sum()
+    assert {"group", "metric", "value", "unit", "vintage", "confidence", "sources"} <= set(metrics.columns)
+    grant = metrics[metrics["metric"] == "CTDC grant"].iloc[0]
+    assert grant["value"] == "200,000" and grant["unit"] == "USD"
+    unknown = metrics[metrics["confidence"] == "unconfirmed"]
+    assert len(unknown) > 0 and set(unknown["value"]) == {C.NOT_FOUND}
+    assert "0" not in set(metrics["value"])
+
+
+def test_relationships_and_resources_touch_the_site(stl):
+    assert any(r["kind"] == "co-led" and r["target"] == "opendatastl" for r in stl.relationships)
+    sentence = SP.relationship_sentence(next(r for r in stl.relationships if r["kind"] == "co-led"))
+    assert sentence.startswith("Rise Community Development (Rise) co-led with OpenDataSTL")
+    assert stl.resources and all("st-louis" in r["sites"] for r in stl.resources)
+
+
+def test_learning_site_seattle_has_partners_and_lessons(catalog):
+    seattle = SP.site_profile(catalog, "seattle-king-county")
+    assert seattle.site["role"] == "learning"
+    assert "communities-count" in [x["id"] for x in seattle.partners["data intermediary"]]
+    assert sum(len(g) for g in seattle.lessons.values()) >= 2
+    assert "Engaging low-income residents" in seattle.lessons
+
+
+def test_unknown_site_id_raises(catalog):
+    with pytest.raises(KeyError):
+        SP.site_profile(catalog, "atlantis")
+
+
+@pytest.mark.parametrize(
+    "raw", ["atlantis", "<script>alert(1)</script>", "x" * 10_000, "../../etc/passwd", "BOSTON", "st-louis?"],
+)
+def test_resolve_site_falls_back_with_a_short_notice(catalog, raw):
+    allowed = ["pittsburgh", "cleveland"]
+    site, notice = SP.resolve_site(raw, catalog, allowed)
+    assert site == "pittsburgh"
+    assert notice is not None and "Pittsburgh" in notice and len(notice) < 200
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", ["boston"], 42])
+def test_resolve_site_missing_or_not_text_falls_back_quietly(catalog, raw):
+    assert SP.resolve_site(raw, catalog, ["cleveland"]) == ("cleveland", None)
+
+
+def test_resolve_site_known_ids(catalog):
+    assert SP.resolve_site("st-louis", catalog, ["boston", "st-louis"]) == ("st-louis", None)
+    site, notice = SP.resolve_site("boston", catalog, ["cleveland"])
+    assert site == "boston" and "outside the current filters" in notice
+    assert SP.resolve_site(None, catalog, []) == ("boston", None)  # nothing in view: first site
+
+
+def test_resolve_compare(catalog):
+    assert SP.resolve_compare("washington-dc", catalog, "boston") == ("washington-dc", None)
+    assert SP.resolve_compare("boston", catalog, "boston") == (None, None)
+    assert SP.resolve_compare(None, catalog, "boston") == (None, None)
+    compare, notice = SP.resolve_compare("<b>x</b>" * 3000, catalog, "boston")
+    assert compare is None and len(notice) < 200
+
+
+def test_site_choices(catalog):
+    assert SP.site_choices(catalog, ["cleveland", "pittsburgh"], "boston") == ["cleveland", "pittsburgh", "boston"]
+    assert SP.site_choices(catalog, ["cleveland"], "cleveland") == ["cleveland"]
+    assert SP.site_choices(catalog, [], None) == list(catalog.sites["id"])
+
+
+def test_page_sources_numbering_and_citations(catalog, stl):
+    boston = SP.site_profile(catalog, "boston")
+    alone = SP.page_sources(catalog, stl)
+    assert list(alone["number"]) == list(range(1, len(alone) + 1))
+    both = SP.page_sources(catalog, stl, boston)
+    assert set(alone["id"]) < set(both["id"])
+    assert SP.compact_source_ids(boston) <= set(both["id"])
+    first, second = both.iloc[0], both.iloc[1]
+    cite = SP.citation_markdown([second["id"], first["id"], "no-such-source"], both)
+    assert cite.startswith(":small[Sources: ") and cite.index("[\\[1\\]]") < cite.index("[\\[2\\]]")
+    assert f"({first['url']})" in cite
+    assert SP.citation_markdown(["no-such-source"], both) == ""
+    line = SP.source_line(both.to_dict("records")[0])
+    assert line.startswith("\\[1\\] [") and first["id"].replace("-", "\\-") in line
+
+
+def test_compare_metrics_side_by_side(catalog):
+    boston, dc = SP.site_profile(catalog, "boston"), SP.site_profile(catalog, "washington-dc")
+    table = SP.compare_metrics(boston, dc)
+    assert list(table.columns) == ["metric", "Boston", "Washington, DC"]
+    assert table["metric"].is_unique and len(table) == boston.metrics["metric"].nunique()
+    grant = table[table["metric"] == "CTDC grant"].iloc[0]
+    assert grant["Boston"].startswith("200,000 USD (") and "confirmed" in grant["Boston"]
+    assert (table == C.NOT_FOUND).any().any()
+
+
+def test_key_facts_and_partner_counts(catalog, stl):
+    facts = dict(SP.key_facts(stl))
+    assert facts["Grant"] == "$200,000" and facts["Role"] == "Implementation site"
+    counts = dict(SP.partner_counts(stl))
+    assert counts["data intermediary"] >= 1 and sum(counts.values()) == int(facts["Partner organizations"])
+
+
+def test_format_value():
+    assert SP.format_value(None) == C.NOT_FOUND
+    assert SP.format_value(math.nan) == C.NOT_FOUND
+    assert SP.format_value(2018.0, "year") == "2018"
+    assert SP.format_value(663972.0) == "663,972"
+    assert SP.format_value(16.87) == "16.87"
+    assert SP.format_value(0) == "0"
+    assert SP.format_value("Silver", "text") == "Silver"
+
+
+def test_links_and_status_are_safe():
+    assert SP.links_markdown(["javascript:alert(1)", "https://github.com/OpenSTL/STLCourts-api"]) == (
+        "[github\\.com/OpenSTL/STLCourts\\-api](https://github.com/OpenSTL/STLCourts-api)"
+    )
+    badge = SP.status_markdown({"status": "discontinued", "status_as_of": "2019"})
+    assert badge == ":red-badge[Discontinued] as of 2019"
