@@ -13,12 +13,12 @@ catalog = ui.require_catalog()
 view = ui.current_filters(catalog)
 links = ui.filter_params(catalog, view)
 
-st.title("Map of the sites")
+st.title("Sites on the map")
 st.markdown(
     "Where the CTDC sites are, coloured by their role and sized by their grant. "
     "Select a circle to open that site's profile; the table below lists the same sites."
 )
-st.caption(F.describe(view, F.site_names(catalog)))
+st.caption(T.escape_markdown(F.describe(view, F.site_names(catalog))))
 if view.themes:
     st.caption("Themes describe products, not places, so the map is narrowed only by the site and role filters.")
 
@@ -48,7 +48,7 @@ with side_column:
         name = F.site_names(catalog)[picked]
         st.markdown(f"**Selected: {T.escape_markdown(name)}**")
         st.page_link(
-            "pages/site.py", label=f"Open the {name} profile", icon=":material/location_city:",
+            "pages/site.py", label=f"Open the {T.escape_markdown(name)} profile", icon=":material/location_city:",
             query_params={"site": picked, **links},
         )
     else:
@@ -65,7 +65,7 @@ with side_column:
             )
         st.caption("Grey lines are state borders. Drag to pan; scroll or pinch to zoom.")
 
-st.subheader("The sites as a table")
+st.header("The sites as a table", anchor=False)
 ui.table_with_download(
     M.sites_table(points), "map-sites",
     column_config={"Grant (USD)": st.column_config.NumberColumn(format="dollar")},
@@ -74,6 +74,6 @@ if not points.empty:
     st.markdown("**Site profiles**")
     for row in points.itertuples():
         st.page_link(
-            "pages/site.py", label=f"{row.name} ({row.role_label.lower()})", icon=":material/location_city:",
+            "pages/site.py", label=f"{T.escape_markdown(row.name)} ({row.role_label.lower()})", icon=":material/location_city:",
             query_params={"site": row.id, **links},
         )

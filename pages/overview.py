@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import filters as F
 from dashboard import maps
 from dashboard import metrics as M
+from dashboard import text as T
 from dashboard import ui
 
 OVERVIEW_MAP_HEIGHT = 320
@@ -28,7 +29,7 @@ links = ui.filter_params(catalog, view)
 points = maps.site_points(catalog, list(sites["id"]))
 start_column, map_column = st.columns([2, 3], gap="medium")
 with map_column:
-    st.subheader("Where the sites are")
+    st.header("Where the sites are", anchor=False)
     st.pydeck_chart(
         maps.sites_deck(points, maps.load_states_geojson(catalog.data_dir), basemap=False, height=OVERVIEW_MAP_HEIGHT),
         height=OVERVIEW_MAP_HEIGHT, alt=maps.describe_map(points),
@@ -36,12 +37,13 @@ with map_column:
     st.caption("Blue circles are implementation sites, orange circles learning sites; bigger circles mean bigger grants.")
 
 with start_column:
-    st.subheader("Where to start")
+    st.header("Where to start", anchor=False)
     st.markdown("New here? Pick a path; your filters come along.")
     st.page_link("pages/map.py", label="See the sites on a map", icon=":material/map:", query_params=links)
     built = points[points["role"] == "implementation"]
     for row in (built if not built.empty else points).itertuples():
-        label = f"See what {row.name} built" if row.role == "implementation" else f"Read about {row.name}"
+        name = T.escape_markdown(row.name)
+        label = f"See what {name} built" if row.role == "implementation" else f"Read about {name}"
         st.page_link("pages/site.py", label=label, icon=":material/location_city:", query_params={"site": row.id, **links})
     st.page_link("pages/themes.py", label="Browse products and lessons by theme", icon=":material/category:", query_params=links)
     st.page_link("pages/metrics.py", label="Compare the sites' civic-tech ecosystems", icon=":material/monitoring:", query_params=links)

@@ -67,8 +67,8 @@ def test_deck_has_outlines_points_and_labels(all_points, outlines):
 
 
 def test_deck_without_outlines_still_draws_the_sites(all_points):
-    layers = layers_by_id(M.sites_deck(all_points, None, basemap=False, labels=False))
-    assert list(layers) == [M.SITES_LAYER_ID]
+    layers = layers_by_id(M.sites_deck(all_points, None, basemap=False))
+    assert list(layers) == [M.SITES_LAYER_ID, M.LABELS_LAYER_ID]
     assert len(layers[M.SITES_LAYER_ID]["data"]) == 7
 
 

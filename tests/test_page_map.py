@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,8 +32,11 @@ def deck_layers(at: AppTest) -> dict[str, dict]:
 
 
 def links(at: AppTest) -> dict[str, str]:
-    """Page-link labels -> page and query string."""
-    return {link.proto.label: f"{link.proto.page}?{link.proto.query_string}" for link in at.get("page_link")}
+    """Page-link labels (as shown, Markdown escapes removed) -> page and query string."""
+    return {
+        re.sub(r"\\(.)", r"\1", link.proto.label): f"{link.proto.page}?{link.proto.query_string}"
+        for link in at.get("page_link")
+    }
 
 
 def captions(at: AppTest) -> str:
@@ -93,8 +98,8 @@ def test_hostile_url_renders_the_default_map():
         themes=["'; DROP TABLE sites; --"],
     )
     names = [row["name"] for row in deck_layers(at)["sites"]["data"]]
-    assert names == ["Boston"]
-    assert "Ignored unknown sites" in captions(at)
+    assert names == ["Boston"]  # unknown values dropped, the known one kept once
+    assert "Themes describe products" not in captions(at)  # the unknown theme was ignored
 
 
 def test_no_matching_site_still_draws_the_outlines():
@@ -109,7 +114,7 @@ def test_overview_has_a_small_map_and_where_to_start_links():
     (chart,) = at.get("deck_gl_json_chart")
     assert len(deck_layers(at)["sites"]["data"]) == 7
     assert not chart.proto.selection_mode
-    assert any(h.value == "Where to start" for h in at.subheader)
+    assert any(h.value == "Where to start" for h in at.header)
     found = links(at)
     assert found["See the sites on a map"] == "map?"
     assert found["See what Boston built"] == "site?site=boston"
@@ -129,3 +134,16 @@ def test_overview_links_carry_the_filters():
     assert found["See the sites on a map"] == "map?themes=youth&role=learning"
     assert found["Read about Cleveland"] == "site?site=cleveland&themes=youth&role=learning"
     assert len(deck_layers(at)["sites"]["data"]) == 4
+
+
+def test_markdown_in_a_site_name_is_shown_as_text(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    sites = data / "sites.yaml"
+    sites.write_text(sites.read_text(encoding="utf-8").replace("name: Boston\n", "name: '[Boston](https://evil.example) **$x$**'\n", 1), encoding="utf-8")
+    monkeypatch.setenv("CTDC_DATA_DIR", str(data))
+    at = open_page("pages/map.py", sites="[Boston](https://evil.example) **$x$**")
+    (label,) = [link.proto.label for link in at.get("page_link") if "evil" in link.proto.label]
+    assert label.startswith(r"\[Boston\]\(https\:") and r"\*\*\$x\$\*\*" in label
+    assert deck_layers(at)["sites"]["data"][0]["name"] == "[Boston](https://evil.example) **$x$**"
+    assert all("](https://evil" not in c.value for c in at.caption)

@@ -33,7 +33,7 @@ TILE_PX = 512  # deck.gl's world width at zoom 0, in pixels
 
 MAX_RADIUS_PX = 18
 MIN_RADIUS_PX = 5
-POINT_ALPHA = 220
+POINT_ALPHA = 255  # opaque: the circles show the exact Okabe–Ito role colours
 OUTLINE_GREY = [128, 128, 128, 200]
 FILL_GREY = [128, 128, 128, 28]  # a faint grey reads on light and dark backgrounds alike
 LABEL_TEXT = [33, 33, 33, 255]
@@ -176,15 +176,16 @@ def place_labels(points: pd.DataFrame, view: pdk.ViewState, width: int = NARROWE
     zoom = view.zoom
     centre_x, _ = _screen_xy(view.longitude, view.latitude, zoom)
     left_edge, right_edge = centre_x - width / 2, centre_x + width / 2
-    circles = {}
+    circles, boxes = {}, {}
     for row in points.itertuples():
         x, y = _screen_xy(row.lon, row.lat, zoom)
         circles[row.id] = (x, y, row.radius)
-    taken = [(x - r, y - r, x + r, y + r) for x, y, r in circles.values()]
+        boxes[row.id] = (x - row.radius, y - row.radius, x + row.radius, y + row.radius)
+    taken = list(boxes.values())
     placed = []
     for row in points.sort_values("grant_usd", ascending=False, kind="stable").itertuples():
         x, y, r = circles[row.id]
-        own = (x - r, y - r, x + r, y + r)
+        own = boxes[row.id]
         w, h, gap = len(row.name) * LABEL_CHAR_PX, LABEL_LINE_PX, r + 3
         candidates = (
             ("start", "center", [gap, 0], (x + gap, y - h / 2, x + gap + w, y + h / 2)),
@@ -194,7 +195,7 @@ def place_labels(points: pd.DataFrame, view: pdk.ViewState, width: int = NARROWE
         )
         for anchor, baseline, offset, box in candidates:
             inside = left_edge <= box[0] and box[2] <= right_edge
-            if inside and not any(_overlaps(box, other) for other in taken if other != own):
+            if inside and not any(_overlaps(box, other) for other in taken if other is not own):
                 taken.append(box)
                 placed.append({"name": row.name, "lon": row.lon, "lat": row.lat, "anchor": anchor, "baseline": baseline, "offset": offset})
                 break
@@ -275,8 +276,8 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def sites_deck(points: pd.DataFrame, states_geojson: dict | None, *, basemap: bool, height: int = 520, labels: bool = True) -> pdk.Deck:
-    """The site map: state outlines (when available), the sites as circles and, optionally, their names.
+def sites_deck(points: pd.DataFrame, states_geojson: dict | None, *, basemap: bool, height: int = 520) -> pdk.Deck:
+    """The site map: state outlines (when available), the sites as circles and their names.
 
     With ``basemap`` the Streamlit theme's map tiles are drawn underneath (they need internet);
     without it no tiles are requested and the outlines carry the map.
@@ -287,14 +288,12 @@ def sites_deck(points: pd.DataFrame, states_geojson: dict | None, *, basemap: bo
     view = lower48_view(height)
     layers = [states_layer(states_geojson)] if states_geojson else []
     layers.append(sites_layer(points))
-    if labels:
-        layers.append(labels_layer(place_labels(points, view)))
+    layers.append(labels_layer(place_labels(points, view)))
     return CompactDeck(
         layers=layers,
         initial_view_state=view,
         **basemap_args,
         tooltip=TOOLTIP,
-        height=height,
         # pydeck's own HTML export shows the description as HTML, so it is escaped here.
         description=html.escape(describe_map(points)),
     )
