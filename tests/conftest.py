@@ -125,3 +125,17 @@ def browser():
         instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield instance
         instance.close()
+
+
+def open_app(page: str | None = None, params: dict | None = None):
+    """Run ``app.py`` as opened from a URL carrying ``params``, then switch to ``page``; no exception allowed."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -5,24 +5,17 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT, open_app
 SITE_NAMES = ["Boston", "St. Louis", "Washington, DC", "Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"]
 
 
 def open_page(page: str, **params: str | list[str]) -> AppTest:
     """Run the app with ``params`` in the URL, then switch to ``page``."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_app(page, params)
 
 
 def deck_layers(at: AppTest) -> dict[str, dict]:
@@ -45,7 +38,7 @@ def captions(at: AppTest) -> str:
 
 @pytest.fixture(scope="module")
 def map_page() -> AppTest:
-    return open_page("pages/map.py")
+    return open_page("views/map.py")
 
 
 def test_map_draws_outlines_and_all_seven_sites(map_page):
@@ -69,20 +62,20 @@ def test_map_page_has_legend_table_and_profile_links(map_page):
 
 
 def test_learning_role_keeps_four_sites_and_links_carry_the_filter():
-    at = open_page("pages/map.py", role="learning")
+    at = open_page("views/map.py", role="learning")
     assert len(deck_layers(at)["sites"]["data"]) == 4
     assert len(at.dataframe[0].value) == 4
     assert links(at)["Cleveland (learning site)"] == "site?site=cleveland&role=learning"
 
 
 def test_themes_do_not_narrow_the_map_and_say_so():
-    at = open_page("pages/map.py", themes="housing")
+    at = open_page("views/map.py", themes="housing")
     assert len(deck_layers(at)["sites"]["data"]) == 7
     assert "Themes describe products, not places" in captions(at)
 
 
 def test_basemap_toggle_asks_for_theme_tiles():
-    at = open_page("pages/map.py")
+    at = open_page("views/map.py")
     at.toggle[0].set_value(True).run()
     assert not at.exception
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
@@ -92,7 +85,7 @@ def test_basemap_toggle_asks_for_theme_tiles():
 
 def test_hostile_url_renders_the_default_map():
     at = open_page(
-        "pages/map.py",
+        "views/map.py",
         sites=["<script>alert(1)</script>", "x" * 10_000, "", "Boston", "Boston"],
         role=["<img src=x onerror=alert(1)>", ""],
         themes=["'; DROP TABLE sites; --"],
@@ -103,14 +96,14 @@ def test_hostile_url_renders_the_default_map():
 
 
 def test_no_matching_site_still_draws_the_outlines():
-    at = open_page("pages/map.py", sites="Boston", role="learning")
+    at = open_page("views/map.py", sites="Boston", role="learning")
     layers = deck_layers(at)
     assert "states" in layers and layers["sites"]["data"] == []
     assert any("No site matches" in i.value for i in at.info)
 
 
 def test_overview_has_a_small_map_and_where_to_start_links():
-    at = open_page("pages/overview.py")
+    at = open_page("views/overview.py")
     (chart,) = at.get("deck_gl_json_chart")
     assert len(deck_layers(at)["sites"]["data"]) == 7
     assert not chart.proto.selection_mode
@@ -129,7 +122,7 @@ def test_overview_has_a_small_map_and_where_to_start_links():
 
 
 def test_overview_links_carry_the_filters():
-    at = open_page("pages/overview.py", role="learning", themes="youth")
+    at = open_page("views/overview.py", role="learning", themes="youth")
     found = links(at)
     assert found["See the sites on a map"] == "map?themes=youth&role=learning"
     assert found["Read about Cleveland"] == "site?site=cleveland&themes=youth&role=learning"
@@ -142,7 +135,7 @@ def test_markdown_in_a_site_name_is_shown_as_text(tmp_path, monkeypatch):
     sites = data / "sites.yaml"
     sites.write_text(sites.read_text(encoding="utf-8").replace("name: Boston\n", "name: '[Boston](https://evil.example) **$x$**'\n", 1), encoding="utf-8")
     monkeypatch.setenv("CTDC_DATA_DIR", str(data))
-    at = open_page("pages/map.py", sites="[Boston](https://evil.example) **$x$**")
+    at = open_page("views/map.py", sites="[Boston](https://evil.example) **$x$**")
     (label,) = [link.proto.label for link in at.get("page_link") if "evil" in link.proto.label]
     assert label.startswith(r"\[Boston\]\(https\:") and r"\*\*\$x\$\*\*" in label
     assert deck_layers(at)["sites"]["data"][0]["name"] == "[Boston](https://evil.example) **$x$**"

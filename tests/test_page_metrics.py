@@ -9,21 +9,15 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, open_app
 
 APP = str(ROOT / "app.py")
-PAGE = "pages/metrics.py"
+PAGE = "views/metrics.py"
 LEARNING_SITES = {"Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"}
 
 
 def run(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(PAGE, params)
 
 
 def charts(at: AppTest) -> list:

@@ -7,20 +7,13 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import MINIMAL_DIR, ROOT
+from conftest import MINIMAL_DIR, ROOT, open_app
 
 APP = str(ROOT / "app.py")
 
 
 def run(params: dict | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(page, params)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -61,14 +54,14 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("params", HOSTILE)
-@pytest.mark.parametrize("page", [None, "pages/library.py"])
+@pytest.mark.parametrize("page", [None, "views/library.py"])
 def test_hostile_urls_render(params, page):
     at = run(params, page)
     assert len(at.metric) == 7 or page
 
 
 def test_library_lists_resources_sources_dictionary_and_downloads():
-    at = run(page="pages/library.py")
+    at = run(page="views/library.py")
     assert [t.label for t in at.tabs] == ["Resources", "Sources", "Data dictionary", "Download the data"]
     text = " ".join(m.value for m in at.markdown)
     assert "Collaborating for 21st Century Solutions" in text

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import open_app
 
 
 def open_site(**params: str | list[str]) -> AppTest:
     """The site page as opened from a link carrying ``params``."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/site.py").run()
-    assert not at.exception
-    return at
+    return open_app("views/site.py", params)
 
 
 def texts(at: AppTest) -> str:

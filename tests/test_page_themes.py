@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import open_app
 
 
 def open_page(**params: str | list[str]) -> AppTest:
     """The Themes page opened from a URL carrying ``params``."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/themes.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app("views/themes.py", params)
 
 
 def charts(at: AppTest) -> list[dict]:

@@ -161,7 +161,7 @@ def footer(catalog: Catalog) -> None:
         "every fact links to its source on the Library page. Figures not found in sources are "
         "shown as “not found in sources”, never as zero."
     )
-    st.page_link("pages/library.py", label="See all sources", icon=":material/menu_book:")
+    st.page_link("views/library.py", label="See all sources", icon=":material/menu_book:")
 
 
 def table_with_download(frame: pd.DataFrame, name: str, *, column_config: dict | None = None, height: str | int = "auto") -> None:

@@ -13,7 +13,7 @@ from conftest import ARTIFACTS, AXE
 
 # url path, text that proves the page rendered
 PAGES = [
-    ("overview", "Implementation sites"),
+    ("", "Implementation sites"),
     ("map", "Sites on the map"),
     ("site?site=st-louis", "YourSTLCourts"),
     ("themes", "Search products, lessons and resources"),
@@ -21,12 +21,14 @@ PAGES = [
     ("library", "Download the data"),
 ]
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
+MAP_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
 
 
 def wait_for_app(page) -> None:
     """Wait until the script has finished running and the page holds content."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
 
 
 def open_page(browser, url: str, viewport=(1280, 900)):
@@ -46,7 +48,10 @@ def axe_violations(page) -> list[dict]:
     )
 
 
-@pytest.mark.parametrize("path, expected", PAGES, ids=[p[0].split("?")[0] for p in PAGES])
+PAGE_IDS = [p[0].split("?")[0] or "overview" for p in PAGES]
+
+
+@pytest.mark.parametrize("path, expected", PAGES, ids=PAGE_IDS)
 def test_page_renders_and_passes_axe(browser, server_url, path, expected):
     context, page = open_page(browser, f"{server_url}/{path}")
     try:
@@ -59,15 +64,15 @@ def test_page_renders_and_passes_axe(browser, server_url, path, expected):
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
-@pytest.mark.parametrize("path, expected", PAGES, ids=[p[0].split("?")[0] for p in PAGES])
+@pytest.mark.parametrize("path, expected", PAGES, ids=PAGE_IDS)
 def test_screenshots(browser, server_url, path, expected, viewport):
     context, page = open_page(browser, f"{server_url}/{path}", VIEWPORTS[viewport])
     try:
         page.get_by_text(expected).first.wait_for(timeout=30_000)
-        if "map" in path or "overview" in path:
-            page.wait_for_selector("canvas", timeout=30_000)
+        if path in ("", "map"):
+            page.wait_for_selector(MAP_CANVAS, timeout=30_000)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        name = path.split("?")[0]
+        name = path.split("?")[0] or "overview"
         target = ARTIFACTS / f"{name}-{viewport}.png"
         page.screenshot(path=str(target))
         assert target.stat().st_size > 10_000
@@ -78,16 +83,19 @@ def test_screenshots(browser, server_url, path, expected, viewport):
 def test_map_canvas_draws_outlines_and_points(browser, server_url):
     context, page = open_page(browser, f"{server_url}/map")
     try:
-        canvas = page.wait_for_selector("canvas", timeout=30_000)
         page.wait_for_function(
-            "() => [...document.querySelectorAll('canvas')].some(c => c.width > 200 && c.height > 200)"
+            """() => [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"] canvas')]
+                      .some(c => c.width > 200 && c.height > 200)""",
+            timeout=30_000,
         )
+        canvas = page.locator(MAP_CANVAS).first
+        page.get_by_text("Blue circles").first.wait_for(timeout=30_000)
         image = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
         colours = image.getcolors(maxcolors=1_000_000) or []
         assert len(colours) > 20, "the map canvas is blank"
         assert max(ImageStat.Stat(image).stddev) > 5
         # the role colours of the points are present (Okabe–Ito blue and orange)
-        pixels = set(image.getdata())
+        pixels = set(image.get_flattened_data())
         near = lambda rgb: any(sum(abs(a - b) for a, b in zip(p, rgb)) < 60 for p in pixels)
         assert near((0, 114, 178)) and near((230, 159, 0))
     finally:
@@ -95,13 +103,12 @@ def test_map_canvas_draws_outlines_and_points(browser, server_url):
 
 
 def test_filter_change_updates_url_and_shared_link_reproduces_view(browser, server_url):
-    context, page = open_page(browser, f"{server_url}/overview")
+    context, page = open_page(browser, f"{server_url}/")
     try:
         sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("All roles").or_(sidebar.locator('[data-testid="stSelectbox"]').first).first
         role_box = sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Site role")
-        role_box.click()
-        page.get_by_role("option", name="learning").click()
+        role_box.get_by_role("combobox").click()
+        page.get_by_role("option", name="learning", exact=True).click()
         page.wait_for_url("**role=learning**", timeout=15_000)
         wait_for_app(page)
         page.get_by_text("Filtered to learning sites only.").wait_for(timeout=15_000)
@@ -121,20 +128,22 @@ def test_filter_change_updates_url_and_shared_link_reproduces_view(browser, serv
 
 
 def test_filters_survive_a_page_change(browser, server_url):
-    context, page = open_page(browser, f"{server_url}/overview?sites=Boston&themes=employment")
+    context, page = open_page(browser, f"{server_url}/?sites=Boston&themes=employment")
     try:
         page.get_by_text("Filtered to sites: Boston; themes: employment.").wait_for(timeout=15_000)
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Library").click()
-        page.wait_for_url("**/library**", timeout=15_000)
+        page.wait_for_url(
+            lambda url: "/library" in url and "sites=Boston" in url and "themes=employment" in url, timeout=15_000
+        )
         wait_for_app(page)
-        assert "sites=Boston" in page.url and "themes=employment" in page.url
+        page.get_by_text("Filtered to sites: Boston; themes: employment.").first.wait_for(timeout=15_000)
     finally:
         context.close()
 
 
 def test_hostile_link_renders_without_error(browser, server_url):
     hostile = urllib.parse.quote("<script>alert(1)</script>")
-    context, page = open_page(browser, f"{server_url}/overview?sites={hostile}&role={'x' * 3000}&themes=")
+    context, page = open_page(browser, f"{server_url}/?sites={hostile}&role={'x' * 3000}&themes=")
     try:
         page.get_by_text("Implementation sites").first.wait_for(timeout=15_000)
         assert page.locator('[data-testid="stException"]').count() == 0

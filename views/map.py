@@ -48,7 +48,7 @@ with side_column:
         name = F.site_names(catalog)[picked]
         st.markdown(f"**Selected: {T.escape_markdown(name)}**")
         st.page_link(
-            "pages/site.py", label=f"Open the {T.escape_markdown(name)} profile", icon=":material/location_city:",
+            "views/site.py", label=f"Open the {T.escape_markdown(name)} profile", icon=":material/location_city:",
             query_params={"site": picked, **links},
         )
     else:
@@ -74,6 +74,6 @@ if not points.empty:
     st.markdown("**Site profiles**")
     for row in points.itertuples():
         st.page_link(
-            "pages/site.py", label=f"{T.escape_markdown(row.name)} ({row.role_label.lower()})", icon=":material/location_city:",
+            "views/site.py", label=f"{T.escape_markdown(row.name)} ({row.role_label.lower()})", icon=":material/location_city:",
             query_params={"site": row.id, **links},
         )

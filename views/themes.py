@@ -98,7 +98,7 @@ with product_tab:
             if product.urls:
                 st.markdown("Website: " + ", ".join(text.markdown_link(url, url) for url in product.urls))
             st.page_link(
-                "pages/site.py", label=f"{product.site_name} profile", icon=":material/location_city:",
+                "views/site.py", label=f"{product.site_name} profile", icon=":material/location_city:",
                 query_params={"site": product.site, **links},
             )
 with lesson_tab:

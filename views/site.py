@@ -62,7 +62,7 @@ for key, value in (("site_choice", site_id), ("compare_choice", compare_id or SP
     if st.session_state.get(key) != value:
         st.session_state[key] = value
 
-st.page_link("pages/map.py", label="Back to the map", icon=":material/arrow_back:", query_params=ui.filter_params(catalog, view))
+st.page_link("views/map.py", label="Back to the map", icon=":material/arrow_back:", query_params=ui.filter_params(catalog, view))
 pick, other = st.columns(2)
 pick.selectbox(
     "Site", SP.site_choices(catalog, in_view, site_id), format_func=names.get, key="site_choice",
