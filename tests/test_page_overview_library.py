@@ -66,11 +66,13 @@ def test_library_lists_resources_sources_dictionary_and_downloads():
     text = " ".join(m.value for m in at.markdown)
     assert "Collaborating for 21st Century Solutions" in text
     assert "Guide to Civic Tech" in text
-    frames = [df.value for df in at.dataframe]
-    assert any(len(f) >= 200 and "url" in f.columns for f in frames), "source list"
-    assert any("allowed values" in f.columns for f in frames), "data dictionary"
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert "Download all tables (CSV zip)" in labels and "Download the dataset (JSON)" in labels
+    sources = run({"tab": "Sources"}, "views/library.py").dataframe[0].value
+    assert len(sources) >= 200 and "url" in sources.columns
+    dictionary = run({"tab": "Data dictionary"}, "views/library.py").dataframe[0].value
+    assert "allowed values" in dictionary.columns and "sites.yaml" in set(dictionary["file"])
+    downloads = run({"tab": "Download the data"}, "views/library.py")
+    labels = [b.proto.label for b in downloads.get("download_button")]
+    assert labels == ["Download all tables (CSV zip)", "Download the dataset (JSON)"]
 
 
 def test_broken_data_shows_an_error_box_not_a_traceback(tmp_path, monkeypatch):

@@ -2,10 +2,13 @@
 
 import streamlit as st
 
-from dashboard import filters as F
-from dashboard import maps as M
+from dashboard import filters
+from dashboard import maps
 from dashboard import text as T
 from dashboard import ui
+
+F = ui.Memoized(filters)
+M = ui.Memoized(maps)
 
 MAP_HEIGHT = 440
 

@@ -2,11 +2,15 @@
 
 import streamlit as st
 
-from dashboard import charts as G
+from dashboard import charts
 from dashboard import constants as C
-from dashboard import filters as F
-from dashboard import metrics as M
+from dashboard import filters
+from dashboard import metrics
 from dashboard import text, ui
+
+G = ui.Memoized(charts)
+F = ui.Memoized(filters)
+M = ui.Memoized(metrics)
 
 catalog = ui.require_catalog()
 view = ui.current_filters(catalog)
@@ -29,77 +33,83 @@ sites = G.site_frame(catalog, view)
 if sites.empty:
     st.info("No sites match the current filters. Clear the site or role filter in the sidebar.", icon=":material/filter_alt_off:")
 else:
+    # Bound to the URL (?tab=...), so a link opens the same tab, and only the open tab is computed.
     years_tab, names_tab, census_tab, partners_tab, timeline_tab = st.tabs(
-        ["Key years", "Names", "Census context", "Partners", "Timeline"]
+        ["Key years", "Names", "Census context", "Partners", "Timeline"], key="tab", bind="query-params"
     )
 
     with years_tab:
-        years = G.year_frame(catalog, view)
-        ui.chart_block(
-            "Key years", G.year_takeaway(years, lens), G.year_chart(years, lens), G.shown_table(years),
-            "key-years", G.year_alt_text(years, lens),
-        )
-        missing = G.not_found(years)
-        if not missing.empty:
-            st.markdown(f"**Not plotted: {C.NOT_FOUND}**")
-            st.markdown("\n".join(
-                f"- {text.escape_markdown(row.site)}: {text.escape_markdown(row[C.NOT_FOUND])}"
-                for _, row in missing.iterrows()
-            ))
-        if lens:
-            st.markdown("**Implementation and learning sites compared** (averages of known values only)")
-            st.markdown("\n".join(f"- {text.escape_markdown(s)}" for s in G.role_comparison(years)))
+        if years_tab.open:
+            years = G.year_frame(catalog, view)
+            ui.chart_block(
+                "Key years", G.year_takeaway(years, lens), G.year_chart(years, lens), G.shown_table(years),
+                "key-years", G.year_alt_text(years, lens),
+            )
+            missing = G.not_found(years)
+            if not missing.empty:
+                st.markdown(f"**Not plotted: {C.NOT_FOUND}**")
+                st.markdown("\n".join(
+                    f"- {text.escape_markdown(row.site)}: {text.escape_markdown(row[C.NOT_FOUND])}"
+                    for _, row in missing.iterrows()
+                ))
+            if lens:
+                st.markdown("**Implementation and learning sites compared** (averages of known values only)")
+                st.markdown("\n".join(f"- {text.escape_markdown(s)}" for s in G.role_comparison(years)))
 
     with names_tab:
-        names = G.metric_frame(catalog, view, G.TEXT_METRICS)
-        st.header("Partners, policies and posts by name", anchor=False)
-        known = int(names["known"].sum())
-        st.markdown(f"{known} of {len(names)} values are in the sources; the rest read “{C.NOT_FOUND}”.")
-        ui.table_with_download(
-            G.text_table(names, lens), "names-and-instruments",
-            column_config={"site": st.column_config.TextColumn("site", pinned=True)},
-        )
-        with st.expander("Vintage, confidence, notes and sources of each value"):
-            ui.table_with_download(G.shown_table(names), "names-and-instruments-detail")
+        if names_tab.open:
+            names = G.metric_frame(catalog, view, G.TEXT_METRICS)
+            st.header("Partners, policies and posts by name", anchor=False)
+            known = int(names["known"].sum())
+            st.markdown(f"{known} of {len(names)} values are in the sources; the rest read “{C.NOT_FOUND}”.")
+            ui.table_with_download(
+                G.text_table(names, lens), "names-and-instruments",
+                column_config={"site": st.column_config.TextColumn("site", pinned=True)},
+            )
+            with st.expander("Vintage, confidence, notes and sources of each value"):
+                ui.table_with_download(G.shown_table(names), "names-and-instruments-detail")
 
     with census_tab:
-        vintages = G.census_vintages(catalog, view)
-        if not vintages:
-            st.info(f"Census context: {C.NOT_FOUND} for the sites in view.")
-        else:
-            vintage = vintages[0] if len(vintages) == 1 else st.selectbox(
-                "Census release (one at a time, never mixed)", vintages, key="census_vintage"
-            )
-            census = G.census_frame(catalog, view, vintage)
-            cited = M.sources_for(catalog, M.cited_ids(census[census["known"]]))
-            links = "; ".join(text.markdown_link(row.title, row.url) for row in cited.itertuples())
-            st.caption(f"{text.escape_markdown(vintage)}; compiled from the cited sources: {links}. "
-                       "Every chart on this tab shows this release only.")
-            for pair in (G.CENSUS_METRICS[:2], G.CENSUS_METRICS[2:]):
-                for column, metric in zip(st.columns(2), pair):
-                    with column:
-                        part = census[census["metric"] == metric]
-                        ui.chart_block(
-                            part["metric_label"].iloc[0], G.census_takeaway(census, metric),
-                            G.census_chart(census, metric, vintage, lens), G.shown_table(part),
-                            f"census-{metric}", G.census_alt_text(part, vintage),
-                        )
+        if census_tab.open:
+            vintages = G.census_vintages(catalog, view)
+            if not vintages:
+                st.info(f"Census context: {C.NOT_FOUND} for the sites in view.")
+            else:
+                vintage = vintages[0] if len(vintages) == 1 else st.selectbox(
+                    "Census release (one at a time, never mixed)", vintages, key="census_vintage"
+                )
+                census = G.census_frame(catalog, view, vintage)
+                cited = M.sources_for(catalog, M.cited_ids(census[census["known"]]))
+                links = "; ".join(text.markdown_link(row.title, row.url) for row in cited.itertuples())
+                st.caption(f"{text.escape_markdown(vintage)}; compiled from the cited sources: {links}. "
+                           "Every chart on this tab shows this release only.")
+                for pair in (G.CENSUS_METRICS[:2], G.CENSUS_METRICS[2:]):
+                    for column, metric in zip(st.columns(2), pair):
+                        with column:
+                            part = census[census["metric"] == metric]
+                            ui.chart_block(
+                                part["metric_label"].iloc[0], G.census_takeaway(census, metric),
+                                G.census_chart(census, metric, vintage, lens), G.shown_table(part),
+                                f"census-{metric}", G.census_alt_text(part, vintage),
+                            )
 
     with partners_tab:
-        partners = G.partner_frame(catalog, view)
-        shown = G.partner_by_role(partners, sites) if lens else partners
-        table = (shown[["role", "type", "count", "sites"]] if lens
-                 else shown[["site_name", "role", "type", "count", "organizations"]].rename(columns={"site_name": "site"}))
-        ui.chart_block(
-            "Partner composition", G.partner_takeaway(shown, lens), G.partner_chart(shown, lens), table,
-            "partner-composition", G.partner_alt_text(shown, lens),
-        )
+        if partners_tab.open:
+            partners = G.partner_frame(catalog, view)
+            shown = G.partner_by_role(partners, sites) if lens else partners
+            table = (shown[["role", "type", "count", "sites"]] if lens
+                     else shown[["site_name", "role", "type", "count", "organizations"]].rename(columns={"site_name": "site"}))
+            ui.chart_block(
+                "Partner composition", G.partner_takeaway(shown, lens), G.partner_chart(shown, lens), table,
+                "partner-composition", G.partner_alt_text(shown, lens),
+            )
 
     with timeline_tab:
-        events = G.timeline_frame(catalog, view)
-        period = G.program_period(catalog)
-        ui.chart_block(
-            "Timeline of dated facts", G.timeline_takeaway(events, period),
-            G.timeline_chart(events, sites, G.timeline_kinds(catalog), period, lens), G.timeline_table(events),
-            "timeline", G.timeline_alt_text(events, period),
-        )
+        if timeline_tab.open:
+            events = G.timeline_frame(catalog, view)
+            period = G.program_period(catalog)
+            ui.chart_block(
+                "Timeline of dated facts", G.timeline_takeaway(events, period),
+                G.timeline_chart(events, sites, G.timeline_kinds(catalog), period, lens), G.timeline_table(events),
+                "timeline", G.timeline_alt_text(events, period),
+            )

@@ -2,11 +2,15 @@
 
 import streamlit as st
 
-from dashboard import filters as F
+from dashboard import filters
 from dashboard import maps
-from dashboard import metrics as M
+from dashboard import metrics
 from dashboard import text as T
 from dashboard import ui
+
+F = ui.Memoized(filters)
+M = ui.Memoized(metrics)
+map_builders = ui.Memoized(maps)
 
 OVERVIEW_MAP_HEIGHT = 320
 
@@ -26,13 +30,13 @@ for index, kpi in enumerate(kpis):
     columns[index % 4].metric(kpi.label, kpi.value, help=kpi.help, border=True)
 
 links = ui.filter_params(catalog, view)
-points = maps.site_points(catalog, list(sites["id"]))
+points = map_builders.site_points(catalog, list(sites["id"]))
 start_column, map_column = st.columns([2, 3], gap="medium")
 with map_column:
     st.header("Where the sites are", anchor=False)
     st.pydeck_chart(
-        maps.sites_deck(points, maps.load_states_geojson(catalog.data_dir), basemap=False, height=OVERVIEW_MAP_HEIGHT),
-        height=OVERVIEW_MAP_HEIGHT, alt=maps.describe_map(points),
+        map_builders.sites_deck(points, map_builders.load_states_geojson(catalog.data_dir), basemap=False, height=OVERVIEW_MAP_HEIGHT),
+        height=OVERVIEW_MAP_HEIGHT, alt=map_builders.describe_map(points),
     )
     st.caption("Blue circles are implementation sites, orange circles learning sites; bigger circles mean bigger grants.")
 

@@ -8,11 +8,14 @@ the name there); the URL is the source of truth, and each choice is written back
 import streamlit as st
 
 from dashboard import constants as C
-from dashboard import filters as F
-from dashboard import site_profile as SP
+from dashboard import filters
+from dashboard import site_profile
 from dashboard import text as T
 from dashboard import ui
 from dashboard.metrics import format_usd
+
+F = ui.Memoized(filters)
+SP = ui.Memoized(site_profile)
 
 ROLE_BADGES = {"implementation": "blue", "learning": "orange"}
 OUTCOME_COLUMNS = {

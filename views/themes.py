@@ -3,11 +3,15 @@
 import streamlit as st
 
 from dashboard import constants as C
-from dashboard import filters as F
-from dashboard import search as S
+from dashboard import filters
+from dashboard import search
 from dashboard import text
-from dashboard import themes as T
+from dashboard import themes
 from dashboard import ui
+
+F = ui.Memoized(filters)
+S = ui.Memoized(search)
+T = ui.Memoized(themes)
 
 MAX_RESULTS = 50
 

@@ -272,8 +272,12 @@ class CompactDeck(pdk.Deck):
     """A ``pdk.Deck`` serialised without indentation: the outlines make an indented spec six times larger."""
 
     def to_json(self) -> str:
-        """The deck's JSON spec, compact."""
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        """The deck's JSON spec, compact; serialised once, since a built deck is not changed."""
+        cached = self.__dict__.get("_compact_json")
+        if cached is None:
+            cached = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+            self.__dict__["_compact_json"] = cached
+        return cached
 
 
 def sites_deck(points: pd.DataFrame, states_geojson: dict | None, *, basemap: bool, height: int = 520) -> pdk.Deck:

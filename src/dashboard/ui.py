@@ -6,9 +6,15 @@ pure functions.
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
+import types
 import urllib.parse
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import altair as alt
 import pandas as pd
@@ -20,6 +26,7 @@ from .data import Catalog, Problem, resolve_data_dir, validate
 from .export import display_frame, safe_csv
 
 FILTER_KEYS = ("sites", "themes", "role")
+T = TypeVar("T")
 
 
 def _fingerprint(root: Path) -> tuple[tuple[str, float, int], ...]:
@@ -34,9 +41,55 @@ def _fingerprint(root: Path) -> tuple[tuple[str, float, int], ...]:
     return tuple(out)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+# The catalog is frozen and only read, so every session shares one object (``cache_resource``)
+# instead of unpickling a copy on every call (``cache_data``), which cost more than a whole page.
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _cached_validate(data_dir: str, fingerprint: tuple) -> tuple[Catalog | None, list[Problem]]:
     return validate(data_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def _memo_store() -> tuple[OrderedDict, threading.Lock]:
+    return OrderedDict(), threading.Lock()
+
+
+MEMO_SIZE = 512
+
+
+def _memo_key(value: Any) -> tuple[Any, list[Any]]:
+    """A hashable key for one argument, and the objects keyed by identity (kept to verify hits)."""
+    if isinstance(value, (list, tuple)):
+        parts = [_memo_key(v) for v in value]
+        return (type(value).__name__, tuple(p[0] for p in parts)), [r for p in parts for r in p[1]]
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value)), [value]
+    return ("value", value), []
+
+
+def memo(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args)`` computed once per distinct arguments and shared by every rerun and session.
+
+    For the package's pure builders: the catalog (cached once) and frozen filters are keyed by
+    identity and value; results must be treated as read-only. Other unhashable arguments are
+    keyed by identity, which is stable when they come from an earlier ``memo`` call.
+    """
+    parts = [_memo_key(a) for a in args] + [_memo_key((k, v)) for k, v in sorted(kwargs.items())]
+    key = (fn.__module__, fn.__qualname__, tuple(p[0] for p in parts))
+    refs = [r for p in parts for r in p[1]]
+    store, lock = _memo_store()
+    with lock:
+        hit = store.get(key)
+        if hit is not None and len(hit[0]) == len(refs) and all(a is b for a, b in zip(hit[0], refs)):
+            store.move_to_end(key)
+            return hit[1]
+    result = fn(*args, **kwargs)
+    with lock:
+        store[key] = (refs, result)
+        while len(store) > MEMO_SIZE:
+            store.popitem(last=False)
+    return result
 
 
 def get_catalog() -> tuple[Catalog | None, list[Problem]]:
@@ -166,11 +219,11 @@ def footer(catalog: Catalog) -> None:
 
 def table_with_download(frame: pd.DataFrame, name: str, *, column_config: dict | None = None, height: str | int = "auto") -> None:
     """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it."""
-    shown = display_frame(frame)
+    shown = memo(display_frame, frame)
     st.dataframe(shown, hide_index=True, column_config=column_config, height=height)
     st.download_button(
-        f"Download {name} (CSV)", safe_csv(frame), file_name=f"{name}.csv", mime="text/csv",
-        key=f"download-{name}", icon=":material/download:",
+        f"Download {name} (CSV)", functools.partial(safe_csv, frame), file_name=f"{name}.csv", mime="text/csv",
+        key=f"download-{name}", icon=":material/download:", on_click="ignore",
     )
 
 
@@ -178,7 +231,33 @@ def chart_block(title: str, takeaway: str, chart: alt.Chart, data: pd.DataFrame,
     """A chart with its title, one-sentence takeaway, alt text (the chart description), and its data as a table with CSV."""
     st.header(title, anchor=False)
     st.markdown(takeaway)
-    # The chart's description is its accessible name (passing ``alt=`` too only logs a warning).
-    st.altair_chart(chart.properties(description=alt_text))
+    st.vega_lite_chart(memo(vega_lite_spec, chart, alt_text), width="stretch")
     with st.expander(f"Data behind “{title}”"):
         table_with_download(data, name)
+
+
+class Memoized:
+    """A module seen through ``memo``: its functions are computed once per distinct arguments.
+
+    Pages write ``G = ui.Memoized(charts)`` and call ``G.year_chart(...)`` as usual; constants
+    pass through unchanged.
+    """
+
+    def __init__(self, module: types.ModuleType):
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._module, name)
+        if isinstance(value, types.FunctionType):
+            return functools.partial(memo, value)
+        return value
+
+
+def vega_lite_spec(chart: alt.Chart, description: str) -> dict:
+    """The chart as a Vega-Lite spec with ``description`` as its accessible name (alt text).
+
+    Converted once per chart without re-validating it against the schema (the builders' tests
+    do that), which is most of what rendering an Altair chart costs on each rerun.
+    """
+    with alt.theme.enable("none"):
+        return chart.properties(description=description).to_dict(validate=False)
