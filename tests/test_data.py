@@ -130,3 +130,9 @@ def test_data_readme_documents_every_schema_field():
         described = [p for p in paragraphs if p.startswith("`") and f"`{row.file}`" in p.split(":", 1)[0]]
         assert described, f"{row.file} not described in data/README.md"
         assert f"`{row.field}`" in described[0], f"{row.file}: field {row.field} not documented"
+
+
+def test_missing_optional_text_is_none_not_nan(catalog: Catalog):
+    assert catalog.products.set_index("id").loc["yourstlcourts", "license"] is None
+    undated = catalog.resources[catalog.resources["date"].isna()]
+    assert len(undated) and all(value is None for value in undated["date"])

@@ -66,6 +66,7 @@ def test_library_lists_resources_sources_dictionary_and_downloads():
     text = " ".join(m.value for m in at.markdown)
     assert "Collaborating for 21st Century Solutions" in text
     assert "Guide to Civic Tech" in text
+    assert "date not found in sources" in text and ", nan " not in text
     sources = run({"tab": "Sources"}, "views/library.py").dataframe[0].value
     assert len(sources) >= 200 and "url" in sources.columns
     dictionary = run({"tab": "Data dictionary"}, "views/library.py").dataframe[0].value

@@ -281,8 +281,13 @@ def _check_metric_value(key: str, row: Any, definition: Any) -> list[Problem]:
 
 
 def _frame(rows: list[BaseModel], model: type[BaseModel]) -> pd.DataFrame:
+    """Records as a DataFrame; optional text stays ``None`` (pandas would turn it into NaN)."""
     columns = list(model.model_fields)
-    return pd.DataFrame([row.model_dump() for row in rows], columns=columns)
+    frame = pd.DataFrame([row.model_dump() for row in rows], columns=columns)
+    for column in columns:
+        if pd.api.types.is_string_dtype(frame[column]) and frame[column].isna().any():
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
 
 
 def validate(data_dir: str | os.PathLike[str] | None = None) -> tuple[Catalog | None, list[Problem]]:
