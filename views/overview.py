@@ -18,9 +18,9 @@ catalog = ui.require_catalog()
 view = ui.current_filters(catalog)
 program = catalog.program
 
-st.title(f"{program['short_name']} Atlas")
-st.markdown(f"**{program['name']} ({program['years']})**")
-st.markdown(program["summary"])
+st.title(f"{T.escape_markdown(program['short_name'])} Atlas")
+st.markdown(f"**{T.escape_markdown(program['name'])} ({T.escape_markdown(program['years'])})**")
+st.markdown(T.escape_markdown(program["summary"]))
 
 sites = F.filter_sites(catalog, view)
 st.caption(F.describe(view, F.site_names(catalog)))

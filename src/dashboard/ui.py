@@ -24,6 +24,7 @@ from . import constants as C
 from . import filters as F
 from .data import Catalog, Problem, resolve_data_dir, validate
 from .export import display_frame, safe_csv
+from .text import escape_markdown
 
 FILTER_KEYS = ("sites", "themes", "role")
 T = TypeVar("T")
@@ -109,7 +110,7 @@ def require_catalog() -> Catalog:
 
 def show_problems(problems: list[Problem]) -> None:
     """An error box listing what is wrong with the data, one line per problem."""
-    lines = "\n".join(f"- {problem}" for problem in problems[:200])
+    lines = "\n".join(f"- {escape_markdown(problem)}" for problem in problems[:200])
     more = f"\n\n…and {len(problems) - 200} more." if len(problems) > 200 else ""
     st.error(
         f"The data did not pass validation ({len(problems)} problem(s)). Fix the files listed below, "
@@ -132,7 +133,7 @@ def note_ignored(key: str, raw: list[str], allowed: list[str]) -> None:
     """
     ignored = F.clean_values(raw, allowed).ignored
     if ignored:
-        st.caption(f"Ignored unknown {key} in the link: " + ", ".join(repr(v) for v in ignored[:5]))
+        st.caption(f"Ignored unknown {key} in the link: " + ", ".join(escape_markdown(repr(v)) for v in ignored[:5]))
 
 
 def global_filters(catalog: Catalog) -> F.Filters:
@@ -208,9 +209,9 @@ def footer(catalog: Catalog) -> None:
     """Provenance on every page: the data's as-of date, the number of sources and a link to them."""
     program = catalog.program
     st.divider()
+    names = escape_markdown(f"{program['name']} ({program['short_name']}, {program['years']}).")
     st.caption(
-        f"{program['name']} ({program['short_name']}, {program['years']}). "
-        f"Data as of {program['data_as_of']} · {len(catalog.sources)} cited sources · "
+        f"{names} Data as of {escape_markdown(program['data_as_of'])} · {len(catalog.sources)} cited sources · "
         "every fact links to its source on the Library page. Figures not found in sources are "
         "shown as “not found in sources”, never as zero."
     )
