@@ -102,27 +102,39 @@ def test_map_canvas_draws_outlines_and_points(browser, server_url):
         context.close()
 
 
-def test_filter_change_updates_url_and_shared_link_reproduces_view(browser, server_url):
-    context, page = open_page(browser, f"{server_url}/")
+def role_combobox(page):
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    return sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Site role").get_by_role("combobox")
+
+
+@pytest.mark.parametrize("path, expected", PAGES, ids=PAGE_IDS)
+def test_filter_change_updates_url_and_shared_link_reproduces_view(browser, server_url, path, expected):
+    context, page = open_page(browser, f"{server_url}/{path}")
     try:
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        role_box = sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Site role")
-        role_box.get_by_role("combobox").click()
+        page.get_by_text(expected).first.wait_for(timeout=30_000)
+        role_combobox(page).click()
         page.get_by_role("option", name="learning", exact=True).click()
         page.wait_for_url("**role=learning**", timeout=15_000)
         wait_for_app(page)
-        page.get_by_text("Filtered to learning sites only.").wait_for(timeout=15_000)
         shared = page.url
     finally:
         context.close()
 
     query = urllib.parse.parse_qs(urllib.parse.urlparse(shared).query)
     assert query.get("role") == ["learning"]
+    assert urllib.parse.urlparse(shared).path.strip("/") == path.split("?")[0]
     fresh, page = open_page(browser, shared)
     try:
-        page.get_by_text("Filtered to learning sites only.").wait_for(timeout=15_000)
-        total = page.locator('[data-testid="stMetric"]').filter(has_text="Total granted")
-        assert "$40,000" in total.inner_text()
+        page.get_by_text(expected).first.wait_for(timeout=30_000)
+        assert role_combobox(page).input_value() == "learning"
+        if path != "site?site=st-louis":
+            page.get_by_text("Filtered to learning sites only.").first.wait_for(timeout=15_000)
+        if path == "":
+            total = page.locator('[data-testid="stMetric"]').filter(has_text="Total granted")
+            assert "$40,000" in total.inner_text()
+        if path == "map":
+            assert page.get_by_text("Orange circles: learning sites (4 shown").count() == 1
+            assert page.get_by_text("Blue circles").count() == 0
     finally:
         fresh.close()
 
