@@ -352,13 +352,14 @@ def census_chart(frame: pd.DataFrame, metric: str, vintage: str, lens: bool = Fa
         color = alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **LEGEND))
     else:
         color = alt.value(C.CATEGORY_COLORS[0])
-    opacity = alt.Opacity("confidence:N", scale=alt.Scale(domain=["confirmed", "single-source"], range=[1.0, 0.45]), legend=None)
+    opacity = alt.Opacity("confidence:N", scale=alt.Scale(domain=["confirmed", "single-source"], range=[1.0, 0.55]), legend=None)
     known = data[data["known"]]
     bars = alt.Chart(known).mark_bar(cornerRadiusEnd=2).encode(x=x, y=y, color=color, opacity=opacity, tooltip=tooltip)
-    values = alt.Chart(known).mark_text(align="left", dx=4).encode(x=x, y=y, text="display:N", tooltip=tooltip)
-    gaps = alt.Chart(data[~data["known"]]).mark_text(align="left", dx=4, fontStyle="italic").encode(
+    values = alt.Chart(known).mark_text(align="left", dx=4, color=C.CHART_TEXT).encode(x=x, y=y, text="display:N", tooltip=tooltip)
+    gaps = alt.Chart(data[~data["known"]]).mark_text(align="left", dx=4, fontStyle="italic", color=C.CHART_TEXT).encode(
         x=alt.datum(0), y=y, text="display:N", tooltip=tooltip)
-    title = alt.Title(vintage, subtitle=["solid bar: confirmed (2+ sources)", "pale bar: single source"])
+    title = alt.Title(vintage, subtitle=["solid bar: confirmed (2+ sources)", "pale bar: single source"],
+                      subtitleColor=C.CHART_TEXT)
     return _finish(alt.layer(bars, values, gaps), title, alt.Step(40 if lens else 30), census_alt_text(data, vintage))
 
 
@@ -461,7 +462,7 @@ def partner_chart(frame: pd.DataFrame, lens: bool = False) -> alt.Chart:
     )
     counts = alt.Chart(data).mark_text(fontWeight="bold").encode(
         x="middle:Q", y=y, text="count:Q", color=alt.Color("label_color:N", scale=None), tooltip=tooltip)
-    totals = alt.Chart(data.drop_duplicates("site_axis")).mark_text(align="left", dx=4).encode(
+    totals = alt.Chart(data.drop_duplicates("site_axis")).mark_text(align="left", dx=4, color=C.CHART_TEXT).encode(
         x="total:Q", y=y, text=alt.Text("total:Q"))
     title = "Partner organizations by type" + (" and site role" if lens else "")
     return _finish(alt.layer(bars, counts, totals), title, alt.Step(34), partner_alt_text(frame, lens))
