@@ -20,9 +20,4 @@ PAGES = [
     st.Page("views/library.py", title="Library", icon=":material/menu_book:", url_path="library"),
 ]
 
-catalog = ui.require_catalog()
-ui.global_filters(catalog)
-page = st.navigation(PAGES)
-ui.share_link()
-page.run()
-ui.footer(catalog)
+ui.app_shell(PAGES)

@@ -49,12 +49,11 @@ def _cached_validate(data_dir: str, fingerprint: tuple) -> tuple[Catalog | None,
     return validate(data_dir)
 
 
-@st.cache_resource(show_spinner=False)
-def _memo_store() -> tuple[OrderedDict, threading.Lock]:
-    return OrderedDict(), threading.Lock()
-
-
 MEMO_SIZE = 512
+# One store for the whole server process, like ``st.cache_resource``, but without its per-call
+# hashing: pages make hundreds of memo calls per rerun.
+_MEMO_STORE: OrderedDict = OrderedDict()
+_MEMO_LOCK = threading.Lock()
 
 
 def _memo_key(value: Any) -> tuple[Any, list[Any]]:
@@ -79,7 +78,7 @@ def memo(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     parts = [_memo_key(a) for a in args] + [_memo_key((k, v)) for k, v in sorted(kwargs.items())]
     key = (fn.__module__, fn.__qualname__, tuple(p[0] for p in parts))
     refs = [r for p in parts for r in p[1]]
-    store, lock = _memo_store()
+    store, lock = _MEMO_STORE, _MEMO_LOCK
     with lock:
         hit = store.get(key)
         if hit is not None and len(hit[0]) == len(refs) and all(a is b for a, b in zip(hit[0], refs)):
@@ -205,7 +204,7 @@ def share_link() -> None:
         st.caption("Copy this link: it opens this page with the same filters.")
 
 
-def footer(catalog: Catalog) -> None:
+def footer(catalog: Catalog, library: st.Page | None = None) -> None:
     """Provenance on every page: the data's as-of date, the number of sources and a link to them."""
     program = catalog.program
     st.divider()
@@ -215,7 +214,11 @@ def footer(catalog: Catalog) -> None:
         "every fact links to its source on the Library page. Figures not found in sources are "
         "shown as “not found in sources”, never as zero."
     )
-    st.page_link("views/library.py", label="See all sources", icon=":material/menu_book:")
+    if library is not None:
+        st.page_link(
+            library, label="See all sources", icon=":material/menu_book:",
+            query_params=filter_params(catalog, current_filters(catalog)),
+        )
 
 
 def table_with_download(frame: pd.DataFrame, name: str, *, column_config: dict | None = None, height: str | int = "auto") -> None:
@@ -262,3 +265,18 @@ def vega_lite_spec(chart: alt.Chart, description: str) -> dict:
     """
     with alt.theme.enable("none"):
         return chart.properties(description=description).to_dict(validate=False)
+
+
+def app_shell(pages: list) -> None:
+    """Everything around a page: the catalog (or its problems), the global filters bound to the URL,
+    navigation, the share link, the chosen page and the footer.
+
+    The filters are created before ``st.navigation`` so that their URL parameters are bound
+    before the page is chosen and survive page changes.
+    """
+    catalog = require_catalog()
+    global_filters(catalog)
+    page = st.navigation(pages)
+    share_link()
+    page.run()
+    footer(catalog, next((p for p in pages if p.url_path == "library"), None))
