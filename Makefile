@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: run test validate bench browser screenshots clean
+.PHONY: run test validate refresh-census bench browser screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser
 ## Check the dataset (or another: make validate DATA=path/to/data)
 validate: $(VENV)/.installed
 	$(PY) -m dashboard validate $(DATA)
+
+## Rewrite data/census.yaml from the Census Bureau's ACS 5-year API (needs internet)
+refresh-census: $(VENV)/.installed
+	$(PY) -m dashboard refresh-census $(DATA)
 
 ## Page rerun times against an empty page (a benchmark, not a test)
 bench: $(VENV)/.dev-installed
