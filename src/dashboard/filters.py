@@ -107,11 +107,6 @@ def filter_organizations(catalog: Catalog, filters: Filters) -> pd.DataFrame:
     return orgs[orgs["sites"].map(lambda sites: bool(keep.intersection(sites)))]
 
 
-def filter_metrics(catalog: Catalog, filters: Filters) -> pd.DataFrame:
-    """Metric rows of the sites in view."""
-    return catalog.metrics[catalog.metrics["site"].isin(selected_site_ids(catalog, filters))]
-
-
 def filter_resources(catalog: Catalog, filters: Filters) -> pd.DataFrame:
     """Resources about a site in view, plus those not tied to any one site."""
     keep = set(selected_site_ids(catalog, filters))
