@@ -32,13 +32,13 @@ with resources_tab:
         st.caption(F.describe(view, names) + f" {len(resources)} of {len(catalog.resources)} resources.")
         for kind, group in resources.groupby("kind", sort=False):
             st.header(str(kind).capitalize(), anchor=False)
-            for row in group.itertuples():
-                where = ", ".join(names.get(s, s) for s in row.sites) or "All sites"
-                date = row.date or "date not found in sources"
-                st.markdown(
-                    f"**{T.markdown_link(row.title, row.url)}** — {T.escape_markdown(row.publisher)}, "
-                    f"{T.escape_markdown(date)} · {T.escape_markdown(where)}  \n{T.escape_markdown(row.summary)}"
-                )
+            st.markdown("\n\n".join(
+                f"**{T.markdown_link(row.title, row.url)}** — {T.escape_markdown(row.publisher)}, "
+                f"{T.escape_markdown(row.date or 'date not found in sources')} · "
+                f"{T.escape_markdown(', '.join(names.get(s, s) for s in row.sites) or 'All sites')}  \n"
+                f"{T.escape_markdown(row.summary)}"
+                for row in group.itertuples()
+            ))
         ui.table_with_download(
             resources[["id", "title", "kind", "publisher", "date", "sites", "url", "summary", "sources"]],
             "resources",
