@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 
 import altair as alt
 import pandas as pd
@@ -16,6 +15,8 @@ import pandas as pd
 from . import constants as C
 from . import filters as F
 from .data import Catalog
+from .metrics import format_value
+from .text import wrap_label
 
 YEAR_METRICS = (
     "nnip_join_year",
@@ -67,23 +68,6 @@ _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
 # ---------------------------------------------------------------- tables
-
-
-def format_value(value: object, value_type: str, unit: object) -> str:
-    """A value as shown to readers, or ``NOT_FOUND`` when it is unknown."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return C.NOT_FOUND
-    if value_type == "year" and isinstance(value, (int, float)):
-        return str(int(value))
-    if value_type == "number" and isinstance(value, (int, float)):
-        if unit == "USD":
-            return f"${value:,.0f}"
-        if unit == "percent":
-            return f"{value:g}%"
-        if unit == "people":
-            return f"{value:,.0f}"
-        return f"{value:,g}" + (f" {unit}" if isinstance(unit, str) and unit else "")
-    return str(value)
 
 
 def _numeric(value: object, value_type: str) -> float:
@@ -176,18 +160,12 @@ def _site_axis(frame: pd.DataFrame, lens: bool, all_sites: pd.DataFrame | None =
     The order covers ``all_sites`` (default: the sites of ``frame``) so sites without data keep a row.
     """
     def label(name: str, role: str) -> str:
-        return _wrap(name, 15) + (f"\n{role}" if lens else "")
+        return wrap_label(name, 15) + (f"\n{role}" if lens else "")
 
     everyone = frame if all_sites is None else all_sites
     roles = dict(zip(everyone["site_name"], everyone["role"]))
     labels = pd.Series([label(n, r) for n, r in zip(frame["site_name"], frame["role"])], index=frame.index, dtype=object)
     return labels, [label(name, roles[name]) for name in _order_sites(everyone, lens)]
-
-
-def _wrap(label: str, width: int = 18) -> str:
-    """``label`` broken into lines of at most ``width`` characters (for multi-line axis labels)."""
-    return "\n".join(textwrap.wrap(label, width)) or label
-
 
 
 def _confidence_shape(domain: list[str]) -> alt.Shape:
@@ -229,13 +207,13 @@ def year_chart(frame: pd.DataFrame, lens: bool = False) -> alt.LayerChart:
     x = alt.X("numeric:Q", title="Year", scale=alt.Scale(zero=False, nice=False, padding=12), axis=alt.Axis(format="d", tickMinStep=1, tickCount=6))
     shape = _confidence_shape(["confirmed", "single-source"])
     if lens:
-        known["metric_axis"] = known["metric_label"].map(_wrap)
-        order = [_wrap(label) for label in labels]
+        known["metric_axis"] = known["metric_label"].map(wrap_label)
+        order = [wrap_label(label) for label in labels]
         y = alt.Y("metric_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=BAND_AXIS)
         offset = alt.YOffset("role:N", sort=list(C.ROLES), scale=alt.Scale(domain=list(C.ROLES)))
         color = alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **LEGEND))
         means = role_means(frame).dropna(subset=["average"])
-        means["metric_axis"] = means["metric_label"].map(_wrap)
+        means["metric_axis"] = means["metric_label"].map(wrap_label)
         ticks = alt.Chart(means).mark_tick(thickness=2, size=16).encode(
             x="average:Q", y=y, yOffset=offset, color=color,
             tooltip=[alt.Tooltip("metric_label:N", title="Metric"), alt.Tooltip("role:N", title="Role"),
@@ -444,7 +422,7 @@ def partner_chart(frame: pd.DataFrame, lens: bool = False) -> alt.Chart:
     data = frame.copy()
     data["label_color"] = data["type"].map(lambda t: _text_color(TYPE_COLORS[t]))
     data["middle"] = (data["start"] + data["end"]) / 2
-    data["site_axis"] = data["site_name"].map(lambda name: _wrap(name, 15))
+    data["site_axis"] = data["site_name"].map(lambda name: wrap_label(name, 15))
     order = list(dict.fromkeys(data["site_axis"]))
     types = list(C.ORGANIZATION_TYPES)
     y = alt.Y("site_axis:N", sort=order, title=None, axis=alt.Axis(labelExpr=MULTILINE))

@@ -77,7 +77,8 @@ def filter_sites(catalog: Catalog, filters: Filters) -> pd.DataFrame:
     return catalog.sites[catalog.sites["id"].isin(selected_site_ids(catalog, filters))]
 
 
-def _has_theme(themes: object, wanted: tuple[str, ...]) -> bool:
+def has_theme(themes: object, wanted: tuple[str, ...]) -> bool:
+    """True when a record's theme list contains one of ``wanted``."""
     return isinstance(themes, list) and any(theme in wanted for theme in themes)
 
 
@@ -85,7 +86,7 @@ def filter_products(catalog: Catalog, filters: Filters) -> pd.DataFrame:
     """Products of the sites in view that carry one of the chosen themes (if any)."""
     products = catalog.products[catalog.products["site"].isin(selected_site_ids(catalog, filters))]
     if filters.themes:
-        products = products[products["themes"].map(lambda t: _has_theme(t, filters.themes))]
+        products = products[products["themes"].map(lambda t: has_theme(t, filters.themes))]
     return products
 
 
@@ -96,7 +97,7 @@ def filter_lessons(catalog: Catalog, filters: Filters, include_cross_site: bool 
         keep.add(C.CROSS_SITE)
     lessons = catalog.lessons[catalog.lessons["site"].isin(keep)]
     if filters.themes:
-        lessons = lessons[lessons["themes"].map(lambda t: _has_theme(t, filters.themes))]
+        lessons = lessons[lessons["themes"].map(lambda t: has_theme(t, filters.themes))]
     return lessons
 
 

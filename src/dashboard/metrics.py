@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,6 +18,28 @@ class Kpi:
     label: str
     value: str
     help: str
+
+
+def is_missing(value: object) -> bool:
+    """True for ``None`` and NaN: a value not found in sources."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_value(value: object, value_type: str = "number", unit: object = None) -> str:
+    """A metric value as shown to readers: "not found in sources" when unknown, years without
+    separators, numbers grouped, dollars and percentages marked; other units appended."""
+    if is_missing(value):
+        return C.NOT_FOUND
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return str(value)
+    if value_type == "year":
+        return str(int(value))
+    if unit == "USD":
+        return format_usd(value)
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if unit == "percent":
+        return text + "%"
+    return text + (f" {unit}" if isinstance(unit, str) and unit and unit != "people" else "")
 
 
 def format_usd(amount: float) -> str:

@@ -5,7 +5,6 @@ Nothing here reads widgets or session state; the page passes the catalog and ids
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,7 @@ from . import constants as C
 from . import text as T
 from .data import Catalog
 from .filters import MAX_PARAM_LENGTH, short_text, site_names
-from .metrics import format_usd
+from .metrics import format_usd, format_value, is_missing
 
 SECTION_BASIS_LABELS = {"editorial": "editorial tag", "source": "section from source"}
 STATUS_COLORS = {"active": "green", "merged": "blue", "archived": "gray", "discontinued": "red", "unknown": "orange"}
@@ -55,35 +54,14 @@ class SiteProfile:
         return self.site["name"]
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return False
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain dicts, with pandas' NaN turned back into None."""
-    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: (None if is_missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _grouped(records: list[dict[str, Any]], field: str, order: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     groups = {key: [r for r in records if r[field] == key] for key in order}
     return {key: rows for key, rows in groups.items() if rows}
-
-
-def format_value(value: Any, value_type: str = "number") -> str:
-    """A value for display: "not found in sources" when null, years without separators, numbers grouped."""
-    if _missing(value):
-        return C.NOT_FOUND
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value_type == "year":
-            return str(int(value))
-        if float(value).is_integer():
-            return f"{int(value):,}"
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return str(value)
 
 
 def _clip(raw: object) -> str:
@@ -231,7 +209,7 @@ def citation_markdown(ids: Iterable[str], sources: pd.DataFrame) -> str:
 
 def source_line(row: dict[str, Any]) -> str:
     """One entry of the page's source list: number, linked title, publisher, date and id."""
-    date = f", {T.escape_markdown(row['date'])}" if not _missing(row.get("date")) else ""
+    date = f", {T.escape_markdown(row['date'])}" if not is_missing(row.get("date")) else ""
     return (
         f"\\[{row['number']}\\] {T.markdown_link(row['title'], row['url'])} — "
         f"{T.escape_markdown(row['publisher'])}{date} · {T.escape_markdown(row['id'])}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable
 from urllib.parse import urlparse
 
@@ -52,3 +53,8 @@ def highlight(text: object, terms: Iterable[str]) -> str:
         escaped = escape_markdown(piece)
         out.append(f"**{escaped}**" if index % 2 == 1 else escaped)
     return "".join(out)
+
+
+def wrap_label(label: str, width: int = 18) -> str:
+    """``label`` broken into lines of at most ``width`` characters (multi-line chart labels)."""
+    return "\n".join(textwrap.wrap(label, width)) or label

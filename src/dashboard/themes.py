@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import replace
 
 import altair as alt
@@ -11,6 +10,7 @@ import pandas as pd
 from . import constants as C
 from . import filters as F
 from .data import Catalog
+from .text import wrap_label
 
 CROSS_SITE_LABEL = "Cross-site"
 GROUP_ORDER = ("implementation", "learning", C.CROSS_SITE)
@@ -18,10 +18,6 @@ GROUP_LABELS = {**C.ROLE_LABELS, C.CROSS_SITE: "Cross-site lesson"}
 GROUP_COLORS = {**C.ROLE_COLORS, C.CROSS_SITE: C.CATEGORY_COLORS[2]}
 MATRIX_COLUMNS = ["theme", "site", "site_name", "role", "products", "lessons", "records"]
 SECTION_COLUMNS = ["section", "group", "section_basis", "lessons"]
-
-
-def _carries(themes: object, theme: str) -> bool:
-    return isinstance(themes, list) and theme in themes
 
 
 def themes_in_view(filters: F.Filters) -> list[str]:
@@ -40,8 +36,8 @@ def theme_site_matrix(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     lessons = catalog.lessons[catalog.lessons["site"].isin(sites["id"])]
     rows = []
     for theme in themes_in_view(filters):
-        product_sites = products.loc[products["themes"].map(lambda t: _carries(t, theme)), "site"].value_counts()
-        lesson_sites = lessons.loc[lessons["themes"].map(lambda t: _carries(t, theme)), "site"].value_counts()
+        product_sites = products.loc[products["themes"].map(lambda t: F.has_theme(t, (theme,))), "site"].value_counts()
+        lesson_sites = lessons.loc[lessons["themes"].map(lambda t: F.has_theme(t, (theme,))), "site"].value_counts()
         for site in sites.itertuples():
             n_products = int(product_sites.get(site.id, 0))
             n_lessons = int(lesson_sites.get(site.id, 0))
@@ -164,18 +160,14 @@ def section_takeaway(sections: pd.DataFrame) -> str:
     return f"**{top}** holds the most lessons ({int(per_section[top])} of {total}); {basis}."
 
 
-def _wrapped(label: str, width: int = 18) -> str:
-    return "\n".join(textwrap.wrap(label, width))
-
-
 def section_chart(sections: pd.DataFrame) -> alt.Chart:
     """Horizontal stacked bars: lessons per synthesis section, coloured by implementation, learning or cross-site."""
     data = sections.assign(
         group_label=sections["group"].map(GROUP_LABELS),
         stack=sections["group"].map(GROUP_ORDER.index),
-        section_label=sections["section"].map(_wrapped),
+        section_label=sections["section"].map(wrap_label),
     )
-    order = [_wrapped(s) for s in C.LESSON_SECTIONS]
+    order = [wrap_label(s) for s in C.LESSON_SECTIONS]
     present = [g for g in GROUP_ORDER if g in set(sections["group"])] or list(GROUP_ORDER)
     return (
         alt.Chart(data)
