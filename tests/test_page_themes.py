@@ -50,7 +50,7 @@ def test_theme_from_url_shows_bostons_product():
     assert at.selectbox(key="theme").value == "employment"
     text = markdown(at)
     assert "Youth Jobs Platform" in text and "YourSTLCourts" not in text
-    assert any(c.value.startswith("Boston · status") for c in at.caption)
+    assert "*Boston · status: " in text
 
 
 @pytest.mark.parametrize(
@@ -72,6 +72,19 @@ def test_hostile_links_render(params):
 def test_global_filters_narrow_the_page():
     at = open_page(role="learning", q="court")
     assert len(charts(at)) >= 2
+    at.session_state["data-themes-by-site"] = True  # open "Data behind “Themes by site”"
+    at.run()
     sites = set(at.dataframe[0].value["site_name"])
     assert sites == {"Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"}
     assert "YourSTLCourts" not in markdown(at)
+
+
+def test_chart_data_is_built_only_when_its_expander_is_opened():
+    at = open_page()
+    assert not at.dataframe and not at.get("download_button")
+    at.session_state["data-lessons-by-section"] = True
+    at.run()
+    (table,) = at.dataframe
+    assert set(table.value.columns) >= {"section", "lessons"}
+    assert table.value["lessons"].sum() == 38
+    assert [b.proto.label for b in at.get("download_button")] == ["Download lessons-by-section (CSV)"]

@@ -78,3 +78,11 @@ def test_snippet_window():
     assert "needle" in cut and cut.startswith("…") and cut.endswith("…")
     assert len(cut) <= S.SNIPPET_CHARS + 2
     assert S.snippet("short text", ["x"]) == "short text"
+
+
+def test_results_markdown_lists_each_result_with_highlight(catalog):
+    results = S.search(catalog, "court", ALL)
+    markdown = S.results_markdown(results)
+    assert markdown.count("\n\n") == len(results) - 1
+    assert "**YourSTLCourts**" in markdown and "**court**" in markdown.lower()
+    assert S.results_markdown(results.head(0)) == ""

@@ -110,3 +110,35 @@ def test_products_and_lessons_by_theme(catalog):
     lessons = T.lessons_by_theme(catalog, ALL, "housing")
     assert len(lessons) and lessons["site_name"].isin(["Washington, DC", "Seattle / King County", "Cross-site"]).all()
     assert set(lessons.columns) >= {"text", "site_name", "section"}
+
+
+def test_lessons_per_section_lists_every_lesson_once(catalog):
+    lessons = T.lessons_in_view(catalog, ALL)
+    groups = T.lessons_per_section(lessons)
+    assert [section for section, _, _ in groups] == list(C.LESSON_SECTIONS)
+    assert sum(count for _, count, _ in groups) == len(catalog.lessons) == 38
+    for _, count, markdown in groups:
+        assert markdown.count("\n- ") + bool(markdown) == count
+    assert T.cross_site_count(lessons) == int((catalog.lessons["site"] == C.CROSS_SITE).sum()) > 0
+
+
+def test_lesson_list_names_site_and_section_and_escapes(catalog):
+    lessons = T.lessons_by_theme(catalog, ALL, "employment")
+    markdown = T.lesson_list_markdown(lessons)
+    lines = markdown.splitlines()
+    assert len(lines) == len(lessons) > 0
+    for line, section in zip(lines, lessons["section"]):
+        assert line.startswith("- ") and line.endswith(f", {T.escape_markdown(section)}*") and " — *" in line
+    hostile = lessons.head(1).assign(text="<img src=x> [a](javascript:1)")
+    escaped = T.lesson_list_markdown(hostile, with_section=False)
+    assert "\\<img" in escaped and "](" not in escaped and escaped.endswith(" — *Boston*")
+
+
+def test_product_cards_carry_status_links_and_site(catalog):
+    cards = T.product_cards(T.products_by_theme(catalog, ALL, "employment"))
+    (youth_jobs,) = [c for c in cards if "Youth Jobs" in c["markdown"]]
+    assert youth_jobs["site"] == "boston" and youth_jobs["site_name"] == "Boston"
+    assert "*Boston · status: " in youth_jobs["markdown"]
+    products = T.products_by_theme(catalog, ALL, "justice").head(1).assign(urls=[["javascript:alert(1)", "https://example.org/a"]])
+    (card,) = T.product_cards(products)
+    assert "javascript:alert(1)](" not in card["markdown"] and "](https://example.org/a)" in card["markdown"]

@@ -6,10 +6,11 @@ import streamlit as st
 
 from dashboard import export, ui
 from dashboard import filters
-from dashboard import text as T
+from dashboard import library
 from dashboard.dictionary import data_dictionary
 
 F = ui.Memoized(filters)
+L = ui.Memoized(library)
 
 catalog = ui.require_catalog()
 view = ui.current_filters(catalog)
@@ -30,19 +31,11 @@ with resources_tab:
     if resources_tab.open:
         resources = F.filter_resources(catalog, view)
         st.caption(F.describe(view, names) + f" {len(resources)} of {len(catalog.resources)} resources.")
-        for kind, group in resources.groupby("kind", sort=False):
-            st.header(str(kind).capitalize(), anchor=False)
-            st.markdown("\n\n".join(
-                f"**{T.markdown_link(row.title, row.url)}** — {T.escape_markdown(row.publisher)}, "
-                f"{T.escape_markdown(row.date or 'date not found in sources')} · "
-                f"{T.escape_markdown(', '.join(names.get(s, s) for s in row.sites) or 'All sites')}  \n"
-                f"{T.escape_markdown(row.summary)}"
-                for row in group.itertuples()
-            ))
+        for heading, entries in L.resource_sections(resources, names):
+            st.header(heading, anchor=False)
+            st.markdown(entries)
         ui.table_with_download(
-            resources[["id", "title", "kind", "publisher", "date", "sites", "url", "summary", "sources"]],
-            "resources",
-            column_config={"url": st.column_config.LinkColumn("url")},
+            L.resource_table(resources), "resources", column_config={"url": st.column_config.LinkColumn("url")},
         )
 
 with sources_tab:
@@ -52,9 +45,7 @@ with sources_tab:
             "`ctdc-s`, `eco-` and `acs-` follow the project's three numbered source lists."
         )
         ui.table_with_download(
-            catalog.sources[["id", "title", "publisher", "date", "kind", "url", "note"]],
-            "sources",
-            column_config={"url": st.column_config.LinkColumn("url")},
+            L.source_table(catalog), "sources", column_config={"url": st.column_config.LinkColumn("url")},
         )
 
 with dictionary_tab:

@@ -66,8 +66,9 @@ else:
                 G.text_table(names, lens), "names-and-instruments",
                 column_config={"site": st.column_config.TextColumn("site", pinned=True)},
             )
-            with st.expander("Vintage, confidence, notes and sources of each value"):
-                ui.table_with_download(G.shown_table(names), "names-and-instruments-detail")
+            with ui.lazy_expander("Vintage, confidence, notes and sources of each value", "data-names-detail") as is_open:
+                if is_open:
+                    ui.table_with_download(G.shown_table(names), "names-and-instruments-detail")
 
     with census_tab:
         if census_tab.open:

@@ -44,13 +44,10 @@ if query and query.strip():
         shown = results.head(MAX_RESULTS)
         more = f" (showing the first {MAX_RESULTS})" if count > MAX_RESULTS else ""
         st.markdown(f"**{count}** result{'s' if count != 1 else ''}{more}, best matches first.")
-        for row in shown.itertuples():
-            st.markdown(
-                f"**{text.escape_markdown(row.title)}**  \n"
-                f"*{row.kind} · {text.escape_markdown(row.site)}*  \n{row.highlighted}"
-            )
-        with st.expander("Search results as a table"):
-            ui.table_with_download(results.drop(columns="highlighted"), "search-results")
+        st.markdown(S.results_markdown(shown))
+        with ui.lazy_expander("Search results as a table", "data-search-results") as is_open:
+            if is_open:
+                ui.table_with_download(results.drop(columns="highlighted"), "search-results")
 else:
     st.caption("Every word must match; results are ranked by how often the words occur.")
 
@@ -68,7 +65,7 @@ else:
         "Heatmap of themes by site. Each cell gives the number of product and lesson records in this "
         "dataset that carry the theme at the site; the table below the chart lists every cell.",
     )
-    n_cross = int((lessons["site"] == C.CROSS_SITE).sum())
+    n_cross = T.cross_site_count(lessons)
     st.caption(
         "Counts are of records in this dataset, not of all local work on a theme. "
         f"Cross-site lessons ({n_cross} in view) belong to no single site and are not counted in the grid."
@@ -94,31 +91,22 @@ product_tab, lesson_tab = st.tabs([f"Products ({len(products)})", f"Lessons ({le
 with product_tab:
     if products.empty:
         st.caption("No product of the sites in view carries this theme.")
-    for product in products.itertuples():
+    for card in T.product_cards(products):
         with st.container(border=True):
-            st.markdown(f"**{text.escape_markdown(product.name)}**")
-            st.caption(f"{product.site_name} · status: {product.status} (as of {product.status_as_of})")
-            st.markdown(text.escape_markdown(product.description))
-            if product.urls:
-                st.markdown("Website: " + ", ".join(text.markdown_link(url, url) for url in product.urls))
+            st.markdown(card["markdown"])
             st.page_link(
-                "views/site.py", label=f"{product.site_name} profile", icon=":material/location_city:",
-                query_params={"site": product.site, **links},
+                "views/site.py", label=f"{text.escape_markdown(card['site_name'])} profile",
+                icon=":material/location_city:", query_params={"site": card["site"], **links},
             )
 with lesson_tab:
     if theme_lessons.empty:
         st.caption("No lesson in view carries this theme.")
     else:
-        st.markdown(
-            "\n".join(
-                f"- {text.escape_markdown(row.text)} — *{text.escape_markdown(row.site_name)}, "
-                f"{text.escape_markdown(row.section)}*"
-                for row in theme_lessons.itertuples()
-            )
-        )
-with st.expander("Table of this theme's products and lessons"):
-    ui.table_with_download(products, "theme-products")
-    ui.table_with_download(theme_lessons, "theme-lessons")
+        st.markdown(T.lesson_list_markdown(theme_lessons))
+with ui.lazy_expander("Table of this theme's products and lessons", "data-theme-records") as is_open:
+    if is_open:
+        ui.table_with_download(products, "theme-products")
+        ui.table_with_download(theme_lessons, "theme-lessons")
 
 # Lessons by synthesis section
 sections = T.lessons_by_section(catalog, view)
@@ -139,15 +127,6 @@ else:
         f"Section tags: {split['source']} taken from the source, {split['editorial']} editorial "
         "(filed under a section for this dataset where the source does not file the lesson itself)."
     )
-    for section in C.LESSON_SECTIONS:
-        rows = lessons[lessons["section"] == section]
-        with st.expander(f"{section} ({len(rows)} lesson{'s' if len(rows) != 1 else ''})"):
-            if rows.empty:
-                st.caption("No lessons under this section in the current view.")
-            else:
-                st.markdown(
-                    "\n".join(
-                        f"- {text.escape_markdown(row.text)} — *{text.escape_markdown(row.site_name)}*"
-                        for row in rows.itertuples()
-                    )
-                )
+    for section, count, markdown in T.lessons_per_section(lessons):
+        with st.expander(f"{section} ({count} lesson{'s' if count != 1 else ''})"):
+            st.markdown(markdown or "No lessons under this section in the current view.")

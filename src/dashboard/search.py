@@ -76,3 +76,12 @@ def search(catalog: Catalog, query: str, filters: F.Filters) -> pd.DataFrame:
         })
     results = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     return results.sort_values("hits", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def results_markdown(results: pd.DataFrame) -> str:
+    """Search results as one escaped Markdown block: title, kind and site, then the highlighted excerpt."""
+    return "\n\n".join(
+        f"**{text.escape_markdown(row['title'])}**  \n*{text.escape_markdown(row['kind'])} · {text.escape_markdown(row['site'])}*  \n"
+        f"{row['highlighted']}"
+        for row in results.to_dict("records")
+    )

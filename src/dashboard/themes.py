@@ -10,7 +10,7 @@ import pandas as pd
 from . import constants as C
 from . import filters as F
 from .data import Catalog
-from .text import wrap_label
+from .text import escape_markdown, markdown_link, wrap_label
 
 CROSS_SITE_LABEL = "Cross-site"
 GROUP_ORDER = ("implementation", "learning", C.CROSS_SITE)
@@ -247,3 +247,43 @@ def lessons_by_theme(catalog: Catalog, filters: F.Filters, theme: str) -> pd.Dat
     """Lessons (site and cross-site) in view that carry ``theme``, by synthesis section."""
     lessons = lessons_in_view(catalog, replace(filters, themes=(theme,)))
     return lessons[["text", "site", "site_name", "section", "section_basis", "sources"]]
+
+
+def lesson_list_markdown(lessons: pd.DataFrame, *, with_section: bool = True) -> str:
+    """The lessons as one escaped Markdown list, each ending with its site (and section)."""
+    lines = []
+    for lesson in lessons.to_dict("records"):
+        where = escape_markdown(lesson["site_name"])
+        if with_section:
+            where += f", {escape_markdown(lesson['section'])}"
+        lines.append(f"- {escape_markdown(lesson['text'])} — *{where}*")
+    return "\n".join(lines)
+
+
+def lessons_per_section(lessons: pd.DataFrame) -> list[tuple[str, int, str]]:
+    """``(section, count, markdown list)`` for each synthesis section, empty sections included."""
+    out = []
+    for section in C.LESSON_SECTIONS:
+        rows = lessons[lessons["section"] == section]
+        out.append((section, len(rows), lesson_list_markdown(rows, with_section=False)))
+    return out
+
+
+def cross_site_count(lessons: pd.DataFrame) -> int:
+    """How many of ``lessons`` belong to no single site."""
+    return int((lessons["site"] == C.CROSS_SITE).sum())
+
+
+def product_cards(products: pd.DataFrame) -> list[dict[str, str]]:
+    """Each product as escaped Markdown (name, site and status, description, websites) with its site id and name."""
+    cards = []
+    for product in products.to_dict("records"):
+        body = (
+            f"**{escape_markdown(product['name'])}**  \n"
+            f"*{escape_markdown(product['site_name'])} · status: {escape_markdown(product['status'])} "
+            f"(as of {escape_markdown(product['status_as_of'])})*\n\n{escape_markdown(product['description'])}"
+        )
+        if product["urls"]:
+            body += "\n\nWebsite: " + ", ".join(markdown_link(url, url) for url in product["urls"])
+        cards.append({"site": product["site"], "site_name": product["site_name"], "markdown": body})
+    return cards

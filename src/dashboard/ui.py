@@ -6,19 +6,22 @@ pure functions.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
 import types
 import urllib.parse
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 
 from . import constants as C
 from . import filters as F
@@ -30,22 +33,25 @@ FILTER_KEYS = ("sites", "themes", "role")
 T = TypeVar("T")
 
 
-def _fingerprint(root: Path) -> tuple[tuple[str, float, int], ...]:
-    """File names, modification times and sizes: edits to the data refresh the cache."""
+def _fingerprint(root: Path) -> str:
+    """File names, modification times and sizes in one string: edits to the data refresh the cache.
+
+    One string, because Streamlit hashes cache keys on every call and nested tuples cost more.
+    """
     out = []
     for name in (C.PROGRAM_FILE, *C.RECORD_FILES.values()):
         try:
-            stat = (root / name).stat()
-            out.append((name, stat.st_mtime, stat.st_size))
+            stat = os.stat(root / name)
+            out.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
         except OSError:
-            out.append((name, 0.0, -1))
-    return tuple(out)
+            out.append(f"{name}:missing")
+    return "|".join(out)
 
 
 # The catalog is frozen and only read, so every session shares one object (``cache_resource``)
 # instead of unpickling a copy on every call (``cache_data``), which cost more than a whole page.
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _cached_validate(data_dir: str, fingerprint: tuple) -> tuple[Catalog | None, list[Problem]]:
+def _cached_validate(data_dir: str, fingerprint: str) -> tuple[Catalog | None, list[Problem]]:
     return validate(data_dir)
 
 
@@ -137,7 +143,7 @@ def note_ignored(key: str, raw: list[str], allowed: list[str]) -> None:
 
 def global_filters(catalog: Catalog) -> F.Filters:
     """Sidebar widgets for sites, themes and role, bound to the URL; returns the current view."""
-    names = F.site_names(catalog)
+    names = memo(F.site_names, catalog)
     site_ids = list(names)
     raw = {key: _raw_param(key) for key in FILTER_KEYS}
     with st.sidebar:
@@ -176,7 +182,7 @@ def filter_params(catalog: Catalog, filters: F.Filters) -> dict[str, list[str] |
     """
     params: dict[str, list[str] | str] = {}
     if filters.sites:
-        names = F.site_names(catalog)
+        names = memo(F.site_names, catalog)
         params["sites"] = [names[s] for s in filters.sites]
     if filters.themes:
         params["themes"] = list(filters.themes)
@@ -223,8 +229,7 @@ def footer(catalog: Catalog, library: st.Page | None = None) -> None:
 
 def table_with_download(frame: pd.DataFrame, name: str, *, column_config: dict | None = None, height: str | int = "auto") -> None:
     """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it."""
-    shown = memo(display_frame, frame)
-    st.dataframe(shown, hide_index=True, column_config=column_config, height=height)
+    st.dataframe(memo(arrow_table, frame), hide_index=True, column_config=column_config, height=height)
     st.download_button(
         f"Download {name} (CSV)", functools.partial(safe_csv, frame), file_name=f"{name}.csv", mime="text/csv",
         key=f"download-{name}", icon=":material/download:", on_click="ignore",
@@ -236,8 +241,20 @@ def chart_block(title: str, takeaway: str, chart: alt.Chart, data: pd.DataFrame,
     st.header(title, anchor=False)
     st.markdown(takeaway)
     st.vega_lite_chart(memo(vega_lite_spec, chart, alt_text), width="stretch")
-    with st.expander(f"Data behind “{title}”"):
-        table_with_download(data, name)
+    with lazy_expander(f"Data behind “{title}”", f"data-{name}") as is_open:
+        if is_open:
+            table_with_download(data, name)
+
+
+@contextlib.contextmanager
+def lazy_expander(label: str, key: str) -> Iterator[bool]:
+    """An expander whose content is built only while it is open; yields whether it is open.
+
+    Opening or closing it reruns the page, so closed expanders cost nothing on other reruns.
+    """
+    box = st.expander(label, key=key, on_change="rerun")
+    with box:
+        yield bool(box.open)
 
 
 class Memoized:
@@ -261,10 +278,20 @@ def vega_lite_spec(chart: alt.Chart, description: str) -> dict:
     """The chart as a Vega-Lite spec with ``description`` as its accessible name (alt text).
 
     Converted once per chart without re-validating it against the schema (the builders' tests
-    do that), which is most of what rendering an Altair chart costs on each rerun.
+    do that), with its datasets already in the Arrow format Streamlit sends: converting them is
+    most of what rendering a chart costs on each rerun.
     """
     with alt.theme.enable("none"):
-        return chart.properties(description=description).to_dict(validate=False)
+        spec = chart.properties(description=description).to_dict(validate=False)
+    datasets = spec.get("datasets", {})
+    for name, rows in datasets.items():
+        datasets[name] = dataframe_util.convert_anything_to_arrow_bytes(rows)
+    return spec
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` with list cells joined, as the Arrow table ``st.dataframe`` would make of it."""
+    return dataframe_util.convert_pandas_df_to_arrow_table(display_frame(frame))
 
 
 def app_shell(pages: list) -> None:

@@ -1,0 +1,36 @@
+"""Unit tests of the Library builders: resources grouped by kind as safe Markdown, and the tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import library
+from dashboard.filters import site_names
+
+
+def test_resource_sections_group_every_resource_by_kind(catalog):
+    sections = library.resource_sections(catalog.resources, site_names(catalog))
+    headings = [heading for heading, _ in sections]
+    assert sorted(headings) == ["Blog", "Case study", "Guide", "Synthesis", "Toolkit"]
+    entries = sum(markdown.count("\n\n") + 1 for _, markdown in sections)
+    assert entries == len(catalog.resources) == 30
+    text = "\n".join(markdown for _, markdown in sections)
+    assert "date not found in sources" in text and "nan" not in text.split()
+    assert "All sites" in text and "St\\. Louis" in text
+
+
+def test_resource_entry_escapes_text_and_drops_unsafe_links():
+    resource = {
+        "title": "<b>Report</b>", "url": "javascript:alert(1)", "publisher": "[x](http://evil)",
+        "date": None, "sites": ["boston"], "summary": "**bold** claim",
+    }
+    entry = library.resource_entry(resource, {"boston": "Boston"})
+    assert "](" not in entry and "<b>" not in entry and "javascript" not in entry
+    assert "\\*\\*bold\\*\\*" in entry and "Boston" in entry and library.NO_DATE in entry
+
+
+def test_tables_keep_the_documented_columns(catalog):
+    assert list(library.resource_table(catalog.resources).columns) == library.RESOURCE_COLUMNS
+    sources = library.source_table(catalog)
+    assert list(sources.columns) == library.SOURCE_COLUMNS and len(sources) == len(catalog.sources)
+    assert isinstance(sources, pd.DataFrame)
