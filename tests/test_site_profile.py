@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -31,10 +32,44 @@ def test_st_louis_has_yourstlcourts_with_outcomes(stl):
     assert product["status"] == "active" and product["status_as_of"] == "2018-01"
     assert "https://github.com/OpenSTL/STLCourts-client" in product["code"]
     assert product["license"] is None  # NaN from pandas is turned back into None
-    table = SP.outcome_table(product)
-    assert list(table.columns) == ["value", "unit", "measure", "year", "note", "sources"]
-    assert len(table) == len(product["outcomes"]) >= 4
-    assert "359" in set(table["value"]) and "surveys" in set(table["unit"])
+    lines = [SP.outcome_line(o) for o in product["outcomes"]]
+    assert len(lines) >= 4
+    assert any(line.startswith("**359 surveys**: In\\-person surveys") and "\\(2015\\)" in line for line in lines)
+    assert any(line.startswith("**Rank 2**: ") for line in lines)
+
+
+def test_outcome_without_a_value_reads_not_found():
+    line = SP.outcome_line({"value": None, "unit": "users", "measure": "Users", "year": None, "note": None})
+    assert line == f"**{SP.T.escape_markdown(C.NOT_FOUND)}**: Users"
+
+
+def test_product_markdown_cites_every_outcome_and_links_only_http(catalog, stl):
+    sources = SP.page_sources(catalog, stl)
+    product = next(p for p in stl.products if p["id"] == "yourstlcourts")
+    markdown = SP.product_markdown(product, sources)
+    outcomes = markdown.split("**Reported outcomes**", 1)[1].strip().split("\n\n")[0].splitlines()
+    assert len(outcomes) == len(product["outcomes"]) and all(":small[Sources: [\\[" in line for line in outcomes)
+    assert "**Code repositories:** [github\\.com/OpenSTL/STLCourts\\-client](https://github.com/OpenSTL/STLCourts-client)" in markdown
+    assert f"**License:** {SP.T.escape_markdown(C.NOT_FOUND)}" in markdown
+    hostile = {**product, "urls": ["javascript:alert(1)"], "description": "<script>x</script>", "outcomes": []}
+    unsafe = SP.product_markdown(hostile, sources)
+    assert "javascript" not in unsafe and "<script>" not in unsafe and "Reported outcomes" not in unsafe
+
+
+def test_page_sections_cite_sources_numbered_on_the_page(catalog, stl):
+    sources = SP.page_sources(catalog, stl)
+    numbers = {f"[\\[{n}\\]]" for n in sources["number"]}
+    sections = [
+        SP.intro_markdown(stl, sources), SP.partners_markdown(stl, sources), SP.relationships_markdown(stl, sources),
+        SP.lessons_markdown(stl.lessons, sources), SP.resources_markdown(stl, sources), SP.compact_markdown(stl, sources),
+    ]
+    for markdown in sections:
+        cited = set(re.findall(r"\[\\\[\d+\\\]\]", markdown))
+        assert cited and cited <= numbers
+    assert "**Data intermediary**" in sections[1] and "Rise Community Development" in sections[1]
+    assert sections[0].startswith(":blue-badge[Implementation site] **$200,000 grant**")
+    listed = SP.sources_markdown(sources).splitlines()
+    assert len(listed) == len(sources) and listed[0].startswith("- \\[1\\] [")
 
 
 def test_partners_grouped_by_type_in_vocabulary_order(stl):

@@ -5,7 +5,7 @@ Nothing here reads widgets or session state; the page passes the catalog and ids
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -19,6 +19,7 @@ from .filters import MAX_PARAM_LENGTH, short_text, site_names
 from .metrics import format_usd, format_value, is_missing
 
 SECTION_BASIS_LABELS = {"editorial": "editorial tag", "source": "section from source"}
+ROLE_COLORS = {"implementation": "blue", "learning": "orange"}
 STATUS_COLORS = {"active": "green", "merged": "blue", "archived": "gray", "discontinued": "red", "unknown": "orange"}
 NO_COMPARISON = ""
 
@@ -199,12 +200,21 @@ def page_sources(catalog: Catalog, profile: SiteProfile, compared: SiteProfile |
     return rows.assign(number=range(1, len(rows) + 1))
 
 
+def _citer(sources: pd.DataFrame) -> Callable[[Iterable[str]], str]:
+    """A function giving the citation Markdown of some source ids, for one page's numbered sources."""
+    lookup = {row["id"]: row for row in sources.to_dict("records")}
+
+    def cite(ids: Iterable[str]) -> str:
+        rows = sorted((lookup[i] for i in set(ids) if i in lookup), key=lambda row: row["number"])
+        links = [T.markdown_link(f"[{row['number']}]", row["url"]) for row in rows]
+        return f":small[Sources: {' '.join(links)}]" if links else ""
+
+    return cite
+
+
 def citation_markdown(ids: Iterable[str], sources: pd.DataFrame) -> str:
     """Small "Sources: [1] [2]" Markdown, each number linking to its source's URL."""
-    lookup = {row["id"]: row for row in sources.to_dict("records")}
-    rows = sorted((lookup[i] for i in set(ids) if i in lookup), key=lambda row: row["number"])
-    links = [T.markdown_link(f"[{row['number']}]", row["url"]) for row in rows]
-    return f":small[Sources: {' '.join(links)}]" if links else ""
+    return _citer(sources)(ids)
 
 
 def source_line(row: dict[str, Any]) -> str:
@@ -235,20 +245,16 @@ def status_markdown(product: dict[str, Any]) -> str:
     return f":{color}-badge[{T.escape_markdown(status.capitalize())}] as of {T.escape_markdown(product['status_as_of'])}"
 
 
-def outcome_table(product: dict[str, Any]) -> pd.DataFrame:
-    """A product's reported outcomes: value (or "not found in sources"), unit, measure, year, note, sources."""
-    rows = [
-        {
-            "value": format_value(o["value"]),
-            "unit": o["unit"],
-            "measure": o["measure"],
-            "year": o["year"],
-            "note": o["note"] or "",
-            "sources": o["sources"],
-        }
-        for o in product["outcomes"]
-    ]
-    return pd.DataFrame(rows, columns=["value", "unit", "measure", "year", "note", "sources"])
+def outcome_line(outcome: dict[str, Any]) -> str:
+    """One reported outcome as escaped Markdown: value and unit in bold, measure, year and note."""
+    value = format_value(outcome["value"])
+    if value != C.NOT_FOUND and outcome["unit"] == "rank":
+        value = f"Rank {value}"
+    elif value != C.NOT_FOUND and outcome["unit"]:
+        value += f" {outcome['unit']}"
+    year = f" ({outcome['year']})" if not is_missing(outcome.get("year")) else ""
+    note = f". {outcome['note']}" if outcome.get("note") else ""
+    return f"**{T.escape_markdown(value)}**: {T.escape_markdown(outcome['measure'] + year + note)}"
 
 
 def key_facts(profile: SiteProfile) -> list[tuple[str, str]]:
@@ -300,3 +306,111 @@ def relationship_sentence(relationship: dict[str, Any]) -> str:
     verb = RELATIONSHIP_VERBS.get(relationship["kind"], relationship["kind"])
     sentence = f"{relationship['source_name']} {verb} {relationship['target_name']}"
     return f"{sentence}: {relationship['note']}" if relationship.get("note") else sentence
+
+
+def _bullets(lines: Iterable[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def role_badge(site: dict[str, Any]) -> str:
+    """A coloured badge naming the site's role."""
+    label = C.ROLE_LABELS.get(site["role"], site["role"])
+    return f":{ROLE_COLORS.get(site['role'], 'gray')}-badge[{T.escape_markdown(label)}]"
+
+
+def intro_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
+    """Role badge, grant and place, then the site's summary with its citations."""
+    site = profile.site
+    return (
+        f"{role_badge(site)} **{format_usd(site['grant_usd'])} grant** · "
+        f":material/location_on: {T.escape_markdown(site['landmark'])}\n\n"
+        f"{T.escape_markdown(site['summary'])} {_citer(sources)(site['sources'])}"
+    )
+
+
+def product_markdown(product: dict[str, Any], sources: pd.DataFrame) -> str:
+    """A product's status, description, facts, links, reported outcomes (each cited) and sources."""
+    cite = _citer(sources)
+    facts = [
+        f"**Themes:** {T.escape_markdown(', '.join(product['themes']))}",
+        f"**Launched:** {T.escape_markdown(product['launched'] or C.NOT_FOUND)}",
+        f"**License:** {T.escape_markdown(product['license'] or C.NOT_FOUND)}",
+    ]
+    if product["urls"]:
+        facts.append(f"**Website:** {links_markdown(product['urls'])}")
+    if product["code"]:
+        facts.append(f"**Code repositories:** {links_markdown(product['code'])}")
+    parts = [
+        f"{status_markdown(product)} — {T.escape_markdown(product['status_note'])}",
+        T.escape_markdown(product["description"]),
+        _bullets(facts),
+    ]
+    if product["outcomes"]:
+        lines = (f"{outcome_line(o)} {cite(o['sources'])}" for o in product["outcomes"])
+        parts.append("**Reported outcomes**\n\n" + _bullets(lines))
+    parts.append(cite(product["sources"]))
+    return "\n\n".join(parts)
+
+
+def partners_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
+    """Partner organizations under their type, each linked (http(s) only) with its role and citations."""
+    cite = _citer(sources)
+    return "\n\n".join(
+        f"**{T.escape_markdown(kind.capitalize())}**\n\n"
+        + _bullets(
+            T.markdown_link(x["name"], x["url"]) + (f" — {T.escape_markdown(x['role'])}" if x["role"] else "")
+            + f" {cite(x['sources'])}"
+            for x in orgs
+        )
+        for kind, orgs in profile.partners.items()
+    )
+
+
+def relationships_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
+    """The documented ties between the site's organizations, one cited sentence each."""
+    cite = _citer(sources)
+    return _bullets(f"{T.escape_markdown(relationship_sentence(x))} {cite(x['sources'])}" for x in profile.relationships)
+
+
+def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFrame) -> str:
+    """Lessons under their synthesis section headings, each with its section basis and citations."""
+    cite = _citer(sources)
+    return "\n\n".join(
+        f"**{T.escape_markdown(section)}**\n\n"
+        + _bullets(
+            f"{T.escape_markdown(x['text'])} :small[({SECTION_BASIS_LABELS[x['section_basis']]})] {cite(x['sources'])}"
+            for x in lessons
+        )
+        for section, lessons in groups.items()
+    )
+
+
+def resources_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
+    """The site's further reading: linked title, kind, publisher, date, summary and citations."""
+    cite = _citer(sources)
+    return _bullets(
+        f"{T.markdown_link(x['title'], x['url'])} — {T.escape_markdown(x['kind'])}, {T.escape_markdown(x['publisher'])}"
+        + (f", {T.escape_markdown(x['date'])}" if x["date"] else "")
+        + f". {T.escape_markdown(x['summary'])} {cite(x['sources'])}"
+        for x in profile.resources
+    )
+
+
+def sources_markdown(sources: pd.DataFrame) -> str:
+    """The page's numbered source list."""
+    return _bullets(source_line(row) for row in sources.to_dict("records"))
+
+
+def compact_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
+    """One column of the side-by-side view: key facts, products, partner counts, with citations."""
+    cite = _citer(sources)
+    partner_sources = sorted({s for group in profile.partners.values() for x in group for s in x["sources"]})
+    return "\n\n".join([
+        _bullets(f"**{label}:** {T.escape_markdown(value)}" for label, value in key_facts(profile)),
+        cite(profile.site["sources"]),
+        "**Products and activities**",
+        _bullets(f"{T.escape_markdown(x['name'])} {status_markdown(x)} {cite(x['sources'])}" for x in profile.products),
+        "**Partner organizations by type**",
+        _bullets(f"{T.escape_markdown(kind.capitalize())}: {count}" for kind, count in partner_counts(profile)),
+        cite(partner_sources),
+    ])
