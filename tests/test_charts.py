@@ -245,3 +245,33 @@ def test_builders_cope_with_no_sites(catalog):
     assert G.census_vintages(catalog, view) == []
     assert G.partner_frame(catalog, view).empty and G.timeline_frame(catalog, view).empty
     assert G.text_table(G.metric_frame(catalog, view, G.TEXT_METRICS)).empty
+
+
+def test_not_found_and_role_comparison_as_markdown(catalog):
+    frame = G.year_frame(catalog, ALL)
+    markdown = G.not_found_markdown(frame)
+    lines = markdown.splitlines()
+    assert lines[0] == f"**Not plotted: {C.NOT_FOUND}**"
+    assert len(lines[2:]) == len(G.not_found(frame)) and any(line.startswith("- St\\. Louis: ") for line in lines)
+    assert G.not_found_markdown(frame[frame["known"]]) == ""
+    comparison = G.role_comparison_markdown(frame).splitlines()
+    assert comparison[0].startswith("**Implementation and learning sites compared**")
+    assert len(comparison[2:]) == len(G.YEAR_METRICS) and comparison[2].startswith("- Year joined NNIP")
+
+
+def test_census_measure_and_its_source_links(catalog):
+    frame = G.census_frame(catalog, ALL, VINTAGE)
+    part = G.census_measure(frame, "population")
+    assert set(part["metric"]) == {"population"} and len(part) == 7
+    links = G.census_sources_markdown(catalog, frame)
+    assert links.count("](https://") >= 1 and "](http" in links.split("; ")[0]
+
+
+def test_partner_table_columns_follow_the_lens(catalog):
+    partners = G.partner_frame(catalog, ALL)
+    per_site = G.partner_table(partners)
+    assert list(per_site.columns) == ["site", "role", "type", "count", "organizations"]
+    assert per_site["count"].sum() == partners["count"].sum()
+    by_role = G.partner_table(G.partner_by_role(partners, G.site_frame(catalog, ALL)), lens=True)
+    assert list(by_role.columns) == ["role", "type", "count", "sites"]
+    assert by_role["count"].sum() == partners["count"].sum()

@@ -75,8 +75,8 @@ ui.table_with_download(
 )
 if not points.empty:
     st.markdown("**Site profiles**")
-    for row in points.itertuples():
+    for site in M.point_records(points):
         st.page_link(
-            "views/site.py", label=f"{T.escape_markdown(row.name)} ({row.role_label.lower()})", icon=":material/location_city:",
-            query_params={"site": row.id, **links},
+            "views/site.py", label=f"{T.escape_markdown(site['name'])} ({site['role_label'].lower()})",
+            icon=":material/location_city:", query_params={"site": site["id"], **links},
         )

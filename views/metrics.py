@@ -5,12 +5,10 @@ import streamlit as st
 from dashboard import charts
 from dashboard import constants as C
 from dashboard import filters
-from dashboard import metrics
 from dashboard import text, ui
 
 G = ui.Memoized(charts)
 F = ui.Memoized(filters)
-M = ui.Memoized(metrics)
 
 catalog = ui.require_catalog()
 view = ui.current_filters(catalog)
@@ -45,16 +43,11 @@ else:
                 "Key years", G.year_takeaway(years, lens), G.year_chart(years, lens), G.shown_table(years),
                 "key-years", G.year_alt_text(years, lens),
             )
-            missing = G.not_found(years)
-            if not missing.empty:
-                st.markdown(f"**Not plotted: {C.NOT_FOUND}**")
-                st.markdown("\n".join(
-                    f"- {text.escape_markdown(row.site)}: {text.escape_markdown(row[C.NOT_FOUND])}"
-                    for _, row in missing.iterrows()
-                ))
+            missing = G.not_found_markdown(years)
+            if missing:
+                st.markdown(missing)
             if lens:
-                st.markdown("**Implementation and learning sites compared** (averages of known values only)")
-                st.markdown("\n".join(f"- {text.escape_markdown(s)}" for s in G.role_comparison(years)))
+                st.markdown(G.role_comparison_markdown(years))
 
     with names_tab:
         if names_tab.open:
@@ -80,14 +73,13 @@ else:
                     "Census release (one at a time, never mixed)", vintages, key="census_vintage"
                 )
                 census = G.census_frame(catalog, view, vintage)
-                cited = M.sources_for(catalog, M.cited_ids(census[census["known"]]))
-                links = "; ".join(text.markdown_link(row.title, row.url) for row in cited.itertuples())
+                links = G.census_sources_markdown(catalog, census)
                 st.caption(f"{text.escape_markdown(vintage)}; compiled from the cited sources: {links}. "
                            "Every chart on this tab shows this release only.")
                 for pair in (G.CENSUS_METRICS[:2], G.CENSUS_METRICS[2:]):
                     for column, metric in zip(st.columns(2), pair):
                         with column:
-                            part = census[census["metric"] == metric]
+                            part = G.census_measure(census, metric)
                             ui.chart_block(
                                 part["metric_label"].iloc[0], G.census_takeaway(census, metric),
                                 G.census_chart(census, metric, vintage, lens), G.shown_table(part),
@@ -98,10 +90,9 @@ else:
         if partners_tab.open:
             partners = G.partner_frame(catalog, view)
             shown = G.partner_by_role(partners, sites) if lens else partners
-            table = (shown[["role", "type", "count", "sites"]] if lens
-                     else shown[["site_name", "role", "type", "count", "organizations"]].rename(columns={"site_name": "site"}))
             ui.chart_block(
-                "Partner composition", G.partner_takeaway(shown, lens), G.partner_chart(shown, lens), table,
+                "Partner composition", G.partner_takeaway(shown, lens), G.partner_chart(shown, lens),
+                G.partner_table(shown, lens),
                 "partner-composition", G.partner_alt_text(shown, lens),
             )
 

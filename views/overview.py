@@ -44,11 +44,12 @@ with start_column:
     st.header("Where to start", anchor=False)
     st.markdown("New here? Pick a path; your filters come along.")
     st.page_link("views/map.py", label="See the sites on a map", icon=":material/map:", query_params=links)
-    built = points[points["role"] == "implementation"]
-    for row in (built if not built.empty else points).itertuples():
-        name = T.escape_markdown(row.name)
-        label = f"See what {name} built" if row.role == "implementation" else f"Read about {name}"
-        st.page_link("views/site.py", label=label, icon=":material/location_city:", query_params={"site": row.id, **links})
+    sites_shown = map_builders.point_records(points)
+    built = [site for site in sites_shown if site["role"] == "implementation"]
+    for site in built or sites_shown:
+        name = T.escape_markdown(site["name"])
+        label = f"See what {name} built" if site["role"] == "implementation" else f"Read about {name}"
+        st.page_link("views/site.py", label=label, icon=":material/location_city:", query_params={"site": site["id"], **links})
     st.page_link("views/themes.py", label="Browse products and lessons by theme", icon=":material/category:", query_params=links)
     st.page_link("views/metrics.py", label="Compare the sites' civic-tech ecosystems", icon=":material/monitoring:", query_params=links)
     st.page_link("views/library.py", label="Read the reports and sources", icon=":material/menu_book:", query_params=links)

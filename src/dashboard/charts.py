@@ -15,8 +15,8 @@ import pandas as pd
 from . import constants as C
 from . import filters as F
 from .data import Catalog
-from .metrics import format_value
-from .text import wrap_label
+from .metrics import cited_ids, format_value, sources_for
+from .text import escape_markdown, markdown_link, wrap_label
 
 YEAR_METRICS = (
     "nnip_join_year",
@@ -127,6 +127,23 @@ def not_found(frame: pd.DataFrame) -> pd.DataFrame:
     missing = frame[~frame["known"]]
     grouped = missing.groupby("site_name", sort=False)["metric_label"].agg(lambda labels: ", ".join(labels))
     return grouped.reset_index().rename(columns={"site_name": "site", "metric_label": C.NOT_FOUND})
+
+
+def not_found_markdown(frame: pd.DataFrame) -> str:
+    """The metrics not plotted because no source gives them, per site, as Markdown ("" when none)."""
+    missing = not_found(frame)
+    if missing.empty:
+        return ""
+    lines = (
+        f"- {escape_markdown(row['site'])}: {escape_markdown(row[C.NOT_FOUND])}" for row in missing.to_dict("records")
+    )
+    return f"**Not plotted: {C.NOT_FOUND}**\n\n" + "\n".join(lines)
+
+
+def role_comparison_markdown(frame: pd.DataFrame) -> str:
+    """The implementation-versus-learning comparison sentences as one Markdown block."""
+    sentences = "\n".join(f"- {escape_markdown(s)}" for s in role_comparison(frame))
+    return "**Implementation and learning sites compared** (averages of known values only)\n\n" + sentences
 
 
 def text_table(frame: pd.DataFrame, lens: bool = False) -> pd.DataFrame:
@@ -309,6 +326,17 @@ def census_frame(catalog: Catalog, filters: F.Filters, vintage: str) -> pd.DataF
     return metric_frame(catalog, filters, CENSUS_METRICS, vintage=vintage)
 
 
+def census_measure(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The rows of one census measure."""
+    return frame[frame["metric"] == metric]
+
+
+def census_sources_markdown(catalog: Catalog, frame: pd.DataFrame) -> str:
+    """Links to the sources of the known census values, separated by semicolons."""
+    cited = sources_for(catalog, cited_ids(frame[frame["known"]]))
+    return "; ".join(markdown_link(row["title"], row["url"]) for row in cited.to_dict("records"))
+
+
 def census_chart(frame: pd.DataFrame, metric: str, vintage: str, lens: bool = False) -> alt.LayerChart:
     """Horizontal bars of one census measure, labelled with the value; unknown sites get a text gap, not a bar.
 
@@ -397,6 +425,13 @@ def partner_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
             start += len(names)
     columns = ["site", "site_name", "role", "role_label", "type", "count", "start", "end", "total", "organizations"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def partner_table(frame: pd.DataFrame, lens: bool = False) -> pd.DataFrame:
+    """The table behind the partner chart: per role with the lens, else per site."""
+    if lens:
+        return frame[["role", "type", "count", "sites"]]
+    return frame[["site_name", "role", "type", "count", "organizations"]].rename(columns={"site_name": "site"})
 
 
 def partner_by_role(frame: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:

@@ -5,6 +5,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DATA_DIR_ENV = "CTDC_DATA_DIR"
+# How often the app looks for edits to the data files (seconds).
+DATA_RECHECK_SECONDS = 1.0
 
 ROLES = ("implementation", "learning")
 ROLE_LABELS = {"implementation": "Implementation site", "learning": "Learning site"}

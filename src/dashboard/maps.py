@@ -106,6 +106,11 @@ def site_points(catalog: Catalog, site_ids: list[str]) -> pd.DataFrame:
     return points.reset_index(drop=True)
 
 
+def point_records(points: pd.DataFrame) -> list[dict]:
+    """The site points as plain records (id, name, role, role label, ...), in map order."""
+    return points.to_dict("records")
+
+
 def sites_table(points: pd.DataFrame) -> pd.DataFrame:
     """The map's text alternative: one row per site with its place, role, grant and coordinates."""
     return pd.DataFrame(

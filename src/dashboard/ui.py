@@ -10,6 +10,7 @@ import contextlib
 import functools
 import os
 import threading
+import time
 import types
 import urllib.parse
 from collections import OrderedDict
@@ -98,10 +99,26 @@ def memo(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return result
 
 
+_CHECKED: dict[str, tuple[float, str]] = {}
+
+
+def _recent_fingerprint(root: Path) -> str:
+    """``_fingerprint(root)``, looked up at most once per ``DATA_RECHECK_SECONDS``.
+
+    Every page asks for the catalog twice per rerun; this spares the file checks on most of them,
+    and an edit to the data still shows within the interval.
+    """
+    key, now = str(root), time.monotonic()
+    checked = _CHECKED.get(key)
+    if checked is None or now - checked[0] >= C.DATA_RECHECK_SECONDS:
+        checked = _CHECKED[key] = (now, _fingerprint(root))
+    return checked[1]
+
+
 def get_catalog() -> tuple[Catalog | None, list[Problem]]:
     """The catalog for ``$CTDC_DATA_DIR`` (or ``data/``), cached; with the problems when invalid."""
     root = resolve_data_dir(os.environ.get(C.DATA_DIR_ENV))
-    return _cached_validate(str(root), _fingerprint(root))
+    return _cached_validate(str(root), _recent_fingerprint(root))
 
 
 def require_catalog() -> Catalog:
@@ -167,7 +184,7 @@ def global_filters(catalog: Catalog) -> F.Filters:
 def current_filters(catalog: Catalog) -> F.Filters:
     """The global view as set by the sidebar widgets (read from session state)."""
     state = st.session_state
-    ids = set(catalog.sites["id"])
+    ids = memo(F.site_names, catalog)
     sites = tuple(s for s in state.get("sites", []) or [] if s in ids)
     themes = tuple(t for t in state.get("themes", []) or [] if t in C.THEMES)
     role = state.get("role") if state.get("role") in F.ROLE_OPTIONS else F.ALL_ROLES
