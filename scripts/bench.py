@@ -60,6 +60,7 @@ def opened(script: Path, page: str | None = None) -> AppTest:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=25)
+    parser.add_argument("--page", action="append", help="only this page (by name; may repeat)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         empty = Path(tmp) / "empty.py"
@@ -75,6 +76,8 @@ def main() -> int:
         baseline = opened(empty)
         rows = [("the app's shell around an empty page (for reference)", *interleaved_medians(opened(shell), baseline, args.runs), None)]
         for name, page in PAGES:
+            if args.page and name not in args.page:
+                continue
             rows.append((name, *interleaved_medians(opened(ROOT / "app.py", page), baseline, args.runs), True))
     print(f"Warm rerun, median of {args.runs} AppTest runs per page, each run alternating with a run of an empty page\n")
     print("| page | median ms | empty page, same rounds (ms) | × empty page | within target |")

@@ -139,3 +139,16 @@ def open_app(page: str | None = None, params: dict | None = None):
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def headings(at) -> list[str]:
+    """Every heading on the page, as plain text: header and subheader elements and the Markdown
+    headings (``## ...``) inside Markdown blocks, unescaped."""
+    import re
+
+    found = [str(h.value) for h in [*at.header, *at.subheader]]
+    for block in at.markdown:
+        for line in str(block.value).splitlines():
+            if line.startswith("#"):
+                found.append(re.sub(r"\\(.)", r"\1", line.lstrip("#").strip()))
+    return found

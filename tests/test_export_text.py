@@ -54,3 +54,8 @@ def test_highlight_bolds_terms_and_escapes_the_rest():
     assert out.startswith("**Court**") and "**Louis**" in out
     assert "\\<b\\>" in out
     assert T.search_terms("a " + "x" * 5000)[0] == "x" * 40
+
+
+def test_section_markdown_is_one_heading_and_its_paragraphs():
+    assert T.section_markdown("Who [took] part", "first", "", "second") == "## Who \\[took\\] part\n\nfirst\n\nsecond"
+    assert T.section_markdown("Alone") == "## Alone"

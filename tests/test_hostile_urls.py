@@ -7,7 +7,7 @@ import pytest
 from conftest import open_app
 
 PAGES = [None, "views/map.py", "views/site.py", "views/themes.py", "views/metrics.py", "views/library.py"]
-KEYS = ("sites", "themes", "role", "site", "compare", "theme", "q", "tab", "lens", "census_vintage")
+KEYS = ("sites", "themes", "role", "site", "compare", "theme", "section", "q", "tab", "lens", "census_vintage")
 SCRIPT = "<script>alert(1)</script>"
 VALUES = {
     "unknown ids": "atlantis",

@@ -34,3 +34,10 @@ def test_tables_keep_the_documented_columns(catalog):
     sources = library.source_table(catalog)
     assert list(sources.columns) == library.SOURCE_COLUMNS and len(sources) == len(catalog.sources)
     assert isinstance(sources, pd.DataFrame)
+
+
+def test_resources_markdown_puts_each_kind_under_a_heading(catalog):
+    markdown = library.resources_markdown(catalog.resources, site_names(catalog))
+    headings = [line for line in markdown.splitlines() if line.startswith("#")]
+    assert headings == [f"### {heading}" for heading, _ in library.resource_sections(catalog.resources, site_names(catalog))]
+    assert markdown.count("**[") == len(catalog.resources)

@@ -193,6 +193,16 @@ def test_legend_names_the_colours_and_the_size(all_points):
     assert M.legend_lines(all_points.iloc[0:0]) == []
 
 
+def test_legend_markdown_adds_unlabelled_sites_and_how_to_move(all_points):
+    markdown = M.legend_markdown(all_points, 440)
+    blocks = markdown.split("\n\n")
+    assert blocks[0] == "**How to read the map**" and blocks[1].count("\n- ") == len(M.legend_lines(all_points)) - 1
+    unlabelled = M.unlabelled_sites(all_points, 440)
+    assert ("Not labelled at this zoom" in markdown) == bool(unlabelled)
+    assert blocks[-1] == "*Grey lines are state borders. Drag to pan; scroll or pinch to zoom.*"
+    assert M.legend_markdown(all_points.iloc[0:0], 440) == ""
+
+
 @pytest.mark.parametrize(
     ("selection", "expected"),
     [

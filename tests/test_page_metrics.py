@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, open_app
+from conftest import ROOT, headings, open_app
 
 APP = str(ROOT / "app.py")
 PAGE = "views/metrics.py"
@@ -47,7 +47,7 @@ def test_page_renders_its_charts_with_titles_and_alt_text():
         at = run({"tab": tab})
         protos += charts(at)
         text.append(markdown(at))
-        headers |= {h.value for h in [*at.header, *at.subheader]}
+        headers |= set(headings(at))
     assert len(protos) >= 7
     for proto in protos:
         spec = json.loads(proto.spec)

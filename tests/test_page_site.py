@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import open_app
+from conftest import headings, open_app
 
 
 def open_site(**params: str | list[str]) -> AppTest:
@@ -24,7 +24,7 @@ def texts(at: AppTest) -> str:
 def test_direct_link_shows_the_site_and_its_product():
     at = open_site(site="st-louis")
     assert at.title[0].value == "St. Louis"
-    assert "YourSTLCourts" in [s.value for s in at.subheader]
+    assert "YourSTLCourts" in headings(at)
     assert at.selectbox(key="site_choice").value == "st-louis"
     assert at.selectbox(key="compare_choice").value == ""
     page = texts(at)
@@ -37,8 +37,7 @@ def test_compare_shows_both_sites_side_by_side():
     at = open_site(site="boston", compare="washington-dc")
     assert at.title[0].value == "Boston"
     assert "Boston and Washington, DC side by side" in [h.value for h in at.header]
-    subheaders = [s.value for s in at.subheader]
-    assert {"Boston", "Washington, DC", "Youth Jobs Platform (Youth Match)"} <= set(subheaders)
+    assert {"Boston", "Washington, DC", "Youth Jobs Platform (Youth Match)"} <= set(headings(at))
     assert any(list(df.value.columns) == ["metric", "Boston", "Washington, DC"] for df in at.dataframe)
     assert "Housing Insights" in texts(at)
 

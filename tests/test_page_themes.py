@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import open_app
+from conftest import headings, open_app
 
 
 def open_page(**params: str | list[str]) -> AppTest:
@@ -30,11 +30,10 @@ def test_page_renders_charts_and_default_theme():
     specs = charts(at)
     assert len(specs) >= 2
     assert any("theme" in spec.get("description", "") for spec in specs)
-    headings = [h.value for h in (*at.header, *at.subheader)]
-    assert {"Search", "Themes by site", "One theme in detail", "Lessons by synthesis section"} <= set(headings)
+    assert {"Search", "Themes by site", "One theme in detail", "Lessons by synthesis section"} <= set(headings(at))
     assert at.selectbox(key="theme").value == "civic engagement"
     assert "records in this dataset" in markdown(at)
-    assert any("editorial" in c.value for c in at.caption)
+    assert "*Section tags: " in markdown(at) and " editorial (filed under a section" in markdown(at)
 
 
 def test_search_from_url_lists_housing_insights():
@@ -56,14 +55,15 @@ def test_theme_from_url_shows_bostons_product():
 @pytest.mark.parametrize(
     "params",
     [
-        {"q": "x" * 10_000, "theme": "<script>alert(1)</script>"},
-        {"q": "(((<b>", "theme": ["", "housing", "nonsense"], "sites": "Nowhere", "role": "x" * 5000},
+        {"q": "x" * 10_000, "theme": "<script>alert(1)</script>", "section": "<img src=x>"},
+        {"q": "(((<b>", "theme": ["", "housing", "nonsense"], "sites": "Nowhere", "role": "x" * 5000, "section": ""},
     ],
 )
 def test_hostile_links_render(params):
     at = open_page(**params)
     assert len(at.text_input(key="q").value or "") <= 200
     assert at.selectbox(key="theme").value in ("civic engagement", "housing")
+    assert at.selectbox(key="section").value == "Ingredients"  # the first section
     assert "<script>" not in markdown(at)
     if "(((" in params["q"]:
         assert any("No matches" in i.value for i in at.info)
@@ -88,3 +88,13 @@ def test_chart_data_is_built_only_when_its_expander_is_opened():
     assert set(table.value.columns) >= {"section", "lessons"}
     assert table.value["lessons"].sum() == 38
     assert [b.proto.label for b in at.get("download_button")] == ["Download lessons-by-section (CSV)"]
+
+
+def test_section_from_url_lists_its_lessons():
+    at = open_page(section="Sustaining the gain")
+    assert at.selectbox(key="section").value == "Sustaining the gain"
+    text = markdown(at)
+    assert "**Sustaining the gain: " in text and "**Ingredients: " not in text
+    at = open_page(section="Nowhere")
+    assert "**Ingredients: " in markdown(at)
+    assert any("Ignored unknown section" in c.value for c in at.caption)

@@ -112,13 +112,17 @@ def test_products_and_lessons_by_theme(catalog):
     assert set(lessons.columns) >= {"text", "site_name", "section"}
 
 
-def test_lessons_per_section_lists_every_lesson_once(catalog):
+def test_section_lessons_list_every_lesson_of_the_section(catalog):
     lessons = T.lessons_in_view(catalog, ALL)
-    groups = T.lessons_per_section(lessons)
-    assert [section for section, _, _ in groups] == list(C.LESSON_SECTIONS)
-    assert sum(count for _, count, _ in groups) == len(catalog.lessons) == 38
-    for _, count, markdown in groups:
-        assert markdown.count("\n- ") + bool(markdown) == count
+    total = 0
+    for section in C.LESSON_SECTIONS:
+        markdown = T.section_lessons_markdown(lessons, section)
+        count = int((lessons["section"] == section).sum())
+        head, *rest = markdown.split("\n\n")
+        assert head == f"**{T.escape_markdown(section)}: {count} lesson{'s' if count != 1 else ''}**"
+        assert len(rest[0].splitlines()) == count if count else rest == ["No lessons under this section in the current view."]
+        total += count
+    assert total == len(catalog.lessons) == 38
     assert T.cross_site_count(lessons) == int((catalog.lessons["site"] == C.CROSS_SITE).sum()) > 0
 
 
@@ -142,3 +146,10 @@ def test_product_cards_carry_status_links_and_site(catalog):
     products = T.products_by_theme(catalog, ALL, "justice").head(1).assign(urls=[["javascript:alert(1)", "https://example.org/a"]])
     (card,) = T.product_cards(products)
     assert "javascript:alert(1)](" not in card["markdown"] and "](https://example.org/a)" in card["markdown"]
+
+
+def test_basis_note_counts_source_and_editorial_tags(catalog):
+    sections = T.lessons_by_section(catalog, ALL)
+    split = T.basis_split(sections)
+    assert split["source"] + split["editorial"] == 38
+    assert T.basis_note(sections).startswith(f"*Section tags: {split['source']} taken from the source, {split['editorial']} editorial")

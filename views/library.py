@@ -31,9 +31,7 @@ with resources_tab:
     if resources_tab.open:
         resources = F.filter_resources(catalog, view)
         st.caption(F.describe(view, names) + f" {len(resources)} of {len(catalog.resources)} resources.")
-        for heading, entries in L.resource_sections(resources, names):
-            st.header(heading, anchor=False)
-            st.markdown(entries)
+        st.markdown(L.resources_markdown(resources, names))
         ui.table_with_download(
             L.resource_table(resources), "resources", column_config={"url": st.column_config.LinkColumn("url")},
         )

@@ -21,9 +21,8 @@ st.markdown(
     "Where the CTDC sites are, coloured by their role and sized by their grant. "
     "Select a circle to open that site's profile; the table below lists the same sites."
 )
-st.caption(T.escape_markdown(F.describe(view, F.site_names(catalog))))
-if view.themes:
-    st.caption("Themes describe products, not places, so the map is narrowed only by the site and role filters.")
+themes_note = " Themes describe products, not places, so the map is narrowed only by the site and role filters."
+st.caption(T.escape_markdown(F.describe(view, F.site_names(catalog))) + (themes_note if view.themes else ""))
 
 ids = F.selected_site_ids(catalog, view)
 points = M.site_points(catalog, ids)
@@ -46,7 +45,7 @@ with map_column:
         st.caption("The state outlines could not be loaded, so the sites are drawn without them.")
 
 with side_column:
-    picked = M.picked_site_id(event.selection, ids)
+    picked = maps.picked_site_id(event.selection, ids)
     if picked:
         name = F.site_names(catalog)[picked]
         st.markdown(f"**Selected: {T.escape_markdown(name)}**")
@@ -56,17 +55,9 @@ with side_column:
         )
     else:
         st.caption("Select a circle on the map to see which site it is.")
-    legend = M.legend_lines(points)
+    legend = M.legend_markdown(points, MAP_HEIGHT)
     if legend:
-        st.markdown("**How to read the map**")
-        st.markdown("\n".join(f"- {T.escape_markdown(line)}" for line in legend))
-        unlabelled = M.unlabelled_sites(points, MAP_HEIGHT)
-        if unlabelled:
-            st.caption(
-                "Not labelled at this zoom, so that names do not overlap: " + T.escape_markdown(", ".join(unlabelled))
-                + ". Zoom in, point at a circle or see the table."
-            )
-        st.caption("Grey lines are state borders. Drag to pan; scroll or pinch to zoom.")
+        st.markdown(legend)
 
 st.header("The sites as a table", anchor=False)
 ui.table_with_download(

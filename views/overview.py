@@ -13,6 +13,7 @@ M = ui.Memoized(metrics)
 map_builders = ui.Memoized(maps)
 
 OVERVIEW_MAP_HEIGHT = 320
+KPI_WIDTH = 165  # px: four cards to a row on a laptop, two on a phone
 
 catalog = ui.require_catalog()
 view = ui.current_filters(catalog)
@@ -25,9 +26,9 @@ st.markdown(T.escape_markdown(program["summary"]))
 sites = F.filter_sites(catalog, view)
 st.caption(F.describe(view, F.site_names(catalog)))
 kpis = M.overview_kpis(catalog, sites)
-columns = st.columns(4)
-for index, kpi in enumerate(kpis):
-    columns[index % 4].metric(kpi.label, kpi.value, help=kpi.help, border=True)
+with st.container(horizontal=True):
+    for kpi in kpis:
+        st.metric(kpi.label, kpi.value, help=kpi.help, border=True, width=KPI_WIDTH)
 
 links = ui.filter_params(catalog, view)
 points = map_builders.site_points(catalog, list(sites["id"]))
@@ -41,8 +42,7 @@ with map_column:
     st.caption("Blue circles are implementation sites, orange circles learning sites; bigger circles mean bigger grants.")
 
 with start_column:
-    st.header("Where to start", anchor=False)
-    st.markdown("New here? Pick a path; your filters come along.")
+    st.markdown(T.section_markdown("Where to start", "New here? Pick a path; your filters come along."))
     st.page_link("views/map.py", label="See the sites on a map", icon=":material/map:", query_params=links)
     sites_shown = map_builders.point_records(points)
     built = [site for site in sites_shown if site["role"] == "implementation"]

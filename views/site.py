@@ -96,41 +96,35 @@ if compared is not None:
 st.header(f"What {profile.name} built")
 for product in profile.products:
     with st.container(border=True):
-        st.subheader(product["name"])
         st.markdown(SP.product_markdown(product, sources))
 
-st.header("Who took part")
-st.markdown(SP.partners_markdown(profile, sources))
+st.markdown(T.section_markdown("Who took part", SP.partners_markdown(profile, sources)))
 if profile.relationships:
     label = f"How they were connected ({len(profile.relationships)} documented ties)"
     with ui.lazy_expander(label, "site-relationships") as is_open:
         if is_open:
             st.markdown(SP.relationships_markdown(profile, sources))
 
-st.header(f"Lessons from {profile.name}")
-st.caption(
-    "Grouped by the sections of the program's cross-site synthesis. “Section from source”: the source "
-    "files the lesson there; “editorial tag”: the section was assigned by this atlas."
-)
-if profile.lessons:
-    st.markdown(SP.lessons_markdown(profile.lessons, sources))
-else:
-    st.markdown(f"No lessons specific to {T.escape_markdown(profile.name)} are recorded.")
+st.markdown(T.section_markdown(
+    f"Lessons from {profile.name}",
+    "*Grouped by the sections of the program's cross-site synthesis. “Section from source”: the source "
+    "files the lesson there; “editorial tag”: the section was assigned by this atlas.*",
+    SP.lessons_markdown(profile.lessons, sources) if profile.lessons
+    else f"No lessons specific to {T.escape_markdown(profile.name)} are recorded.",
+))
 if profile.cross_site_lessons:
     with ui.lazy_expander("Lessons drawn across all sites", "site-cross-site-lessons") as is_open:
         if is_open:
             st.markdown(SP.lessons_markdown(profile.cross_site_lessons, sources))
 
-st.header(f"Ecosystem metrics for {profile.name}")
-st.caption(
-    "Confidence: confirmed (two or more independent sources), single-source, or unconfirmed. "
-    "Values not found in sources are shown as such, never as zero."
-)
+st.markdown(T.section_markdown(
+    f"Ecosystem metrics for {profile.name}",
+    "*Confidence: confirmed (two or more independent sources), single-source, or unconfirmed. "
+    "Values not found in sources are shown as such, never as zero.*",
+))
 ui.table_with_download(profile.metrics, f"metrics-{profile.site_id}", height=(len(profile.metrics) + 1) * 35 + 3)
 
 if profile.resources:
-    st.header("Further reading")
-    st.markdown(SP.resources_markdown(profile, sources))
+    st.markdown(T.section_markdown("Further reading", SP.resources_markdown(profile, sources)))
 
-st.header("Sources cited on this page")
-st.markdown(SP.sources_markdown(sources))
+st.markdown(T.section_markdown("Sources cited on this page", SP.sources_markdown(sources)))

@@ -34,6 +34,7 @@ st.header("Search", anchor=False)
 query = st.text_input(
     "Search products, lessons and resources", key="q", bind="query-params", max_chars=S.MAX_QUERY,
     placeholder="e.g. court, housing, youth jobs",
+    help="Every word must match; results are ranked by how often the words occur.",
 )
 if query and query.strip():
     results = S.search(catalog, query, view)
@@ -47,9 +48,7 @@ if query and query.strip():
         st.markdown(S.results_markdown(shown))
         with ui.lazy_expander("Search results as a table", "data-search-results") as is_open:
             if is_open:
-                ui.table_with_download(results.drop(columns="highlighted"), "search-results")
-else:
-    st.caption("Every word must match; results are ranked by how often the words occur.")
+                ui.table_with_download(S.result_table(results), "search-results")
 
 # Theme × site grid
 matrix = T.theme_site_matrix(catalog, view)
@@ -64,11 +63,9 @@ else:
         "themes-by-site",
         "Heatmap of themes by site. Each cell gives the number of product and lesson records in this "
         "dataset that carry the theme at the site; the table below the chart lists every cell.",
-    )
-    n_cross = T.cross_site_count(lessons)
-    st.caption(
-        "Counts are of records in this dataset, not of all local work on a theme. "
-        f"Cross-site lessons ({n_cross} in view) belong to no single site and are not counted in the grid."
+        "*Counts are of records in this dataset, not of all local work on a theme. "
+        f"Cross-site lessons ({T.cross_site_count(lessons)} in view) belong to no single site and are not "
+        "counted in the grid.*",
     )
 
 # One theme in detail
@@ -83,21 +80,16 @@ if view.themes and chosen not in view.themes:
 
 products = T.products_by_theme(catalog, view, chosen)
 theme_lessons = T.lessons_by_theme(catalog, view, chosen)
-st.markdown(
-    f"**{len(products)}** product{'s' if len(products) != 1 else ''} and **{len(theme_lessons)}** "
-    f"lesson{'s' if len(theme_lessons) != 1 else ''} carry the theme *{text.escape_markdown(chosen)}*."
-)
 product_tab, lesson_tab = st.tabs([f"Products ({len(products)})", f"Lessons ({len(theme_lessons)})"])
 with product_tab:
     if products.empty:
         st.caption("No product of the sites in view carries this theme.")
-    for card in T.product_cards(products):
-        with st.container(border=True):
-            st.markdown(card["markdown"])
-            st.page_link(
-                "views/site.py", label=f"{text.escape_markdown(card['site_name'])} profile",
-                icon=":material/location_city:", query_params={"site": card["site"], **links},
-            )
+    for index, card in enumerate(T.product_cards(products)):
+        st.markdown(("---\n\n" if index else "") + card["markdown"])
+        st.page_link(
+            "views/site.py", label=f"{text.escape_markdown(card['site_name'])} profile",
+            icon=":material/location_city:", query_params={"site": card["site"], **links},
+        )
 with lesson_tab:
     if theme_lessons.empty:
         st.caption("No lesson in view carries this theme.")
@@ -121,12 +113,9 @@ else:
         "lessons-by-section",
         "Bar chart of the number of lessons under each of the five sections of the program's synthesis, "
         "split into implementation-site, learning-site and cross-site lessons.",
+        T.basis_note(sections),
     )
-    split = T.basis_split(sections)
-    st.caption(
-        f"Section tags: {split['source']} taken from the source, {split['editorial']} editorial "
-        "(filed under a section for this dataset where the source does not file the lesson itself)."
-    )
-    for section, count, markdown in T.lessons_per_section(lessons):
-        with st.expander(f"{section} ({count} lesson{'s' if count != 1 else ''})"):
-            st.markdown(markdown or "No lessons under this section in the current view.")
+    raw_section = st.query_params.get_all("section")
+    section = st.selectbox("Read the lessons of one section", list(C.LESSON_SECTIONS), key="section", bind="query-params")
+    ui.note_ignored("section", raw_section, list(C.LESSON_SECTIONS))
+    st.markdown(T.section_lessons_markdown(lessons, section or C.LESSON_SECTIONS[0]))

@@ -19,6 +19,7 @@ from pydeck.bindings.json_tools import default_serialize
 from . import constants as C
 from .data import Catalog
 from .metrics import format_usd
+from .text import escape_markdown
 
 STATES_LAYER_ID = "states"
 SITES_LAYER_ID = "sites"
@@ -250,6 +251,22 @@ def legend_lines(points: pd.DataFrame) -> list[str]:
     if lines:
         lines.append("Circle area follows the grant (square-root scale), so bigger grants draw bigger circles.")
     return lines
+
+
+def legend_markdown(points: pd.DataFrame, height: int) -> str:
+    """How to read the map, as one Markdown block: the legend, unlabelled sites, borders and gestures."""
+    lines = legend_lines(points)
+    if not lines:
+        return ""
+    parts = ["**How to read the map**", "\n".join(f"- {escape_markdown(line)}" for line in lines)]
+    unlabelled = unlabelled_sites(points, height)
+    if unlabelled:
+        parts.append(
+            f"*Not labelled at this zoom, so that names do not overlap: {escape_markdown(', '.join(unlabelled))}. "
+            "Zoom in, point at a circle or see the table.*"
+        )
+    parts.append("*Grey lines are state borders. Drag to pan; scroll or pinch to zoom.*")
+    return "\n\n".join(parts)
 
 
 def picked_site_id(selection: object, allowed: list[str]) -> str | None:

@@ -85,3 +85,8 @@ def results_markdown(results: pd.DataFrame) -> str:
         f"{row['highlighted']}"
         for row in results.to_dict("records")
     )
+
+
+def result_table(results: pd.DataFrame) -> pd.DataFrame:
+    """The search results as a table: everything but the Markdown highlight."""
+    return results.drop(columns="highlighted")

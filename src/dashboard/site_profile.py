@@ -329,7 +329,7 @@ def intro_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
 
 
 def product_markdown(product: dict[str, Any], sources: pd.DataFrame) -> str:
-    """A product's status, description, facts, links, reported outcomes (each cited) and sources."""
+    """A product's name as a heading, then its status, description, facts, links, reported outcomes (each cited) and sources."""
     cite = _citer(sources)
     facts = [
         f"**Themes:** {T.escape_markdown(', '.join(product['themes']))}",
@@ -341,6 +341,7 @@ def product_markdown(product: dict[str, Any], sources: pd.DataFrame) -> str:
     if product["code"]:
         facts.append(f"**Code repositories:** {links_markdown(product['code'])}")
     parts = [
+        f"### {T.escape_markdown(product['name'])}",
         f"{status_markdown(product)} — {T.escape_markdown(product['status_note'])}",
         T.escape_markdown(product["description"]),
         _bullets(facts),

@@ -58,3 +58,8 @@ def highlight(text: object, terms: Iterable[str]) -> str:
 def wrap_label(label: str, width: int = 18) -> str:
     """``label`` broken into lines of at most ``width`` characters (multi-line chart labels)."""
     return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def section_markdown(title: str, *paragraphs: str) -> str:
+    """A second-level heading (``title`` escaped) and the non-empty paragraphs under it, as one Markdown block."""
+    return "\n\n".join([f"## {escape_markdown(title)}", *(p for p in paragraphs if p)])

@@ -143,6 +143,15 @@ def basis_split(sections: pd.DataFrame) -> dict[str, int]:
     return {basis: int(sections.loc[sections["section_basis"] == basis, "lessons"].sum()) for basis in C.SECTION_BASES}
 
 
+def basis_note(sections: pd.DataFrame) -> str:
+    """How many section tags come from the source and how many are editorial, as an italic note."""
+    split = basis_split(sections)
+    return (
+        f"*Section tags: {split['source']} taken from the source, {split['editorial']} editorial "
+        "(filed under a section for this dataset where the source does not file the lesson itself).*"
+    )
+
+
 def section_takeaway(sections: pd.DataFrame) -> str:
     """One sentence: the busiest section and the source/editorial split of section tags."""
     total = int(sections["lessons"].sum())
@@ -260,13 +269,13 @@ def lesson_list_markdown(lessons: pd.DataFrame, *, with_section: bool = True) ->
     return "\n".join(lines)
 
 
-def lessons_per_section(lessons: pd.DataFrame) -> list[tuple[str, int, str]]:
-    """``(section, count, markdown list)`` for each synthesis section, empty sections included."""
-    out = []
-    for section in C.LESSON_SECTIONS:
-        rows = lessons[lessons["section"] == section]
-        out.append((section, len(rows), lesson_list_markdown(rows, with_section=False)))
-    return out
+def section_lessons_markdown(lessons: pd.DataFrame, section: str) -> str:
+    """The lessons filed under one synthesis section: a count line, then the list (site after each)."""
+    rows = lessons[lessons["section"] == section]
+    count = f"**{escape_markdown(section)}: {len(rows)} lesson{'s' if len(rows) != 1 else ''}**"
+    if rows.empty:
+        return count + "\n\nNo lessons under this section in the current view."
+    return count + "\n\n" + lesson_list_markdown(rows, with_section=False)
 
 
 def cross_site_count(lessons: pd.DataFrame) -> int:

@@ -28,7 +28,7 @@ from . import constants as C
 from . import filters as F
 from .data import Catalog, Problem, resolve_data_dir, validate
 from .export import display_frame, safe_csv
-from .text import escape_markdown
+from .text import escape_markdown, section_markdown
 
 FILTER_KEYS = ("sites", "themes", "role")
 T = TypeVar("T")
@@ -164,16 +164,15 @@ def global_filters(catalog: Catalog) -> F.Filters:
     site_ids = list(names)
     raw = {key: _raw_param(key) for key in FILTER_KEYS}
     with st.sidebar:
-        st.markdown("**Filter the view**")
         sites = st.multiselect(
-            "Sites", site_ids, format_func=lambda s: names.get(s, s), key="sites", bind="query-params",
+            "Filter by site", site_ids, format_func=lambda s: names.get(s, s), key="sites", bind="query-params",
             placeholder="All sites",
         )
         themes = st.multiselect(
-            "Themes", list(C.THEMES), key="themes", bind="query-params", placeholder="All themes",
+            "Filter by theme", list(C.THEMES), key="themes", bind="query-params", placeholder="All themes",
         )
         role = st.selectbox(
-            "Site role (all, implementation or learning)", list(F.ROLE_OPTIONS), key="role", bind="query-params",
+            "Filter by site role (all, implementation or learning)", list(F.ROLE_OPTIONS), key="role", bind="query-params",
         )
         note_ignored("sites", raw["sites"], list(names.values()))
         note_ignored("themes", raw["themes"], list(C.THEMES))
@@ -222,15 +221,13 @@ def share_link() -> None:
     )
     url = base + ("?" + query if query else "")
     with st.sidebar:
-        st.markdown("**Share this view**")
+        st.markdown("**Share this view:** copy this link; it opens this page with the same filters.")
         st.code(url or "?" + query, language=None, wrap_lines=True)
-        st.caption("Copy this link: it opens this page with the same filters.")
 
 
 def footer(catalog: Catalog, library: st.Page | None = None) -> None:
     """Provenance on every page: the data's as-of date, the number of sources and a link to them."""
     program = catalog.program
-    st.divider()
     names = escape_markdown(f"{program['name']} ({program['short_name']}, {program['years']}).")
     st.caption(
         f"{names} Data as of {escape_markdown(program['data_as_of'])} · {len(catalog.sources)} cited sources · "
@@ -253,10 +250,12 @@ def table_with_download(frame: pd.DataFrame, name: str, *, column_config: dict |
     )
 
 
-def chart_block(title: str, takeaway: str, chart: alt.Chart, data: pd.DataFrame, name: str, alt_text: str) -> None:
-    """A chart with its title, one-sentence takeaway, alt text (the chart description), and its data as a table with CSV."""
-    st.header(title, anchor=False)
-    st.markdown(takeaway)
+def chart_block(
+    title: str, takeaway: str, chart: alt.Chart, data: pd.DataFrame, name: str, alt_text: str, note: str = ""
+) -> None:
+    """A chart with its title, one-sentence takeaway (and an optional note on reading it), alt text (the
+    chart description), and its data as a table with CSV, built when opened."""
+    st.markdown(section_markdown(title, takeaway, note))
     st.vega_lite_chart(memo(vega_lite_spec, chart, alt_text), width="stretch")
     with lazy_expander(f"Data behind “{title}”", f"data-{name}") as is_open:
         if is_open:
