@@ -25,19 +25,35 @@ def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
-def test_page_renders_charts_and_default_theme():
+TABS = ["Themes by site", "One theme", "Lessons by section", "Search"]
+
+
+def test_tabs_open_the_overview_first_and_compute_only_the_open_tab():
     at = open_page()
-    specs = charts(at)
-    assert len(specs) >= 2
-    assert any("theme" in spec.get("description", "") for spec in specs)
-    assert {"Search", "Themes by site", "One theme in detail", "Lessons by synthesis section"} <= set(headings(at))
+    assert [t.label for t in at.tabs] == TABS
+    (spec,) = charts(at)
+    assert "theme" in spec["description"] and "Themes by site" in headings(at)
+    assert "records in this dataset" in markdown(at) and "Cross-site lessons (" in markdown(at)
+    assert [s.key for s in at.selectbox if s.key in ("theme", "section")] == []
+    assert not at.text_input
+
+
+def test_each_tab_from_its_link():
+    at = open_page(tab="One theme")
     assert at.selectbox(key="theme").value == "civic engagement"
-    assert "records in this dataset" in markdown(at)
+    assert "**6 products** carry the theme *civic engagement*:" in markdown(at)
+    assert len([p for p in at.get("page_link") if p.proto.label.endswith(" profile")]) == 6
+    at = open_page(tab="Lessons by section")
+    (spec,) = charts(at)
+    assert "Lessons by synthesis section" in headings(at) and "sections of the program" in spec["description"]
     assert "*Section tags: " in markdown(at) and " editorial (filed under a section" in markdown(at)
+    assert at.selectbox(key="section").value == "Ingredients"
+    at = open_page(tab="Search")
+    assert at.text_input(key="q").value == "" and not charts(at)
 
 
 def test_search_from_url_lists_housing_insights():
-    at = open_page(q="housing")
+    at = open_page(q="housing")  # a search link opens the Search tab
     assert at.text_input(key="q").value == "housing"
     text = markdown(at)
     assert "**Housing Insights**" in text and "results, best matches first" in text
@@ -50,6 +66,7 @@ def test_theme_from_url_shows_bostons_product():
     text = markdown(at)
     assert "Youth Jobs Platform" in text and "YourSTLCourts" not in text
     assert "*Boston · status: " in text
+    assert [p.proto.label for p in at.get("page_link") if p.proto.label.endswith(" profile")] == ["Boston profile"]
 
 
 @pytest.mark.parametrize(
@@ -57,30 +74,36 @@ def test_theme_from_url_shows_bostons_product():
     [
         {"q": "x" * 10_000, "theme": "<script>alert(1)</script>", "section": "<img src=x>"},
         {"q": "(((<b>", "theme": ["", "housing", "nonsense"], "sites": "Nowhere", "role": "x" * 5000, "section": ""},
+        {"tab": "<b>nope</b>", "q": "court"},
     ],
 )
-def test_hostile_links_render(params):
-    at = open_page(**params)
-    assert len(at.text_input(key="q").value or "") <= 200
-    assert at.selectbox(key="theme").value in ("civic engagement", "housing")
-    assert at.selectbox(key="section").value == "Ingredients"  # the first section
-    assert "<script>" not in markdown(at)
-    if "(((" in params["q"]:
+@pytest.mark.parametrize("tab", [None, *TABS])
+def test_hostile_links_render(params, tab):
+    at = open_page(**{**params, **({"tab": tab} if tab else {})})
+    shown = markdown(at)
+    assert "<script>" not in shown and "<img" not in shown and "<b>" not in shown
+    if at.text_input:
+        assert len(at.text_input(key="q").value or "") <= 200
+    if tab == "One theme":
+        assert at.selectbox(key="theme").value in ("civic engagement", "housing")
+    if tab == "Lessons by section":
+        assert at.selectbox(key="section").value == "Ingredients"  # the first section
+    if tab == "Search" and "(((" in params["q"]:
         assert any("No matches" in i.value for i in at.info)
 
 
 def test_global_filters_narrow_the_page():
-    at = open_page(role="learning", q="court")
-    assert len(charts(at)) >= 2
+    at = open_page(role="learning")
     at.session_state["data-themes-by-site"] = True  # open "Data behind “Themes by site”"
     at.run()
     sites = set(at.dataframe[0].value["site_name"])
     assert sites == {"Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"}
+    at = open_page(role="learning", q="court")
     assert "YourSTLCourts" not in markdown(at)
 
 
 def test_chart_data_is_built_only_when_its_expander_is_opened():
-    at = open_page()
+    at = open_page(tab="Lessons by section")
     assert not at.dataframe and not at.get("download_button")
     at.session_state["data-lessons-by-section"] = True
     at.run()
@@ -95,6 +118,6 @@ def test_section_from_url_lists_its_lessons():
     assert at.selectbox(key="section").value == "Sustaining the gain"
     text = markdown(at)
     assert "**Sustaining the gain: " in text and "**Ingredients: " not in text
-    at = open_page(section="Nowhere")
+    at = open_page(section="Nowhere", tab="Lessons by section")
     assert "**Ingredients: " in markdown(at)
     assert any("Ignored unknown section" in c.value for c in at.caption)

@@ -86,3 +86,10 @@ def test_results_markdown_lists_each_result_with_highlight(catalog):
     assert markdown.count("\n\n") == len(results) - 1
     assert "**YourSTLCourts**" in markdown and "**court**" in markdown.lower()
     assert S.results_markdown(results.head(0)) == ""
+
+
+def test_results_markdown_limit(catalog):
+    results = S.search(catalog, "data", ALL)
+    assert len(results) > 3
+    assert S.results_markdown(results, 3) == S.results_markdown(results.head(3))
+    assert S.results_markdown(results, 3).count("\n\n") == 2

@@ -153,3 +153,23 @@ def test_basis_note_counts_source_and_editorial_tags(catalog):
     split = T.basis_split(sections)
     assert split["source"] + split["editorial"] == 38
     assert T.basis_note(sections).startswith(f"*Section tags: {split['source']} taken from the source, {split['editorial']} editorial")
+
+
+def test_default_tab_follows_the_parameter_a_link_carries():
+    assert T.default_tab([]) == 0 and T.default_tab(["sites", "role"]) == 0
+    assert T.default_tab(["theme"]) == 1 and T.default_tab(["section", "theme"]) == 2
+    assert T.default_tab(["q", "theme"]) == 3
+    assert T.default_tab(["tab", "q"]) == 0  # an explicit tab wins (the bound widget reads it)
+
+
+def test_theme_products_and_lessons_markdown(catalog):
+    products = T.products_by_theme(catalog, ALL, "employment")
+    markdown = T.theme_products_markdown(products, "employment")
+    assert markdown.startswith("**1 product** carry the theme *employment*:") and "Youth Jobs Platform" in markdown
+    assert markdown.count("\n\n---\n\n") == len(products)
+    none = T.theme_products_markdown(products.head(0), "housing")
+    assert none == "No product of the sites in view carries the theme *housing*."
+    lessons = T.lessons_by_theme(catalog, ALL, "employment")
+    text = T.theme_lessons_markdown(lessons, "employment")
+    assert text.startswith(f"**{len(lessons)} lessons** carry the theme *employment*:") and text.count("\n- ") == len(lessons)
+    assert T.theme_lessons_markdown(lessons.head(0), "<b>").endswith("*\\<b\\>*.")

@@ -78,8 +78,11 @@ def search(catalog: Catalog, query: str, filters: F.Filters) -> pd.DataFrame:
     return results.sort_values("hits", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def results_markdown(results: pd.DataFrame) -> str:
-    """Search results as one escaped Markdown block: title, kind and site, then the highlighted excerpt."""
+def results_markdown(results: pd.DataFrame, limit: int | None = None) -> str:
+    """The first ``limit`` search results (all by default) as one escaped Markdown block: title, kind
+    and site, then the highlighted excerpt."""
+    if limit is not None:
+        results = results.head(limit)
     return "\n\n".join(
         f"**{text.escape_markdown(row['title'])}**  \n*{text.escape_markdown(row['kind'])} · {text.escape_markdown(row['site'])}*  \n"
         f"{row['highlighted']}"

@@ -296,3 +296,31 @@ def product_cards(products: pd.DataFrame) -> list[dict[str, str]]:
             body += "\n\nWebsite: " + ", ".join(markdown_link(url, url) for url in product["urls"])
         cards.append({"site": product["site"], "site_name": product["site_name"], "markdown": body})
     return cards
+
+
+TAB_FOR_PARAM = {"q": 3, "section": 2, "theme": 1}
+
+
+def default_tab(url_keys: list[str]) -> int:
+    """The tab a link opens when it names none: the one that reads its search, section or theme."""
+    if "tab" in url_keys:
+        return 0
+    return next((TAB_FOR_PARAM[key] for key in TAB_FOR_PARAM if key in url_keys), 0)
+
+
+def theme_products_markdown(products: pd.DataFrame, theme: str) -> str:
+    """How many products carry ``theme``, then each product's card, separated by rules."""
+    name = escape_markdown(theme)
+    if products.empty:
+        return f"No product of the sites in view carries the theme *{name}*."
+    count = f"**{len(products)} product{'s' if len(products) != 1 else ''}** carry the theme *{name}*:"
+    return "\n\n---\n\n".join([count, *(card["markdown"] for card in product_cards(products))])
+
+
+def theme_lessons_markdown(lessons: pd.DataFrame, theme: str) -> str:
+    """How many lessons carry ``theme``, then the list (site and section after each)."""
+    name = escape_markdown(theme)
+    if lessons.empty:
+        return f"No lesson in view carries the theme *{name}*."
+    count = f"**{len(lessons)} lesson{'s' if len(lessons) != 1 else ''}** carry the theme *{name}*:"
+    return f"{count}\n\n{lesson_list_markdown(lessons)}"
