@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -218,3 +219,14 @@ def test_links_and_status_are_safe():
     )
     badge = SP.status_markdown({"status": "discontinued", "status_as_of": "2019"})
     assert badge == ":red-badge[Discontinued] as of 2019"
+
+
+def test_products_markdown_lists_every_product_under_its_heading(catalog, stl):
+    sources = SP.page_sources(catalog, stl)
+    markdown = SP.products_markdown(stl, sources)
+    assert [line for line in markdown.splitlines() if line.startswith("### ")] == [
+        f"### {SP.T.escape_markdown(p['name'])}" for p in stl.products
+    ]
+    assert markdown.count("\n\n---\n\n") == len(stl.products) - 1
+    empty = dataclasses.replace(stl, products=[])
+    assert SP.products_markdown(empty, sources) == "No product or activity of this site is recorded."

@@ -93,10 +93,7 @@ if compared is not None:
     )
     st.divider()
 
-st.header(f"What {profile.name} built")
-for product in profile.products:
-    with st.container(border=True):
-        st.markdown(SP.product_markdown(product, sources))
+st.markdown(T.section_markdown(f"What {profile.name} built", SP.products_markdown(profile, sources)))
 
 st.markdown(T.section_markdown("Who took part", SP.partners_markdown(profile, sources)))
 if profile.relationships:

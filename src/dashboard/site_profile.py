@@ -353,6 +353,13 @@ def product_markdown(product: dict[str, Any], sources: pd.DataFrame) -> str:
     return "\n\n".join(parts)
 
 
+def products_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
+    """Every product of the site (see ``product_markdown``), separated by rules."""
+    if not profile.products:
+        return "No product or activity of this site is recorded."
+    return "\n\n---\n\n".join(product_markdown(product, sources) for product in profile.products)
+
+
 def partners_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     """Partner organizations under their type, each linked (http(s) only) with its role and citations."""
     cite = _citer(sources)
