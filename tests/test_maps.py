@@ -229,3 +229,11 @@ def test_description_counts_the_sites(all_points):
     text = M.describe_map(all_points)
     assert "7 CTDC site(s)" in text and "Seattle / King County" in text
     assert "no sites match" in M.describe_map(all_points.iloc[0:0])
+
+
+def test_sites_table_markdown_is_an_escaped_table_of_every_site(all_points):
+    lines = M.sites_table_markdown(all_points).splitlines()
+    assert lines[0] == "| Site | State | Role | Grant | Landmark |" and len(lines) == 2 + len(all_points)
+    assert lines[2].startswith("| Boston | MA | Implementation site | \\$200,000 | Boston City Hall")
+    assert all(line.count(" | ") == 4 for line in lines[2:])  # a "|" in the data would be escaped, not a new cell
+    assert M.sites_table_markdown(all_points.iloc[0:0]) == "No site matches the current filters."

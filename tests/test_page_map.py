@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, headings, open_app
+from dashboard import text as T
+
 SITE_NAMES = ["Boston", "St. Louis", "Washington, DC", "Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"]
 
 
@@ -52,19 +54,29 @@ def test_map_draws_outlines_and_all_seven_sites(map_page):
     assert list(chart.proto.selection_mode)  # selecting a site is on
 
 
+def table_rows(at) -> list[list[str]]:
+    """The body rows of the page's Markdown sites table, as lists of (escaped) cells."""
+    (block,) = [m.value for m in at.markdown if "| Site | State | Role | Grant | Landmark |" in m.value]
+    lines = [line for line in block.splitlines() if line.startswith("| ")][1:]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines]
+
+
 def test_map_page_has_legend_table_and_profile_links(map_page):
     text = " ".join(m.value for m in map_page.markdown)
     assert "Blue circles" in text and "Orange circles" in text
     assert map_page.toggle[0].label == "Show basemap tiles (needs internet)" and map_page.toggle[0].value is False
-    (table,) = map_page.dataframe
-    assert list(table.value["Site"]) == SITE_NAMES
+    assert not map_page.dataframe  # the table is Markdown: an HTML table screen readers can browse
+    assert [row[0] for row in table_rows(map_page)] == [T.escape_markdown(n) for n in SITE_NAMES]
+    assert table_rows(map_page)[0][3] == "\\$200,000" and [b.proto.label for b in map_page.get("download_button")] == [
+        "Download map-sites (CSV)"
+    ]
     assert links(map_page)["Boston (implementation site)"] == "site?site=boston"
 
 
 def test_learning_role_keeps_four_sites_and_links_carry_the_filter():
     at = open_page("views/map.py", role="learning")
     assert len(deck_layers(at)["sites"]["data"]) == 4
-    assert len(at.dataframe[0].value) == 4
+    assert len(table_rows(at)) == 4
     assert links(at)["Cleveland (learning site)"] == "site?site=cleveland&role=learning"
 
 

@@ -9,14 +9,15 @@ from dashboard import ui
 
 
 def test_data_edits_are_noticed_after_the_recheck_interval(minimal_copy, monkeypatch):
-    first = ui._recent_fingerprint(minimal_copy)
+    monkeypatch.setenv(C.DATA_DIR_ENV, str(minimal_copy))
+    catalog, problems = ui.get_catalog()
+    assert catalog is not None and not problems
     sites = minimal_copy / C.RECORD_FILES["sites"]
-    sites.write_text(sites.read_text() + "\n# edited\n")
-    os.utime(sites, ns=(1, 1))  # a different modification time whatever the file system's resolution
-    assert ui._recent_fingerprint(minimal_copy) == first  # within the interval: not looked at again
+    sites.write_text("- id: [unclosed\n")
+    assert ui.get_catalog()[0] is catalog  # within the interval: the files are not looked at again
     monkeypatch.setattr(C, "DATA_RECHECK_SECONDS", 0.0)
-    changed = ui._recent_fingerprint(minimal_copy)
-    assert changed != first and f"{C.RECORD_FILES['sites']}:1:" in changed
+    broken, problems = ui.get_catalog()
+    assert broken is None and any("malformed YAML" in str(p) for p in problems)
 
 
 def test_memo_computes_once_per_distinct_arguments():

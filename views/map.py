@@ -59,11 +59,8 @@ with side_column:
     if legend:
         st.markdown(legend)
 
-st.header("The sites as a table", anchor=False)
-ui.table_with_download(
-    M.sites_table(points), "map-sites",
-    column_config={"Grant (USD)": st.column_config.NumberColumn(format="dollar")},
-)
+st.markdown(T.section_markdown("The sites as a table", M.sites_table_markdown(points)))
+ui.csv_download(M.sites_table(points), "map-sites")
 if not points.empty:
     st.markdown("**Site profiles**")
     for site in M.point_records(points):

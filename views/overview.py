@@ -20,8 +20,10 @@ view = ui.current_filters(catalog)
 program = catalog.program
 
 st.title(f"{T.escape_markdown(program['short_name'])} Atlas")
-st.markdown(f"**{T.escape_markdown(program['name'])} ({T.escape_markdown(program['years'])})**")
-st.markdown(T.escape_markdown(program["summary"]))
+st.markdown(
+    f"**{T.escape_markdown(program['name'])} ({T.escape_markdown(program['years'])})**\n\n"
+    + T.escape_markdown(program["summary"])
+)
 
 sites = F.filter_sites(catalog, view)
 st.caption(F.describe(view, F.site_names(catalog)))
@@ -34,12 +36,14 @@ links = ui.filter_params(catalog, view)
 points = map_builders.site_points(catalog, list(sites["id"]))
 start_column, map_column = st.columns([2, 3], gap="medium")
 with map_column:
-    st.header("Where the sites are", anchor=False)
+    st.markdown(T.section_markdown(
+        "Where the sites are",
+        "*Blue circles are implementation sites, orange circles learning sites; bigger circles mean bigger grants.*",
+    ))
     st.pydeck_chart(
         map_builders.sites_deck(points, map_builders.load_states_geojson(catalog.data_dir), basemap=False, height=OVERVIEW_MAP_HEIGHT),
         height=OVERVIEW_MAP_HEIGHT, alt=map_builders.describe_map(points),
     )
-    st.caption("Blue circles are implementation sites, orange circles learning sites; bigger circles mean bigger grants.")
 
 with start_column:
     st.markdown(T.section_markdown("Where to start", "New here? Pick a path; your filters come along."))

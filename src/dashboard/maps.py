@@ -127,6 +127,19 @@ def sites_table(points: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def sites_table_markdown(points: pd.DataFrame) -> str:
+    """The map's text alternative as a Markdown table: site, state, role, grant and landmark
+    (the CSV download adds the coordinates)."""
+    if points.empty:
+        return "No site matches the current filters."
+    rows = ["| Site | State | Role | Grant | Landmark |", "|---|---|---|---:|---|"]
+    rows += [
+        "| " + " | ".join(escape_markdown(cell) for cell in (p["name"], p["state"], p["role_label"], p["grant_text"], p["landmark"])) + " |"
+        for p in points.to_dict("records")
+    ]
+    return "\n".join(rows)
+
+
 def _mercator_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 

@@ -99,26 +99,22 @@ def memo(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return result
 
 
-_CHECKED: dict[str, tuple[float, str]] = {}
-
-
-def _recent_fingerprint(root: Path) -> str:
-    """``_fingerprint(root)``, looked up at most once per ``DATA_RECHECK_SECONDS``.
-
-    Every page asks for the catalog twice per rerun; this spares the file checks on most of them,
-    and an edit to the data still shows within the interval.
-    """
-    key, now = str(root), time.monotonic()
-    checked = _CHECKED.get(key)
-    if checked is None or now - checked[0] >= C.DATA_RECHECK_SECONDS:
-        checked = _CHECKED[key] = (now, _fingerprint(root))
-    return checked[1]
+_RECENT: dict[str, tuple[float, tuple[Catalog | None, list[Problem]]]] = {}
 
 
 def get_catalog() -> tuple[Catalog | None, list[Problem]]:
-    """The catalog for ``$CTDC_DATA_DIR`` (or ``data/``), cached; with the problems when invalid."""
+    """The catalog for ``$CTDC_DATA_DIR`` (or ``data/``), cached; with the problems when invalid.
+
+    The cached loader is asked (and the files checked for edits) at most once per
+    ``DATA_RECHECK_SECONDS``: every rerun needs the catalog twice, and an edit to the data still
+    shows within the interval.
+    """
     root = resolve_data_dir(os.environ.get(C.DATA_DIR_ENV))
-    return _cached_validate(str(root), _recent_fingerprint(root))
+    key, now = str(root), time.monotonic()
+    recent = _RECENT.get(key)
+    if recent is None or now - recent[0] >= C.DATA_RECHECK_SECONDS:
+        recent = _RECENT[key] = (now, _cached_validate(key, _fingerprint(root)))
+    return recent[1]
 
 
 def require_catalog() -> Catalog:
@@ -244,6 +240,11 @@ def footer(catalog: Catalog, library: st.Page | None = None) -> None:
 def table_with_download(frame: pd.DataFrame, name: str, *, column_config: dict | None = None, height: str | int = "auto") -> None:
     """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it."""
     st.dataframe(memo(arrow_table, frame), hide_index=True, column_config=column_config, height=height)
+    csv_download(frame, name)
+
+
+def csv_download(frame: pd.DataFrame, name: str) -> None:
+    """A button downloading ``frame`` as spreadsheet-safe CSV, generated only when clicked."""
     st.download_button(
         f"Download {name} (CSV)", functools.partial(safe_csv, frame), file_name=f"{name}.csv", mime="text/csv",
         key=f"download-{name}", icon=":material/download:", on_click="ignore",
