@@ -30,6 +30,8 @@ def test_direct_link_shows_the_site_and_its_product():
     page = texts(at)
     assert "Sources cited on this page" in page and ":small[Sources: [\\[1\\]](http" in page
     assert "Data intermediary" in page and "Rise Community Development" in page
+    assert "Ecosystem metrics for St. Louis" in headings(at) and "- Year joined NNIP: **not found in sources**" in page
+    assert [b.proto.label for b in at.get("download_button")] == ["Download metrics-st-louis (CSV)"]
     assert not at.caption or "No site with the id" not in page
 
 

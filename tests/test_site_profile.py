@@ -230,3 +230,16 @@ def test_products_markdown_lists_every_product_under_its_heading(catalog, stl):
     assert markdown.count("\n\n---\n\n") == len(stl.products) - 1
     empty = dataclasses.replace(stl, products=[])
     assert SP.products_markdown(empty, sources) == "No product or activity of this site is recorded."
+
+
+def test_metrics_markdown_groups_cites_and_says_not_found(catalog, stl):
+    sources = SP.page_sources(catalog, stl)
+    markdown = SP.metrics_markdown(stl, sources)
+    groups = [line for line in markdown.splitlines() if line.startswith("**") and line.endswith("**")]
+    assert groups == [f"**{SP.T.escape_markdown(g)}**" for g in dict.fromkeys(stl.metrics["group"])]
+    items = [line for line in markdown.splitlines() if line.startswith("- ")]
+    assert len(items) == len(stl.metrics)
+    assert "- CTDC grant: **200,000 USD** (2015\\-2018, confirmed)" in markdown
+    assert f"- Year joined NNIP: **{C.NOT_FOUND}** (unconfirmed)" in markdown and "**0**" not in markdown
+    cited = [line for line in items if ":small[Sources: " in line]
+    assert len(cited) == sum(1 for ids in stl.metrics["sources"] if ids)

@@ -118,8 +118,9 @@ st.markdown(T.section_markdown(
     f"Ecosystem metrics for {profile.name}",
     "*Confidence: confirmed (two or more independent sources), single-source, or unconfirmed. "
     "Values not found in sources are shown as such, never as zero.*",
+    SP.metrics_markdown(profile, sources),
 ))
-ui.table_with_download(profile.metrics, f"metrics-{profile.site_id}", height=(len(profile.metrics) + 1) * 35 + 3)
+ui.csv_download(profile.metrics, f"metrics-{profile.site_id}")
 
 if profile.resources:
     st.markdown(T.section_markdown("Further reading", SP.resources_markdown(profile, sources)))

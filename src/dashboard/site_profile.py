@@ -393,6 +393,23 @@ def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFr
     )
 
 
+def metrics_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
+    """The site's metrics grouped as in the metric set: value and unit in bold, vintage and confidence,
+    the note, and citations; unknown values read "not found in sources"."""
+    cite = _citer(sources)
+    groups: dict[str, list[str]] = {}
+    for row in profile.metrics.to_dict("records"):
+        value = row["value"]
+        if value != C.NOT_FOUND and row["unit"] not in ("", "year"):
+            value += f" {row['unit']}"
+        context = ", ".join(str(x) for x in (row["vintage"], row["confidence"]) if x)
+        line = f"{T.escape_markdown(row['metric'])}: **{T.escape_markdown(value)}**"
+        line += f" ({T.escape_markdown(context)})" if context else ""
+        line += f" — {T.escape_markdown(row['note'])}" if row["note"] else ""
+        groups.setdefault(row["group"], []).append(f"{line} {cite(row['sources'])}".rstrip())
+    return "\n\n".join(f"**{T.escape_markdown(group)}**\n\n{_bullets(lines)}" for group, lines in groups.items())
+
+
 def resources_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     """The site's further reading: linked title, kind, publisher, date, summary and citations."""
     cite = _citer(sources)
