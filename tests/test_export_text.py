@@ -59,3 +59,9 @@ def test_highlight_bolds_terms_and_escapes_the_rest():
 def test_section_markdown_is_one_heading_and_its_paragraphs():
     assert T.section_markdown("Who [took] part", "first", "", "second") == "## Who \\[took\\] part\n\nfirst\n\nsecond"
     assert T.section_markdown("Alone") == "## Alone"
+
+
+def test_intro_markdown_marks_and_escapes_the_filter_note():
+    intro = T.intro_markdown("**About**", "Filtered to sites: [x](javascript:1)")
+    assert intro.startswith("**About**\n\n:material/filter_alt: *Filtered to sites\\: \\[x\\]")
+    assert "](" not in intro

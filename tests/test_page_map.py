@@ -34,8 +34,9 @@ def links(at: AppTest) -> dict[str, str]:
     }
 
 
-def captions(at: AppTest) -> str:
-    return " ".join(c.value for c in at.caption)
+def page_text(at: AppTest) -> str:
+    """The page's captions and Markdown as one string (escaped Markdown folded back to plain text)."""
+    return re.sub(r"\\(.)", r"\1", " ".join(c.value for c in [*at.caption, *at.markdown]))
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +84,7 @@ def test_learning_role_keeps_four_sites_and_links_carry_the_filter():
 def test_themes_do_not_narrow_the_map_and_say_so():
     at = open_page("views/map.py", themes="housing")
     assert len(deck_layers(at)["sites"]["data"]) == 7
-    assert "Themes describe products, not places" in captions(at)
+    assert "Themes describe products, not places" in page_text(at)
 
 
 def test_basemap_toggle_asks_for_theme_tiles():
@@ -104,7 +105,7 @@ def test_hostile_url_renders_the_default_map():
     )
     names = [row["name"] for row in deck_layers(at)["sites"]["data"]]
     assert names == ["Boston"]  # unknown values dropped, the known one kept once
-    assert "Themes describe products" not in captions(at)  # the unknown theme was ignored
+    assert "Themes describe products" not in page_text(at)  # the unknown theme was ignored
 
 
 def test_no_matching_site_still_draws_the_outlines():

@@ -17,12 +17,12 @@ view = ui.current_filters(catalog)
 links = ui.filter_params(catalog, view)
 
 st.title("Sites on the map")
-st.markdown(
-    "Where the CTDC sites are, coloured by their role and sized by their grant. "
-    "Select a circle to open that site's profile; the table below lists the same sites."
-)
 themes_note = " Themes describe products, not places, so the map is narrowed only by the site and role filters."
-st.caption(T.escape_markdown(F.describe(view, F.site_names(catalog))) + (themes_note if view.themes else ""))
+st.markdown(T.intro_markdown(
+    "Where the CTDC sites are, coloured by their role and sized by their grant. "
+    "Select a circle to open that site's profile; the table below lists the same sites.",
+    F.describe(view, F.site_names(catalog)) + (themes_note if view.themes else ""),
+))
 
 ids = F.selected_site_ids(catalog, view)
 points = M.site_points(catalog, ids)
@@ -53,11 +53,10 @@ with side_column:
             "views/site.py", label=f"Open the {T.escape_markdown(name)} profile", icon=":material/location_city:",
             query_params={"site": picked, **links},
         )
-    else:
-        st.caption("Select a circle on the map to see which site it is.")
     legend = M.legend_markdown(points, MAP_HEIGHT)
-    if legend:
-        st.markdown(legend)
+    hint = "" if picked else "*Select a circle on the map to see which site it is.*\n\n"
+    if legend or hint:
+        st.markdown(hint + legend)
 
 st.markdown(T.section_markdown("The sites as a table", M.sites_table_markdown(points)))
 ui.csv_download(M.sites_table(points), "map-sites")

@@ -14,14 +14,14 @@ catalog = ui.require_catalog()
 view = ui.current_filters(catalog)
 
 st.title("Ecosystem metrics")
-st.markdown(
+st.markdown(text.intro_markdown(
     "How the local data and civic tech ecosystems of the sites compare: when key institutions began, "
     "who the local partners were, and the census context of each city. Every value carries a "
     "confidence level: **confirmed** (two or more independent sources) or **single-source**. Filled "
     "marks and solid bars are confirmed; open marks and pale bars rest on one source. Where no source "
-    f"gives a value it reads “{C.NOT_FOUND}”: such gaps are listed, never drawn as zero."
-)
-st.caption(F.describe(view, F.site_names(catalog)) + " Theme filters narrow only the product launches on the timeline.")
+    f"gives a value it reads “{C.NOT_FOUND}”: such gaps are listed, never drawn as zero.",
+    F.describe(view, F.site_names(catalog)) + " Theme filters narrow only the product launches on the timeline.",
+))
 lens = st.toggle(
     "Compare implementation and learning sites", key="lens", bind="query-params",
     help="Group the charts by site role: implementation sites (larger grants, product building) and learning sites.",

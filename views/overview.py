@@ -20,13 +20,13 @@ view = ui.current_filters(catalog)
 program = catalog.program
 
 st.title(f"{T.escape_markdown(program['short_name'])} Atlas")
-st.markdown(
+st.markdown(T.intro_markdown(
     f"**{T.escape_markdown(program['name'])} ({T.escape_markdown(program['years'])})**\n\n"
-    + T.escape_markdown(program["summary"])
-)
+    + T.escape_markdown(program["summary"]),
+    F.describe(view, F.site_names(catalog)),
+))
 
 sites = F.filter_sites(catalog, view)
-st.caption(F.describe(view, F.site_names(catalog)))
 kpis = M.overview_kpis(catalog, sites)
 with st.container(horizontal=True):
     for kpi in kpis:

@@ -23,12 +23,12 @@ links = ui.filter_params(catalog, view)
 lessons = T.lessons_in_view(catalog, view)
 
 st.title("Themes")
-st.markdown(
+st.markdown(text.intro_markdown(
     "What the seven sites worked on, theme by theme: the products they built or ran and the lessons "
     "recorded about them. See which themes each site worked on, read one theme's records, browse the "
-    "lessons by the sections of the program's synthesis, or search every product, lesson and resource."
-)
-st.caption(F.describe(view, F.site_names(catalog)))
+    "lessons by the sections of the program's synthesis, or search every product, lesson and resource.",
+    F.describe(view, F.site_names(catalog)),
+))
 
 # A link with only ?q=, ?theme= or ?section= opens the tab that reads it.
 by_site_tab, theme_tab, section_tab, search_tab = st.tabs(

@@ -63,3 +63,8 @@ def wrap_label(label: str, width: int = 18) -> str:
 def section_markdown(title: str, *paragraphs: str) -> str:
     """A second-level heading (``title`` escaped) and the non-empty paragraphs under it, as one Markdown block."""
     return "\n\n".join([f"## {escape_markdown(title)}", *(p for p in paragraphs if p)])
+
+
+def intro_markdown(intro: str, view_note: str) -> str:
+    """A page's introduction (Markdown) followed by a marked line saying what the filters show (escaped)."""
+    return f"{intro}\n\n:material/filter_alt: *{escape_markdown(view_note)}*"
