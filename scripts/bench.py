@@ -32,20 +32,22 @@ MAX_RATIO = 5.0
 MAX_MS = 100.0
 
 
-def interleaved_medians(subject: AppTest, baseline: AppTest, runs: int) -> tuple[float, float]:
-    """Median rerun times (ms) of ``subject`` and of ``baseline``, run alternately.
+def round_robin_medians(subjects: list[AppTest], baseline: AppTest, runs: int) -> list[tuple[float, float]]:
+    """For each subject, the median rerun time (ms) and the median of the empty-page reruns paired with it.
 
-    Alternating the two keeps the comparison fair when the machine's speed drifts during the run.
+    Every round reruns each subject once, each right after a rerun of the empty page, so a slow
+    spell of the machine falls on all pages and on their baselines alike.
     """
-    subject_times, baseline_times = [], []
+    times: list[tuple[list[float], list[float]]] = [([], []) for _ in subjects]
     for _ in range(runs):
-        for at, times in ((baseline, baseline_times), (subject, subject_times)):
-            start = time.perf_counter()
-            at.run()
-            times.append((time.perf_counter() - start) * 1000)
-            if at.exception:
-                raise SystemExit(f"page raised: {at.exception}")
-    return statistics.median(subject_times), statistics.median(baseline_times)
+        for subject, (subject_times, baseline_times) in zip(subjects, times):
+            for at, out in ((baseline, baseline_times), (subject, subject_times)):
+                start = time.perf_counter()
+                at.run()
+                out.append((time.perf_counter() - start) * 1000)
+                if at.exception:
+                    raise SystemExit(f"page raised: {at.exception}")
+    return [(statistics.median(page), statistics.median(empty)) for page, empty in times]
 
 
 def opened(script: Path, page: str | None = None) -> AppTest:
@@ -59,7 +61,7 @@ def opened(script: Path, page: str | None = None) -> AppTest:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=25)
+    parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--page", action="append", help="only this page (by name; may repeat)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,12 +76,15 @@ def main() -> int:
             "ui.app_shell([st.Page('empty.py', title='Empty', url_path='empty', default=True)])\n"
         )
         baseline = opened(empty)
-        rows = [("the app's shell around an empty page (for reference)", *interleaved_medians(opened(shell), baseline, args.runs), None)]
-        for name, page in PAGES:
-            if args.page and name not in args.page:
-                continue
-            rows.append((name, *interleaved_medians(opened(ROOT / "app.py", page), baseline, args.runs), True))
-    print(f"Warm rerun, median of {args.runs} AppTest runs per page, each run alternating with a run of an empty page\n")
+        chosen = [(name, page) for name, page in PAGES if not args.page or name in args.page]
+        subjects = [opened(shell)] + [opened(ROOT / "app.py", page) for _, page in chosen]
+        medians = round_robin_medians(subjects, baseline, args.runs)
+    names = ["the app's shell around an empty page (for reference)"] + [name for name, _ in chosen]
+    rows = [(name, ms, empty_ms, index > 0) for index, (name, (ms, empty_ms)) in enumerate(zip(names, medians))]
+    print(
+        f"Warm rerun, median of {args.runs} AppTest runs per page; every round reruns each page once, "
+        "each right after a rerun of an empty page\n"
+    )
     print("| page | median ms | empty page, same rounds (ms) | × empty page | within target |")
     print("|---|---:|---:|---:|:---:|")
     failed = 0

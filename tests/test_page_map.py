@@ -127,9 +127,9 @@ def test_overview_has_a_small_map_and_where_to_start_links():
     assert found["See what St. Louis built"] == "site?site=st-louis"
     assert found["See what Washington, DC built"] == "site?site=washington-dc"
     for label, page in [
-        ("Browse products and lessons by theme", "themes?"),
+        ("Browse the products and 38 lessons by theme", "themes?"),
         ("Compare the sites' civic-tech ecosystems", "metrics?"),
-        ("Read the reports and sources", "library?"),
+        ("Read the 30 reports and all 240 sources", "library?"),
     ]:
         assert found[label] == page
 

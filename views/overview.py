@@ -54,6 +54,13 @@ with start_column:
         name = T.escape_markdown(site["name"])
         label = f"See what {name} built" if site["role"] == "implementation" else f"Read about {name}"
         st.page_link("views/site.py", label=label, icon=":material/location_city:", query_params={"site": site["id"], **links})
-    st.page_link("views/themes.py", label="Browse products and lessons by theme", icon=":material/category:", query_params=links)
+    counts = M.overview_counts(catalog, sites)
+    st.page_link(
+        "views/themes.py", label=f"Browse the products and {counts['lessons']} lessons by theme",
+        icon=":material/category:", query_params=links,
+    )
     st.page_link("views/metrics.py", label="Compare the sites' civic-tech ecosystems", icon=":material/monitoring:", query_params=links)
-    st.page_link("views/library.py", label="Read the reports and sources", icon=":material/menu_book:", query_params=links)
+    st.page_link(
+        "views/library.py", label=f"Read the {counts['resources']} reports and all {counts['sources']} sources",
+        icon=":material/menu_book:", query_params=links,
+    )

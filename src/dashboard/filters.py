@@ -62,6 +62,11 @@ def site_names(catalog: Catalog) -> dict[str, str]:
     return dict(zip(catalog.sites["id"], catalog.sites["name"]))
 
 
+def site_ids_by_name(catalog: Catalog) -> dict[str, str]:
+    """Site display name -> id (the sites filter and links carry names)."""
+    return dict(zip(catalog.sites["name"], catalog.sites["id"]))
+
+
 def selected_site_ids(catalog: Catalog, filters: Filters) -> list[str]:
     """Site ids in view: the chosen sites (or all) that match the role."""
     sites = catalog.sites

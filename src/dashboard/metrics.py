@@ -47,22 +47,31 @@ def format_usd(amount: float) -> str:
     return f"${amount:,.0f}"
 
 
-def overview_kpis(catalog: Catalog, sites: pd.DataFrame | None = None) -> list[Kpi]:
-    """Headline figures for the given sites (default: all): sites by role, products, partners, lessons, sources, money."""
+def overview_counts(catalog: Catalog, sites: pd.DataFrame | None = None) -> dict[str, int]:
+    """Record counts for the given sites (default: all): products, partner organizations, lessons
+    (with the cross-site ones), resources about them, and the dataset's sources."""
     sites = catalog.sites if sites is None else sites
     ids = set(sites["id"])
+    return {
+        "products": int(catalog.products["site"].isin(ids).sum()),
+        "organizations": int(catalog.organizations["sites"].map(lambda s: bool(ids.intersection(s))).sum()),
+        "lessons": int(catalog.lessons["site"].isin(ids | {C.CROSS_SITE}).sum()),
+        "resources": int(catalog.resources["sites"].map(lambda s: not s or bool(ids.intersection(s))).sum()),
+        "sources": len(catalog.sources),
+    }
+
+
+def overview_kpis(catalog: Catalog, sites: pd.DataFrame | None = None) -> list[Kpi]:
+    """Headline figures for the given sites (default: all): sites by role, money, products, partners."""
+    sites = catalog.sites if sites is None else sites
     by_role = sites["role"].value_counts()
-    products = catalog.products[catalog.products["site"].isin(ids)]
-    orgs = catalog.organizations[catalog.organizations["sites"].map(lambda s: bool(ids.intersection(s)))]
-    lessons = catalog.lessons[catalog.lessons["site"].isin(ids | {C.CROSS_SITE})]
+    counts = overview_counts(catalog, sites)
     return [
         Kpi("Implementation sites", str(int(by_role.get("implementation", 0))), "Sites that received a product-building grant."),
         Kpi("Learning sites", str(int(by_role.get("learning", 0))), "Sites that received a smaller grant to strengthen local ties."),
-        Kpi("Products and activities", str(len(products)), "What the sites built or ran, from the product records."),
-        Kpi("Partner organizations", str(len(orgs)), "Local organizations named by a source as taking part."),
-        Kpi("Lessons", str(len(lessons)), "Lessons recorded for these sites, plus cross-site lessons."),
-        Kpi("Sources", str(len(catalog.sources)), "Public documents cited by the dataset."),
         Kpi("Total granted", format_usd(sites["grant_usd"].sum()), "Sum of the sites' grants as stated by the program."),
+        Kpi("Products and activities", str(counts["products"]), "What the sites built or ran, from the product records."),
+        Kpi("Partner organizations", str(counts["organizations"]), "Local organizations named by a source as taking part."),
     ]
 
 

@@ -28,7 +28,7 @@ from . import constants as C
 from . import filters as F
 from .data import Catalog, Problem, resolve_data_dir, validate
 from .export import display_frame, safe_csv
-from .text import escape_markdown, section_markdown
+from .text import escape_markdown, section_markdown, share_markdown
 
 FILTER_KEYS = ("sites", "themes", "role")
 T = TypeVar("T")
@@ -157,12 +157,11 @@ def note_ignored(key: str, raw: list[str], allowed: list[str]) -> None:
 def global_filters(catalog: Catalog) -> F.Filters:
     """Sidebar widgets for sites, themes and role, bound to the URL; returns the current view."""
     names = memo(F.site_names, catalog)
-    site_ids = list(names)
     raw = {key: _raw_param(key) for key in FILTER_KEYS}
     with st.sidebar:
-        sites = st.multiselect(
-            "Filter by site", site_ids, format_func=lambda s: names.get(s, s), key="sites", bind="query-params",
-            placeholder="All sites",
+        # The options are the site names, so links carry readable names (``?sites=St.+Louis``).
+        chosen = st.multiselect(
+            "Filter by site", list(names.values()), key="sites", bind="query-params", placeholder="All sites",
         )
         themes = st.multiselect(
             "Filter by theme", list(C.THEMES), key="themes", bind="query-params", placeholder="All themes",
@@ -173,14 +172,15 @@ def global_filters(catalog: Catalog) -> F.Filters:
         note_ignored("sites", raw["sites"], list(names.values()))
         note_ignored("themes", raw["themes"], list(C.THEMES))
         note_ignored("role", raw["role"], list(F.ROLE_OPTIONS))
-    return F.Filters(tuple(sites), tuple(themes), role or F.ALL_ROLES)
+    ids = memo(F.site_ids_by_name, catalog)
+    return F.Filters(tuple(ids[name] for name in chosen if name in ids), tuple(themes), role or F.ALL_ROLES)
 
 
 def current_filters(catalog: Catalog) -> F.Filters:
     """The global view as set by the sidebar widgets (read from session state)."""
     state = st.session_state
-    ids = memo(F.site_names, catalog)
-    sites = tuple(s for s in state.get("sites", []) or [] if s in ids)
+    ids = memo(F.site_ids_by_name, catalog)
+    sites = tuple(ids[name] for name in state.get("sites", []) or [] if name in ids)
     themes = tuple(t for t in state.get("themes", []) or [] if t in C.THEMES)
     role = state.get("role") if state.get("role") in F.ROLE_OPTIONS else F.ALL_ROLES
     return F.Filters(sites, themes, role)
@@ -189,8 +189,7 @@ def current_filters(catalog: Catalog) -> F.Filters:
 def filter_params(catalog: Catalog, filters: F.Filters) -> dict[str, list[str] | str]:
     """Query parameters that reproduce the global view (for links between pages).
 
-    Bound multiselects with a ``format_func`` put the shown label in the URL, so sites travel
-    by name.
+    Sites travel by name, as the sites filter writes them.
     """
     params: dict[str, list[str] | str] = {}
     if filters.sites:
@@ -215,10 +214,9 @@ def share_link() -> None:
     query = urllib.parse.urlencode(
         [(k, v) for k in st.query_params.keys() for v in st.query_params.get_all(k)], doseq=True
     )
-    url = base + ("?" + query if query else "")
+    url = (base + ("?" + query if query else "")) or "?" + query
     with st.sidebar:
-        st.markdown("**Share this view:** copy this link; it opens this page with the same filters.")
-        st.code(url or "?" + query, language=None, wrap_lines=True)
+        st.markdown(share_markdown(url))
 
 
 def footer(catalog: Catalog, library: st.Page | None = None) -> None:
