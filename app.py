@@ -3,7 +3,9 @@
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
+SRC = str(Path(__file__).resolve().parent / "src")
+if SRC not in sys.path:  # the script runs again on every rerun
+    sys.path.insert(0, SRC)
 
 import streamlit as st  # noqa: E402
 
