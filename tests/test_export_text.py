@@ -66,9 +66,3 @@ def test_intro_markdown_marks_and_escapes_the_filter_note():
     assert intro.startswith("**About**\n\n:material/filter_alt: *Filtered to sites\\: \\[x\\]")
     assert "](" not in intro
 
-
-def test_share_markdown_keeps_the_link_inside_its_code_block():
-    markdown = T.share_markdown("http://localhost/map?sites=St.+Louis&q=```evil\n")
-    assert markdown.startswith("**Share this view:**")
-    block = markdown.split("```text\n", 1)[1]
-    assert block == "http://localhost/map?sites=St.+Louis&q=%60%60%60evil\n```"

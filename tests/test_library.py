@@ -39,5 +39,5 @@ def test_tables_keep_the_documented_columns(catalog):
 def test_resources_markdown_puts_each_kind_under_a_heading(catalog):
     markdown = library.resources_markdown(catalog.resources, site_names(catalog))
     headings = [line for line in markdown.splitlines() if line.startswith("#")]
-    assert headings == [f"### {heading}" for heading, _ in library.resource_sections(catalog.resources, site_names(catalog))]
+    assert headings == [f"## {heading}" for heading, _ in library.resource_sections(catalog.resources, site_names(catalog))]
     assert markdown.count("**[") == len(catalog.resources)

@@ -57,7 +57,7 @@ def test_map_draws_outlines_and_all_seven_sites(map_page):
 
 def table_rows(at) -> list[list[str]]:
     """The body rows of the page's Markdown sites table, as lists of (escaped) cells."""
-    (block,) = [m.value for m in at.markdown if "| Site | State | Role | Grant | Landmark |" in m.value]
+    (block,) = [m.value for m in at.markdown if "| Site | Role | Grant |" in m.value]
     lines = [line for line in block.splitlines() if line.startswith("| ")][1:]
     return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines]
 
@@ -67,8 +67,8 @@ def test_map_page_has_legend_table_and_profile_links(map_page):
     assert "Blue circles" in text and "Orange circles" in text
     assert map_page.toggle[0].label == "Show basemap tiles (needs internet)" and map_page.toggle[0].value is False
     assert not map_page.dataframe  # the table is Markdown: an HTML table screen readers can browse
-    assert [row[0] for row in table_rows(map_page)] == [T.escape_markdown(n) for n in SITE_NAMES]
-    assert table_rows(map_page)[0][3] == "\\$200,000" and [b.proto.label for b in map_page.get("download_button")] == [
+    assert [row[0].rsplit(" (", 1)[0] for row in table_rows(map_page)] == [T.escape_markdown(n) for n in SITE_NAMES]
+    assert table_rows(map_page)[0] == ["Boston (MA)", "Implementation", "\\$200,000"] and [b.proto.label for b in map_page.get("download_button")] == [
         "Download map-sites (CSV)"
     ]
     assert links(map_page)["Boston (implementation site)"] == "site?site=boston"

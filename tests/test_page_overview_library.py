@@ -26,8 +26,8 @@ def test_overview_kpis_from_the_catalog():
     assert kpis["Implementation sites"] == "3"
     assert kpis["Learning sites"] == "4"
     assert kpis["Total granted"] == "$640,000"
-    assert list(kpis) == ["Implementation sites", "Learning sites", "Total granted", "Products and activities", "Partner organizations"]
-    assert kpis["Products and activities"] == "7" and kpis["Partner organizations"] == "47"
+    assert list(kpis) == ["Implementation sites", "Learning sites", "Total granted", "Products", "Partners"]
+    assert kpis["Products"] == "7" and kpis["Partners"] == "47"
     labels = [p.proto.label for p in at.get("page_link")]
     assert "Browse the products and 38 lessons by theme" in labels and "Read the 30 reports and all 240 sources" in labels
     assert "Civic Tech and Data Collaborative" in at.markdown[0].value + at.markdown[1].value

@@ -32,7 +32,7 @@ def resource_sections(resources: pd.DataFrame, site_names: dict[str, str]) -> li
 
 def resources_markdown(resources: pd.DataFrame, site_names: dict[str, str]) -> str:
     """Every resource under a heading for its kind, as one Markdown block."""
-    return "\n\n".join(f"### {escape_markdown(kind)}\n\n{entries}" for kind, entries in resource_sections(resources, site_names))
+    return "\n\n".join(f"## {escape_markdown(kind)}\n\n{entries}" for kind, entries in resource_sections(resources, site_names))
 
 
 def resource_table(resources: pd.DataFrame) -> pd.DataFrame:

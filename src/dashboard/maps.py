@@ -128,13 +128,14 @@ def sites_table(points: pd.DataFrame) -> pd.DataFrame:
 
 
 def sites_table_markdown(points: pd.DataFrame) -> str:
-    """The map's text alternative as a Markdown table: site, state, role, grant and landmark
-    (the CSV download adds the coordinates)."""
+    """The map's text alternative as a Markdown table narrow enough for a phone: site (with its
+    state), role and grant. The CSV download adds the landmark and coordinates."""
     if points.empty:
         return "No site matches the current filters."
-    rows = ["| Site | State | Role | Grant | Landmark |", "|---|---|---|---:|---|"]
+    rows = ["| Site | Role | Grant |", "|---|---|---:|"]
     rows += [
-        "| " + " | ".join(escape_markdown(cell) for cell in (p["name"], p["state"], p["role_label"], p["grant_text"], p["landmark"])) + " |"
+        f"| {escape_markdown(p['name'])} ({escape_markdown(p['state'])}) | {escape_markdown(C.ROLE_LABELS[p['role']].split()[0])} "
+        f"| {escape_markdown(p['grant_text'])} |"
         for p in points.to_dict("records")
     ]
     return "\n".join(rows)
@@ -263,6 +264,7 @@ def legend_lines(points: pd.DataFrame) -> list[str]:
         lines.append(f"{ROLE_COLOR_NAMES[role].capitalize()} circles: {label}s ({len(rows)} shown, grants of {grants}).")
     if lines:
         lines.append("Circle area follows the grant (square-root scale), so bigger grants draw bigger circles.")
+        lines.append("Each circle sits on a landmark of the site, named in the table's CSV with its coordinates.")
     return lines
 
 

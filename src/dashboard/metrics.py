@@ -70,8 +70,8 @@ def overview_kpis(catalog: Catalog, sites: pd.DataFrame | None = None) -> list[K
         Kpi("Implementation sites", str(int(by_role.get("implementation", 0))), "Sites that received a product-building grant."),
         Kpi("Learning sites", str(int(by_role.get("learning", 0))), "Sites that received a smaller grant to strengthen local ties."),
         Kpi("Total granted", format_usd(sites["grant_usd"].sum()), "Sum of the sites' grants as stated by the program."),
-        Kpi("Products and activities", str(counts["products"]), "What the sites built or ran, from the product records."),
-        Kpi("Partner organizations", str(counts["organizations"]), "Local organizations named by a source as taking part."),
+        Kpi("Products", str(counts["products"]), "Products and activities: what the sites built or ran, from the product records."),
+        Kpi("Partners", str(counts["organizations"]), "Local partner organizations named by a source as taking part."),
     ]
 
 

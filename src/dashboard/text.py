@@ -69,8 +69,3 @@ def intro_markdown(intro: str, view_note: str) -> str:
     """A page's introduction (Markdown) followed by a marked line saying what the filters show (escaped)."""
     return f"{intro}\n\n:material/filter_alt: *{escape_markdown(view_note)}*"
 
-
-def share_markdown(url: str) -> str:
-    """The "share this view" note and the link in a code block (with its copy button)."""
-    safe = url.replace("`", "%60").replace("\n", "").replace("\r", "")
-    return f"**Share this view:** copy this link; it opens this page with the same filters.\n\n```text\n{safe}\n```"

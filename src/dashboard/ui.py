@@ -28,7 +28,7 @@ from . import constants as C
 from . import filters as F
 from .data import Catalog, Problem, resolve_data_dir, validate
 from .export import display_frame, safe_csv
-from .text import escape_markdown, section_markdown, share_markdown
+from .text import escape_markdown, section_markdown
 
 FILTER_KEYS = ("sites", "themes", "role")
 T = TypeVar("T")
@@ -216,7 +216,8 @@ def share_link() -> None:
     )
     url = (base + ("?" + query if query else "")) or "?" + query
     with st.sidebar:
-        st.markdown(share_markdown(url))
+        st.markdown("**Share this view:** copy this link; it opens this page with the same filters.")
+        st.code(url, language=None, wrap_lines=True)  # wrapped: a scrolling block would not be keyboard-reachable
 
 
 def footer(catalog: Catalog, library: st.Page | None = None) -> None:

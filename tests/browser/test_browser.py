@@ -16,7 +16,7 @@ PAGES = [
     ("", "Implementation sites"),
     ("map", "Sites on the map"),
     ("site?site=st-louis", "YourSTLCourts"),
-    ("themes", "Search products, lessons and resources"),
+    ("themes", "Themes by site"),
     ("metrics", "Census context"),
     ("library", "Download the data"),
 ]

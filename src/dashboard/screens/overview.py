@@ -13,7 +13,6 @@ M = ui.Memoized(metrics)
 map_builders = ui.Memoized(maps)
 
 OVERVIEW_MAP_HEIGHT = 320
-KPI_WIDTH = 165  # px: four cards to a row on a laptop, two on a phone
 
 
 def render() -> None:
@@ -33,7 +32,7 @@ def render() -> None:
     kpis = M.overview_kpis(catalog, sites)
     with st.container(horizontal=True):
         for kpi in kpis:
-            st.metric(kpi.label, kpi.value, help=kpi.help, border=True, width=KPI_WIDTH)
+            st.metric(kpi.label, kpi.value, help=kpi.help, border=True, width="stretch")
 
     links = ui.filter_params(catalog, view)
     points = map_builders.site_points(catalog, list(sites["id"]))
