@@ -1,8 +1,8 @@
 """Benchmark: warm rerun time of every page beside an empty Streamlit page, in one process.
 
-Each page is opened once through ``app.py`` (as a visitor would), then rerun ``RUNS`` times,
-each rerun alternating with a rerun of a page that only imports Streamlit; the page's median
-is compared with the empty page's median over the same rounds.
+Each page is opened once through ``app.py`` (as a visitor would), then rerun ``--runs`` times
+(default 60). Every round reruns each page once, each right after a rerun of a page that only
+imports Streamlit; a page's median is compared with the median of its paired empty-page reruns.
 Targets on the shipped data: every page at most 5x the empty page and under 100 ms.
 """
 
