@@ -1,7 +1,7 @@
 """Shared Streamlit UI: the cached catalog, global filters bound to the URL, footer, tables and downloads.
 
-This is the only module that talks to Streamlit; everything it shows comes from the package's
-pure functions.
+This module and the page modules in ``dashboard.screens`` are the only ones that talk to
+Streamlit; everything they show comes from the package's pure functions.
 """
 
 from __future__ import annotations
