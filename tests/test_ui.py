@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 
 from dashboard import constants as C
 from dashboard import ui

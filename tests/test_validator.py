@@ -96,7 +96,7 @@ def test_broken_fixture_is_reported(minimal_copy: Path, validate_dir, case, file
 def test_malformed_yaml_names_its_line(minimal_copy: Path, validate_dir):
     _replace(minimal_copy / "sites.yaml", "  state: OH\n", "  state: OH\n   bad indent: [\n")
     result = validate_dir(minimal_copy)
-    line = next(l for l in result.stderr.splitlines() if "malformed YAML" in l)
+    line = next(x for x in result.stderr.splitlines() if "malformed YAML" in x)
     reported = int(line.split(":")[1])
     source_lines = (minimal_copy / "sites.yaml").read_text().splitlines()
     assert "bad indent" in source_lines[reported - 1] or "bad indent" in source_lines[reported - 2]

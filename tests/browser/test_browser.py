@@ -96,7 +96,9 @@ def test_map_canvas_draws_outlines_and_points(browser, server_url):
         assert max(ImageStat.Stat(image).stddev) > 5
         # the role colours of the points are present (Okabe–Ito blue and orange)
         pixels = set(image.get_flattened_data())
-        near = lambda rgb: any(sum(abs(a - b) for a, b in zip(p, rgb)) < 60 for p in pixels)
+        def near(rgb: tuple[int, int, int]) -> bool:
+            return any(sum(abs(a - b) for a, b in zip(p, rgb)) < 60 for p in pixels)
+
         assert near((0, 114, 178)) and near((230, 159, 0))
     finally:
         context.close()
@@ -160,5 +162,35 @@ def test_hostile_link_renders_without_error(browser, server_url):
         page.get_by_text("Implementation sites").first.wait_for(timeout=15_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.get_by_text("Ignored unknown sites in the link").count() == 1
+    finally:
+        context.close()
+
+
+def test_chart_data_table_is_built_when_its_expander_opens(browser, server_url):
+    context, page = open_page(browser, f"{server_url}/themes")
+    try:
+        page.get_by_text("Themes by site").first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0
+        page.get_by_text("Data behind “Themes by site”").click()
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+        download = page.get_by_role("button", name="Download themes-by-site (CSV)")
+        download.wait_for(timeout=15_000)
+        with page.expect_download(timeout=30_000) as info:
+            download.click()
+        csv = info.value.path().read_text(encoding="utf-8")
+        assert csv.splitlines()[0].startswith("theme,site,site_name") and len(csv.splitlines()) == 71
+    finally:
+        context.close()
+
+
+def test_a_themes_link_opens_the_tab_it_names(browser, server_url):
+    context, page = open_page(browser, f"{server_url}/themes?q=court")
+    try:
+        page.get_by_text("results, best matches first").first.wait_for(timeout=30_000)
+        assert page.get_by_role("tab", name="Search").get_attribute("aria-selected") == "true"
+        page.get_by_role("tab", name="One theme").click()
+        page.wait_for_url("**tab=One+theme**", timeout=15_000)
+        wait_for_app(page)
+        page.get_by_text("carry the theme").first.wait_for(timeout=30_000)
     finally:
         context.close()
