@@ -154,26 +154,21 @@ def note_ignored(key: str, raw: list[str], allowed: list[str]) -> None:
         st.caption(f"Ignored unknown {key} in the link: " + ", ".join(escape_markdown(repr(v)) for v in ignored[:5]))
 
 
-def global_filters(catalog: Catalog) -> F.Filters:
-    """Sidebar widgets for sites, themes and role, bound to the URL; returns the current view."""
+def global_filters(catalog: Catalog) -> None:
+    """Sidebar widgets for sites, themes and role, bound to the URL (pages read the view with
+    ``current_filters``)."""
     names = memo(F.site_names, catalog)
     raw = {key: _raw_param(key) for key in FILTER_KEYS}
     with st.sidebar:
         # The options are the site names, so links carry readable names (``?sites=St.+Louis``).
-        chosen = st.multiselect(
-            "Filter by site", list(names.values()), key="sites", bind="query-params", placeholder="All sites",
-        )
-        themes = st.multiselect(
-            "Filter by theme", list(C.THEMES), key="themes", bind="query-params", placeholder="All themes",
-        )
-        role = st.selectbox(
+        st.multiselect("Filter by site", list(names.values()), key="sites", bind="query-params", placeholder="All sites")
+        st.multiselect("Filter by theme", list(C.THEMES), key="themes", bind="query-params", placeholder="All themes")
+        st.selectbox(
             "Filter by site role (all, implementation or learning)", list(F.ROLE_OPTIONS), key="role", bind="query-params",
         )
         note_ignored("sites", raw["sites"], list(names.values()))
         note_ignored("themes", raw["themes"], list(C.THEMES))
         note_ignored("role", raw["role"], list(F.ROLE_OPTIONS))
-    ids = memo(F.site_ids_by_name, catalog)
-    return F.Filters(tuple(ids[name] for name in chosen if name in ids), tuple(themes), role or F.ALL_ROLES)
 
 
 def current_filters(catalog: Catalog) -> F.Filters:
