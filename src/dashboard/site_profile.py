@@ -247,11 +247,10 @@ def status_markdown(product: dict[str, Any]) -> str:
 
 def outcome_line(outcome: dict[str, Any]) -> str:
     """One reported outcome as escaped Markdown: value and unit in bold, measure, year and note."""
-    value = format_value(outcome["value"])
-    if value != C.NOT_FOUND and outcome["unit"] == "rank":
-        value = f"Rank {value}"
-    elif value != C.NOT_FOUND and outcome["unit"]:
-        value += f" {outcome['unit']}"
+    if outcome["unit"] == "rank" and not is_missing(outcome["value"]):
+        value = f"Rank {format_value(outcome['value'])}"
+    else:
+        value = format_value(outcome["value"], unit=outcome["unit"])
     year = f" ({outcome['year']})" if not is_missing(outcome.get("year")) else ""
     note = f". {outcome['note']}" if outcome.get("note") else ""
     return f"**{T.escape_markdown(value)}**: {T.escape_markdown(outcome['measure'] + year + note)}"
@@ -276,12 +275,23 @@ def partner_counts(profile: SiteProfile) -> list[tuple[str, int]]:
     return [(kind, len(group)) for kind, group in profile.partners.items()]
 
 
+def _metric_value(row: dict[str, Any]) -> str:
+    """A metric row's value with its unit (years and unknown values stand alone)."""
+    if row["value"] == C.NOT_FOUND or row["unit"] in ("", "year"):
+        return row["value"]
+    return f"{row['value']} {row['unit']}"
+
+
+def _metric_context(row: dict[str, Any]) -> str:
+    """A metric row's vintage (unless it repeats the value) and confidence, comma-separated."""
+    vintage = row["vintage"] if row["vintage"] != row["value"] else ""
+    return ", ".join(x for x in (vintage, row["confidence"]) if x)
+
+
 def _metric_cell(row: dict[str, Any]) -> str:
     if row["value"] == C.NOT_FOUND:
         return C.NOT_FOUND
-    unit = f" {row['unit']}" if row["unit"] not in ("", "year") else ""
-    vintage = f"{row['vintage']}, " if row["vintage"] and row["vintage"] != row["value"] else ""
-    return f"{row['value']}{unit} ({vintage}{row['confidence']})"
+    return f"{_metric_value(row)} ({_metric_context(row)})"
 
 
 def compare_metrics(first: SiteProfile, second: SiteProfile) -> pd.DataFrame:
@@ -399,11 +409,8 @@ def metrics_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     cite = _citer(sources)
     groups: dict[str, list[str]] = {}
     for row in profile.metrics.to_dict("records"):
-        value = row["value"]
-        if value != C.NOT_FOUND and row["unit"] not in ("", "year"):
-            value += f" {row['unit']}"
-        context = ", ".join(str(x) for x in (row["vintage"], row["confidence"]) if x)
-        line = f"{T.escape_markdown(row['metric'])}: **{T.escape_markdown(value)}**"
+        context = _metric_context(row)
+        line = f"{T.escape_markdown(row['metric'])}: **{T.escape_markdown(_metric_value(row))}**"
         line += f" ({T.escape_markdown(context)})" if context else ""
         line += f" — {T.escape_markdown(row['note'])}" if row["note"] else ""
         groups.setdefault(row["group"], []).append(f"{line} {cite(row['sources'])}".rstrip())
