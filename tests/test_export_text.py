@@ -66,3 +66,7 @@ def test_intro_markdown_marks_and_escapes_the_filter_note():
     assert intro.startswith("**About**\n\n:material/filter_alt: *Filtered to sites\\: \\[x\\]")
     assert "](" not in intro
 
+
+
+def test_plural():
+    assert [f"{n} {T.plural('lesson', n)}" for n in (0, 1, 2)] == ["0 lessons", "1 lesson", "2 lessons"]

@@ -165,7 +165,7 @@ def test_default_tab_follows_the_parameter_a_link_carries():
 def test_theme_products_and_lessons_markdown(catalog):
     products = T.products_by_theme(catalog, ALL, "employment")
     markdown = T.theme_products_markdown(products, "employment")
-    assert markdown.startswith("**1 product** carry the theme *employment*:") and "Youth Jobs Platform" in markdown
+    assert markdown.startswith("**1 product** carries the theme *employment*:") and "Youth Jobs Platform" in markdown
     assert markdown.count("\n\n---\n\n") == len(products)
     none = T.theme_products_markdown(products.head(0), "housing")
     assert none == "No product of the sites in view carries the theme *housing*."

@@ -55,6 +55,11 @@ def highlight(text: object, terms: Iterable[str]) -> str:
     return "".join(out)
 
 
+def plural(word: str, count: int) -> str:
+    """``word`` as it reads after ``count``: "1 lesson", "2 lessons" (regular English plurals only)."""
+    return word if count == 1 else word + "s"
+
+
 def wrap_label(label: str, width: int = 18) -> str:
     """``label`` broken into lines of at most ``width`` characters (multi-line chart labels)."""
     return "\n".join(textwrap.wrap(label, width)) or label

@@ -10,7 +10,7 @@ import pandas as pd
 from . import constants as C
 from . import filters as F
 from .data import Catalog
-from .text import escape_markdown, markdown_link, wrap_label
+from .text import escape_markdown, markdown_link, plural, wrap_label
 
 CROSS_SITE_LABEL = "Cross-site"
 GROUP_ORDER = ("implementation", "learning", C.CROSS_SITE)
@@ -74,7 +74,7 @@ def matrix_takeaway(matrix: pd.DataFrame) -> str:
         return "Counting records in this dataset, none of these themes has a product or lesson at the sites in view."
     sentence = (
         f"Counting records in this dataset (products and site lessons), **{top['theme']}** has the most: "
-        f"{int(top['records'])}, at {int(top['sites'])} of {n_sites} site{'s' if n_sites != 1 else ''}"
+        f"{int(top['records'])}, at {int(top['sites'])} of {n_sites} {plural('site', n_sites)}"
     )
     if empty:
         sentence += f"; {empty} of {len(totals)} themes have no record at the sites in view"
@@ -272,7 +272,7 @@ def lesson_list_markdown(lessons: pd.DataFrame, *, with_section: bool = True) ->
 def section_lessons_markdown(lessons: pd.DataFrame, section: str) -> str:
     """The lessons filed under one synthesis section: a count line, then the list (site after each)."""
     rows = lessons[lessons["section"] == section]
-    count = f"**{escape_markdown(section)}: {len(rows)} lesson{'s' if len(rows) != 1 else ''}**"
+    count = f"**{escape_markdown(section)}: {len(rows)} {plural('lesson', len(rows))}**"
     if rows.empty:
         return count + "\n\nNo lessons under this section in the current view."
     return count + "\n\n" + lesson_list_markdown(rows, with_section=False)
@@ -308,12 +308,16 @@ def default_tab(url_keys: list[str]) -> int:
     return next((TAB_FOR_PARAM[key] for key in TAB_FOR_PARAM if key in url_keys), 0)
 
 
+def _carry(count: int) -> str:
+    return "carries" if count == 1 else "carry"
+
+
 def theme_products_markdown(products: pd.DataFrame, theme: str) -> str:
     """How many products carry ``theme``, then each product's card, separated by rules."""
     name = escape_markdown(theme)
     if products.empty:
         return f"No product of the sites in view carries the theme *{name}*."
-    count = f"**{len(products)} product{'s' if len(products) != 1 else ''}** carry the theme *{name}*:"
+    count = f"**{len(products)} {plural('product', len(products))}** {_carry(len(products))} the theme *{name}*:"
     return "\n\n---\n\n".join([count, *(card["markdown"] for card in product_cards(products))])
 
 
@@ -322,5 +326,5 @@ def theme_lessons_markdown(lessons: pd.DataFrame, theme: str) -> str:
     name = escape_markdown(theme)
     if lessons.empty:
         return f"No lesson in view carries the theme *{name}*."
-    count = f"**{len(lessons)} lesson{'s' if len(lessons) != 1 else ''}** carry the theme *{name}*:"
+    count = f"**{len(lessons)} {plural('lesson', len(lessons))}** {_carry(len(lessons))} the theme *{name}*:"
     return f"{count}\n\n{lesson_list_markdown(lessons)}"

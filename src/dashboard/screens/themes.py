@@ -121,7 +121,7 @@ def render() -> None:
                     count = len(results)
                     more = f" (showing the first {MAX_RESULTS})" if count > MAX_RESULTS else ""
                     st.markdown(
-                        f"**{count}** result{'s' if count != 1 else ''}{more}, best matches first.\n\n"
+                        f"**{count}** {text.plural('result', count)}{more}, best matches first.\n\n"
                         + S.results_markdown(results, MAX_RESULTS)
                     )
                     with ui.lazy_expander("Search results as a table", "data-search-results") as is_open:
