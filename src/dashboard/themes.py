@@ -298,14 +298,17 @@ def product_cards(products: pd.DataFrame) -> list[dict[str, str]]:
     return cards
 
 
-TAB_FOR_PARAM = {"q": 3, "section": 2, "theme": 1}
+TABS = ("Themes by site", "One theme", "Lessons by section", "Search")
+# The tab that reads each page parameter, in the order they win when a link carries several.
+TAB_FOR_PARAM = {"q": "Search", "section": "Lessons by section", "theme": "One theme"}
 
 
 def default_tab(url_keys: list[str]) -> int:
-    """The tab a link opens when it names none: the one that reads its search, section or theme."""
+    """Index in ``TABS`` of the tab a link opens when it names none: the one that reads its search,
+    section or theme."""
     if "tab" in url_keys:
         return 0
-    return next((TAB_FOR_PARAM[key] for key in TAB_FOR_PARAM if key in url_keys), 0)
+    return next((TABS.index(TAB_FOR_PARAM[key]) for key in TAB_FOR_PARAM if key in url_keys), 0)
 
 
 def _carry(count: int) -> str:

@@ -15,7 +15,6 @@ S = ui.Memoized(search)
 T = ui.Memoized(themes)
 
 MAX_RESULTS = 50
-TABS = ("Themes by site", "One theme", "Lessons by section", "Search")
 
 
 def render() -> None:
@@ -35,7 +34,7 @@ def render() -> None:
 
     # A link with only ?q=, ?theme= or ?section= opens the tab that reads it.
     by_site_tab, theme_tab, section_tab, search_tab = st.tabs(
-        TABS, key="tab", bind="query-params", default=TABS[T.default_tab(list(st.query_params.keys()))],
+        themes.TABS, key="tab", bind="query-params", default=themes.TABS[themes.default_tab(list(st.query_params.keys()))],
     )
 
     with by_site_tab:
