@@ -178,10 +178,10 @@ def test_page_sources_numbering_and_citations(catalog, stl):
     assert set(alone["id"]) < set(both["id"])
     assert SP.compact_source_ids(boston) <= set(both["id"])
     first, second = both.iloc[0], both.iloc[1]
-    cite = SP.citation_markdown([second["id"], first["id"], "no-such-source"], both)
+    cite = SP.citer(both)([second["id"], first["id"], "no-such-source"])
     assert cite.startswith(":small[Sources: ") and cite.index("[\\[1\\]]") < cite.index("[\\[2\\]]")
     assert f"({first['url']})" in cite
-    assert SP.citation_markdown(["no-such-source"], both) == ""
+    assert SP.citer(both)(["no-such-source"]) == ""
     line = SP.source_line(both.to_dict("records")[0])
     assert line.startswith("\\[1\\] [") and first["id"].replace("-", "\\-") in line
 

@@ -200,8 +200,9 @@ def page_sources(catalog: Catalog, profile: SiteProfile, compared: SiteProfile |
     return rows.assign(number=range(1, len(rows) + 1))
 
 
-def _citer(sources: pd.DataFrame) -> Callable[[Iterable[str]], str]:
-    """A function giving the citation Markdown of some source ids, for one page's numbered sources."""
+def citer(sources: pd.DataFrame) -> Callable[[Iterable[str]], str]:
+    """For one page's numbered sources, a function giving the small "Sources: [1] [2]" Markdown of
+    some source ids, each number linking to its source's URL (the lookup is built once)."""
     lookup = {row["id"]: row for row in sources.to_dict("records")}
 
     def cite(ids: Iterable[str]) -> str:
@@ -210,11 +211,6 @@ def _citer(sources: pd.DataFrame) -> Callable[[Iterable[str]], str]:
         return f":small[Sources: {' '.join(links)}]" if links else ""
 
     return cite
-
-
-def citation_markdown(ids: Iterable[str], sources: pd.DataFrame) -> str:
-    """Small "Sources: [1] [2]" Markdown, each number linking to its source's URL."""
-    return _citer(sources)(ids)
 
 
 def source_line(row: dict[str, Any]) -> str:
@@ -334,13 +330,13 @@ def intro_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     return (
         f"{role_badge(site)} **{format_usd(site['grant_usd'])} grant** · "
         f":material/location_on: {T.escape_markdown(site['landmark'])}\n\n"
-        f"{T.escape_markdown(site['summary'])} {_citer(sources)(site['sources'])}"
+        f"{T.escape_markdown(site['summary'])} {citer(sources)(site['sources'])}"
     )
 
 
 def product_markdown(product: dict[str, Any], sources: pd.DataFrame) -> str:
     """A product's name as a heading, then its status, description, facts, links, reported outcomes (each cited) and sources."""
-    cite = _citer(sources)
+    cite = citer(sources)
     facts = [
         f"**Themes:** {T.escape_markdown(', '.join(product['themes']))}",
         f"**Launched:** {T.escape_markdown(product['launched'] or C.NOT_FOUND)}",
@@ -372,7 +368,7 @@ def products_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
 
 def partners_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     """Partner organizations under their type, each linked (http(s) only) with its role and citations."""
-    cite = _citer(sources)
+    cite = citer(sources)
     return "\n\n".join(
         f"**{T.escape_markdown(kind.capitalize())}**\n\n"
         + _bullets(
@@ -386,13 +382,13 @@ def partners_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
 
 def relationships_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     """The documented ties between the site's organizations, one cited sentence each."""
-    cite = _citer(sources)
+    cite = citer(sources)
     return _bullets(f"{T.escape_markdown(relationship_sentence(x))} {cite(x['sources'])}" for x in profile.relationships)
 
 
 def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFrame) -> str:
     """Lessons under their synthesis section headings, each with its section basis and citations."""
-    cite = _citer(sources)
+    cite = citer(sources)
     return "\n\n".join(
         f"**{T.escape_markdown(section)}**\n\n"
         + _bullets(
@@ -406,7 +402,7 @@ def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFr
 def metrics_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     """The site's metrics grouped as in the metric set: value and unit in bold, vintage and confidence,
     the note, and citations; unknown values read "not found in sources"."""
-    cite = _citer(sources)
+    cite = citer(sources)
     groups: dict[str, list[str]] = {}
     for row in profile.metrics.to_dict("records"):
         context = _metric_context(row)
@@ -419,7 +415,7 @@ def metrics_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
 
 def resources_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     """The site's further reading: linked title, kind, publisher, date, summary and citations."""
-    cite = _citer(sources)
+    cite = citer(sources)
     return _bullets(
         f"{T.markdown_link(x['title'], x['url'])} — {T.escape_markdown(x['kind'])}, {T.escape_markdown(x['publisher'])}"
         + (f", {T.escape_markdown(x['date'])}" if x["date"] else "")
@@ -435,7 +431,7 @@ def sources_markdown(sources: pd.DataFrame) -> str:
 
 def compact_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     """One column of the side-by-side view: key facts, products, partner counts, with citations."""
-    cite = _citer(sources)
+    cite = citer(sources)
     partner_sources = sorted({s for group in profile.partners.values() for x in group for s in x["sources"]})
     return "\n\n".join([
         _bullets(f"**{label}:** {T.escape_markdown(value)}" for label, value in key_facts(profile)),
