@@ -238,3 +238,9 @@ def test_sites_table_markdown_is_an_escaped_table_of_every_site(all_points):
     assert lines[-1] == "| Seattle / King County (WA) | Learning | \\$10,000 |"
     assert all(line.count(" | ") == 2 for line in lines[2:])  # a "|" in the data would be escaped, not a new cell
     assert M.sites_table_markdown(all_points.iloc[0:0]) == "No site matches the current filters."
+
+
+def test_key_sentence_names_the_role_colours():
+    assert M.key_sentence() == (
+        "Blue circles are implementation sites, orange circles learning sites; bigger circles mean bigger grants."
+    )

@@ -134,7 +134,7 @@ def sites_table_markdown(points: pd.DataFrame) -> str:
         return "No site matches the current filters."
     rows = ["| Site | Role | Grant |", "|---|---|---:|"]
     rows += [
-        f"| {escape_markdown(p['name'])} ({escape_markdown(p['state'])}) | {escape_markdown(C.ROLE_LABELS[p['role']].split()[0])} "
+        f"| {escape_markdown(p['name'])} ({escape_markdown(p['state'])}) | {escape_markdown(p['role'].capitalize())} "
         f"| {escape_markdown(p['grant_text'])} |"
         for p in points.to_dict("records")
     ]
@@ -266,6 +266,15 @@ def legend_lines(points: pd.DataFrame) -> list[str]:
         lines.append("Circle area follows the grant (square-root scale), so bigger grants draw bigger circles.")
         lines.append("Each circle sits on a landmark of the site, named in the table's CSV with its coordinates.")
     return lines
+
+
+def key_sentence() -> str:
+    """The map's colours and sizes in one sentence (for the small map, which has no full legend)."""
+    colours = ", ".join(
+        f"{ROLE_COLOR_NAMES[role]} circles {'are ' if index == 0 else ''}{C.ROLE_LABELS[role].lower()}s"
+        for index, role in enumerate(C.ROLES)
+    )
+    return f"{colours.capitalize()}; bigger circles mean bigger grants."
 
 
 def legend_markdown(points: pd.DataFrame, height: int) -> str:

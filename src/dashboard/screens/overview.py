@@ -40,7 +40,7 @@ def render() -> None:
     with map_column:
         st.markdown(T.section_markdown(
             "Where the sites are",
-            "*Blue circles are implementation sites, orange circles learning sites; bigger circles mean bigger grants.*",
+            f"*{maps.key_sentence()}*",
         ))
         st.pydeck_chart(
             map_builders.sites_deck(points, map_builders.load_states_geojson(catalog.data_dir), basemap=False, height=OVERVIEW_MAP_HEIGHT),

@@ -84,7 +84,7 @@ def render() -> None:
                 st.subheader(p.name)
                 st.markdown(SP.compact_markdown(p, sources))
         st.markdown("**Ecosystem metrics, side by side**")
-        st.caption("Each cell: value and unit (vintage, confidence). Sources are listed in each site's own metrics table.")
+        st.caption("Each cell: value and unit (vintage, confidence). Each site's own profile cites the source of every value.")
         ui.table_with_download(
             SP.compare_metrics(profile, compared), f"metrics-{profile.site_id}-vs-{compared.site_id}",
             column_config={
