@@ -3,8 +3,10 @@ axe-core finds no violations, and screenshots at desktop and phone sizes."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import urllib.parse
+from collections.abc import Iterator
 
 import pytest
 from PIL import Image, ImageStat
@@ -31,12 +33,17 @@ def wait_for_app(page) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
 
 
-def open_page(browser, url: str, viewport=(1280, 900)):
+@contextlib.contextmanager
+def open_page(browser, url: str, viewport=(1280, 900)) -> Iterator:
+    """A page of a fresh browser context (no shared state) opened at ``url``; the context closes after."""
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-    page = context.new_page()
-    page.goto(url)
-    wait_for_app(page)
-    return context, page
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wait_for_app(page)
+        yield page
+    finally:
+        context.close()
 
 
 def axe_violations(page) -> list[dict]:
@@ -53,21 +60,17 @@ PAGE_IDS = [p[0].split("?")[0] or "overview" for p in PAGES]
 
 @pytest.mark.parametrize("path, expected", PAGES, ids=PAGE_IDS)
 def test_page_renders_and_passes_axe(browser, server_url, path, expected):
-    context, page = open_page(browser, f"{server_url}/{path}")
-    try:
+    with open_page(browser, f"{server_url}/{path}") as page:
         page.get_by_text(expected).first.wait_for(timeout=30_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         violations = axe_violations(page)
         assert violations == [], violations
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
 @pytest.mark.parametrize("path, expected", PAGES, ids=PAGE_IDS)
 def test_screenshots(browser, server_url, path, expected, viewport):
-    context, page = open_page(browser, f"{server_url}/{path}", VIEWPORTS[viewport])
-    try:
+    with open_page(browser, f"{server_url}/{path}", VIEWPORTS[viewport]) as page:
         page.get_by_text(expected).first.wait_for(timeout=30_000)
         if path in ("", "map"):
             page.wait_for_selector(MAP_CANVAS, timeout=30_000)
@@ -76,13 +79,10 @@ def test_screenshots(browser, server_url, path, expected, viewport):
         target = ARTIFACTS / f"{name}-{viewport}.png"
         page.screenshot(path=str(target))
         assert target.stat().st_size > 10_000
-    finally:
-        context.close()
 
 
 def test_map_canvas_draws_outlines_and_points(browser, server_url):
-    context, page = open_page(browser, f"{server_url}/map")
-    try:
+    with open_page(browser, f"{server_url}/map") as page:
         page.wait_for_function(
             """() => [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"] canvas')]
                       .some(c => c.width > 200 && c.height > 200)""",
@@ -100,8 +100,6 @@ def test_map_canvas_draws_outlines_and_points(browser, server_url):
             return any(sum(abs(a - b) for a, b in zip(p, rgb)) < 60 for p in pixels)
 
         assert near((0, 114, 178)) and near((230, 159, 0))
-    finally:
-        context.close()
 
 
 def role_combobox(page):
@@ -111,22 +109,18 @@ def role_combobox(page):
 
 @pytest.mark.parametrize("path, expected", PAGES, ids=PAGE_IDS)
 def test_filter_change_updates_url_and_shared_link_reproduces_view(browser, server_url, path, expected):
-    context, page = open_page(browser, f"{server_url}/{path}")
-    try:
+    with open_page(browser, f"{server_url}/{path}") as page:
         page.get_by_text(expected).first.wait_for(timeout=30_000)
         role_combobox(page).click()
         page.get_by_role("option", name="learning", exact=True).click()
         page.wait_for_url("**role=learning**", timeout=15_000)
         wait_for_app(page)
         shared = page.url
-    finally:
-        context.close()
 
     query = urllib.parse.parse_qs(urllib.parse.urlparse(shared).query)
     assert query.get("role") == ["learning"]
     assert urllib.parse.urlparse(shared).path.strip("/") == path.split("?")[0]
-    fresh, page = open_page(browser, shared)
-    try:
+    with open_page(browser, shared) as page:
         page.get_by_text(expected).first.wait_for(timeout=30_000)
         assert role_combobox(page).input_value() == "learning"
         if path != "site?site=st-louis":
@@ -137,13 +131,10 @@ def test_filter_change_updates_url_and_shared_link_reproduces_view(browser, serv
         if path == "map":
             assert page.get_by_text("Orange circles: learning sites (4 shown").count() == 1
             assert page.get_by_text("Blue circles").count() == 0
-    finally:
-        fresh.close()
 
 
 def test_filters_survive_a_page_change(browser, server_url):
-    context, page = open_page(browser, f"{server_url}/?sites=Boston&themes=employment")
-    try:
+    with open_page(browser, f"{server_url}/?sites=Boston&themes=employment") as page:
         page.get_by_text("Filtered to sites: Boston; themes: employment.").wait_for(timeout=15_000)
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Library").click()
         page.wait_for_url(
@@ -151,24 +142,18 @@ def test_filters_survive_a_page_change(browser, server_url):
         )
         wait_for_app(page)
         page.get_by_text("Filtered to sites: Boston; themes: employment.").first.wait_for(timeout=15_000)
-    finally:
-        context.close()
 
 
 def test_hostile_link_renders_without_error(browser, server_url):
     hostile = urllib.parse.quote("<script>alert(1)</script>")
-    context, page = open_page(browser, f"{server_url}/?sites={hostile}&role={'x' * 3000}&themes=")
-    try:
+    with open_page(browser, f"{server_url}/?sites={hostile}&role={'x' * 3000}&themes=") as page:
         page.get_by_text("Implementation sites").first.wait_for(timeout=15_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.get_by_text("Ignored unknown sites in the link").count() == 1
-    finally:
-        context.close()
 
 
 def test_chart_data_table_is_built_when_its_expander_opens(browser, server_url):
-    context, page = open_page(browser, f"{server_url}/themes")
-    try:
+    with open_page(browser, f"{server_url}/themes") as page:
         page.get_by_text("Themes by site").first.wait_for(timeout=30_000)
         assert page.locator('[data-testid="stDataFrame"]').count() == 0
         page.get_by_text("Data behind “Themes by site”").click()
@@ -179,18 +164,13 @@ def test_chart_data_table_is_built_when_its_expander_opens(browser, server_url):
             download.click()
         csv = info.value.path().read_text(encoding="utf-8")
         assert csv.splitlines()[0].startswith("theme,site,site_name") and len(csv.splitlines()) == 71
-    finally:
-        context.close()
 
 
 def test_a_themes_link_opens_the_tab_it_names(browser, server_url):
-    context, page = open_page(browser, f"{server_url}/themes?q=court")
-    try:
+    with open_page(browser, f"{server_url}/themes?q=court") as page:
         page.get_by_text("results, best matches first").first.wait_for(timeout=30_000)
         assert page.get_by_role("tab", name="Search").get_attribute("aria-selected") == "true"
         page.get_by_role("tab", name="One theme").click()
         page.wait_for_url("**tab=One+theme**", timeout=15_000)
         wait_for_app(page)
         page.get_by_text("carry the theme").first.wait_for(timeout=30_000)
-    finally:
-        context.close()
