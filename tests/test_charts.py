@@ -11,6 +11,7 @@ import pytest
 from dashboard import charts as G
 from dashboard import constants as C
 from dashboard import filters as F
+from dashboard.schema import ORGANIZATION_TYPES
 
 ALL = F.Filters()
 LEARNING = F.Filters(role="learning")
@@ -175,7 +176,7 @@ def test_partner_counts_match_the_organizations(catalog):
     expected = orgs.groupby(["sites", "type"]).size().to_dict()
     assert {(r.site, r.type): r.count for r in frame.itertuples()} == expected
     assert frame.groupby("site")["count"].sum().to_dict() == orgs.groupby("sites").size().to_dict()
-    order = list(C.ORGANIZATION_TYPES)
+    order = list(ORGANIZATION_TYPES)
     for _, group in frame.groupby("site"):
         assert list(group["type"]) == sorted(group["type"], key=order.index)
         assert list(group["start"][1:]) == list(group["end"][:-1])
@@ -185,7 +186,7 @@ def test_partner_chart_spec(catalog):
     frame = G.partner_frame(catalog, ALL)
     spec = G.partner_chart(frame).to_dict()
     color = spec["layer"][0]["encoding"]["color"]
-    assert color["scale"]["domain"] == list(C.ORGANIZATION_TYPES)
+    assert color["scale"]["domain"] == list(ORGANIZATION_TYPES)
     assert color["scale"]["range"] == list(C.CATEGORY_COLORS[:7])
     assert spec["layer"][1]["encoding"]["text"]["field"] == "count"
     by_role = G.partner_by_role(frame, G.site_frame(catalog, ALL))

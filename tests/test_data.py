@@ -9,6 +9,7 @@ import pandas as pd
 from conftest import DATA_DIR, run_cli
 from dashboard import constants as C
 from dashboard.data import TABLE_NAMES, Catalog
+from dashboard.schema import LESSON_SECTIONS, PRODUCT_STATUSES, RELATIONSHIP_KINDS
 
 SITE_IDS = {"boston", "st-louis", "washington-dc", "cleveland", "pittsburgh", "san-antonio", "seattle-king-county"}
 IMPLEMENTATION = {"boston", "st-louis", "washington-dc"}
@@ -67,7 +68,7 @@ def test_implementation_products_have_outcomes_and_status(catalog: Catalog):
     for site in IMPLEMENTATION:
         mine = products[products["site"] == site]
         assert len(mine) >= 1, site
-        assert mine["status"].isin(C.PRODUCT_STATUSES).all()
+        assert mine["status"].isin(PRODUCT_STATUSES).all()
         assert mine["status_as_of"].str.match(r"^\d{4}").all()
         assert catalog.outcomes["product"].isin(mine["id"]).any(), site
     names = set(products["name"])
@@ -79,7 +80,7 @@ def test_partners_and_lessons_for_every_site(catalog: Catalog):
         assert catalog.organizations["sites"].map(lambda s: site in s).any(), site
         assert (catalog.lessons["site"] == site).any(), site
     assert (catalog.lessons["site"] == C.CROSS_SITE).any()
-    assert catalog.lessons["section"].isin(C.LESSON_SECTIONS).all()
+    assert catalog.lessons["section"].isin(LESSON_SECTIONS).all()
 
 
 def test_resources_cover_the_program_products(catalog: Catalog):
@@ -118,7 +119,7 @@ def test_relationships_connect_known_actors(catalog: Catalog):
     actors = set(catalog.organizations["id"]) | set(catalog.national_partners["id"])
     assert set(catalog.relationships["source"]) <= actors
     assert set(catalog.relationships["target"]) <= actors
-    assert catalog.relationships["kind"].isin(C.RELATIONSHIP_KINDS).all()
+    assert catalog.relationships["kind"].isin(RELATIONSHIP_KINDS).all()
 
 
 def test_data_readme_documents_every_schema_field():

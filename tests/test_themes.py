@@ -7,14 +7,15 @@ import json
 from dashboard import constants as C
 from dashboard import filters as F
 from dashboard import themes as T
+from dashboard.schema import LESSON_SECTIONS, THEMES
 
 ALL = F.Filters()
 
 
 def test_matrix_is_every_theme_by_every_site(catalog):
     matrix = T.theme_site_matrix(catalog, ALL)
-    assert len(matrix) == len(C.THEMES) * 7 == 70
-    assert list(dict.fromkeys(matrix["theme"])) == list(C.THEMES)
+    assert len(matrix) == len(THEMES) * 7 == 70
+    assert list(dict.fromkeys(matrix["theme"])) == list(THEMES)
     assert set(matrix["site"]) == set(catalog.sites["id"])
     assert (matrix["records"] == matrix["products"] + matrix["lessons"]).all()
 
@@ -52,7 +53,7 @@ def test_theme_site_chart_encodes_theme_and_site(catalog):
     for layer in (cells, labels):
         assert layer["encoding"]["y"]["field"] == "theme"
         assert layer["encoding"]["x"]["field"] == "site_name"
-    assert cells["encoding"]["y"]["sort"] == list(C.THEMES)
+    assert cells["encoding"]["y"]["sort"] == list(THEMES)
     assert cells["encoding"]["color"]["scale"]["scheme"] == "blues"
     assert labels["mark"]["type"] == "text" and labels["encoding"]["text"]["field"] == "records"
     assert "theme" in spec["description"] and spec["width"] == "container"
@@ -73,8 +74,8 @@ def test_default_theme(catalog):
 def test_lessons_by_section_counts_every_lesson(catalog):
     sections = T.lessons_by_section(catalog, ALL)
     assert sections["lessons"].sum() == len(catalog.lessons)
-    assert set(sections["section"]) <= set(C.LESSON_SECTIONS)
-    order = [C.LESSON_SECTIONS.index(s) for s in sections["section"]]
+    assert set(sections["section"]) <= set(LESSON_SECTIONS)
+    order = [LESSON_SECTIONS.index(s) for s in sections["section"]]
     assert order == sorted(order)
     cross = sections[sections["group"] == C.CROSS_SITE]["lessons"].sum()
     assert cross == int((catalog.lessons["site"] == C.CROSS_SITE).sum())
@@ -115,7 +116,7 @@ def test_products_and_lessons_by_theme(catalog):
 def test_section_lessons_list_every_lesson_of_the_section(catalog):
     lessons = T.lessons_in_view(catalog, ALL)
     total = 0
-    for section in C.LESSON_SECTIONS:
+    for section in LESSON_SECTIONS:
         markdown = T.section_lessons_markdown(lessons, section)
         count = int((lessons["section"] == section).sum())
         head, *rest = markdown.split("\n\n")

@@ -17,6 +17,7 @@ from . import filters as F
 from .data import Catalog
 from .metrics import cited_ids, format_value, sources_for
 from .text import escape_markdown, markdown_link, wrap_label
+from .schema import ORGANIZATION_TYPES, ROLES
 
 YEAR_METRICS = (
     "nnip_join_year",
@@ -167,7 +168,7 @@ def _order_sites(frame: pd.DataFrame, lens: bool) -> list[str]:
     """Site names in catalog order; with ``lens``, implementation sites first."""
     sites = frame.drop_duplicates("site")[["site_name", "role"]]
     if lens:
-        sites = sites.assign(rank=sites["role"].map({r: i for i, r in enumerate(C.ROLES)})).sort_values("rank", kind="stable")
+        sites = sites.assign(rank=sites["role"].map({r: i for i, r in enumerate(ROLES)})).sort_values("rank", kind="stable")
     return list(sites["site_name"])
 
 
@@ -227,7 +228,7 @@ def year_chart(frame: pd.DataFrame, lens: bool = False) -> alt.LayerChart:
         known["metric_axis"] = known["metric_label"].map(wrap_label)
         order = [wrap_label(label) for label in labels]
         y = alt.Y("metric_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=BAND_AXIS)
-        offset = alt.YOffset("role:N", sort=list(C.ROLES), scale=alt.Scale(domain=list(C.ROLES)))
+        offset = alt.YOffset("role:N", sort=list(ROLES), scale=alt.Scale(domain=list(ROLES)))
         color = alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **LEGEND))
         means = role_means(frame).dropna(subset=["average"])
         means["metric_axis"] = means["metric_label"].map(wrap_label)
@@ -251,14 +252,14 @@ def year_chart(frame: pd.DataFrame, lens: bool = False) -> alt.LayerChart:
 
 
 def _role_scale() -> alt.Scale:
-    return alt.Scale(domain=list(C.ROLES), range=[C.ROLE_COLORS[r] for r in C.ROLES])
+    return alt.Scale(domain=list(ROLES), range=[C.ROLE_COLORS[r] for r in ROLES])
 
 
 def role_means(frame: pd.DataFrame) -> pd.DataFrame:
     """Per metric and role: sites in view, sites with a value, and the average of the known values."""
     rows = []
     for (metric, label), group in frame.groupby(["metric", "metric_label"], sort=False):
-        for role in C.ROLES:
+        for role in ROLES:
             part = group[group["role"] == role]
             values = part.loc[part["known"], "numeric"]
             if part.empty:
@@ -403,7 +404,7 @@ def _text_color(hex_color: str) -> str:
     return "black" if luminance > 0.4 else "white"
 
 
-TYPE_COLORS = dict(zip(C.ORGANIZATION_TYPES, C.CATEGORY_COLORS))
+TYPE_COLORS = dict(zip(ORGANIZATION_TYPES, C.CATEGORY_COLORS))
 
 
 def partner_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
@@ -415,7 +416,7 @@ def partner_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     for site in sites.itertuples():
         start = 0
         mine = orgs[orgs["sites"] == site.site]
-        for kind in C.ORGANIZATION_TYPES:
+        for kind in ORGANIZATION_TYPES:
             names = sorted(mine.loc[mine["type"] == kind, "name"])
             if not names:
                 continue
@@ -437,13 +438,13 @@ def partner_table(frame: pd.DataFrame, lens: bool = False) -> pd.DataFrame:
 def partner_by_role(frame: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
     """The partner counts summed per role (for the lens), with the number of sites of each role in view."""
     rows = []
-    for role in C.ROLES:
+    for role in ROLES:
         n_sites = int((sites["role"] == role).sum())
         part = frame[frame["role"] == role]
         if not n_sites:
             continue
         start = 0
-        for kind in C.ORGANIZATION_TYPES:
+        for kind in ORGANIZATION_TYPES:
             count = int(part.loc[part["type"] == kind, "count"].sum())
             if count:
                 rows.append({"role": role, "site_name": f"{role} ({n_sites} sites)", "type": kind, "count": count,
@@ -459,7 +460,7 @@ def partner_chart(frame: pd.DataFrame, lens: bool = False) -> alt.Chart:
     data["middle"] = (data["start"] + data["end"]) / 2
     data["site_axis"] = data["site_name"].map(lambda name: wrap_label(name, 15))
     order = list(dict.fromkeys(data["site_axis"]))
-    types = list(C.ORGANIZATION_TYPES)
+    types = list(ORGANIZATION_TYPES)
     y = alt.Y("site_axis:N", sort=order, title=None, axis=alt.Axis(labelExpr=MULTILINE))
     tooltip = [alt.Tooltip("site_name:N", title="Site" if not lens else "Role"), alt.Tooltip("type:N", title="Type"),
                alt.Tooltip("count:Q", title="Organizations")]

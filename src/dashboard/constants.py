@@ -8,69 +8,8 @@ DATA_DIR_ENV = "CTDC_DATA_DIR"
 # How often the app looks for edits to the data files (seconds).
 DATA_RECHECK_SECONDS = 1.0
 
-ROLES = ("implementation", "learning")
 ROLE_LABELS = {"implementation": "Implementation site", "learning": "Learning site"}
-
-ORGANIZATION_TYPES = (
-    "local government",
-    "civic tech group",
-    "data intermediary",
-    "community organization",
-    "university",
-    "funder",
-    "other",
-)
-
-THEMES = (
-    "civic engagement",
-    "public safety",
-    "employment",
-    "open data",
-    "open source tools",
-    "housing",
-    "youth",
-    "justice",
-    "health",
-    "data literacy",
-)
-
-PRODUCT_STATUSES = ("active", "merged", "archived", "discontinued", "unknown")
-
-LESSON_SECTIONS = (
-    "Ingredients",
-    "Engaging low-income residents",
-    "Mobilizing for collective action",
-    "Resourcing collaboratives",
-    "Sustaining the gain",
-)
-SECTION_BASES = ("source", "editorial")
 CROSS_SITE = "cross-site"
-
-RESOURCE_KINDS = ("synthesis", "guide", "case study", "toolkit", "blog")
-SOURCE_KINDS = (
-    "report",
-    "case study",
-    "blog",
-    "news",
-    "web page",
-    "code repository",
-    "dataset",
-    "reference",
-    "slides",
-)
-CONFIDENCE_LEVELS = ("confirmed", "single-source", "unconfirmed")
-RELATIONSHIP_KINDS = (
-    "led",
-    "co-led",
-    "built",
-    "funded",
-    "hosted",
-    "convened",
-    "partnered",
-    "staffed",
-    "sponsored",
-)
-VALUE_TYPES = ("number", "year", "text")
 
 # Data files: attribute name on the catalog -> file name in the data directory.
 PROGRAM_FILE = "program.yaml"

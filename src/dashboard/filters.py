@@ -9,9 +9,10 @@ import pandas as pd
 
 from . import constants as C
 from .data import Catalog
+from .schema import ROLES
 
 ALL_ROLES = "all"
-ROLE_OPTIONS = (ALL_ROLES,) + C.ROLES
+ROLE_OPTIONS = (ALL_ROLES,) + ROLES
 MAX_PARAM_LENGTH = 200
 
 

@@ -20,6 +20,7 @@ from . import constants as C
 from .data import Catalog
 from .metrics import format_usd
 from .text import escape_markdown
+from .schema import ROLES
 
 STATES_LAYER_ID = "states"
 SITES_LAYER_ID = "sites"
@@ -255,7 +256,7 @@ def labels_layer(labels: pd.DataFrame) -> pdk.Layer:
 def legend_lines(points: pd.DataFrame) -> list[str]:
     """The map's key in words: what each colour and the circle size stand for (empty when no sites)."""
     lines = []
-    for role in C.ROLES:
+    for role in ROLES:
         rows = points[points["role"] == role]
         if rows.empty:
             continue
@@ -272,7 +273,7 @@ def key_sentence() -> str:
     """The map's colours and sizes in one sentence (for the small map, which has no full legend)."""
     colours = ", ".join(
         f"{ROLE_COLOR_NAMES[role]} circles {'are ' if index == 0 else ''}{C.ROLE_LABELS[role].lower()}s"
-        for index, role in enumerate(C.ROLES)
+        for index, role in enumerate(ROLES)
     )
     return f"{colours.capitalize()}; bigger circles mean bigger grants."
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from . import constants as C
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 _DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -47,17 +46,39 @@ PartialDate = Annotated[str, BeforeValidator(_date_to_text), AfterValidator(_che
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 SourceIds = Annotated[list[Slug], Field(min_length=1)]
 
-Role = Literal[C.ROLES]  # type: ignore[valid-type]
-OrganizationType = Literal[C.ORGANIZATION_TYPES]  # type: ignore[valid-type]
-Theme = Literal[C.THEMES]  # type: ignore[valid-type]
-ProductStatus = Literal[C.PRODUCT_STATUSES]  # type: ignore[valid-type]
-LessonSection = Literal[C.LESSON_SECTIONS]  # type: ignore[valid-type]
-SectionBasis = Literal[C.SECTION_BASES]  # type: ignore[valid-type]
-ResourceKind = Literal[C.RESOURCE_KINDS]  # type: ignore[valid-type]
-SourceKind = Literal[C.SOURCE_KINDS]  # type: ignore[valid-type]
-Confidence = Literal[C.CONFIDENCE_LEVELS]  # type: ignore[valid-type]
-RelationshipKind = Literal[C.RELATIONSHIP_KINDS]  # type: ignore[valid-type]
-ValueType = Literal[C.VALUE_TYPES]  # type: ignore[valid-type]
+# The vocabularies: each is declared once, here. The tuples beside them are what the rest of the
+# package iterates over (in this order: it is the order pages show them in).
+Role = Literal["implementation", "learning"]
+OrganizationType = Literal[
+    "local government", "civic tech group", "data intermediary", "community organization", "university", "funder", "other"
+]
+Theme = Literal[
+    "civic engagement", "public safety", "employment", "open data", "open source tools",
+    "housing", "youth", "justice", "health", "data literacy",
+]
+ProductStatus = Literal["active", "merged", "archived", "discontinued", "unknown"]
+LessonSection = Literal[
+    "Ingredients", "Engaging low-income residents", "Mobilizing for collective action",
+    "Resourcing collaboratives", "Sustaining the gain",
+]
+SectionBasis = Literal["source", "editorial"]
+ResourceKind = Literal["synthesis", "guide", "case study", "toolkit", "blog"]
+SourceKind = Literal["report", "case study", "blog", "news", "web page", "code repository", "dataset", "reference", "slides"]
+Confidence = Literal["confirmed", "single-source", "unconfirmed"]
+RelationshipKind = Literal["led", "co-led", "built", "funded", "hosted", "convened", "partnered", "staffed", "sponsored"]
+ValueType = Literal["number", "year", "text"]
+
+ROLES: tuple[str, ...] = get_args(Role)
+ORGANIZATION_TYPES: tuple[str, ...] = get_args(OrganizationType)
+THEMES: tuple[str, ...] = get_args(Theme)
+PRODUCT_STATUSES: tuple[str, ...] = get_args(ProductStatus)
+LESSON_SECTIONS: tuple[str, ...] = get_args(LessonSection)
+SECTION_BASES: tuple[str, ...] = get_args(SectionBasis)
+RESOURCE_KINDS: tuple[str, ...] = get_args(ResourceKind)
+SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
+CONFIDENCE_LEVELS: tuple[str, ...] = get_args(Confidence)
+RELATIONSHIP_KINDS: tuple[str, ...] = get_args(RelationshipKind)
+VALUE_TYPES: tuple[str, ...] = get_args(ValueType)
 
 
 class Record(BaseModel):

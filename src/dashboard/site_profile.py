@@ -17,6 +17,7 @@ from . import text as T
 from .data import Catalog
 from .filters import MAX_PARAM_LENGTH, short_text, site_names
 from .metrics import format_usd, format_value, is_missing
+from .schema import LESSON_SECTIONS, ORGANIZATION_TYPES
 
 SECTION_BASIS_LABELS = {"editorial": "editorial tag", "source": "section from source"}
 ROLE_COLORS = {"implementation": "blue", "learning": "orange"}
@@ -172,10 +173,10 @@ def site_profile(catalog: Catalog, site_id: str) -> SiteProfile:
     ids.update(s for cell in metrics["sources"] for s in cell)
     return SiteProfile(
         site=site,
-        partners=_grouped(partners, "type", C.ORGANIZATION_TYPES),
+        partners=_grouped(partners, "type", ORGANIZATION_TYPES),
         products=products,
-        lessons=_grouped(lessons, "section", C.LESSON_SECTIONS),
-        cross_site_lessons=_grouped(cross, "section", C.LESSON_SECTIONS),
+        lessons=_grouped(lessons, "section", LESSON_SECTIONS),
+        cross_site_lessons=_grouped(cross, "section", LESSON_SECTIONS),
         metrics=metrics,
         relationships=relationships,
         resources=resources,

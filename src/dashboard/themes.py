@@ -11,6 +11,7 @@ from . import constants as C
 from . import filters as F
 from .data import Catalog
 from .text import escape_markdown, markdown_link, plural, wrap_label
+from .schema import LESSON_SECTIONS, SECTION_BASES, THEMES
 
 CROSS_SITE_LABEL = "Cross-site"
 GROUP_ORDER = ("implementation", "learning", C.CROSS_SITE)
@@ -22,7 +23,7 @@ SECTION_COLUMNS = ["section", "group", "section_basis", "lessons"]
 
 def themes_in_view(filters: F.Filters) -> list[str]:
     """The themes the view covers: the chosen ones, else all, in vocabulary order."""
-    return [t for t in C.THEMES if t in filters.themes] if filters.themes else list(C.THEMES)
+    return [t for t in THEMES if t in filters.themes] if filters.themes else list(THEMES)
 
 
 def theme_site_matrix(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
@@ -59,7 +60,7 @@ def default_theme(matrix: pd.DataFrame, filters: F.Filters) -> str:
         return themes_in_view(filters)[0]
     totals = theme_totals(matrix)
     with_records = totals[totals["records"] > 0]
-    return str(with_records["theme"].iloc[0]) if len(with_records) else C.THEMES[0]
+    return str(with_records["theme"].iloc[0]) if len(with_records) else THEMES[0]
 
 
 def matrix_takeaway(matrix: pd.DataFrame) -> str:
@@ -130,7 +131,7 @@ def lessons_by_section(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
         lessons.assign(group=groups)
         .groupby(["section", "group", "section_basis"]).size().rename("lessons").reset_index()
     )
-    counts["section"] = pd.Categorical(counts["section"], categories=C.LESSON_SECTIONS, ordered=True)
+    counts["section"] = pd.Categorical(counts["section"], categories=LESSON_SECTIONS, ordered=True)
     counts["group"] = pd.Categorical(counts["group"], categories=GROUP_ORDER, ordered=True)
     counts = counts.sort_values(["section", "group", "section_basis"]).reset_index(drop=True)
     counts["section"] = counts["section"].astype(str)
@@ -140,7 +141,7 @@ def lessons_by_section(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
 
 def basis_split(sections: pd.DataFrame) -> dict[str, int]:
     """How many lessons carry a section taken from the source, and how many an editorial one."""
-    return {basis: int(sections.loc[sections["section_basis"] == basis, "lessons"].sum()) for basis in C.SECTION_BASES}
+    return {basis: int(sections.loc[sections["section_basis"] == basis, "lessons"].sum()) for basis in SECTION_BASES}
 
 
 def basis_note(sections: pd.DataFrame) -> str:
@@ -176,7 +177,7 @@ def section_chart(sections: pd.DataFrame) -> alt.Chart:
         stack=sections["group"].map(GROUP_ORDER.index),
         section_label=sections["section"].map(wrap_label),
     )
-    order = [wrap_label(s) for s in C.LESSON_SECTIONS]
+    order = [wrap_label(s) for s in LESSON_SECTIONS]
     present = [g for g in GROUP_ORDER if g in set(sections["group"])] or list(GROUP_ORDER)
     return (
         alt.Chart(data)
@@ -231,7 +232,7 @@ def lessons_in_view(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
             "sources": lessons["sources"],
         }
     )
-    rank = {s: i for i, s in enumerate(C.LESSON_SECTIONS)}
+    rank = {s: i for i, s in enumerate(LESSON_SECTIONS)}
     return out.iloc[out["section"].map(rank).argsort(kind="stable")].reset_index(drop=True)
 
 

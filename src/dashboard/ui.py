@@ -29,6 +29,7 @@ from . import filters as F
 from .data import Catalog, Problem, resolve_data_dir, validate
 from .export import display_frame, safe_csv
 from .text import escape_markdown, section_markdown
+from .schema import THEMES
 
 FILTER_KEYS = ("sites", "themes", "role")
 T = TypeVar("T")
@@ -162,12 +163,12 @@ def global_filters(catalog: Catalog) -> None:
     with st.sidebar:
         # The options are the site names, so links carry readable names (``?sites=St.+Louis``).
         st.multiselect("Filter by site", list(names.values()), key="sites", bind="query-params", placeholder="All sites")
-        st.multiselect("Filter by theme", list(C.THEMES), key="themes", bind="query-params", placeholder="All themes")
+        st.multiselect("Filter by theme", list(THEMES), key="themes", bind="query-params", placeholder="All themes")
         st.selectbox(
             "Filter by site role (all, implementation or learning)", list(F.ROLE_OPTIONS), key="role", bind="query-params",
         )
         note_ignored("sites", raw["sites"], list(names.values()))
-        note_ignored("themes", raw["themes"], list(C.THEMES))
+        note_ignored("themes", raw["themes"], list(THEMES))
         note_ignored("role", raw["role"], list(F.ROLE_OPTIONS))
 
 
@@ -176,7 +177,7 @@ def current_filters(catalog: Catalog) -> F.Filters:
     state = st.session_state
     ids = memo(F.site_ids_by_name, catalog)
     sites = tuple(ids[name] for name in state.get("sites", []) or [] if name in ids)
-    themes = tuple(t for t in state.get("themes", []) or [] if t in C.THEMES)
+    themes = tuple(t for t in state.get("themes", []) or [] if t in THEMES)
     role = state.get("role") if state.get("role") in F.ROLE_OPTIONS else F.ALL_ROLES
     return F.Filters(sites, themes, role)
 

@@ -3,12 +3,12 @@ section, and full-text search, as four tabs bound to the URL (only the open one 
 
 import streamlit as st
 
-from .. import constants as C
 from .. import filters
 from .. import search
 from .. import text
 from .. import themes
 from .. import ui
+from ..schema import LESSON_SECTIONS, THEMES
 
 F = ui.Memoized(filters)
 S = ui.Memoized(search)
@@ -60,10 +60,10 @@ def render() -> None:
         if theme_tab.open:
             raw_theme = st.query_params.get_all("theme")
             chosen = st.selectbox(
-                "Theme", list(C.THEMES), index=C.THEMES.index(T.default_theme(T.theme_site_matrix(catalog, view), view)),
+                "Theme", list(THEMES), index=THEMES.index(T.default_theme(T.theme_site_matrix(catalog, view), view)),
                 key="theme", bind="query-params",
             )
-            ui.note_ignored("theme", raw_theme, list(C.THEMES))
+            ui.note_ignored("theme", raw_theme, list(THEMES))
             if view.themes and chosen not in view.themes:
                 st.caption("This theme is outside the sidebar's theme filter; it is shown for the sites in view.")
             products = T.products_by_theme(catalog, view, chosen)
@@ -100,10 +100,10 @@ def render() -> None:
                 )
                 raw_section = st.query_params.get_all("section")
                 section = st.selectbox(
-                    "Read the lessons of one section", list(C.LESSON_SECTIONS), key="section", bind="query-params",
+                    "Read the lessons of one section", list(LESSON_SECTIONS), key="section", bind="query-params",
                 )
-                ui.note_ignored("section", raw_section, list(C.LESSON_SECTIONS))
-                st.markdown(T.section_lessons_markdown(lessons, section or C.LESSON_SECTIONS[0]))
+                ui.note_ignored("section", raw_section, list(LESSON_SECTIONS))
+                st.markdown(T.section_lessons_markdown(lessons, section or LESSON_SECTIONS[0]))
 
     with search_tab:
         if search_tab.open:
