@@ -22,7 +22,7 @@ MINIMAL_DIR = ROOT / "tests" / "fixtures" / "minimal"
 @pytest.fixture(scope="session")
 def catalog():
     """The shipped dataset, loaded once."""
-    from dashboard.data import load_catalog
+    from dashboard.loading import load_catalog
 
     return load_catalog(DATA_DIR)
 

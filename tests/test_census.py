@@ -11,7 +11,7 @@ import yaml
 from conftest import MINIMAL_DIR
 from dashboard import census
 from dashboard.__main__ import main
-from dashboard.data import load_catalog
+from dashboard.loading import load_catalog
 
 FIXTURES = Path(__file__).parent / "fixtures" / "census"
 

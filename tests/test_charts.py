@@ -8,13 +8,15 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import charts as G
-from dashboard import constants as C
-from dashboard import filters as F
 from dashboard.schema import ORGANIZATION_TYPES
+from dashboard import constants
+from dashboard import ecosystem_metrics
+from dashboard import filters
+from dashboard import metric_charts
+from dashboard import values
 
-ALL = F.Filters()
-LEARNING = F.Filters(role="learning")
+ALL = filters.Filters()
+LEARNING = filters.Filters(role="learning")
 VINTAGE = "ACS 2019-2023 5-year"
 
 
@@ -27,19 +29,19 @@ def layer_data(chart, index: int | None = None) -> pd.DataFrame:
 
 
 def test_metric_frame_has_a_row_per_site_and_metric(catalog):
-    frame = G.metric_frame(catalog, ALL, G.YEAR_METRICS)
-    assert frame.groupby("metric").size().to_dict() == {m: 7 for m in G.YEAR_METRICS}
-    assert list(frame["metric"].unique()) == list(G.YEAR_METRICS)
+    frame = ecosystem_metrics.metric_frame(catalog, ALL, ecosystem_metrics.YEAR_METRICS)
+    assert frame.groupby("metric").size().to_dict() == {m: 7 for m in ecosystem_metrics.YEAR_METRICS}
+    assert list(frame["metric"].unique()) == list(ecosystem_metrics.YEAR_METRICS)
     boston = frame[(frame["site"] == "boston") & (frame["metric"] == "nnip_join_year")].iloc[0]
     assert boston.display == "1995" and boston.numeric == 1995.0 and boston.confidence == "confirmed"
     assert boston.vintage == "1995" and boston.site_name == "Boston" and boston.role == "implementation"
 
 
 def test_unknown_values_carry_not_found_and_nan(catalog):
-    frame = G.metric_frame(catalog, ALL, G.YEAR_METRICS)
+    frame = ecosystem_metrics.metric_frame(catalog, ALL, ecosystem_metrics.YEAR_METRICS)
     unknown = frame[~frame["known"]]
     assert len(unknown) == 14
-    assert set(unknown["display"]) == {C.NOT_FOUND}
+    assert set(unknown["display"]) == {values.NOT_FOUND}
     assert unknown["numeric"].isna().all()
     assert set(unknown["confidence"]) == {"unconfirmed"}
     st_louis = unknown[unknown["site"] == "st-louis"]
@@ -49,89 +51,89 @@ def test_unknown_values_carry_not_found_and_nan(catalog):
 
 def test_metric_frame_adds_rows_for_missing_records(catalog):
     trimmed = dataclasses.replace(catalog, metrics=catalog.metrics[catalog.metrics["id"] != "boston--population--acs2023"])
-    frame = G.metric_frame(trimmed, ALL, ("population",))
+    frame = ecosystem_metrics.metric_frame(trimmed, ALL, ("population",))
     assert len(frame) == 7
     boston = frame[frame["site"] == "boston"].iloc[0]
-    assert boston.display == C.NOT_FOUND and math.isnan(boston.numeric) and boston.sources == []
+    assert boston.display == values.NOT_FOUND and math.isnan(boston.numeric) and boston.sources == []
 
 
 def test_format_value():
-    assert G.format_value(200000.0, "number", "USD") == "$200,000"
-    assert G.format_value(663972.0, "number", "people") == "663,972"
-    assert G.format_value(16.87, "number", "percent") == "16.87%"
-    assert G.format_value(2014.0, "year", "year") == "2014"
-    assert G.format_value("Code for DC", "text", None) == "Code for DC"
-    assert G.format_value(None, "year", "year") == C.NOT_FOUND
-    assert G.format_value(math.nan, "number", "USD") == C.NOT_FOUND
+    assert ecosystem_metrics.format_value(200000.0, "number", "USD") == "$200,000"
+    assert ecosystem_metrics.format_value(663972.0, "number", "people") == "663,972"
+    assert ecosystem_metrics.format_value(16.87, "number", "percent") == "16.87%"
+    assert ecosystem_metrics.format_value(2014.0, "year", "year") == "2014"
+    assert ecosystem_metrics.format_value("Code for DC", "text", None) == "Code for DC"
+    assert ecosystem_metrics.format_value(None, "year", "year") == values.NOT_FOUND
+    assert ecosystem_metrics.format_value(math.nan, "number", "USD") == values.NOT_FOUND
 
 
 def test_role_filter_keeps_only_learning_sites(catalog):
-    frame = G.year_frame(catalog, LEARNING)
+    frame = metric_charts.year_frame(catalog, LEARNING)
     assert set(frame["site"]) == {"cleveland", "pittsburgh", "san-antonio", "seattle-king-county"}
-    assert len(frame) == 4 * len(G.YEAR_METRICS)
+    assert len(frame) == 4 * len(ecosystem_metrics.YEAR_METRICS)
 
 
 def test_year_chart_plots_only_known_values_and_lists_the_rest(catalog):
-    frame = G.year_frame(catalog, ALL)
-    plotted = layer_data(G.year_chart(frame), 0)
+    frame = metric_charts.year_frame(catalog, ALL)
+    plotted = layer_data(metric_charts.year_chart(frame), 0)
     assert len(plotted) == int(frame["known"].sum()) == 28
-    assert C.NOT_FOUND not in set(plotted["display"])
+    assert values.NOT_FOUND not in set(plotted["display"])
     assert plotted["numeric"].notna().all() and (plotted["numeric"] >= 1995).all()
-    missing = G.not_found(frame).set_index("site")[C.NOT_FOUND]
+    missing = ecosystem_metrics.not_found(frame).set_index("site")[values.NOT_FOUND]
     assert "Year joined NNIP" in missing["St. Louis"] and "Year joined NNIP" in missing["Seattle / King County"]
     assert "Boston" not in missing.index
     # every site keeps its row even when nothing is plotted for it
-    spec = G.year_chart(frame).to_dict()["layer"][0]["encoding"]["y"]
+    spec = metric_charts.year_chart(frame).to_dict()["layer"][0]["encoding"]["y"]
     assert spec["scale"]["domain"] == ["Boston", "St. Louis", "Washington, DC", "Cleveland", "Pittsburgh",
                                        "San Antonio", "Seattle / King\nCounty"]
 
 
 def test_year_chart_encodes_confidence_with_a_legend(catalog):
-    spec = G.year_chart(G.year_frame(catalog, ALL)).to_dict()
+    spec = metric_charts.year_chart(metric_charts.year_frame(catalog, ALL)).to_dict()
     shape = spec["layer"][0]["encoding"]["shape"]
     assert shape["field"] == "confidence" and shape["legend"]["title"] == "Confidence"
     assert shape["scale"]["domain"] == ["confirmed", "single-source"]
-    assert shape["scale"]["range"][0] == "circle" and shape["scale"]["range"][1] == G.RING
+    assert shape["scale"]["range"][0] == "circle" and shape["scale"]["range"][1] == metric_charts.RING
     tooltips = {t["field"] for t in spec["layer"][0]["encoding"]["tooltip"]}
     assert {"confidence", "vintage"} <= tooltips
     colors = spec["layer"][0]["encoding"]["color"]["scale"]["range"]
-    assert colors == list(C.CATEGORY_COLORS[:6])
+    assert colors == list(constants.CATEGORY_COLORS[:6])
 
 
 def test_role_lens_compares_averages_of_known_values(catalog):
-    frame = G.year_frame(catalog, ALL)
-    sentences = G.role_comparison(frame)
-    assert len(sentences) == len(G.YEAR_METRICS)
+    frame = metric_charts.year_frame(catalog, ALL)
+    sentences = ecosystem_metrics.role_comparison(frame)
+    assert len(sentences) == len(ecosystem_metrics.YEAR_METRICS)
     nnip = sentences[0]
     assert nnip.startswith("Year joined NNIP:")
     assert "implementation sites averaged 1996 (2 of 3 with a value)" in nnip
     assert "learning sites averaged 2004 (3 of 4 with a value)" in nnip
-    means = G.role_means(frame).set_index(["metric", "role"])
+    means = metric_charts.role_means(frame).set_index(["metric", "role"])
     assert means.loc[("nnip_join_year", "learning"), "average"] == pytest.approx((1995 + 2008 + 2010) / 3)
-    lens = G.year_chart(frame, lens=True).to_dict()
+    lens = metric_charts.year_chart(frame, lens=True).to_dict()
     assert lens["layer"][0]["encoding"]["color"]["field"] == "role"
-    assert lens["layer"][0]["encoding"]["color"]["scale"]["range"] == [C.ROLE_COLORS["implementation"], C.ROLE_COLORS["learning"]]
-    assert len(layer_data(G.year_chart(frame, lens=True), 1)) == 12  # one average per metric and role
+    assert lens["layer"][0]["encoding"]["color"]["scale"]["range"] == [constants.ROLE_COLORS["implementation"], constants.ROLE_COLORS["learning"]]
+    assert len(layer_data(metric_charts.year_chart(frame, lens=True), 1)) == 12  # one average per metric and role
 
 
 def test_role_lens_with_one_role_in_view(catalog):
-    sentences = G.role_comparison(G.year_frame(catalog, LEARNING))
+    sentences = ecosystem_metrics.role_comparison(metric_charts.year_frame(catalog, LEARNING))
     assert sentences[0] == "Year joined NNIP: learning sites averaged 2004 (3 of 4 with a value)."
 
 
 def test_year_takeaway_names_earliest_and_latest(catalog):
-    text = G.year_takeaway(G.year_frame(catalog, ALL))
+    text = metric_charts.year_takeaway(metric_charts.year_frame(catalog, ALL))
     assert text.startswith("28 of 42 site-year values")
     assert "Boston's year joined NNIP (1995)" in text and "Cleveland's open data portal launch year (2024)" in text
 
 
 def test_text_table_is_site_by_metric(catalog):
-    frame = G.metric_frame(catalog, ALL, G.TEXT_METRICS)
-    table = G.text_table(frame).set_index("site")
-    assert len(table) == 7 and len(table.columns) == len(G.TEXT_METRICS)
-    assert table.loc["St. Louis", "Open data policy"] == C.NOT_FOUND
+    frame = ecosystem_metrics.metric_frame(catalog, ALL, ecosystem_metrics.TEXT_METRICS)
+    table = ecosystem_metrics.text_table(frame).set_index("site")
+    assert len(table) == 7 and len(table.columns) == len(ecosystem_metrics.TEXT_METRICS)
+    assert table.loc["St. Louis", "Open data policy"] == values.NOT_FOUND
     assert table.loc["Boston", "Code for America brigade"] == "Code for Boston"
-    lens = G.text_table(G.metric_frame(catalog, F.Filters(sites=("cleveland", "boston")), G.TEXT_METRICS), lens=True)
+    lens = ecosystem_metrics.text_table(ecosystem_metrics.metric_frame(catalog, filters.Filters(sites=("cleveland", "boston")), ecosystem_metrics.TEXT_METRICS), lens=True)
     assert list(lens["site"]) == ["Boston", "Cleveland"] and list(lens["role"]) == ["implementation", "learning"]
 
 
@@ -144,34 +146,34 @@ def _two_vintages(catalog):
 
 
 def test_census_uses_a_single_vintage(catalog):
-    assert G.census_vintages(catalog, ALL) == [VINTAGE]
+    assert ecosystem_metrics.census_vintages(catalog, ALL) == [VINTAGE]
     mixed = _two_vintages(catalog)
-    assert G.census_vintages(mixed, ALL) == [VINTAGE, "ACS 2014-2018 5-year"]
-    newer = G.census_frame(mixed, ALL, VINTAGE)
+    assert ecosystem_metrics.census_vintages(mixed, ALL) == [VINTAGE, "ACS 2014-2018 5-year"]
+    newer = metric_charts.census_frame(mixed, ALL, VINTAGE)
     assert len(newer) == 28 and set(newer.loc[newer["known"], "vintage"]) == {VINTAGE}
     assert 123456 not in set(newer["numeric"])
-    older = G.census_frame(mixed, ALL, "ACS 2014-2018 5-year")
+    older = metric_charts.census_frame(mixed, ALL, "ACS 2014-2018 5-year")
     known = older[older["known"]]
     assert len(known) == 1 and known.iloc[0].display == "123,456"
-    plotted = layer_data(G.census_chart(older, "population", "ACS 2014-2018 5-year"), 0)
+    plotted = layer_data(metric_charts.census_chart(older, "population", "ACS 2014-2018 5-year"), 0)
     assert list(plotted["site_name"]) == ["Boston"]
-    gaps = layer_data(G.census_chart(older, "population", "ACS 2014-2018 5-year"), 2)
-    assert len(gaps) == 6 and set(gaps["display"]) == {C.NOT_FOUND}
+    gaps = layer_data(metric_charts.census_chart(older, "population", "ACS 2014-2018 5-year"), 2)
+    assert len(gaps) == 6 and set(gaps["display"]) == {values.NOT_FOUND}
 
 
 def test_census_chart_labels_vintage_and_confidence(catalog):
-    frame = G.census_frame(catalog, ALL, VINTAGE)
-    spec = G.census_chart(frame, "poverty_rate_pct", VINTAGE).to_dict()
+    frame = metric_charts.census_frame(catalog, ALL, VINTAGE)
+    spec = metric_charts.census_chart(frame, "poverty_rate_pct", VINTAGE).to_dict()
     assert spec["title"]["text"] == VINTAGE
     assert any("single source" in line for line in spec["title"]["subtitle"])
     assert spec["layer"][0]["encoding"]["opacity"]["field"] == "confidence"
     assert "Cleveland: 30.81%" in spec["description"]
-    assert len(layer_data(G.census_chart(frame, "poverty_rate_pct", VINTAGE), 0)) == 7
-    assert G.census_takeaway(frame, "poverty_rate_pct").startswith("Cleveland has the highest poverty rate in view (30.81%)")
+    assert len(layer_data(metric_charts.census_chart(frame, "poverty_rate_pct", VINTAGE), 0)) == 7
+    assert metric_charts.census_takeaway(frame, "poverty_rate_pct").startswith("Cleveland has the highest poverty rate in view (30.81%)")
 
 
 def test_partner_counts_match_the_organizations(catalog):
-    frame = G.partner_frame(catalog, ALL)
+    frame = metric_charts.partner_frame(catalog, ALL)
     orgs = catalog.organizations.explode("sites").dropna(subset=["sites"])
     expected = orgs.groupby(["sites", "type"]).size().to_dict()
     assert {(r.site, r.type): r.count for r in frame.itertuples()} == expected
@@ -183,55 +185,55 @@ def test_partner_counts_match_the_organizations(catalog):
 
 
 def test_partner_chart_spec(catalog):
-    frame = G.partner_frame(catalog, ALL)
-    spec = G.partner_chart(frame).to_dict()
+    frame = metric_charts.partner_frame(catalog, ALL)
+    spec = metric_charts.partner_chart(frame).to_dict()
     color = spec["layer"][0]["encoding"]["color"]
     assert color["scale"]["domain"] == list(ORGANIZATION_TYPES)
-    assert color["scale"]["range"] == list(C.CATEGORY_COLORS[:7])
+    assert color["scale"]["range"] == list(constants.CATEGORY_COLORS[:7])
     assert spec["layer"][1]["encoding"]["text"]["field"] == "count"
-    by_role = G.partner_by_role(frame, G.site_frame(catalog, ALL))
+    by_role = metric_charts.partner_by_role(frame, metric_charts.site_frame(catalog, ALL))
     assert by_role.groupby("role")["count"].sum().to_dict() == frame.groupby("role")["count"].sum().to_dict()
-    assert "implementation sites list" in G.partner_takeaway(by_role, lens=True)
+    assert "implementation sites list" in metric_charts.partner_takeaway(by_role, lens=True)
 
 
 def test_timeline_has_only_dated_facts(catalog):
-    events = G.timeline_frame(catalog, ALL)
+    events = metric_charts.timeline_frame(catalog, ALL)
     assert events["date"].notna().all()
-    launched = events[events["kind"] == G.PRODUCT_EVENT]
+    launched = events[events["kind"] == ecosystem_metrics.PRODUCT_EVENT]
     assert set(launched["site"]) == {"boston", "st-louis", "cleveland"}
     yourstl = launched[launched["site"] == "st-louis"].iloc[0]
     assert yourstl.date == pd.Timestamp(2017, 5, 1) and yourstl.when == "2017-05-01"
     boston_policy = events[(events["site"] == "boston") & (events["kind"] == "Open data policy year")].iloc[0]
     assert boston_policy.date == pd.Timestamp(2014, 4, 7) and "executive order" in boston_policy.event
     assert len(events) == 28 + 3
-    assert G.program_period(catalog) == (2014, 2018)
-    assert G.timeline_takeaway(events, (2014, 2018)).startswith("31 dated events from 1995 to 2024")
+    assert metric_charts.program_period(catalog) == (2014, 2018)
+    assert metric_charts.timeline_takeaway(events, (2014, 2018)).startswith("31 dated events from 1995 to 2024")
 
 
 def test_theme_filter_narrows_product_launches(catalog):
-    events = G.timeline_frame(catalog, F.Filters(themes=("justice",)))
-    launched = events[events["kind"] == G.PRODUCT_EVENT]
+    events = metric_charts.timeline_frame(catalog, filters.Filters(themes=("justice",)))
+    launched = events[events["kind"] == ecosystem_metrics.PRODUCT_EVENT]
     themed = catalog.products[catalog.products["themes"].map(lambda t: "justice" in t) & catalog.products["launched"].notna()]
     assert set(launched["site"]) == set(themed["site"])
 
 
-def test_parse_date():
-    assert G.parse_date("2017") == pd.Timestamp(2017, 1, 1)
-    assert G.parse_date("2014-07") == pd.Timestamp(2014, 7, 1)
-    assert G.parse_date("2015-2018") is None and G.parse_date(None) is None and G.parse_date("2014-02-30") is None
+def test_parse_partial_date():
+    assert values.parse_partial_date("2017") == pd.Timestamp(2017, 1, 1)
+    assert values.parse_partial_date("2014-07") == pd.Timestamp(2014, 7, 1)
+    assert values.parse_partial_date("2015-2018") is None and values.parse_partial_date(None) is None and values.parse_partial_date("2014-02-30") is None
 
 
 def test_every_chart_has_title_and_description(catalog):
-    frame = G.year_frame(catalog, ALL)
-    census = G.census_frame(catalog, ALL, VINTAGE)
-    partners = G.partner_frame(catalog, ALL)
-    sites = G.site_frame(catalog, ALL)
-    events = G.timeline_frame(catalog, ALL)
-    charts = [G.year_chart(frame), G.year_chart(frame, lens=True),
-              G.census_chart(census, "population", VINTAGE), G.census_chart(census, "population", VINTAGE, lens=True),
-              G.partner_chart(partners), G.partner_chart(G.partner_by_role(partners, sites), lens=True),
-              G.timeline_chart(events, sites, G.timeline_kinds(catalog), (2014, 2018)),
-              G.timeline_chart(events, sites, G.timeline_kinds(catalog), None, lens=True)]
+    frame = metric_charts.year_frame(catalog, ALL)
+    census = metric_charts.census_frame(catalog, ALL, VINTAGE)
+    partners = metric_charts.partner_frame(catalog, ALL)
+    sites = metric_charts.site_frame(catalog, ALL)
+    events = metric_charts.timeline_frame(catalog, ALL)
+    charts = [metric_charts.year_chart(frame), metric_charts.year_chart(frame, lens=True),
+              metric_charts.census_chart(census, "population", VINTAGE), metric_charts.census_chart(census, "population", VINTAGE, lens=True),
+              metric_charts.partner_chart(partners), metric_charts.partner_chart(metric_charts.partner_by_role(partners, sites), lens=True),
+              metric_charts.timeline_chart(events, sites, metric_charts.timeline_kinds(catalog), (2014, 2018)),
+              metric_charts.timeline_chart(events, sites, metric_charts.timeline_kinds(catalog), None, lens=True)]
     for chart in charts:
         spec = chart.to_dict()
         assert spec["title"] and len(spec["description"]) > 40
@@ -239,40 +241,40 @@ def test_every_chart_has_title_and_description(catalog):
 
 
 def test_builders_cope_with_no_sites(catalog):
-    view = F.Filters(sites=("boston",), role="learning")
-    frame = G.year_frame(catalog, view)
-    assert frame.empty and G.not_found(frame).empty and G.role_comparison(frame) == []
-    G.year_chart(frame).to_dict()
-    assert G.census_vintages(catalog, view) == []
-    assert G.partner_frame(catalog, view).empty and G.timeline_frame(catalog, view).empty
-    assert G.text_table(G.metric_frame(catalog, view, G.TEXT_METRICS)).empty
+    view = filters.Filters(sites=("boston",), role="learning")
+    frame = metric_charts.year_frame(catalog, view)
+    assert frame.empty and ecosystem_metrics.not_found(frame).empty and ecosystem_metrics.role_comparison(frame) == []
+    metric_charts.year_chart(frame).to_dict()
+    assert ecosystem_metrics.census_vintages(catalog, view) == []
+    assert metric_charts.partner_frame(catalog, view).empty and metric_charts.timeline_frame(catalog, view).empty
+    assert ecosystem_metrics.text_table(ecosystem_metrics.metric_frame(catalog, view, ecosystem_metrics.TEXT_METRICS)).empty
 
 
 def test_not_found_and_role_comparison_as_markdown(catalog):
-    frame = G.year_frame(catalog, ALL)
-    markdown = G.not_found_markdown(frame)
+    frame = metric_charts.year_frame(catalog, ALL)
+    markdown = metric_charts.not_found_markdown(frame)
     lines = markdown.splitlines()
-    assert lines[0] == f"**Not plotted: {C.NOT_FOUND}**"
-    assert len(lines[2:]) == len(G.not_found(frame)) and any(line.startswith("- St\\. Louis: ") for line in lines)
-    assert G.not_found_markdown(frame[frame["known"]]) == ""
-    comparison = G.role_comparison_markdown(frame).splitlines()
+    assert lines[0] == f"**Not plotted: {values.NOT_FOUND}**"
+    assert len(lines[2:]) == len(ecosystem_metrics.not_found(frame)) and any(line.startswith("- St\\. Louis: ") for line in lines)
+    assert metric_charts.not_found_markdown(frame[frame["known"]]) == ""
+    comparison = metric_charts.role_comparison_markdown(frame).splitlines()
     assert comparison[0].startswith("**Implementation and learning sites compared**")
-    assert len(comparison[2:]) == len(G.YEAR_METRICS) and comparison[2].startswith("- Year joined NNIP")
+    assert len(comparison[2:]) == len(ecosystem_metrics.YEAR_METRICS) and comparison[2].startswith("- Year joined NNIP")
 
 
 def test_census_measure_and_its_source_links(catalog):
-    frame = G.census_frame(catalog, ALL, VINTAGE)
-    part = G.census_measure(frame, "population")
+    frame = metric_charts.census_frame(catalog, ALL, VINTAGE)
+    part = metric_charts.census_measure(frame, "population")
     assert set(part["metric"]) == {"population"} and len(part) == 7
-    links = G.census_sources_markdown(catalog, frame)
+    links = metric_charts.census_sources_markdown(catalog, frame)
     assert links.count("](https://") >= 1 and "](http" in links.split("; ")[0]
 
 
 def test_partner_table_columns_follow_the_lens(catalog):
-    partners = G.partner_frame(catalog, ALL)
-    per_site = G.partner_table(partners)
+    partners = metric_charts.partner_frame(catalog, ALL)
+    per_site = metric_charts.partner_table(partners)
     assert list(per_site.columns) == ["site", "role", "type", "count", "organizations"]
     assert per_site["count"].sum() == partners["count"].sum()
-    by_role = G.partner_table(G.partner_by_role(partners, G.site_frame(catalog, ALL)), lens=True)
+    by_role = metric_charts.partner_table(metric_charts.partner_by_role(partners, metric_charts.site_frame(catalog, ALL)), lens=True)
     assert list(by_role.columns) == ["role", "type", "count", "sites"]
     assert by_role["count"].sum() == partners["count"].sum()

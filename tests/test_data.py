@@ -7,9 +7,11 @@ import re
 import pandas as pd
 
 from conftest import DATA_DIR, run_cli
-from dashboard import constants as C
-from dashboard.data import TABLE_NAMES, Catalog
+from dashboard.catalog import Catalog
+from dashboard.schema import CATALOG_TABLES
 from dashboard.schema import LESSON_SECTIONS, PRODUCT_STATUSES, RELATIONSHIP_KINDS
+from dashboard import constants
+from dashboard import schema
 
 SITE_IDS = {"boston", "st-louis", "washington-dc", "cleveland", "pittsburgh", "san-antonio", "seattle-king-county"}
 IMPLEMENTATION = {"boston", "st-louis", "washington-dc"}
@@ -23,7 +25,7 @@ def test_shipped_data_validates_with_a_one_line_summary():
 
 
 def test_catalog_is_frozen_dataframes(catalog: Catalog):
-    for name in TABLE_NAMES:
+    for name in CATALOG_TABLES:
         assert isinstance(getattr(catalog, name), pd.DataFrame), name
     try:
         catalog.sites = None  # type: ignore[misc]
@@ -45,7 +47,7 @@ def test_seven_sites_with_roles_and_grants(catalog: Catalog):
 
 def test_every_record_cites_a_source_that_resolves(catalog: Catalog):
     source_ids = set(catalog.sources["id"])
-    for name in TABLE_NAMES:
+    for name in CATALOG_TABLES:
         frame = getattr(catalog, name)
         if name == "sources":
             continue
@@ -79,7 +81,7 @@ def test_partners_and_lessons_for_every_site(catalog: Catalog):
     for site in SITE_IDS:
         assert catalog.organizations["sites"].map(lambda s: site in s).any(), site
         assert (catalog.lessons["site"] == site).any(), site
-    assert (catalog.lessons["site"] == C.CROSS_SITE).any()
+    assert (catalog.lessons["site"] == schema.CROSS_SITE).any()
     assert catalog.lessons["section"].isin(LESSON_SECTIONS).all()
 
 
@@ -109,7 +111,7 @@ def test_census_context_is_one_vintage_for_all_sites(catalog: Catalog):
     census = catalog.metrics[catalog.metrics["metric"].isin(
         ["population", "median_household_income_usd", "poverty_rate_pct", "unemployment_rate_pct"])]
     assert len(census) == 28
-    assert set(census["vintage"]) == {C.CENSUS_VINTAGE}
+    assert set(census["vintage"]) == {constants.CENSUS_VINTAGE}
     assert census["value"].notna().all()
     boston = census[(census["site"] == "boston") & (census["metric"] == "population")]
     assert boston["value"].iloc[0] == 663972

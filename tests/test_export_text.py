@@ -9,8 +9,8 @@ import zipfile
 import pandas as pd
 
 from dashboard import export
-from dashboard import text as T
-from dashboard.data import TABLE_NAMES
+from dashboard.schema import CATALOG_TABLES
+from dashboard import text
 
 
 def test_csv_neutralises_formulas_and_joins_lists():
@@ -24,7 +24,7 @@ def test_csv_neutralises_formulas_and_joins_lists():
 
 def test_zip_and_json_hold_every_table(catalog):
     archive = zipfile.ZipFile(io.BytesIO(export.catalog_zip(catalog)))
-    assert {f"{name}.csv" for name in TABLE_NAMES} | {"program.csv"} == set(archive.namelist())
+    assert {f"{name}.csv" for name in CATALOG_TABLES} | {"program.csv"} == set(archive.namelist())
     sites = pd.read_csv(archive.open("sites.csv"))
     assert len(sites) == 7
     document = json.loads(export.catalog_json(catalog))
@@ -35,38 +35,38 @@ def test_zip_and_json_hold_every_table(catalog):
 
 def test_escape_markdown_defuses_markup():
     raw = "<script>alert(1)</script> [x](javascript:alert(1)) **bold** # h"
-    escaped = T.escape_markdown(raw)
+    escaped = text.escape_markdown(raw)
     assert "<script>" not in escaped and "\\<script\\>" in escaped
     assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in escaped
     assert "\\*\\*bold\\*\\*" in escaped
 
 
 def test_links_only_for_http():
-    assert T.markdown_link("ok", "https://example.org/a(b)") == "[ok](https://example.org/a%28b%29)"
-    assert T.markdown_link("bad", "javascript:alert(1)") == "bad"
-    assert T.markdown_link("bad", "data:text/html,hi") == "bad"
-    assert not T.is_http_url("http://")
-    assert not T.is_http_url(None)
+    assert text.markdown_link("ok", "https://example.org/a(b)") == "[ok](https://example.org/a%28b%29)"
+    assert text.markdown_link("bad", "javascript:alert(1)") == "bad"
+    assert text.markdown_link("bad", "data:text/html,hi") == "bad"
+    assert not text.is_http_url("http://")
+    assert not text.is_http_url(None)
 
 
 def test_highlight_bolds_terms_and_escapes_the_rest():
-    out = T.highlight("Court data <b>in</b> St. Louis", T.search_terms("court louis"))
+    out = text.highlight("Court data <b>in</b> St. Louis", text.search_terms("court louis"))
     assert out.startswith("**Court**") and "**Louis**" in out
     assert "\\<b\\>" in out
-    assert T.search_terms("a " + "x" * 5000)[0] == "x" * 40
+    assert text.search_terms("a " + "x" * 5000)[0] == "x" * 40
 
 
 def test_section_markdown_is_one_heading_and_its_paragraphs():
-    assert T.section_markdown("Who [took] part", "first", "", "second") == "## Who \\[took\\] part\n\nfirst\n\nsecond"
-    assert T.section_markdown("Alone") == "## Alone"
+    assert text.section_markdown("Who [took] part", "first", "", "second") == "## Who \\[took\\] part\n\nfirst\n\nsecond"
+    assert text.section_markdown("Alone") == "## Alone"
 
 
 def test_intro_markdown_marks_and_escapes_the_filter_note():
-    intro = T.intro_markdown("**About**", "Filtered to sites: [x](javascript:1)")
+    intro = text.intro_markdown("**About**", "Filtered to sites: [x](javascript:1)")
     assert intro.startswith("**About**\n\n:material/filter_alt: *Filtered to sites\\: \\[x\\]")
     assert "](" not in intro
 
 
 
 def test_plural():
-    assert [f"{n} {T.plural('lesson', n)}" for n in (0, 1, 2)] == ["0 lessons", "1 lesson", "2 lessons"]
+    assert [f"{n} {text.plural('lesson', n)}" for n in (0, 1, 2)] == ["0 lessons", "1 lesson", "2 lessons"]

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import library
-from dashboard.filters import site_names
+from dashboard import library, values
+from dashboard.filters import Filters
 
 
 def test_resource_sections_group_every_resource_by_kind(catalog):
-    sections = library.resource_sections(catalog.resources, site_names(catalog))
+    sections = library.resource_sections(catalog.resources, catalog.site_names())
     headings = [heading for heading, _ in sections]
     assert sorted(headings) == ["Blog", "Case study", "Guide", "Synthesis", "Toolkit"]
     entries = sum(markdown.count("\n\n") + 1 for _, markdown in sections)
     assert entries == len(catalog.resources) == 30
     text = "\n".join(markdown for _, markdown in sections)
-    assert "date not found in sources" in text and "nan" not in text.split()
+    assert "not found in sources" in text and "nan" not in text.split()
     assert "All sites" in text and "St\\. Louis" in text
 
 
@@ -26,18 +26,18 @@ def test_resource_entry_escapes_text_and_drops_unsafe_links():
     }
     entry = library.resource_entry(resource, {"boston": "Boston"})
     assert "](" not in entry and "<b>" not in entry and "javascript" not in entry
-    assert "\\*\\*bold\\*\\*" in entry and "Boston" in entry and library.NO_DATE in entry
+    assert "\\*\\*bold\\*\\*" in entry and "Boston" in entry and values.NOT_FOUND in entry
 
 
 def test_tables_keep_the_documented_columns(catalog):
-    assert list(library.resource_table(catalog.resources).columns) == library.RESOURCE_COLUMNS
+    assert list(library.resources_view(catalog, Filters()).table.columns) == library.RESOURCE_COLUMNS
     sources = library.source_table(catalog)
     assert list(sources.columns) == library.SOURCE_COLUMNS and len(sources) == len(catalog.sources)
     assert isinstance(sources, pd.DataFrame)
 
 
 def test_resources_markdown_puts_each_kind_under_a_heading(catalog):
-    markdown = library.resources_markdown(catalog.resources, site_names(catalog))
+    markdown = library.resources_markdown(catalog.resources, catalog.site_names())
     headings = [line for line in markdown.splitlines() if line.startswith("#")]
-    assert headings == [f"## {heading}" for heading, _ in library.resource_sections(catalog.resources, site_names(catalog))]
+    assert headings == [f"## {heading}" for heading, _ in library.resource_sections(catalog.resources, catalog.site_names())]
     assert markdown.count("**[") == len(catalog.resources)

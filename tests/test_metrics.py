@@ -1,21 +1,21 @@
 """Unit tests of the headline figures on the Overview."""
 
 from __future__ import annotations
+from dashboard import filters
+from dashboard import overview
 
-from dashboard import filters as F
-from dashboard import metrics as M
 
 
 def test_overview_counts_follow_the_sites(catalog):
-    everything = M.overview_counts(catalog)
+    everything = overview.overview_counts(catalog)
     assert everything == {"products": 7, "organizations": 47, "lessons": 38, "resources": 30, "sources": len(catalog.sources)}
-    boston = M.overview_counts(catalog, F.filter_sites(catalog, F.Filters(sites=("boston",))))
+    boston = overview.overview_counts(catalog, filters.filter_sites(catalog, filters.Filters(sites=("boston",))))
     assert boston["products"] == 1 and boston["sources"] == everything["sources"]
     assert boston["lessons"] < everything["lessons"] and boston["resources"] < everything["resources"]
 
 
 def test_overview_kpis_for_learning_sites(catalog):
-    kpis = {k.label: k.value for k in M.overview_kpis(catalog, F.filter_sites(catalog, F.Filters(role="learning")))}
+    kpis = {k.label: k.value for k in overview.overview_kpis(catalog, filters.filter_sites(catalog, filters.Filters(role="learning")))}
     assert kpis == {
         "Implementation sites": "0", "Learning sites": "4", "Total granted": "$40,000",
         "Products": "4", "Partners": kpis["Partners"],

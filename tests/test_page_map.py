@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, headings, open_app
-from dashboard import text as T
+from dashboard import text
 
 SITE_NAMES = ["Boston", "St. Louis", "Washington, DC", "Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"]
 
@@ -41,7 +41,7 @@ def page_text(at: AppTest) -> str:
 
 @pytest.fixture(scope="module")
 def map_page() -> AppTest:
-    return open_page("views/map.py")
+    return open_page("pages/sites_map.py")
 
 
 def test_map_draws_outlines_and_all_seven_sites(map_page):
@@ -63,11 +63,11 @@ def table_rows(at) -> list[list[str]]:
 
 
 def test_map_page_has_legend_table_and_profile_links(map_page):
-    text = " ".join(m.value for m in map_page.markdown)
-    assert "Blue circles" in text and "Orange circles" in text
+    shown = " ".join(m.value for m in map_page.markdown)
+    assert "Blue circles" in shown and "Orange circles" in shown
     assert map_page.toggle[0].label == "Show basemap tiles (needs internet)" and map_page.toggle[0].value is False
     assert not map_page.dataframe  # the table is Markdown: an HTML table screen readers can browse
-    assert [row[0].rsplit(" (", 1)[0] for row in table_rows(map_page)] == [T.escape_markdown(n) for n in SITE_NAMES]
+    assert [row[0].rsplit(" (", 1)[0] for row in table_rows(map_page)] == [text.escape_markdown(n) for n in SITE_NAMES]
     assert table_rows(map_page)[0] == ["Boston (MA)", "Implementation", "\\$200,000"] and [b.proto.label for b in map_page.get("download_button")] == [
         "Download map-sites (CSV)"
     ]
@@ -75,20 +75,20 @@ def test_map_page_has_legend_table_and_profile_links(map_page):
 
 
 def test_learning_role_keeps_four_sites_and_links_carry_the_filter():
-    at = open_page("views/map.py", role="learning")
+    at = open_page("pages/sites_map.py", role="learning")
     assert len(deck_layers(at)["sites"]["data"]) == 4
     assert len(table_rows(at)) == 4
     assert links(at)["Cleveland (learning site)"] == "site?site=cleveland&role=learning"
 
 
 def test_themes_do_not_narrow_the_map_and_say_so():
-    at = open_page("views/map.py", themes="housing")
+    at = open_page("pages/sites_map.py", themes="housing")
     assert len(deck_layers(at)["sites"]["data"]) == 7
     assert "Themes describe products, not places" in page_text(at)
 
 
 def test_basemap_toggle_asks_for_theme_tiles():
-    at = open_page("views/map.py")
+    at = open_page("pages/sites_map.py")
     at.toggle[0].set_value(True).run()
     assert not at.exception
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
@@ -98,7 +98,7 @@ def test_basemap_toggle_asks_for_theme_tiles():
 
 def test_hostile_url_renders_the_default_map():
     at = open_page(
-        "views/map.py",
+        "pages/sites_map.py",
         sites=["<script>alert(1)</script>", "x" * 10_000, "", "Boston", "Boston"],
         role=["<img src=x onerror=alert(1)>", ""],
         themes=["'; DROP TABLE sites; --"],
@@ -109,14 +109,14 @@ def test_hostile_url_renders_the_default_map():
 
 
 def test_no_matching_site_still_draws_the_outlines():
-    at = open_page("views/map.py", sites="Boston", role="learning")
+    at = open_page("pages/sites_map.py", sites="Boston", role="learning")
     layers = deck_layers(at)
     assert "states" in layers and layers["sites"]["data"] == []
     assert any("No site matches" in i.value for i in at.info)
 
 
 def test_overview_has_a_small_map_and_where_to_start_links():
-    at = open_page("views/overview.py")
+    at = open_page("pages/home.py")
     (chart,) = at.get("deck_gl_json_chart")
     assert len(deck_layers(at)["sites"]["data"]) == 7
     assert not chart.proto.selection_mode
@@ -135,7 +135,7 @@ def test_overview_has_a_small_map_and_where_to_start_links():
 
 
 def test_overview_links_carry_the_filters():
-    at = open_page("views/overview.py", role="learning", themes="youth")
+    at = open_page("pages/home.py", role="learning", themes="youth")
     found = links(at)
     assert found["See the sites on a map"] == "map?themes=youth&role=learning"
     assert found["Read about Cleveland"] == "site?site=cleveland&themes=youth&role=learning"
@@ -148,7 +148,7 @@ def test_markdown_in_a_site_name_is_shown_as_text(tmp_path, monkeypatch):
     sites = data / "sites.yaml"
     sites.write_text(sites.read_text(encoding="utf-8").replace("name: Boston\n", "name: '[Boston](https://evil.example) **$x$**'\n", 1), encoding="utf-8")
     monkeypatch.setenv("CTDC_DATA_DIR", str(data))
-    at = open_page("views/map.py", sites="[Boston](https://evil.example) **$x$**")
+    at = open_page("pages/sites_map.py", sites="[Boston](https://evil.example) **$x$**")
     (label,) = [link.proto.label for link in at.get("page_link") if "evil" in link.proto.label]
     assert label.startswith(r"\[Boston\]\(https\:") and r"\*\*\$x\$\*\*" in label
     assert deck_layers(at)["sites"]["data"][0]["name"] == "[Boston](https://evil.example) **$x$**"

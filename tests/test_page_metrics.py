@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT, headings, open_app
 
 APP = str(ROOT / "app.py")
-PAGE = "views/metrics.py"
+PAGE = "pages/ecosystem_metrics.py"
 LEARNING_SITES = {"Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"}
 
 

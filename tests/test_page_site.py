@@ -12,7 +12,7 @@ from conftest import headings, open_app
 
 def open_site(**params: str | list[str]) -> AppTest:
     """The site page as opened from a link carrying ``params``."""
-    return open_app("views/site.py", params)
+    return open_app("pages/site_profile.py", params)
 
 
 def texts(at: AppTest) -> str:
@@ -23,7 +23,7 @@ def texts(at: AppTest) -> str:
 
 def test_direct_link_shows_the_site_and_its_product():
     at = open_site(site="st-louis")
-    assert at.title[0].value == "St. Louis"
+    assert at.title[0].value == "St\\. Louis"  # escaped Markdown: a name is shown as text
     assert "YourSTLCourts" in headings(at)
     assert at.selectbox(key="site_choice").value == "st-louis"
     assert at.selectbox(key="compare_choice").value == ""

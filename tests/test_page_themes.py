@@ -12,7 +12,7 @@ from conftest import headings, open_app
 
 def open_page(**params: str | list[str]) -> AppTest:
     """The Themes page opened from a URL carrying ``params``."""
-    return open_app("views/themes.py", params)
+    return open_app("pages/theme_browser.py", params)
 
 
 def charts(at: AppTest) -> list[dict]:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from dashboard import filters
+from dashboard import search
 
-from dashboard import filters as F
-from dashboard import search as S
 
-ALL = F.Filters()
+ALL = filters.Filters()
 
 
 def test_court_finds_yourstlcourts_with_bold_highlight(catalog):
-    results = S.search(catalog, "court", ALL)
-    assert list(results.columns) == S.RESULT_COLUMNS
+    results = search.search(catalog, "court", ALL)
+    assert list(results.columns) == search.RESULT_COLUMNS
     row = results.set_index("id").loc["yourstlcourts"]
     assert row["kind"] == "product" and row["title"] == "YourSTLCourts" and row["site"] == "St. Louis"
     assert "**court**" in row["highlighted"].lower()
@@ -20,76 +20,76 @@ def test_court_finds_yourstlcourts_with_bold_highlight(catalog):
 
 
 def test_results_are_ranked_by_hits(catalog):
-    results = S.search(catalog, "housing", ALL)
+    results = search.search(catalog, "housing", ALL)
     assert list(results["hits"]) == sorted(results["hits"], reverse=True)
     assert "Housing Insights" in set(results["title"])
     assert {"product", "lesson", "resource"} <= set(results["kind"])
 
 
 def test_every_word_must_match(catalog):
-    youth = set(S.search(catalog, "youth", ALL)["id"])
-    court = set(S.search(catalog, "court", ALL)["id"])
-    both = set(S.search(catalog, "youth court", ALL)["id"])
+    youth = set(search.search(catalog, "youth", ALL)["id"])
+    court = set(search.search(catalog, "court", ALL)["id"])
+    both = set(search.search(catalog, "youth court", ALL)["id"])
     assert both <= youth & court
     assert "youth-jobs-platform" in youth and "youth-jobs-platform" not in both
-    assert S.search(catalog, "housing zzqqxx", ALL).empty
+    assert search.search(catalog, "housing zzqqxx", ALL).empty
 
 
 def test_search_is_case_insensitive(catalog):
-    assert list(S.search(catalog, "HOUSING", ALL)["id"]) == list(S.search(catalog, "housing", ALL)["id"])
+    assert list(search.search(catalog, "HOUSING", ALL)["id"]) == list(search.search(catalog, "housing", ALL)["id"])
 
 
 def test_filters_narrow_results(catalog):
-    everywhere = S.search(catalog, "data", ALL)
-    boston = S.search(catalog, "data", F.Filters(sites=("boston",)))
+    everywhere = search.search(catalog, "data", ALL)
+    boston = search.search(catalog, "data", filters.Filters(sites=("boston",)))
     assert 0 < len(boston) < len(everywhere)
-    assert set(boston["site"]) <= {"Boston", "Cross-site", S.NO_SITE}
-    learning = S.search(catalog, "court", F.Filters(role="learning"))
+    assert set(boston["site"]) <= {"Boston", "Cross-site", search.NO_SITE}
+    learning = search.search(catalog, "court", filters.Filters(role="learning"))
     assert "yourstlcourts" not in set(learning["id"])
-    themed = S.search(catalog, "data", F.Filters(themes=("housing",)))
+    themed = search.search(catalog, "data", filters.Filters(themes=("housing",)))
     assert "housing-insights" in set(themed["id"]) and "data-days-cle" not in set(themed["id"])
 
 
 @pytest.mark.parametrize("query", ["<script>", "(((", "", "   ", ".*", "[a-", "a", "\\", None, "<img src=x onerror=alert(1)>"])
 def test_hostile_queries_return_empty_without_error(catalog, query):
-    results = S.search(catalog, query, ALL)
-    assert results.empty and list(results.columns) == S.RESULT_COLUMNS
+    results = search.search(catalog, query, ALL)
+    assert results.empty and list(results.columns) == search.RESULT_COLUMNS
 
 
 def test_long_query_is_bounded(catalog):
-    assert S.search(catalog, "x" * 10_000, ALL).empty
+    assert search.search(catalog, "x" * 10_000, ALL).empty
     beyond_limit = "court" + " " * 300 + "zzqqxx"
-    assert "yourstlcourts" in set(S.search(catalog, beyond_limit, ALL)["id"])
+    assert "yourstlcourts" in set(search.search(catalog, beyond_limit, ALL)["id"])
     ninth_word = "court st louis county municipal tickets text message zzqqxx"
-    assert "yourstlcourts" in set(S.search(catalog, ninth_word, ALL)["id"])
-    repeated = S.search(catalog, "court court COURT", ALL)
+    assert "yourstlcourts" in set(search.search(catalog, ninth_word, ALL)["id"])
+    repeated = search.search(catalog, "court court COURT", ALL)
     assert repeated.iloc[0]["matched"] == "court"
 
 
 def test_highlight_escapes_markdown(catalog):
-    results = S.search(catalog, "data", ALL)
+    results = search.search(catalog, "data", ALL)
     for highlighted in results["highlighted"]:
         assert "<" not in highlighted.replace("\\<", "")
 
 
 def test_snippet_window():
     body = "word " * 100 + "needle " + "word " * 100
-    cut = S.snippet(body, ["needle"])
+    cut = search.snippet(body, ["needle"])
     assert "needle" in cut and cut.startswith("…") and cut.endswith("…")
-    assert len(cut) <= S.SNIPPET_CHARS + 2
-    assert S.snippet("short text", ["x"]) == "short text"
+    assert len(cut) <= search.SNIPPET_CHARS + 2
+    assert search.snippet("short text", ["x"]) == "short text"
 
 
 def test_results_markdown_lists_each_result_with_highlight(catalog):
-    results = S.search(catalog, "court", ALL)
-    markdown = S.results_markdown(results)
+    results = search.search(catalog, "court", ALL)
+    markdown = search.results_markdown(results)
     assert markdown.count("\n\n") == len(results) - 1
     assert "**YourSTLCourts**" in markdown and "**court**" in markdown.lower()
-    assert S.results_markdown(results.head(0)) == ""
+    assert search.results_markdown(results.head(0)) == ""
 
 
 def test_results_markdown_limit(catalog):
-    results = S.search(catalog, "data", ALL)
+    results = search.search(catalog, "data", ALL)
     assert len(results) > 3
-    assert S.results_markdown(results, 3) == S.results_markdown(results.head(3))
-    assert S.results_markdown(results, 3).count("\n\n") == 2
+    assert search.results_markdown(results, 3) == search.results_markdown(results.head(3))
+    assert search.results_markdown(results, 3).count("\n\n") == 2

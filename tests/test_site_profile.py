@@ -8,17 +8,22 @@ import re
 
 import pytest
 
-from dashboard import constants as C
-from dashboard import site_profile as SP
 from dashboard.schema import LESSON_SECTIONS, ORGANIZATION_TYPES
+from dashboard import citations
+from dashboard import links
+from dashboard import schema
+from dashboard import site_profile
+from dashboard import site_profile_text
+from dashboard import text
+from dashboard import values
 
 
 @pytest.fixture(scope="module")
 def stl(catalog):
-    return SP.site_profile(catalog, "st-louis")
+    return site_profile.site_profile(catalog, "st-louis")
 
 
-def _all_cited(profile: SP.SiteProfile) -> set[str]:
+def _all_cited(profile: site_profile.SiteProfile) -> set[str]:
     records = [profile.site, *profile.products, *profile.relationships, *profile.resources]
     records += [o for p in profile.products for o in p["outcomes"]]
     records += [x for group in profile.partners.values() for x in group]
@@ -34,43 +39,43 @@ def test_st_louis_has_yourstlcourts_with_outcomes(stl):
     assert product["status"] == "active" and product["status_as_of"] == "2018-01"
     assert "https://github.com/OpenSTL/STLCourts-client" in product["code"]
     assert product["license"] is None  # NaN from pandas is turned back into None
-    lines = [SP.outcome_line(o) for o in product["outcomes"]]
+    lines = [site_profile_text.outcome_line(o) for o in product["outcomes"]]
     assert len(lines) >= 4
     assert any(line.startswith("**359 surveys**: In\\-person surveys") and "\\(2015\\)" in line for line in lines)
     assert any(line.startswith("**Rank 2**: ") for line in lines)
 
 
 def test_outcome_without_a_value_reads_not_found():
-    line = SP.outcome_line({"value": None, "unit": "users", "measure": "Users", "year": None, "note": None})
-    assert line == f"**{SP.T.escape_markdown(C.NOT_FOUND)}**: Users"
+    line = site_profile_text.outcome_line({"value": None, "unit": "users", "measure": "Users", "year": None, "note": None})
+    assert line == f"**{text.escape_markdown(values.NOT_FOUND)}**: Users"
 
 
 def test_product_markdown_cites_every_outcome_and_links_only_http(catalog, stl):
-    sources = SP.page_sources(catalog, stl)
+    sources = site_profile_text.page_sources(catalog, stl)
     product = next(p for p in stl.products if p["id"] == "yourstlcourts")
-    markdown = SP.product_markdown(product, sources)
+    markdown = site_profile_text.product_markdown(product, sources)
     outcomes = markdown.split("**Reported outcomes**", 1)[1].strip().split("\n\n")[0].splitlines()
     assert len(outcomes) == len(product["outcomes"]) and all(":small[Sources: [\\[" in line for line in outcomes)
     assert "**Code repositories:** [github\\.com/OpenSTL/STLCourts\\-client](https://github.com/OpenSTL/STLCourts-client)" in markdown
-    assert f"**License:** {SP.T.escape_markdown(C.NOT_FOUND)}" in markdown
+    assert f"**License:** {text.escape_markdown(values.NOT_FOUND)}" in markdown
     hostile = {**product, "urls": ["javascript:alert(1)"], "description": "<script>x</script>", "outcomes": []}
-    unsafe = SP.product_markdown(hostile, sources)
+    unsafe = site_profile_text.product_markdown(hostile, sources)
     assert "javascript" not in unsafe and "<script>" not in unsafe and "Reported outcomes" not in unsafe
 
 
 def test_page_sections_cite_sources_numbered_on_the_page(catalog, stl):
-    sources = SP.page_sources(catalog, stl)
+    sources = site_profile_text.page_sources(catalog, stl)
     numbers = {f"[\\[{n}\\]]" for n in sources["number"]}
     sections = [
-        SP.intro_markdown(stl, sources), SP.partners_markdown(stl, sources), SP.relationships_markdown(stl, sources),
-        SP.lessons_markdown(stl.lessons, sources), SP.resources_markdown(stl, sources), SP.compact_markdown(stl, sources),
+        site_profile_text.intro_markdown(stl, sources), site_profile_text.partners_markdown(stl, sources), site_profile_text.relationships_markdown(stl, sources),
+        site_profile_text.lessons_markdown(stl.lessons, sources), site_profile_text.resources_markdown(stl, sources), site_profile_text.compact_markdown(stl, sources),
     ]
     for markdown in sections:
         cited = set(re.findall(r"\[\\\[\d+\\\]\]", markdown))
         assert cited and cited <= numbers
     assert "**Data intermediary**" in sections[1] and "Rise Community Development" in sections[1]
     assert sections[0].startswith(":blue-badge[Implementation site] **$200,000 grant**")
-    listed = SP.sources_markdown(sources).splitlines()
+    listed = site_profile_text.sources_markdown(sources).splitlines()
     assert len(listed) == len(sources) and listed[0].startswith("- \\[1\\] [")
 
 
@@ -89,8 +94,8 @@ def test_lessons_grouped_in_section_order(catalog, stl):
     assert len(sections) >= 2
     shown = {x["id"] for group in stl.lessons.values() for x in group}
     assert shown == set(catalog.lessons.loc[catalog.lessons["site"] == "st-louis", "id"])
-    assert all(x["section_basis"] in SP.SECTION_BASIS_LABELS for group in stl.lessons.values() for x in group)
-    assert all(x["site"] == C.CROSS_SITE for group in stl.cross_site_lessons.values() for x in group)
+    assert all(x["section_basis"] in site_profile_text.SECTION_BASIS_LABELS for group in stl.lessons.values() for x in group)
+    assert all(x["site"] == schema.CROSS_SITE for group in stl.cross_site_lessons.values() for x in group)
 
 
 def test_every_cited_source_resolves(catalog, stl):
@@ -111,19 +116,19 @@ def test_metrics_joined_with_definitions(catalog, stl):
     grant = metrics[metrics["metric"] == "CTDC grant"].iloc[0]
     assert grant["value"] == "200,000" and grant["unit"] == "USD"
     unknown = metrics[metrics["confidence"] == "unconfirmed"]
-    assert len(unknown) > 0 and set(unknown["value"]) == {C.NOT_FOUND}
+    assert len(unknown) > 0 and set(unknown["value"]) == {values.NOT_FOUND}
     assert "0" not in set(metrics["value"])
 
 
 def test_relationships_and_resources_touch_the_site(stl):
     assert any(r["kind"] == "co-led" and r["target"] == "opendatastl" for r in stl.relationships)
-    sentence = SP.relationship_sentence(next(r for r in stl.relationships if r["kind"] == "co-led"))
+    sentence = site_profile_text.relationship_sentence(next(r for r in stl.relationships if r["kind"] == "co-led"))
     assert sentence.startswith("Rise Community Development (Rise) co-led with OpenDataSTL")
     assert stl.resources and all("st-louis" in r["sites"] for r in stl.resources)
 
 
 def test_learning_site_seattle_has_partners_and_lessons(catalog):
-    seattle = SP.site_profile(catalog, "seattle-king-county")
+    seattle = site_profile.site_profile(catalog, "seattle-king-county")
     assert seattle.site["role"] == "learning"
     assert "communities-count" in [x["id"] for x in seattle.partners["data intermediary"]]
     assert sum(len(g) for g in seattle.lessons.values()) >= 2
@@ -132,7 +137,7 @@ def test_learning_site_seattle_has_partners_and_lessons(catalog):
 
 def test_unknown_site_id_raises(catalog):
     with pytest.raises(KeyError):
-        SP.site_profile(catalog, "atlantis")
+        site_profile.site_profile(catalog, "atlantis")
 
 
 @pytest.mark.parametrize(
@@ -140,107 +145,107 @@ def test_unknown_site_id_raises(catalog):
 )
 def test_resolve_site_falls_back_with_a_short_notice(catalog, raw):
     allowed = ["pittsburgh", "cleveland"]
-    site, notice = SP.resolve_site(raw, catalog, allowed)
+    site, notice = links.resolve_site(raw, catalog.site_names(), allowed)
     assert site == "pittsburgh"
     assert notice is not None and "Pittsburgh" in notice and len(notice) < 200
 
 
 @pytest.mark.parametrize("raw", [None, "", "   ", ["boston"], 42])
 def test_resolve_site_missing_or_not_text_falls_back_quietly(catalog, raw):
-    assert SP.resolve_site(raw, catalog, ["cleveland"]) == ("cleveland", None)
+    assert links.resolve_site(raw, catalog.site_names(), ["cleveland"]) == ("cleveland", None)
 
 
 def test_resolve_site_known_ids(catalog):
-    assert SP.resolve_site("st-louis", catalog, ["boston", "st-louis"]) == ("st-louis", None)
-    site, notice = SP.resolve_site("boston", catalog, ["cleveland"])
+    assert links.resolve_site("st-louis", catalog.site_names(), ["boston", "st-louis"]) == ("st-louis", None)
+    site, notice = links.resolve_site("boston", catalog.site_names(), ["cleveland"])
     assert site == "boston" and "outside the current filters" in notice
-    assert SP.resolve_site(None, catalog, []) == ("boston", None)  # nothing in view: first site
+    assert links.resolve_site(None, catalog.site_names(), []) == ("boston", None)  # nothing in view: first site
 
 
 def test_resolve_compare(catalog):
-    assert SP.resolve_compare("washington-dc", catalog, "boston") == ("washington-dc", None)
-    assert SP.resolve_compare("boston", catalog, "boston") == (None, None)
-    assert SP.resolve_compare(None, catalog, "boston") == (None, None)
-    compare, notice = SP.resolve_compare("<b>x</b>" * 3000, catalog, "boston")
+    assert links.resolve_compare("washington-dc", catalog.site_names(), "boston") == ("washington-dc", None)
+    assert links.resolve_compare("boston", catalog.site_names(), "boston") == (None, None)
+    assert links.resolve_compare(None, catalog.site_names(), "boston") == (None, None)
+    compare, notice = links.resolve_compare("<b>x</b>" * 3000, catalog.site_names(), "boston")
     assert compare is None and len(notice) < 200
 
 
 def test_site_choices(catalog):
-    assert SP.site_choices(catalog, ["cleveland", "pittsburgh"], "boston") == ["cleveland", "pittsburgh", "boston"]
-    assert SP.site_choices(catalog, ["cleveland"], "cleveland") == ["cleveland"]
-    assert SP.site_choices(catalog, [], None) == list(catalog.sites["id"])
+    assert site_profile.site_choices(catalog.site_names(), ["cleveland", "pittsburgh"], "boston") == ["cleveland", "pittsburgh", "boston"]
+    assert site_profile.site_choices(catalog.site_names(), ["cleveland"], "cleveland") == ["cleveland"]
+    assert site_profile.site_choices(catalog.site_names(), [], None) == list(catalog.sites["id"])
 
 
 def test_page_sources_numbering_and_citations(catalog, stl):
-    boston = SP.site_profile(catalog, "boston")
-    alone = SP.page_sources(catalog, stl)
+    boston = site_profile.site_profile(catalog, "boston")
+    alone = site_profile_text.page_sources(catalog, stl)
     assert list(alone["number"]) == list(range(1, len(alone) + 1))
-    both = SP.page_sources(catalog, stl, boston)
+    both = site_profile_text.page_sources(catalog, stl, boston)
     assert set(alone["id"]) < set(both["id"])
-    assert SP.compact_source_ids(boston) <= set(both["id"])
+    assert site_profile.compact_source_ids(boston) <= set(both["id"])
     first, second = both.iloc[0], both.iloc[1]
-    cite = SP.citer(both)([second["id"], first["id"], "no-such-source"])
+    cite = site_profile_text.citer(both)([second["id"], first["id"], "no-such-source"])
     assert cite.startswith(":small[Sources: ") and cite.index("[\\[1\\]]") < cite.index("[\\[2\\]]")
     assert f"({first['url']})" in cite
-    assert SP.citer(both)(["no-such-source"]) == ""
-    line = SP.source_line(both.to_dict("records")[0])
+    assert site_profile_text.citer(both)(["no-such-source"]) == ""
+    line = citations.source_line(both.to_dict("records")[0])
     assert line.startswith("\\[1\\] [") and first["id"].replace("-", "\\-") in line
 
 
 def test_compare_metrics_side_by_side(catalog):
-    boston, dc = SP.site_profile(catalog, "boston"), SP.site_profile(catalog, "washington-dc")
-    table = SP.compare_metrics(boston, dc)
+    boston, dc = site_profile.site_profile(catalog, "boston"), site_profile.site_profile(catalog, "washington-dc")
+    table = site_profile.compare_metrics(boston, dc)
     assert list(table.columns) == ["metric", "Boston", "Washington, DC"]
     assert table["metric"].is_unique and len(table) == boston.metrics["metric"].nunique()
     grant = table[table["metric"] == "CTDC grant"].iloc[0]
     assert grant["Boston"].startswith("200,000 USD (") and "confirmed" in grant["Boston"]
-    assert (table == C.NOT_FOUND).any().any()
+    assert (table == values.NOT_FOUND).any().any()
 
 
 def test_key_facts_and_partner_counts(catalog, stl):
-    facts = dict(SP.key_facts(stl))
+    facts = dict(site_profile.key_facts(stl))
     assert facts["Grant"] == "$200,000" and facts["Role"] == "Implementation site"
-    counts = dict(SP.partner_counts(stl))
+    counts = dict(site_profile.partner_counts(stl))
     assert counts["data intermediary"] >= 1 and sum(counts.values()) == int(facts["Partner organizations"])
 
 
 def test_format_value():
-    assert SP.format_value(None) == C.NOT_FOUND
-    assert SP.format_value(math.nan) == C.NOT_FOUND
-    assert SP.format_value(2018.0, "year") == "2018"
-    assert SP.format_value(663972.0) == "663,972"
-    assert SP.format_value(16.87) == "16.87"
-    assert SP.format_value(0) == "0"
-    assert SP.format_value("Silver", "text") == "Silver"
+    assert site_profile.format_value(None) == values.NOT_FOUND
+    assert site_profile.format_value(math.nan) == values.NOT_FOUND
+    assert site_profile.format_value(2018.0, "year") == "2018"
+    assert site_profile.format_value(663972.0) == "663,972"
+    assert site_profile.format_value(16.87) == "16.87"
+    assert site_profile.format_value(0) == "0"
+    assert site_profile.format_value("Silver", "text") == "Silver"
 
 
 def test_links_and_status_are_safe():
-    assert SP.links_markdown(["javascript:alert(1)", "https://github.com/OpenSTL/STLCourts-api"]) == (
+    assert site_profile_text.links_markdown(["javascript:alert(1)", "https://github.com/OpenSTL/STLCourts-api"]) == (
         "[github\\.com/OpenSTL/STLCourts\\-api](https://github.com/OpenSTL/STLCourts-api)"
     )
-    badge = SP.status_markdown({"status": "discontinued", "status_as_of": "2019"})
+    badge = site_profile_text.status_markdown({"status": "discontinued", "status_as_of": "2019"})
     assert badge == ":red-badge[Discontinued] as of 2019"
 
 
 def test_products_markdown_lists_every_product_under_its_heading(catalog, stl):
-    sources = SP.page_sources(catalog, stl)
-    markdown = SP.products_markdown(stl, sources)
+    sources = site_profile_text.page_sources(catalog, stl)
+    markdown = site_profile_text.products_markdown(stl, sources)
     assert [line for line in markdown.splitlines() if line.startswith("### ")] == [
-        f"### {SP.T.escape_markdown(p['name'])}" for p in stl.products
+        f"### {text.escape_markdown(p['name'])}" for p in stl.products
     ]
     assert markdown.count("\n\n---\n\n") == len(stl.products) - 1
     empty = dataclasses.replace(stl, products=[])
-    assert SP.products_markdown(empty, sources) == "No product or activity of this site is recorded."
+    assert site_profile_text.products_markdown(empty, sources) == "No product or activity of this site is recorded."
 
 
 def test_metrics_markdown_groups_cites_and_says_not_found(catalog, stl):
-    sources = SP.page_sources(catalog, stl)
-    markdown = SP.metrics_markdown(stl, sources)
+    sources = site_profile_text.page_sources(catalog, stl)
+    markdown = site_profile_text.metrics_markdown(stl, sources)
     groups = [line for line in markdown.splitlines() if line.startswith("**") and line.endswith("**")]
-    assert groups == [f"**{SP.T.escape_markdown(g)}**" for g in dict.fromkeys(stl.metrics["group"])]
+    assert groups == [f"**{text.escape_markdown(g)}**" for g in dict.fromkeys(stl.metrics["group"])]
     items = [line for line in markdown.splitlines() if line.startswith("- ")]
     assert len(items) == len(stl.metrics)
     assert "- CTDC grant: **200,000 USD** (2015\\-2018, confirmed)" in markdown
-    assert f"- Year joined NNIP: **{C.NOT_FOUND}** (unconfirmed)" in markdown and "**0**" not in markdown
+    assert f"- Year joined NNIP: **{values.NOT_FOUND}** (unconfirmed)" in markdown and "**0**" not in markdown
     cited = [line for line in items if ":small[Sources: " in line]
     assert len(cited) == sum(1 for ids in stl.metrics["sources"] if ids)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 
-from dashboard import constants as C
-from dashboard import filters as F
-from dashboard import themes as T
 from dashboard.schema import LESSON_SECTIONS, THEMES
+from dashboard import constants
+from dashboard import filters
+from dashboard import schema
+from dashboard import theme_charts
+from dashboard import themes
 
-ALL = F.Filters()
+ALL = filters.Filters()
 
 
 def test_matrix_is_every_theme_by_every_site(catalog):
-    matrix = T.theme_site_matrix(catalog, ALL)
+    matrix = themes.theme_site_matrix(catalog, ALL)
     assert len(matrix) == len(THEMES) * 7 == 70
     assert list(dict.fromkeys(matrix["theme"])) == list(THEMES)
     assert set(matrix["site"]) == set(catalog.sites["id"])
@@ -21,34 +23,34 @@ def test_matrix_is_every_theme_by_every_site(catalog):
 
 
 def test_matrix_counts_real_records(catalog):
-    matrix = T.theme_site_matrix(catalog, ALL).set_index(["theme", "site"])
+    matrix = themes.theme_site_matrix(catalog, ALL).set_index(["theme", "site"])
     assert matrix.loc[("justice", "st-louis"), "products"] == 1
     assert matrix.loc[("public safety", "st-louis"), "products"] == 1
     assert matrix.loc[("employment", "boston"), "products"] == 1
     assert matrix.loc[("housing", "washington-dc"), "products"] == 1
     assert matrix.loc[("justice", "boston"), "records"] == 0
-    site_lessons = catalog.lessons[catalog.lessons["site"] != C.CROSS_SITE]
+    site_lessons = catalog.lessons[catalog.lessons["site"] != schema.CROSS_SITE]
     employment = site_lessons[site_lessons["themes"].map(lambda t: "employment" in t)]
     assert matrix.xs("employment")["lessons"].sum() == len(employment)
 
 
 def test_matrix_respects_filters(catalog):
-    matrix = T.theme_site_matrix(catalog, F.Filters(themes=("housing", "justice"), role="implementation"))
+    matrix = themes.theme_site_matrix(catalog, filters.Filters(themes=("housing", "justice"), role="implementation"))
     assert set(matrix["theme"]) == {"housing", "justice"}
     assert set(matrix["site"]) == {"boston", "st-louis", "washington-dc"}
-    assert T.theme_site_matrix(catalog, F.Filters(sites=("boston",), role="learning")).empty
+    assert themes.theme_site_matrix(catalog, filters.Filters(sites=("boston",), role="learning")).empty
 
 
 def test_matrix_takeaway_says_records_are_counted(catalog):
-    matrix = T.theme_site_matrix(catalog, ALL)
-    sentence = T.matrix_takeaway(matrix)
+    matrix = themes.theme_site_matrix(catalog, ALL)
+    sentence = themes.matrix_takeaway(matrix)
     assert "records in this dataset" in sentence
-    top = T.theme_totals(matrix).sort_values("records", ascending=False, kind="stable").iloc[0]
+    top = themes.theme_totals(matrix).sort_values("records", ascending=False, kind="stable").iloc[0]
     assert f"**{top['theme']}**" in sentence and str(int(top["records"])) in sentence
 
 
 def test_theme_site_chart_encodes_theme_and_site(catalog):
-    spec = T.theme_site_chart(T.theme_site_matrix(catalog, ALL)).to_dict()
+    spec = theme_charts.theme_site_chart(themes.theme_site_matrix(catalog, ALL)).to_dict()
     cells, labels = spec["layer"]
     for layer in (cells, labels):
         assert layer["encoding"]["y"]["field"] == "theme"
@@ -61,116 +63,116 @@ def test_theme_site_chart_encodes_theme_and_site(catalog):
 
 
 def test_default_theme(catalog):
-    matrix = T.theme_site_matrix(catalog, ALL)
-    assert T.default_theme(matrix, ALL) == "civic engagement"
-    chosen = F.Filters(themes=("youth", "housing"))
-    assert T.default_theme(T.theme_site_matrix(catalog, chosen), chosen) == "housing"
-    boston = F.Filters(sites=("boston",))
-    boston_matrix = T.theme_site_matrix(catalog, boston)
-    first = T.default_theme(boston_matrix, boston)
+    matrix = themes.theme_site_matrix(catalog, ALL)
+    assert themes.default_theme(matrix, ALL) == "civic engagement"
+    chosen = filters.Filters(themes=("youth", "housing"))
+    assert themes.default_theme(themes.theme_site_matrix(catalog, chosen), chosen) == "housing"
+    boston = filters.Filters(sites=("boston",))
+    boston_matrix = themes.theme_site_matrix(catalog, boston)
+    first = themes.default_theme(boston_matrix, boston)
     assert boston_matrix.set_index("theme").loc[first, "records"] > 0
 
 
 def test_lessons_by_section_counts_every_lesson(catalog):
-    sections = T.lessons_by_section(catalog, ALL)
+    sections = themes.lessons_by_section(catalog, ALL)
     assert sections["lessons"].sum() == len(catalog.lessons)
     assert set(sections["section"]) <= set(LESSON_SECTIONS)
     order = [LESSON_SECTIONS.index(s) for s in sections["section"]]
     assert order == sorted(order)
-    cross = sections[sections["group"] == C.CROSS_SITE]["lessons"].sum()
-    assert cross == int((catalog.lessons["site"] == C.CROSS_SITE).sum())
-    split = T.basis_split(sections)
+    cross = sections[sections["group"] == schema.CROSS_SITE]["lessons"].sum()
+    assert cross == int((catalog.lessons["site"] == schema.CROSS_SITE).sum())
+    split = themes.basis_split(sections)
     assert split["source"] + split["editorial"] == len(catalog.lessons)
     assert split["editorial"] == int((catalog.lessons["section_basis"] == "editorial").sum())
 
 
 def test_section_takeaway_shows_basis_split(catalog):
-    sections = T.lessons_by_section(catalog, ALL)
-    sentence = T.section_takeaway(sections)
+    sections = themes.lessons_by_section(catalog, ALL)
+    sentence = themes.section_takeaway(sections)
     assert "editorial" in sentence and str(len(catalog.lessons)) in sentence
-    assert T.section_takeaway(sections.iloc[0:0]) == "No lessons match the current filters."
+    assert themes.section_takeaway(sections.iloc[0:0]) == "No lessons match the current filters."
 
 
 def test_section_chart_spec(catalog):
-    spec = T.section_chart(T.lessons_by_section(catalog, ALL)).to_dict()
+    spec = theme_charts.section_chart(themes.lessons_by_section(catalog, ALL)).to_dict()
     assert spec["mark"]["type"] == "bar"
     assert spec["encoding"]["y"]["field"] == "section_label"
     assert spec["encoding"]["color"]["scale"]["range"] == [
-        C.ROLE_COLORS["implementation"], C.ROLE_COLORS["learning"], C.CATEGORY_COLORS[2]
+        constants.ROLE_COLORS["implementation"], constants.ROLE_COLORS["learning"], constants.CATEGORY_COLORS[2]
     ]
     assert "synthesis sections" in spec["description"]
 
 
 def test_products_and_lessons_by_theme(catalog):
-    products = T.products_by_theme(catalog, ALL, "employment")
+    products = themes.products_by_theme(catalog, ALL, "employment")
     assert list(products["name"]) == ["Youth Jobs Platform (Youth Match)"]
     assert list(products["site_name"]) == ["Boston"]
-    justice = T.products_by_theme(catalog, ALL, "public safety")
+    justice = themes.products_by_theme(catalog, ALL, "public safety")
     assert list(justice["site"]) == ["st-louis"] and "YourSTLCourts" in set(justice["name"])
-    assert T.products_by_theme(catalog, F.Filters(role="learning"), "employment").empty
-    lessons = T.lessons_by_theme(catalog, ALL, "housing")
+    assert themes.products_by_theme(catalog, filters.Filters(role="learning"), "employment").empty
+    lessons = themes.lessons_by_theme(catalog, ALL, "housing")
     assert len(lessons) and lessons["site_name"].isin(["Washington, DC", "Seattle / King County", "Cross-site"]).all()
     assert set(lessons.columns) >= {"text", "site_name", "section"}
 
 
 def test_section_lessons_list_every_lesson_of_the_section(catalog):
-    lessons = T.lessons_in_view(catalog, ALL)
+    lessons = themes.lessons_in_view(catalog, ALL)
     total = 0
     for section in LESSON_SECTIONS:
-        markdown = T.section_lessons_markdown(lessons, section)
+        markdown = themes.section_lessons_markdown(lessons, section)
         count = int((lessons["section"] == section).sum())
         head, *rest = markdown.split("\n\n")
-        assert head == f"**{T.escape_markdown(section)}: {count} lesson{'s' if count != 1 else ''}**"
+        assert head == f"**{themes.escape_markdown(section)}: {count} lesson{'s' if count != 1 else ''}**"
         assert len(rest[0].splitlines()) == count if count else rest == ["No lessons under this section in the current view."]
         total += count
     assert total == len(catalog.lessons) == 38
-    assert T.cross_site_count(lessons) == int((catalog.lessons["site"] == C.CROSS_SITE).sum()) > 0
+    assert themes.cross_site_count(lessons) == int((catalog.lessons["site"] == schema.CROSS_SITE).sum()) > 0
 
 
 def test_lesson_list_names_site_and_section_and_escapes(catalog):
-    lessons = T.lessons_by_theme(catalog, ALL, "employment")
-    markdown = T.lesson_list_markdown(lessons)
+    lessons = themes.lessons_by_theme(catalog, ALL, "employment")
+    markdown = themes.lesson_list_markdown(lessons)
     lines = markdown.splitlines()
     assert len(lines) == len(lessons) > 0
     for line, section in zip(lines, lessons["section"]):
-        assert line.startswith("- ") and line.endswith(f", {T.escape_markdown(section)}*") and " — *" in line
+        assert line.startswith("- ") and line.endswith(f", {themes.escape_markdown(section)}*") and " — *" in line
     hostile = lessons.head(1).assign(text="<img src=x> [a](javascript:1)")
-    escaped = T.lesson_list_markdown(hostile, with_section=False)
+    escaped = themes.lesson_list_markdown(hostile, with_section=False)
     assert "\\<img" in escaped and "](" not in escaped and escaped.endswith(" — *Boston*")
 
 
 def test_product_cards_carry_status_links_and_site(catalog):
-    cards = T.product_cards(T.products_by_theme(catalog, ALL, "employment"))
+    cards = themes.product_cards(themes.products_by_theme(catalog, ALL, "employment"))
     (youth_jobs,) = [c for c in cards if "Youth Jobs" in c["markdown"]]
     assert youth_jobs["site"] == "boston" and youth_jobs["site_name"] == "Boston"
     assert "*Boston · status: " in youth_jobs["markdown"]
-    products = T.products_by_theme(catalog, ALL, "justice").head(1).assign(urls=[["javascript:alert(1)", "https://example.org/a"]])
-    (card,) = T.product_cards(products)
+    products = themes.products_by_theme(catalog, ALL, "justice").head(1).assign(urls=[["javascript:alert(1)", "https://example.org/a"]])
+    (card,) = themes.product_cards(products)
     assert "javascript:alert(1)](" not in card["markdown"] and "](https://example.org/a)" in card["markdown"]
 
 
 def test_basis_note_counts_source_and_editorial_tags(catalog):
-    sections = T.lessons_by_section(catalog, ALL)
-    split = T.basis_split(sections)
+    sections = themes.lessons_by_section(catalog, ALL)
+    split = themes.basis_split(sections)
     assert split["source"] + split["editorial"] == 38
-    assert T.basis_note(sections).startswith(f"*Section tags: {split['source']} taken from the source, {split['editorial']} editorial")
+    assert themes.basis_note(sections).startswith(f"*Section tags: {split['source']} taken from the source, {split['editorial']} editorial")
 
 
 def test_default_tab_follows_the_parameter_a_link_carries():
-    assert T.default_tab([]) == 0 and T.default_tab(["sites", "role"]) == 0
-    assert T.default_tab(["theme"]) == 1 and T.default_tab(["section", "theme"]) == 2
-    assert T.default_tab(["q", "theme"]) == 3
-    assert T.default_tab(["tab", "q"]) == 0  # an explicit tab wins (the bound widget reads it)
+    assert themes.default_tab([]) == 0 and themes.default_tab(["sites", "role"]) == 0
+    assert themes.default_tab(["theme"]) == 1 and themes.default_tab(["section", "theme"]) == 2
+    assert themes.default_tab(["q", "theme"]) == 3
+    assert themes.default_tab(["tab", "q"]) == 0  # an explicit tab wins (the bound widget reads it)
 
 
 def test_theme_products_and_lessons_markdown(catalog):
-    products = T.products_by_theme(catalog, ALL, "employment")
-    markdown = T.theme_products_markdown(products, "employment")
+    products = themes.products_by_theme(catalog, ALL, "employment")
+    markdown = themes.theme_products_markdown(products, "employment")
     assert markdown.startswith("**1 product** carries the theme *employment*:") and "Youth Jobs Platform" in markdown
     assert markdown.count("\n\n---\n\n") == len(products)
-    none = T.theme_products_markdown(products.head(0), "housing")
+    none = themes.theme_products_markdown(products.head(0), "housing")
     assert none == "No product of the sites in view carries the theme *housing*."
-    lessons = T.lessons_by_theme(catalog, ALL, "employment")
-    text = T.theme_lessons_markdown(lessons, "employment")
+    lessons = themes.lessons_by_theme(catalog, ALL, "employment")
+    text = themes.theme_lessons_markdown(lessons, "employment")
     assert text.startswith(f"**{len(lessons)} lessons** carry the theme *employment*:") and text.count("\n- ") == len(lessons)
-    assert T.theme_lessons_markdown(lessons.head(0), "<b>").endswith("*\\<b\\>*.")
+    assert themes.theme_lessons_markdown(lessons.head(0), "<b>").endswith("*\\<b\\>*.")

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from . import census
 from . import constants as C
-from .data import resolve_data_dir, validate
+from .loading import resolve_data_dir, validate
+from .schema import TABLES_BY_NAME
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -38,7 +39,7 @@ def _refresh_census(args: argparse.Namespace) -> int:
         return 2
     vintage = f"ACS {args.year - 4}-{args.year} 5-year"
     rows = census.census_rows(variables, vintage)
-    path = resolve_data_dir(args.data_dir) / C.RECORD_FILES["census"]
+    path = resolve_data_dir(args.data_dir) / TABLES_BY_NAME["census"].file
     census.write_census_yaml(path, rows)
     print(f"Wrote {len(rows)} rows ({vintage}) for {len(variables)} sites to {path}")
     return 0

@@ -1,4 +1,4 @@
-"""Project-wide constants: vocabularies, file names, display labels and colours."""
+"""Project-wide constants: where the data lives, display labels and colours, and the census release."""
 
 from pathlib import Path
 
@@ -7,29 +7,9 @@ DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DATA_DIR_ENV = "CTDC_DATA_DIR"
 # How often the app looks for edits to the data files (seconds).
 DATA_RECHECK_SECONDS = 1.0
-
-ROLE_LABELS = {"implementation": "Implementation site", "learning": "Learning site"}
-CROSS_SITE = "cross-site"
-
-# Data files: attribute name on the catalog -> file name in the data directory.
-PROGRAM_FILE = "program.yaml"
-RECORD_FILES = {
-    "sources": "sources.yaml",
-    "national_partners": "national_partners.yaml",
-    "sites": "sites.yaml",
-    "organizations": "organizations.yaml",
-    "relationships": "relationships.yaml",
-    "products": "products.yaml",
-    "outcomes": "outcomes.yaml",
-    "lessons": "lessons.yaml",
-    "resources": "resources.yaml",
-    "metric_definitions": "metric_definitions.yaml",
-    "metrics": "metrics.yaml",
-    "census": "census.yaml",
-}
 GEO_STATES_FILE = Path("geo") / "us-states.geojson"
 
-NOT_FOUND = "not found in sources"
+ROLE_LABELS = {"implementation": "Implementation site", "learning": "Learning site"}
 
 # Census Bureau API: the ACS 5-year release written to census.yaml.
 CENSUS_YEAR = 2023
@@ -48,9 +28,9 @@ CENSUS_VARIABLES = (
 # theme's background (about 4.3:1 on white, 4.6:1 on Streamlit's dark background).
 CHART_TEXT = "#7a7a7a"
 
-# Colour-blind-safe palette (Okabe–Ito).
+# Colour-blind-safe palette (Okabe–Ito), with the colour names the legends use.
 ROLE_COLORS = {"implementation": "#0072B2", "learning": "#E69F00"}
-ROLE_COLORS_RGB = {"implementation": [0, 114, 178], "learning": [230, 159, 0]}
+ROLE_COLOR_NAMES = {"implementation": "blue", "learning": "orange"}
 CATEGORY_COLORS = (
     "#0072B2",
     "#E69F00",
@@ -61,3 +41,4 @@ CATEGORY_COLORS = (
     "#F0E442",
     "#000000",
 )
+

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import zipfile
 from typing import Any
 
 import pandas as pd
 
-from .data import TABLE_NAMES, Catalog
+from .catalog import Catalog
+from .schema import CATALOG_TABLES
+from .values import is_missing
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,22 +51,20 @@ def catalog_zip(catalog: Catalog) -> bytes:
     """Every table of the catalog as a CSV file in one zip archive."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name in TABLE_NAMES:
-            archive.writestr(f"{name}.csv", safe_csv(getattr(catalog, name)))
+        for name in CATALOG_TABLES:
+            archive.writestr(f"{name}.csv", safe_csv(catalog.table(name)))
         archive.writestr("program.csv", safe_csv(pd.DataFrame([catalog.program])))
     return buffer.getvalue()
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+    return None if is_missing(value) else value
 
 
 def catalog_json(catalog: Catalog) -> bytes:
     """The whole catalog as one JSON document: the program and a list of records per table."""
     document: dict[str, Any] = {"program": catalog.program}
-    for name in TABLE_NAMES:
-        frame = getattr(catalog, name)
+    for name in CATALOG_TABLES:
+        frame = catalog.table(name)
         document[name] = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
     return json.dumps(document, ensure_ascii=False, indent=1, default=str).encode("utf-8")

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
-from . import constants as C
-from .data import Catalog
-from .schema import ROLES
+from .catalog import Catalog
+from .schema import CROSS_SITE, ROLES, Role
 
 ALL_ROLES = "all"
-ROLE_OPTIONS = (ALL_ROLES,) + ROLES
-MAX_PARAM_LENGTH = 200
+RoleFilter = Literal["all"] | Role
+ROLE_OPTIONS: tuple[str, ...] = (ALL_ROLES, *ROLES)
 
 
 @dataclass(frozen=True)
@@ -22,50 +21,12 @@ class Filters:
 
     sites: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
-    role: str = ALL_ROLES
+    role: RoleFilter = ALL_ROLES
 
     @property
     def active(self) -> bool:
         """True when anything narrows the view."""
         return bool(self.sites or self.themes or self.role != ALL_ROLES)
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    """Known values kept from a list of raw URL values, and the unknown ones dropped."""
-
-    kept: tuple[str, ...]
-    ignored: tuple[str, ...] = field(default=())
-
-
-def clean_values(raw: Iterable[str], allowed: Iterable[str]) -> Cleaned:
-    """Keep known values (in order, once each); report the rest, shortened for display."""
-    allowed_set = set(allowed)
-    kept: list[str] = []
-    ignored: list[str] = []
-    for value in raw:
-        if value in allowed_set:
-            if value not in kept:
-                kept.append(value)
-        elif value != "":
-            ignored.append(short_text(value))
-    return Cleaned(tuple(kept), tuple(ignored))
-
-
-def short_text(value: str, limit: int = 40) -> str:
-    """A value cut to ``limit`` characters for a notice."""
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def site_names(catalog: Catalog) -> dict[str, str]:
-    """Site id -> display name, in the catalog's order."""
-    return dict(zip(catalog.sites["id"], catalog.sites["name"]))
-
-
-def site_ids_by_name(catalog: Catalog) -> dict[str, str]:
-    """Site display name -> id (the sites filter and links carry names)."""
-    return dict(zip(catalog.sites["name"], catalog.sites["id"]))
 
 
 def selected_site_ids(catalog: Catalog, filters: Filters) -> list[str]:
@@ -100,7 +61,7 @@ def filter_lessons(catalog: Catalog, filters: Filters, include_cross_site: bool 
     """Lessons of the sites in view (plus cross-site ones), narrowed by theme when chosen."""
     keep = set(selected_site_ids(catalog, filters))
     if include_cross_site:
-        keep.add(C.CROSS_SITE)
+        keep.add(CROSS_SITE)
     lessons = catalog.lessons[catalog.lessons["site"].isin(keep)]
     if filters.themes:
         lessons = lessons[lessons["themes"].map(lambda t: has_theme(t, filters.themes))]

@@ -1,15 +1,20 @@
-"""Library builders: the program's resources as Markdown grouped by kind, and the tables behind the tabs."""
+"""The Library page's content: the program's publications grouped by kind, every cited source, and the
+tables behind them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from .data import Catalog
+from . import filters as F
+from .caching import page_cache
+from .catalog import Catalog
 from .text import escape_markdown, markdown_link
+from .values import date_text
 
 RESOURCE_COLUMNS = ["id", "title", "kind", "publisher", "date", "sites", "url", "summary", "sources"]
 SOURCE_COLUMNS = ["id", "title", "publisher", "date", "kind", "url", "note"]
-NO_DATE = "date not found in sources"
 
 
 def resource_entry(resource: dict, site_names: dict[str, str]) -> str:
@@ -17,7 +22,7 @@ def resource_entry(resource: dict, site_names: dict[str, str]) -> str:
     sites = ", ".join(site_names.get(s, s) for s in resource["sites"]) or "All sites"
     return (
         f"**{markdown_link(resource['title'], resource['url'])}** — {escape_markdown(resource['publisher'])}, "
-        f"{escape_markdown(resource['date'] or NO_DATE)} · {escape_markdown(sites)}  \n"
+        f"{escape_markdown(date_text(resource['date']))} · {escape_markdown(sites)}  \n"
         f"{escape_markdown(resource['summary'])}"
     )
 
@@ -35,11 +40,24 @@ def resources_markdown(resources: pd.DataFrame, site_names: dict[str, str]) -> s
     return "\n\n".join(f"## {escape_markdown(kind)}\n\n{entries}" for kind, entries in resource_sections(resources, site_names))
 
 
-def resource_table(resources: pd.DataFrame) -> pd.DataFrame:
-    """The resources' columns shown in the table and its CSV."""
-    return resources[RESOURCE_COLUMNS]
-
-
 def source_table(catalog: Catalog) -> pd.DataFrame:
     """Every cited source, with the columns shown in the table and its CSV."""
     return catalog.sources[SOURCE_COLUMNS]
+
+
+@dataclass(frozen=True)
+class ResourcesView:
+    """The Resources tab: what the filters keep, the resources as Markdown and as a table."""
+
+    caption: str
+    markdown: str
+    table: pd.DataFrame
+
+
+@page_cache()
+def resources_view(catalog: Catalog, filters: F.Filters) -> ResourcesView:
+    """The program's publications about the sites in view (and the program-wide ones)."""
+    resources = F.filter_resources(catalog, filters)
+    names = catalog.site_names()
+    caption = F.describe(filters, names) + f" {len(resources)} of {len(catalog.resources)} resources."
+    return ResourcesView(caption, resources_markdown(resources, names), resources[RESOURCE_COLUMNS])

@@ -10,6 +10,7 @@ import html
 import json
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -17,10 +18,12 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from . import constants as C
-from .data import Catalog
-from .metrics import format_usd
-from .text import escape_markdown
+from . import filters as F
+from .caching import page_cache
+from .catalog import Catalog
 from .schema import ROLES
+from .text import escape_markdown
+from .values import format_usd
 
 STATES_LAYER_ID = "states"
 SITES_LAYER_ID = "sites"
@@ -44,8 +47,12 @@ LABEL_CHAR_PX = 7.5  # generous average glyph width at LABEL_SIZE_PX, for placin
 LABEL_LINE_PX = 16
 LABEL_HALO = [255, 255, 255, 230]
 
-ROLE_COLOR_NAMES = {"implementation": "blue", "learning": "orange"}  # names of constants.ROLE_COLORS
 TOOLTIP = {"text": "{name}\n{role_label}\nGrant: {grant_text}"}
+
+
+def rgb(hex_color: str) -> list[int]:
+    """``#RRGGBB`` as ``[r, g, b]`` (pydeck takes colours as lists)."""
+    return [int(hex_color[i : i + 2], 16) for i in (1, 3, 5)]
 
 
 def load_states_geojson(data_dir: str | os.PathLike[str]) -> dict | None:
@@ -102,15 +109,10 @@ def site_points(catalog: Catalog, site_ids: list[str]) -> pd.DataFrame:
             "lat": sites["lat"].astype(float),
             "lon": sites["lon"].astype(float),
             "radius": sites["grant_usd"].map(lambda g: point_radius(g, max_grant)),
-            "color": sites["role"].map(lambda r: [*C.ROLE_COLORS_RGB.get(r, [128, 128, 128]), POINT_ALPHA]),
+            "color": sites["role"].map(lambda r: [*rgb(C.ROLE_COLORS.get(r, "#808080")), POINT_ALPHA]),
         }
     )
     return points.reset_index(drop=True)
-
-
-def point_records(points: pd.DataFrame) -> list[dict]:
-    """The site points as plain records (id, name, role, role label, ...), in map order."""
-    return points.to_dict("records")
 
 
 def sites_table(points: pd.DataFrame) -> pd.DataFrame:
@@ -262,7 +264,7 @@ def legend_lines(points: pd.DataFrame) -> list[str]:
             continue
         grants = " and ".join(format_usd(g) for g in sorted(rows["grant_usd"].unique(), reverse=True))
         label = C.ROLE_LABELS[role].lower()
-        lines.append(f"{ROLE_COLOR_NAMES[role].capitalize()} circles: {label}s ({len(rows)} shown, grants of {grants}).")
+        lines.append(f"{C.ROLE_COLOR_NAMES[role].capitalize()} circles: {label}s ({len(rows)} shown, grants of {grants}).")
     if lines:
         lines.append("Circle area follows the grant (square-root scale), so bigger grants draw bigger circles.")
         lines.append("Each circle sits on a landmark of the site, named in the table's CSV with its coordinates.")
@@ -272,7 +274,7 @@ def legend_lines(points: pd.DataFrame) -> list[str]:
 def key_sentence() -> str:
     """The map's colours and sizes in one sentence (for the small map, which has no full legend)."""
     colours = ", ".join(
-        f"{ROLE_COLOR_NAMES[role]} circles {'are ' if index == 0 else ''}{C.ROLE_LABELS[role].lower()}s"
+        f"{C.ROLE_COLOR_NAMES[role]} circles {'are ' if index == 0 else ''}{C.ROLE_LABELS[role].lower()}s"
         for index, role in enumerate(ROLES)
     )
     return f"{colours.capitalize()}; bigger circles mean bigger grants."
@@ -347,4 +349,34 @@ def sites_deck(points: pd.DataFrame, states_geojson: dict | None, *, basemap: bo
         tooltip=TOOLTIP,
         # pydeck's own HTML export shows the description as HTML, so it is escaped here.
         description=html.escape(describe_map(points)),
+    )
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A map ready for a page: the deck, its alt text and key, its table (Markdown, and the frame for
+    CSV), the sites drawn (id, name, role label) and whether the state outlines could be loaded."""
+
+    deck: pdk.Deck
+    alt_text: str
+    legend_markdown: str
+    table_markdown: str
+    table: pd.DataFrame
+    sites: tuple[tuple[str, str, str], ...]
+    has_outlines: bool
+
+
+@page_cache()
+def map_view(catalog: Catalog, filters: F.Filters, *, height: int, basemap: bool = False) -> MapView:
+    """The sites in view (themes do not narrow places) on a map of ``height`` pixels, with its key and table."""
+    points = site_points(catalog, F.selected_site_ids(catalog, filters))
+    outlines = load_states_geojson(catalog.data_dir)
+    return MapView(
+        deck=sites_deck(points, outlines, basemap=basemap, height=height),
+        alt_text=describe_map(points),
+        legend_markdown=legend_markdown(points, height),
+        table_markdown=sites_table_markdown(points),
+        table=sites_table(points),
+        sites=tuple((row.id, row.name, row.role_label) for row in points.itertuples()),
+        has_outlines=outlines is not None,
     )

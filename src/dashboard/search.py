@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import filters as F
 from . import text
-from .data import Catalog
+from .catalog import Catalog
 from .themes import site_labels
 
 MAX_QUERY = 200

@@ -1,23 +1,31 @@
-"""Pure builders for the Themes page: theme × site counts, lessons by synthesis section, per-theme lists."""
+"""The Themes page's data and text: which themes each site worked on (theme × site counts), one theme's
+products and lessons, lessons by synthesis section, and the page's tabs. The charts are in ``theme_charts``."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-import altair as alt
 import pandas as pd
 
 from . import constants as C
 from . import filters as F
-from .data import Catalog
-from .text import escape_markdown, markdown_link, plural, wrap_label
-from .schema import LESSON_SECTIONS, SECTION_BASES, THEMES
+from .caching import page_cache
+from .catalog import Catalog
+from .schema import CROSS_SITE, LESSON_SECTIONS, SECTION_BASES, THEMES
+from .text import escape_markdown, markdown_link, plural
 
 CROSS_SITE_LABEL = "Cross-site"
-GROUP_ORDER = ("implementation", "learning", C.CROSS_SITE)
-GROUP_LABELS = {**C.ROLE_LABELS, C.CROSS_SITE: "Cross-site lesson"}
-GROUP_COLORS = {**C.ROLE_COLORS, C.CROSS_SITE: C.CATEGORY_COLORS[2]}
+
+
+GROUP_ORDER = ("implementation", "learning", CROSS_SITE)
+
+
+GROUP_LABELS = {**C.ROLE_LABELS, CROSS_SITE: "Cross-site lesson"}
+
+
 MATRIX_COLUMNS = ["theme", "site", "site_name", "role", "products", "lessons", "records"]
+
+
 SECTION_COLUMNS = ["section", "group", "section_basis", "lessons"]
 
 
@@ -82,51 +90,11 @@ def matrix_takeaway(matrix: pd.DataFrame) -> str:
     return sentence + "."
 
 
-def theme_site_chart(matrix: pd.DataFrame) -> alt.Chart:
-    """Heatmap of themes (rows) × sites (columns) coloured by record count, with the count on each cell."""
-    themes = list(dict.fromkeys(matrix["theme"]))
-    site_names = list(dict.fromkeys(matrix["site_name"]))
-    peak = max(int(matrix["records"].max()) if len(matrix) else 0, 1)
-    y = alt.Y("theme:N", sort=themes, title=None, axis=alt.Axis(labelLimit=140))
-    x = alt.X(
-        "site_name:N", sort=site_names, title=None,
-        axis=alt.Axis(labelAngle=-55, labelLimit=130, orient="top", labelAlign="left", labelOverlap=False),
-    )
-    tooltip = [
-        alt.Tooltip("theme:N", title="Theme"),
-        alt.Tooltip("site_name:N", title="Site"),
-        alt.Tooltip("role:N", title="Role"),
-        alt.Tooltip("products:Q", title="Products"),
-        alt.Tooltip("lessons:Q", title="Lessons"),
-        alt.Tooltip("records:Q", title="Records"),
-    ]
-    base = alt.Chart(matrix).encode(x=x, y=y, tooltip=tooltip)
-    cells = base.mark_rect(stroke="#8888", strokeWidth=0.5).encode(
-        color=alt.Color(
-            "records:Q", title="Records",
-            scale=alt.Scale(scheme="blues", domain=[0, peak]),
-            legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=160),
-        )
-    )
-    labels = base.mark_text(fontSize=12).encode(
-        text=alt.Text("records:Q"),
-        color=alt.condition(f"datum.records > {peak / 2}", alt.value("white"), alt.value("#1a1a1a")),
-    )
-    return (cells + labels).properties(
-        height=alt.Step(30),
-        width="container",
-        description=(
-            "Heatmap: one row per theme and one column per site; each cell counts the product and "
-            "lesson records in the dataset that carry that theme at that site."
-        ),
-    )
-
-
 def lessons_by_section(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     """Lesson counts per synthesis section × group (implementation, learning, cross-site) × section basis."""
     lessons = F.filter_lessons(catalog, filters)
     roles = dict(zip(catalog.sites["id"], catalog.sites["role"]))
-    groups = lessons["site"].map(lambda s: C.CROSS_SITE if s == C.CROSS_SITE else roles.get(s, C.CROSS_SITE))
+    groups = lessons["site"].map(lambda s: CROSS_SITE if s == CROSS_SITE else roles.get(s, CROSS_SITE))
     counts = (
         lessons.assign(group=groups)
         .groupby(["section", "group", "section_basis"]).size().rename("lessons").reset_index()
@@ -170,51 +138,9 @@ def section_takeaway(sections: pd.DataFrame) -> str:
     return f"**{top}** holds the most lessons ({int(per_section[top])} of {total}); {basis}."
 
 
-def section_chart(sections: pd.DataFrame) -> alt.Chart:
-    """Horizontal stacked bars: lessons per synthesis section, coloured by implementation, learning or cross-site."""
-    data = sections.assign(
-        group_label=sections["group"].map(GROUP_LABELS),
-        stack=sections["group"].map(GROUP_ORDER.index),
-        section_label=sections["section"].map(wrap_label),
-    )
-    order = [wrap_label(s) for s in LESSON_SECTIONS]
-    present = [g for g in GROUP_ORDER if g in set(sections["group"])] or list(GROUP_ORDER)
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y(
-                "section_label:N", sort=order, scale=alt.Scale(domain=order), title=None,
-                axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=160),
-            ),
-            x=alt.X("sum(lessons):Q", title="Lessons", axis=alt.Axis(tickMinStep=1, format="d")),
-            color=alt.Color(
-                "group_label:N", title=None,
-                scale=alt.Scale(domain=[GROUP_LABELS[g] for g in present], range=[GROUP_COLORS[g] for g in present]),
-                legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=200),
-            ),
-            order=alt.Order("stack:Q"),
-            tooltip=[
-                alt.Tooltip("section:N", title="Section"),
-                alt.Tooltip("group_label:N", title="Lessons from"),
-                alt.Tooltip("section_basis:N", title="Section tag"),
-                alt.Tooltip("sum(lessons):Q", title="Lessons"),
-            ],
-        )
-        .properties(
-            height=alt.Step(44),
-            width="container",
-            description=(
-                "Bar chart: number of lessons filed under each of the five synthesis sections, "
-                "split by implementation-site, learning-site and cross-site lessons."
-            ),
-        )
-    )
-
-
 def site_labels(catalog: Catalog) -> dict[str, str]:
     """Site id -> display name, with the cross-site label for lessons not tied to a site."""
-    return {**F.site_names(catalog), C.CROSS_SITE: CROSS_SITE_LABEL}
+    return {**catalog.site_names(), CROSS_SITE: CROSS_SITE_LABEL}
 
 
 def lessons_in_view(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
@@ -281,7 +207,7 @@ def section_lessons_markdown(lessons: pd.DataFrame, section: str) -> str:
 
 def cross_site_count(lessons: pd.DataFrame) -> int:
     """How many of ``lessons`` belong to no single site."""
-    return int((lessons["site"] == C.CROSS_SITE).sum())
+    return int((lessons["site"] == CROSS_SITE).sum())
 
 
 def product_cards(products: pd.DataFrame) -> list[dict[str, str]]:
@@ -300,6 +226,8 @@ def product_cards(products: pd.DataFrame) -> list[dict[str, str]]:
 
 
 TABS = ("Themes by site", "One theme", "Lessons by section", "Search")
+
+
 # The tab that reads each page parameter, in the order they win when a link carries several.
 TAB_FOR_PARAM = {"q": "Search", "section": "Lessons by section", "theme": "One theme"}
 
@@ -332,3 +260,36 @@ def theme_lessons_markdown(lessons: pd.DataFrame, theme: str) -> str:
         return f"No lesson in view carries the theme *{name}*."
     count = f"**{len(lessons)} {plural('lesson', len(lessons))}** {_carry(len(lessons))} the theme *{name}*:"
     return f"{count}\n\n{lesson_list_markdown(lessons)}"
+
+
+@page_cache()
+def theme_in_focus(catalog: Catalog, filters: F.Filters) -> str:
+    """The theme the One theme tab shows first (see ``default_theme``)."""
+    return default_theme(theme_site_matrix(catalog, filters), filters)
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    """The One theme tab: its products (Markdown, and each product's site to link to) and lessons, and
+    both as tables."""
+
+    products_markdown: str
+    product_sites: tuple[tuple[str, str], ...]
+    lessons_markdown: str
+    products: pd.DataFrame
+    lessons: pd.DataFrame
+
+
+@page_cache()
+def theme_view(catalog: Catalog, filters: F.Filters, theme: str) -> ThemeView:
+    """One theme's products and lessons at the sites in view (the picked theme replaces the theme filter)."""
+    products = products_by_theme(catalog, filters, theme)
+    lessons = lessons_by_theme(catalog, filters, theme)
+    return ThemeView(
+        products_markdown=theme_products_markdown(products, theme),
+        product_sites=tuple((card["site"], card["site_name"]) for card in product_cards(products)),
+        lessons_markdown=theme_lessons_markdown(lessons, theme),
+        products=products,
+        lessons=lessons,
+    )
+

@@ -1,13 +1,13 @@
-"""Loading and validating the dataset: YAML files in, a frozen ``Catalog`` of DataFrames out.
+"""Loading and validating the dataset: YAML files in, a frozen ``Catalog`` out, or the problems found.
 
-Every problem found is reported as a ``Problem`` naming the file, the record id and the field;
+Every problem is reported as a ``Problem`` naming the file, the line, the record id and the field;
 nothing here raises anything but ``DataError`` for bad data.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import constants as C
-from .schema import RECORD_MODELS, SLUG_PATTERN, Program
+from .catalog import Catalog
+from .schema import PROGRAM_FILE, REFERENCES, SLUG_PATTERN, TABLES, TABLES_BY_NAME, Program
+from .values import without_nan
 
 
 @dataclass(frozen=True)
@@ -47,48 +49,22 @@ class DataError(Exception):
         super().__init__(f"{len(problems)} problem(s) in the data")
 
 
-@dataclass(frozen=True)
-class Catalog:
-    """The whole dataset as pandas DataFrames, one per kind of record."""
-
-    program: dict[str, Any]
-    sites: pd.DataFrame
-    organizations: pd.DataFrame
-    products: pd.DataFrame
-    outcomes: pd.DataFrame
-    lessons: pd.DataFrame
-    resources: pd.DataFrame
-    metrics: pd.DataFrame
-    metric_definitions: pd.DataFrame
-    relationships: pd.DataFrame
-    sources: pd.DataFrame
-    national_partners: pd.DataFrame
-    data_dir: str = field(default="")
-
-    def counts(self) -> dict[str, int]:
-        """Number of records of each kind."""
-        return {name: len(getattr(self, name)) for name in TABLE_NAMES}
-
-
-TABLE_NAMES = (
-    "sites",
-    "national_partners",
-    "organizations",
-    "relationships",
-    "products",
-    "outcomes",
-    "lessons",
-    "resources",
-    "metric_definitions",
-    "metrics",
-    "sources",
-)
-
-
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     """The data directory: the argument, else ``$CTDC_DATA_DIR``, else the shipped ``data/``."""
     chosen = data_dir or os.environ.get(C.DATA_DIR_ENV) or C.DEFAULT_DATA_DIR
     return Path(chosen)
+
+
+def fingerprint(root: Path) -> str:
+    """File names, modification times and sizes of every data file in one string: any edit changes it."""
+    out = []
+    for name in (PROGRAM_FILE, *(table.file for table in TABLES)):
+        try:
+            stat = os.stat(root / name)
+            out.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
+        except OSError:
+            out.append(f"{name}:missing")
+    return "|".join(out)
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, list[int]] | None:
@@ -148,120 +124,97 @@ def _model_problems(file: str, record: str | None, exc: ValidationError, line: i
     return out
 
 
-def _validate_records(key: str, data: Any, lines: list[int], problems: list[Problem]) -> list[BaseModel]:
-    file = C.RECORD_FILES[key]
-    model = RECORD_MODELS[key]
+def _validate_records(name: str, data: Any, lines: list[int], problems: list[Problem]) -> list[BaseModel]:
+    table = TABLES_BY_NAME[name]
     if not isinstance(data, list):
-        problems.append(Problem(file, "must be a list of records (each starting with '- id: ...')"))
+        problems.append(Problem(table.file, "must be a list of records (each starting with '- id: ...')"))
         return []
     records: list[BaseModel] = []
     for index, raw in enumerate(data):
         line = lines[index] if index < len(lines) else None
         if not isinstance(raw, dict):
-            problems.append(Problem(file, "record must be a mapping of field: value", record=f"#{index + 1}", line=line))
+            problems.append(Problem(table.file, "record must be a mapping of field: value", record=f"#{index + 1}", line=line))
             continue
         record_id = raw.get("id")
         label = str(record_id) if record_id is not None else f"#{index + 1}"
         try:
-            records.append(model.model_validate(raw))
+            records.append(table.model.model_validate(raw))
         except ValidationError as exc:
-            problems.extend(_model_problems(file, label, exc, line))
+            problems.extend(_model_problems(table.file, label, exc, line))
     return records
 
 
-def _read_all(
-    data_dir: Path, problems: list[Problem], unreadable: set[str]
-) -> tuple[Program | None, dict[str, list[BaseModel]]]:
-    """Parse and type-check every file; add the keys of files that could not be read to ``unreadable``."""
+def _read_all(data_dir: Path, problems: list[Problem], unreadable: set[str]) -> tuple[Program | None, dict[str, list[Any]]]:
+    """Parse and type-check every file; add the names of tables that could not be read to ``unreadable``."""
     program = None
-    parsed = _read_yaml(data_dir / C.PROGRAM_FILE, problems)
+    parsed = _read_yaml(data_dir / PROGRAM_FILE, problems)
     if parsed is not None:
         data, _ = parsed
         if not isinstance(data, dict):
-            problems.append(Problem(C.PROGRAM_FILE, "must be a mapping of field: value"))
+            problems.append(Problem(PROGRAM_FILE, "must be a mapping of field: value"))
         else:
             try:
                 program = Program.model_validate(data)
             except ValidationError as exc:
-                problems.extend(_model_problems(C.PROGRAM_FILE, str(data.get("id", "program")), exc, None))
-    records: dict[str, list[BaseModel]] = {}
-    for key, file in C.RECORD_FILES.items():
-        parsed = _read_yaml(data_dir / file, problems)
+                problems.extend(_model_problems(PROGRAM_FILE, str(data.get("id", "program")), exc, None))
+    records: dict[str, list[Any]] = {}
+    for table in TABLES:
+        parsed = _read_yaml(data_dir / table.file, problems)
         if parsed is None or not isinstance(parsed[0], list):
-            unreadable.add(key)
-        records[key] = _validate_records(key, *parsed, problems) if parsed is not None else []
+            unreadable.add(table.name)
+        records[table.name] = _validate_records(table.name, *parsed, problems) if parsed is not None else []
     return program, records
 
 
+def _check_ids(records: dict[str, list[Any]]) -> tuple[dict[str, set[str]], list[Problem]]:
+    """Every table's ids, and a problem for each id used twice (census and metrics share one id space)."""
+    problems: list[Problem] = []
+    ids: dict[str, set[str]] = {}
+    for name, rows in records.items():
+        seen: set[str] = set()
+        for row in rows:
+            if row.id in seen:
+                problems.append(Problem(TABLES_BY_NAME[name].file, "duplicate id", record=row.id, field="id"))
+            seen.add(row.id)
+        ids[name] = seen
+    for table in TABLES:
+        if table.merged_into:
+            for dup in sorted(ids[table.name] & ids[table.merged_into]):
+                problems.append(Problem(table.file, f"duplicate id (also in {TABLES_BY_NAME[table.merged_into].file})", dup, "id"))
+    return ids, problems
+
+
 def _check_references(program: Program | None, records: dict[str, list[Any]], unreadable: set[str]) -> list[Problem]:
-    """Integrity: unique ids, every reference resolves, metric values fit their definitions.
+    """Integrity: unique ids, and every reference in ``schema.REFERENCES`` resolves.
 
     References into a file that could not be read are not checked: its problem is already
     reported, and listing every record that points into it would bury it.
     """
-    problems: list[Problem] = []
-    ids: dict[str, set[str]] = {}
-    for key, rows in records.items():
-        seen: set[str] = set()
-        for row in rows:
-            if row.id in seen:
-                problems.append(Problem(C.RECORD_FILES[key], "duplicate id", record=row.id, field="id"))
-            seen.add(row.id)
-        ids[key] = seen
-    metric_ids = ids["metrics"] & ids["census"]
-    for dup in sorted(metric_ids):
-        problems.append(Problem(C.RECORD_FILES["census"], "duplicate id (also in metrics.yaml)", record=dup, field="id"))
-
-    sites = ids["sites"]
-    actors = ids["organizations"] | ids["national_partners"]
-
-    def need(key: str, row: Any, field_name: str, value: str | None, allowed: set[str], what: str) -> None:
-        if allowed is ids["sources"] and "sources" in unreadable:
-            return
-        if what == "site" and "sites" in unreadable or what == "product" and "products" in unreadable:
-            return
-        if what == "organization" and unreadable & {"organizations", "national_partners"}:
-            return
-        if what == "metric" and "metric_definitions" in unreadable:
-            return
-        if value is not None and value not in allowed:
-            problems.append(Problem(C.RECORD_FILES[key], f"unknown {what} '{value}'", record=row.id, field=field_name))
-
-    if program is not None:
-        for source in program.sources:
-            if source not in ids["sources"]:
-                problems.append(Problem(C.PROGRAM_FILE, f"unknown source '{source}'", record=program.id, field="sources"))
-    for key, rows in records.items():
-        for row in rows:
-            for source in getattr(row, "sources", []):
-                need(key, row, "sources", source, ids["sources"], "source")
-    for row in records["organizations"]:
-        for site in row.sites:
-            need("organizations", row, "sites", site, sites, "site")
-    for row in records["relationships"]:
-        need("relationships", row, "source", row.source, actors, "organization")
-        need("relationships", row, "target", row.target, actors, "organization")
-        need("relationships", row, "site", row.site, sites, "site")
-    for row in records["products"]:
-        need("products", row, "site", row.site, sites, "site")
-    for row in records["outcomes"]:
-        need("outcomes", row, "product", row.product, ids["products"], "product")
-    for row in records["lessons"]:
-        need("lessons", row, "site", row.site, sites | {C.CROSS_SITE}, "site")
-    for row in records["resources"]:
-        for site in row.sites:
-            need("resources", row, "sites", site, sites, "site")
+    ids, problems = _check_ids(records)
+    if program is not None and "sources" not in unreadable:
+        problems.extend(
+            Problem(PROGRAM_FILE, f"unknown source '{source}'", record=program.id, field="sources")
+            for source in program.sources if source not in ids["sources"]
+        )
+    for ref in REFERENCES:
+        if unreadable.intersection(ref.targets):
+            continue
+        allowed = set(ref.also).union(*(ids[target] for target in ref.targets))
+        noun = TABLES_BY_NAME[ref.targets[0]].noun
+        for row in records[ref.table]:
+            value = getattr(row, ref.field)
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None and item not in allowed:
+                    problems.append(Problem(TABLES_BY_NAME[ref.table].file, f"unknown {noun} '{item}'", row.id, ref.field))
     definitions = {row.id: row for row in records["metric_definitions"]}
-    for key in ("metrics", "census"):
-        for row in records[key]:
-            need(key, row, "site", row.site, sites, "site")
-            need(key, row, "metric", row.metric, set(definitions), "metric")
-            problems.extend(_check_metric_value(key, row, definitions.get(row.metric)))
+    for table in ("metrics", "census"):
+        for row in records[table]:
+            problems.extend(_check_metric_value(TABLES_BY_NAME[table].file, row, definitions.get(row.metric)))
     return problems
 
 
-def _check_metric_value(key: str, row: Any, definition: Any) -> list[Problem]:
-    file = C.RECORD_FILES[key]
+def _check_metric_value(file: str, row: Any, definition: Any) -> list[Problem]:
+    """A metric value fits its definition's type, and known values carry a vintage."""
     if row.value is None:
         if row.confidence != "unconfirmed":
             return [Problem(file, "a value not found in sources must have confidence 'unconfirmed'", row.id, "confidence")]
@@ -281,13 +234,8 @@ def _check_metric_value(key: str, row: Any, definition: Any) -> list[Problem]:
 
 
 def _frame(rows: list[BaseModel], model: type[BaseModel]) -> pd.DataFrame:
-    """Records as a DataFrame; optional text stays ``None`` (pandas would turn it into NaN)."""
-    columns = list(model.model_fields)
-    frame = pd.DataFrame([row.model_dump() for row in rows], columns=columns)
-    for column in columns:
-        if pd.api.types.is_string_dtype(frame[column]) and frame[column].isna().any():
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    return frame
+    """Records as a DataFrame, one column per model field; missing text stays ``None``."""
+    return without_nan(pd.DataFrame([row.model_dump() for row in rows], columns=list(model.model_fields)))
 
 
 def validate(data_dir: str | os.PathLike[str] | None = None) -> tuple[Catalog | None, list[Problem]]:
@@ -296,20 +244,18 @@ def validate(data_dir: str | os.PathLike[str] | None = None) -> tuple[Catalog | 
     problems: list[Problem] = []
     if not root.is_dir():
         return None, [Problem(str(root), "data directory not found")]
+    stamp = fingerprint(root)
     unreadable: set[str] = set()
     program, records = _read_all(root, problems, unreadable)
     problems.extend(_check_references(program, records, unreadable))
     if problems or program is None:
         return None, problems
-    frames = {key: _frame(rows, RECORD_MODELS[key]) for key, rows in records.items()}
-    metrics = pd.concat([frames.pop("metrics"), frames.pop("census")], ignore_index=True)
-    catalog = Catalog(
-        program=program.model_dump(),
-        metrics=metrics,
-        data_dir=str(root),
-        **frames,
-    )
-    return catalog, []
+    frames: dict[str, pd.DataFrame] = {}
+    for table in TABLES:
+        frame = _frame(records[table.name], table.model)
+        target = table.merged_into or table.name
+        frames[target] = pd.concat([frames[target], frame], ignore_index=True) if target in frames else frame
+    return Catalog(program=program.model_dump(), data_dir=str(root), fingerprint=stamp, **frames), []
 
 
 def load_catalog(data_dir: str | os.PathLike[str] | None = None) -> Catalog:

@@ -1,23 +1,26 @@
-"""Pure builders for the ecosystem metrics page: tidy DataFrames, Altair charts and computed takeaways.
+"""The Ecosystem metrics page's data and sentences: one tidy frame per tab (key years, names, census,
+partners, dated events), the takeaway and alt text computed from each, and the role comparison.
 
-Nothing here reads widgets or session state. Unknown values stay unknown: they carry the text
-``constants.NOT_FOUND`` and a NaN number, are never plotted at zero, and are listed instead.
+Unknown values stay unknown: they carry the text "not found in sources" and a NaN number, are never
+plotted at zero, and are listed instead. The charts are in ``metric_charts``.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
-import altair as alt
 import pandas as pd
 
 from . import constants as C
 from . import filters as F
-from .data import Catalog
-from .metrics import cited_ids, format_value, sources_for
-from .text import escape_markdown, markdown_link, wrap_label
+from .caching import page_cache
+from .catalog import Catalog
+from .citations import cited_ids
 from .schema import ORGANIZATION_TYPES, ROLES
+from .text import escape_markdown, markdown_link
+from .values import NOT_FOUND, format_value, parse_partial_date
 
 YEAR_METRICS = (
     "nnip_join_year",
@@ -27,6 +30,8 @@ YEAR_METRICS = (
     "first_data_exec_year",
     "wwc_certification_year",
 )
+
+
 TEXT_METRICS = (
     "nnip_partner_org",
     "cfa_brigade_name",
@@ -36,7 +41,10 @@ TEXT_METRICS = (
     "wwc_certification",
     "first_data_exec_role",
 )
+
+
 CENSUS_METRICS = ("population", "median_household_income_usd", "poverty_rate_pct", "unemployment_rate_pct")
+
 
 # A year metric and the text metric that names the thing dated by it (per their definitions).
 YEAR_DETAILS = {
@@ -47,28 +55,9 @@ YEAR_DETAILS = {
     "wwc_certification_year": "wwc_certification",
 }
 
+
 PRODUCT_EVENT = "Product or activity launched"
 PRODUCT_CONFIDENCE = "product record"
-# Confidence is drawn as the mark's shape: a filled disc when confirmed, a ring when single-source.
-RING = "M-1,0A1,1,0,1,1,1,0A1,1,0,1,1,-1,0ZM-0.55,0A0.55,0.55,0,1,0,0.55,0A0.55,0.55,0,1,0,-0.55,0Z"
-CONFIDENCE_SHAPES = {"confirmed": "circle", "single-source": RING, PRODUCT_CONFIDENCE: "square"}
-CONFIDENCE_LABELS = {
-    "confirmed": "confirmed (2+ sources)",
-    "single-source": "single source",
-    PRODUCT_CONFIDENCE: "product record",
-}
-# Legend labels longer than 26 characters break onto a second line (narrow screens).
-WRAP_LABEL = ("length(datum.label) > 26 && lastindexof(slice(datum.label, 0, 26), ' ') > 0 ? [slice(datum.label, 0, lastindexof(slice(datum.label, 0, 26), ' ')), "
-              "slice(datum.label, lastindexof(slice(datum.label, 0, 26), ' ') + 1)] : datum.label")
-LEGEND = {"orient": "bottom", "direction": "vertical", "labelLimit": 300, "titleLimit": 300, "labelExpr": WRAP_LABEL}
-FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
-# Axis labels may hold line breaks; band axes draw a rule between bands (sites or metrics).
-MULTILINE = "split(datum.label, '\\n')"
-BAND_AXIS = alt.Axis(labelExpr=MULTILINE, labelLimit=150, grid=True, bandPosition=0, ticks=False, domain=False)
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-
-
-# ---------------------------------------------------------------- tables
 
 
 def _numeric(value: object, value_type: str) -> float:
@@ -107,7 +96,7 @@ def metric_frame(catalog: Catalog, filters: F.Filters, metric_ids: tuple[str, ..
     out["value"] = value
     out["numeric"] = [_numeric(v, t) for v, t in zip(value, out["value_type"])]
     out["display"] = [format_value(v, t, u) for v, t, u in zip(value, out["value_type"], out["unit"])]
-    out["known"] = out["display"] != C.NOT_FOUND
+    out["known"] = out["display"] != NOT_FOUND
     out["vintage"] = out["vintage"].astype(object).where(out["known"] & out["vintage"].notna(), "")
     out["confidence"] = out["confidence"].astype(object).where(out["known"] & out["confidence"].notna(), "unconfirmed")
     out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
@@ -127,7 +116,7 @@ def not_found(frame: pd.DataFrame) -> pd.DataFrame:
     """Per site, the metrics of ``frame`` with no value in the sources (sites with none left out)."""
     missing = frame[~frame["known"]]
     grouped = missing.groupby("site_name", sort=False)["metric_label"].agg(lambda labels: ", ".join(labels))
-    return grouped.reset_index().rename(columns={"site_name": "site", "metric_label": C.NOT_FOUND})
+    return grouped.reset_index().rename(columns={"site_name": "site", "metric_label": NOT_FOUND})
 
 
 def not_found_markdown(frame: pd.DataFrame) -> str:
@@ -136,9 +125,9 @@ def not_found_markdown(frame: pd.DataFrame) -> str:
     if missing.empty:
         return ""
     lines = (
-        f"- {escape_markdown(row['site'])}: {escape_markdown(row[C.NOT_FOUND])}" for row in missing.to_dict("records")
+        f"- {escape_markdown(row['site'])}: {escape_markdown(row[NOT_FOUND])}" for row in missing.to_dict("records")
     )
-    return f"**Not plotted: {C.NOT_FOUND}**\n\n" + "\n".join(lines)
+    return f"**Not plotted: {NOT_FOUND}**\n\n" + "\n".join(lines)
 
 
 def role_comparison_markdown(frame: pd.DataFrame) -> str:
@@ -151,11 +140,11 @@ def text_table(frame: pd.DataFrame, lens: bool = False) -> pd.DataFrame:
     """A site × metric table of displayed values (``NOT_FOUND`` where unknown); with ``lens``, grouped by role."""
     if frame.empty:
         return pd.DataFrame(columns=["site"])
-    ordered = _order_sites(frame, lens)
+    ordered = order_sites(frame, lens)
     first = frame.drop_duplicates(["site_name", "metric_label"])
     wide = first.pivot(index="site_name", columns="metric_label", values="display")
     labels = list(dict.fromkeys(frame["metric_label"]))
-    wide = wide.reindex(index=ordered, columns=labels).fillna(C.NOT_FOUND).reset_index()
+    wide = wide.reindex(index=ordered, columns=labels).fillna(NOT_FOUND).reset_index()
     wide = wide.rename(columns={"site_name": "site"})
     if lens:
         roles = dict(zip(frame["site_name"], frame["role"]))
@@ -164,7 +153,7 @@ def text_table(frame: pd.DataFrame, lens: bool = False) -> pd.DataFrame:
     return wide
 
 
-def _order_sites(frame: pd.DataFrame, lens: bool) -> list[str]:
+def order_sites(frame: pd.DataFrame, lens: bool) -> list[str]:
     """Site names in catalog order; with ``lens``, implementation sites first."""
     sites = frame.drop_duplicates("site")[["site_name", "role"]]
     if lens:
@@ -172,87 +161,9 @@ def _order_sites(frame: pd.DataFrame, lens: bool) -> list[str]:
     return list(sites["site_name"])
 
 
-def _site_axis(frame: pd.DataFrame, lens: bool, all_sites: pd.DataFrame | None = None) -> tuple[pd.Series, list[str]]:
-    """Axis labels for sites (with the role on a second line under the lens) and their order.
-
-    The order covers ``all_sites`` (default: the sites of ``frame``) so sites without data keep a row.
-    """
-    def label(name: str, role: str) -> str:
-        return wrap_label(name, 15) + (f"\n{role}" if lens else "")
-
-    everyone = frame if all_sites is None else all_sites
-    roles = dict(zip(everyone["site_name"], everyone["role"]))
-    labels = pd.Series([label(n, r) for n, r in zip(frame["site_name"], frame["role"])], index=frame.index, dtype=object)
-    return labels, [label(name, roles[name]) for name in _order_sites(everyone, lens)]
-
-
-def _confidence_shape(domain: list[str]) -> alt.Shape:
-    """Shape by confidence (disc, ring, square) with a legend that explains each level."""
-    labels = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in CONFIDENCE_LABELS.items()) + " : datum.label"
-    return alt.Shape(
-        "confidence:N",
-        scale=alt.Scale(domain=domain, range=[CONFIDENCE_SHAPES[d] for d in domain]),
-        legend=alt.Legend(title="Confidence", labelExpr=labels, symbolFillColor="gray", symbolStrokeWidth=0,
-                          symbolSize=120, orient="top", direction="vertical", labelLimit=200),
-    )
-
-
-def _finish(chart: alt.Chart | alt.LayerChart, title: str | alt.Title, height: int | alt.Step, description: str) -> alt.Chart:
-    """Title, alt description and sizing: full container width, a height of its own, legends below."""
-    return chart.properties(title=title, width="container", height=height, description=description, autosize=FIT_WIDTH)
-
-
-# ---------------------------------------------------------------- key years
-
-
 def year_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     """The year metrics (NNIP join, brigade founding, open data policy, portal, data executive, WWC) per site."""
     return metric_frame(catalog, filters, YEAR_METRICS)
-
-
-def year_chart(frame: pd.DataFrame, lens: bool = False) -> alt.LayerChart:
-    """Dot chart of known years: a band per site, a sub-row and colour per metric, disc (confirmed) or ring (single source).
-
-    With ``lens``, a band per metric with implementation and learning sites in their own sub-rows
-    and a tick at each role's average year. Unknown values are not plotted.
-    """
-    known = frame[frame["known"]].copy()
-    labels = list(dict.fromkeys(frame["metric_label"]))
-    tooltip = [alt.Tooltip("site_name:N", title="Site"), alt.Tooltip("role:N", title="Role"),
-               alt.Tooltip("metric_label:N", title="Metric"), alt.Tooltip("display:N", title="Year"),
-               alt.Tooltip("vintage:N", title="Vintage"), alt.Tooltip("confidence:N", title="Confidence"),
-               alt.Tooltip("note:N", title="Note")]
-    x = alt.X("numeric:Q", title="Year", scale=alt.Scale(zero=False, nice=False, padding=12), axis=alt.Axis(format="d", tickMinStep=1, tickCount=6))
-    shape = _confidence_shape(["confirmed", "single-source"])
-    if lens:
-        known["metric_axis"] = known["metric_label"].map(wrap_label)
-        order = [wrap_label(label) for label in labels]
-        y = alt.Y("metric_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=BAND_AXIS)
-        offset = alt.YOffset("role:N", sort=list(ROLES), scale=alt.Scale(domain=list(ROLES)))
-        color = alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **LEGEND))
-        means = role_means(frame).dropna(subset=["average"])
-        means["metric_axis"] = means["metric_label"].map(wrap_label)
-        ticks = alt.Chart(means).mark_tick(thickness=2, size=16).encode(
-            x="average:Q", y=y, yOffset=offset, color=color,
-            tooltip=[alt.Tooltip("metric_label:N", title="Metric"), alt.Tooltip("role:N", title="Role"),
-                     alt.Tooltip("average:Q", title="Average year", format=".0f"),
-                     alt.Tooltip("with_value:Q", title="Sites with a value"), alt.Tooltip("sites:Q", title="Sites in view")],
-        )
-        title, height, extra = "Key years by site role (tick: role average)", 56 * max(len(labels), 1), [ticks]
-    else:
-        known["site_axis"], order = _site_axis(known, False, frame)
-        y = alt.Y("site_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=BAND_AXIS)
-        offset = alt.YOffset("metric_label:N", sort=labels, scale=alt.Scale(domain=labels))
-        color = alt.Color("metric_label:N", scale=alt.Scale(domain=labels, range=list(C.CATEGORY_COLORS[: len(labels)])),
-                          legend=alt.Legend(title="Metric (one sub-row each, in this order)", **LEGEND))
-        title, height, extra = "Key years per site", 64 * max(len(order), 1), []
-    points = alt.Chart(known).mark_point(size=110, filled=True, opacity=1).encode(
-        x=x, y=y, yOffset=offset, color=color, shape=shape, tooltip=tooltip)
-    return _finish(alt.layer(points, *extra), title, height, year_alt_text(frame, lens))
-
-
-def _role_scale() -> alt.Scale:
-    return alt.Scale(domain=list(ROLES), range=[C.ROLE_COLORS[r] for r in ROLES])
 
 
 def role_means(frame: pd.DataFrame) -> pd.DataFrame:
@@ -310,12 +221,10 @@ def year_alt_text(frame: pd.DataFrame, lens: bool = False) -> str:
     view = ("one row per metric, implementation and learning sites side by side with each role's average"
             if lens else "one row per site with a mark per metric")
     return (f"Dot chart of key years, {view}. {known} of {len(frame)} values are plotted; filled marks are "
-            f"confirmed by two or more sources, open marks rest on one. The rest are {C.NOT_FOUND} and listed below.")
+            f"confirmed by two or more sources, open marks rest on one. The rest are {NOT_FOUND} and listed below.")
 
 
-# ---------------------------------------------------------------- census
-
-
+@page_cache()
 def census_vintages(catalog: Catalog, filters: F.Filters) -> list[str]:
     """The census vintages that have at least one value for a site in view, newest first."""
     frame = metric_frame(catalog, filters, CENSUS_METRICS)
@@ -334,40 +243,9 @@ def census_measure(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 def census_sources_markdown(catalog: Catalog, frame: pd.DataFrame) -> str:
     """Links to the sources of the known census values, separated by semicolons."""
-    cited = sources_for(catalog, cited_ids(frame[frame["known"]]))
+    ids = cited_ids(frame[frame["known"]].to_dict("records"))
+    cited = catalog.sources[catalog.sources["id"].isin(ids)]
     return "; ".join(markdown_link(row["title"], row["url"]) for row in cited.to_dict("records"))
-
-
-def census_chart(frame: pd.DataFrame, metric: str, vintage: str, lens: bool = False) -> alt.LayerChart:
-    """Horizontal bars of one census measure, labelled with the value; unknown sites get a text gap, not a bar.
-
-    Bars are solid when confirmed and pale when single-source (the subtitle says so); with
-    ``lens`` they are coloured by role.
-    """
-    data = frame[frame["metric"] == metric].copy()
-    data["site_axis"], order = _site_axis(data, lens)
-    label = data["metric_label"].iloc[0] if len(data) else metric
-    unit = data["unit"].iloc[0] if len(data) else None
-    top = data["numeric"].max()
-    domain = [0, float(top) * 1.5] if pd.notna(top) and top > 0 else [0, 1]
-    y = alt.Y("site_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=alt.Axis(labelExpr=MULTILINE))
-    x = alt.X("numeric:Q", title=f"{label} ({unit})" if unit else label, scale=alt.Scale(domain=domain),
-              axis=alt.Axis(format="~s", tickCount=3))
-    tooltip = [alt.Tooltip("site_name:N", title="Site"), alt.Tooltip("display:N", title=label),
-               alt.Tooltip("vintage:N", title="Vintage"), alt.Tooltip("confidence:N", title="Confidence")]
-    if lens:
-        color = alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **LEGEND))
-    else:
-        color = alt.value(C.CATEGORY_COLORS[0])
-    opacity = alt.Opacity("confidence:N", scale=alt.Scale(domain=["confirmed", "single-source"], range=[1.0, 0.55]), legend=None)
-    known = data[data["known"]]
-    bars = alt.Chart(known).mark_bar(cornerRadiusEnd=2).encode(x=x, y=y, color=color, opacity=opacity, tooltip=tooltip)
-    values = alt.Chart(known).mark_text(align="left", dx=4, color=C.CHART_TEXT).encode(x=x, y=y, text="display:N", tooltip=tooltip)
-    gaps = alt.Chart(data[~data["known"]]).mark_text(align="left", dx=4, fontStyle="italic", color=C.CHART_TEXT).encode(
-        x=alt.datum(0), y=y, text="display:N", tooltip=tooltip)
-    title = alt.Title(vintage, subtitle=["solid bar: confirmed (2+ sources)", "pale bar: single source"],
-                      subtitleColor=C.CHART_TEXT)
-    return _finish(alt.layer(bars, values, gaps), title, alt.Step(40 if lens else 30), census_alt_text(data, vintage))
 
 
 def census_takeaway(frame: pd.DataFrame, metric: str) -> str:
@@ -383,7 +261,7 @@ def census_takeaway(frame: pd.DataFrame, metric: str) -> str:
     text = f"{high.site_name} has the highest {label} in view ({high.display})"
     text += f" and {low.site_name} the lowest ({low.display})." if len(known) > 1 else "."
     if missing:
-        text += f" {missing} site(s): {C.NOT_FOUND}."
+        text += f" {missing} site(s): {NOT_FOUND}."
     return text
 
 
@@ -392,19 +270,6 @@ def census_alt_text(data: pd.DataFrame, vintage: str) -> str:
     label = data["metric_label"].iloc[0] if len(data) else "Census measure"
     parts = "; ".join(f"{r.site_name}: {r.display}" for r in data.itertuples())
     return f"Bar chart of {label.lower()} by site, {vintage}. {parts}."
-
-
-# ---------------------------------------------------------------- partners
-
-
-def _text_color(hex_color: str) -> str:
-    """Black or white, whichever reads better on ``hex_color``."""
-    r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "black" if luminance > 0.4 else "white"
-
-
-TYPE_COLORS = dict(zip(ORGANIZATION_TYPES, C.CATEGORY_COLORS))
 
 
 def partner_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
@@ -453,35 +318,6 @@ def partner_by_role(frame: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["role", "site_name", "type", "count", "start", "end", "total", "sites"])
 
 
-def partner_chart(frame: pd.DataFrame, lens: bool = False) -> alt.Chart:
-    """Stacked bars of partner organizations by type (fixed type order and Okabe–Ito colours), counts labelled."""
-    data = frame.copy()
-    data["label_color"] = data["type"].map(lambda t: _text_color(TYPE_COLORS[t]))
-    data["middle"] = (data["start"] + data["end"]) / 2
-    data["site_axis"] = data["site_name"].map(lambda name: wrap_label(name, 15))
-    order = list(dict.fromkeys(data["site_axis"]))
-    types = list(ORGANIZATION_TYPES)
-    y = alt.Y("site_axis:N", sort=order, title=None, axis=alt.Axis(labelExpr=MULTILINE))
-    tooltip = [alt.Tooltip("site_name:N", title="Site" if not lens else "Role"), alt.Tooltip("type:N", title="Type"),
-               alt.Tooltip("count:Q", title="Organizations")]
-    if not lens:
-        tooltip.append(alt.Tooltip("organizations:N", title="Names"))
-    top = float(data["end"].max()) if len(data) else 1.0
-    x = alt.X("start:Q", title="Organizations", scale=alt.Scale(domain=[0, top * 1.12]), axis=alt.Axis(tickMinStep=1))
-    bars = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.5).encode(
-        x=x, x2="end:Q", y=y,
-        color=alt.Color("type:N", scale=alt.Scale(domain=types, range=[TYPE_COLORS[t] for t in types]),
-                        legend=alt.Legend(title="Organization type", **LEGEND)),
-        tooltip=tooltip,
-    )
-    counts = alt.Chart(data).mark_text(fontWeight="bold").encode(
-        x="middle:Q", y=y, text="count:Q", color=alt.Color("label_color:N", scale=None), tooltip=tooltip)
-    totals = alt.Chart(data.drop_duplicates("site_axis")).mark_text(align="left", dx=4, color=C.CHART_TEXT).encode(
-        x="total:Q", y=y, text=alt.Text("total:Q"))
-    title = "Partner organizations by type" + (" and site role" if lens else "")
-    return _finish(alt.layer(bars, counts, totals), title, alt.Step(34), partner_alt_text(frame, lens))
-
-
 def partner_takeaway(frame: pd.DataFrame, lens: bool = False) -> str:
     """Who lists the most partners and which type is most common (per site on average under the lens)."""
     if frame.empty:
@@ -506,21 +342,6 @@ def partner_alt_text(frame: pd.DataFrame, lens: bool = False) -> str:
     return "Stacked bar chart of partner organizations by type. " + "; ".join(parts) + "."
 
 
-# ---------------------------------------------------------------- timeline
-
-
-def parse_date(text: object) -> pd.Timestamp | None:
-    """An ISO date at any precision (YYYY, YYYY-MM, YYYY-MM-DD) as the start of that period, else None."""
-    match = _ISO_DATE.match(str(text).strip()) if isinstance(text, str) else None
-    if not match:
-        return None
-    year, month, day = match.groups()
-    try:
-        return pd.Timestamp(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        return None
-
-
 def program_period(catalog: Catalog) -> tuple[int, int] | None:
     """The program's first and last year, read from ``program.years`` (e.g. "2014–2018")."""
     years = re.findall(r"\d{4}", str(catalog.program.get("years", "")))
@@ -533,7 +354,7 @@ def timeline_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     names = dict(zip(catalog.products["id"], catalog.products["name"]))
     sites = site_frame(catalog, filters).set_index("site")
     for product in F.filter_products(catalog, filters).itertuples():
-        when = parse_date(product.launched)
+        when = parse_partial_date(product.launched)
         if when is None:
             continue
         rows.append({"site": product.site, "date": when, "when": product.launched, "kind": PRODUCT_EVENT,
@@ -542,13 +363,13 @@ def timeline_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     frame = metric_frame(catalog, filters, YEAR_METRICS + tuple(YEAR_DETAILS.values()))
     details = frame.set_index(["site", "metric"])["display"]
     for row in frame[frame["known"] & frame["metric"].isin(YEAR_METRICS)].itertuples():
-        when = parse_date(row.vintage)
+        when = parse_partial_date(row.vintage)
         if when is None or when.year != int(row.numeric):
             when, shown = pd.Timestamp(int(row.numeric), 1, 1), row.display
         else:
             shown = row.vintage
-        detail = details.get((row.site, YEAR_DETAILS.get(row.metric)), C.NOT_FOUND)
-        event = row.metric_label + (f": {detail}" if detail != C.NOT_FOUND else "")
+        detail = details.get((row.site, YEAR_DETAILS.get(row.metric)), NOT_FOUND)
+        event = row.metric_label + (f": {detail}" if detail != NOT_FOUND else "")
         rows.append({"site": row.site, "date": when, "when": shown, "kind": row.metric_label, "event": event,
                      "confidence": row.confidence, "sources": row.sources})
     out = pd.DataFrame(rows, columns=["site", "date", "when", "kind", "event", "confidence", "sources"])
@@ -562,35 +383,6 @@ def timeline_kinds(catalog: Catalog) -> list[str]:
     """Event kinds in legend order: the key-year metric labels, then product launches."""
     labels = catalog.metric_definitions.set_index("id")["label"]
     return [str(labels[m]) for m in YEAR_METRICS if m in labels.index] + [PRODUCT_EVENT]
-
-
-def timeline_chart(frame: pd.DataFrame, sites: pd.DataFrame, kinds: list[str], period: tuple[int, int] | None,
-                   lens: bool = False) -> alt.LayerChart:
-    """Dated events on a time axis: a band per site in view, a sub-row and colour per kind, shape by confidence.
-
-    The program years are shaded when known.
-    """
-    data = frame.copy()
-    data["site_axis"], order = _site_axis(data, lens, sites)
-    data["date_text"] = data["date"].dt.strftime("%Y-%m-%d")
-    y = alt.Y("site_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=BAND_AXIS)
-    x = alt.X("date_text:T", title="Date (a year alone is placed at its start)", scale=alt.Scale(padding=12), axis=alt.Axis(format="%Y", tickCount=6))
-    points = alt.Chart(data).mark_point(size=90, filled=True, opacity=1).encode(
-        x=x, y=y, yOffset=alt.YOffset("kind:N", sort=kinds, scale=alt.Scale(domain=kinds)),
-        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=list(C.CATEGORY_COLORS[: len(kinds)])),
-                        legend=alt.Legend(title="Event (one sub-row each, in this order)", **LEGEND)),
-        shape=_confidence_shape(["confirmed", "single-source", PRODUCT_CONFIDENCE]),
-        tooltip=[alt.Tooltip("site_name:N", title="Site"), alt.Tooltip("when:N", title="Date"),
-                 alt.Tooltip("event:N", title="Event"), alt.Tooltip("confidence:N", title="Confidence")],
-    )
-    layers: list[alt.Chart] = [points]
-    if period:
-        band = pd.DataFrame({"start": [f"{period[0]}-01-01"], "end": [f"{period[1]}-12-31"],
-                             "label": [f"program years {period[0]}–{period[1]}"]})
-        layers.insert(0, alt.Chart(band).mark_rect(opacity=0.15, color="gray").encode(
-            x="start:T", x2="end:T", tooltip=alt.Tooltip("label:N", title="Shaded")))
-    title = "Dated events per site" + (" (shaded: program years)" if period else "")
-    return _finish(alt.layer(*layers), title, 70 * max(len(order), 1), timeline_alt_text(frame, period))
 
 
 def timeline_takeaway(frame: pd.DataFrame, period: tuple[int, int] | None) -> str:
@@ -614,3 +406,21 @@ def timeline_alt_text(frame: pd.DataFrame, period: tuple[int, int] | None) -> st
 def timeline_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The timeline's reader-facing columns."""
     return frame[["site_name", "role", "when", "event", "confidence", "sources"]].rename(columns={"site_name": "site", "when": "date"})
+
+
+@dataclass(frozen=True)
+class NamesView:
+    """The Names tab: how many values are known, the site × metric table, and each value's details."""
+
+    known: int
+    total: int
+    table: pd.DataFrame
+    detail: pd.DataFrame
+
+
+@page_cache()
+def names_view(catalog: Catalog, filters: F.Filters, lens: bool) -> NamesView:
+    """Partners, policies and posts by name for the sites in view (grouped by role with ``lens``)."""
+    names = metric_frame(catalog, filters, TEXT_METRICS)
+    return NamesView(int(names["known"].sum()), len(names), text_table(names, lens), shown_table(names))
+

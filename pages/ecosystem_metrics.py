@@ -1,0 +1,84 @@
+"""Ecosystem metrics: key years, names and instruments, census context, partners and dated events, with a role lens."""
+
+import streamlit as st
+
+from dashboard import ecosystem_metrics, filters, metric_charts
+from dashboard.blocks import chart_block, lazy_expander, table_with_download
+from dashboard.shell import page_context
+from dashboard.text import escape_markdown, intro_markdown
+from dashboard.values import NOT_FOUND
+
+context = page_context()
+catalog, view = context.catalog, context.filters
+
+st.title("Ecosystem metrics")
+st.markdown(intro_markdown(
+    "How the local data and civic tech ecosystems of the sites compare: when key institutions began, "
+    "who the local partners were, and the census context of each city. Every value carries a "
+    "confidence level: **confirmed** (two or more independent sources) or **single-source**. Filled "
+    "marks and solid bars are confirmed; open marks and pale bars rest on one source. Where no source "
+    f"gives a value it reads “{NOT_FOUND}”: such gaps are listed, never drawn as zero.",
+    context.describe_filters() + " Theme filters narrow only the product launches on the timeline.",
+))
+lens = st.toggle(
+    "Compare implementation and learning sites", key="lens", bind="query-params",
+    help="Group the charts by site role: implementation sites (larger grants, product building) and learning sites.",
+)
+
+if not filters.selected_site_ids(catalog, view):
+    st.info("No sites match the current filters. Clear the site or role filter in the sidebar.", icon=":material/filter_alt_off:")
+else:
+    # Bound to the URL (?tab=...), so a link opens the same tab, and only the open tab is computed.
+    years_tab, names_tab, census_tab, partners_tab, timeline_tab = st.tabs(
+        ["Key years", "Names", "Census context", "Partners", "Timeline"], key="tab", bind="query-params"
+    )
+
+    with years_tab:
+        if years_tab.open:
+            years = metric_charts.key_years_view(catalog, view, lens)
+            chart_block(years.chart)
+            if years.not_found_markdown:
+                st.markdown(years.not_found_markdown)
+            if years.comparison_markdown:
+                st.markdown(years.comparison_markdown)
+
+    with names_tab:
+        if names_tab.open:
+            names = ecosystem_metrics.names_view(catalog, view, lens)
+            st.markdown(
+                "## Partners, policies and posts by name\n\n"
+                f"{names.known} of {names.total} values are in the sources; the rest read “{NOT_FOUND}”."
+            )
+            table_with_download(
+                names.table, "names-and-instruments", column_config={"site": st.column_config.TextColumn("site", pinned=True)},
+            )
+            with lazy_expander("Vintage, confidence, notes and sources of each value", "data-names-detail") as is_open:
+                if is_open:
+                    table_with_download(names.detail, "names-and-instruments-detail")
+
+    with census_tab:
+        if census_tab.open:
+            vintages = ecosystem_metrics.census_vintages(catalog, view)
+            if not vintages:
+                st.info(f"Census context: {NOT_FOUND} for the sites in view.")
+            else:
+                vintage = vintages[0] if len(vintages) == 1 else st.selectbox(
+                    "Census release (one at a time, never mixed)", vintages, key="census_vintage"
+                )
+                census = metric_charts.census_view(catalog, view, vintage, lens)
+                st.caption(
+                    f"{escape_markdown(census.vintage)}; compiled from the cited sources: {census.sources_markdown}. "
+                    "Every chart on this tab shows this release only."
+                )
+                for pair in (census.charts[:2], census.charts[2:]):
+                    for column, chart in zip(st.columns(2), pair):
+                        with column:
+                            chart_block(chart)
+
+    with partners_tab:
+        if partners_tab.open:
+            chart_block(metric_charts.partners_view(catalog, view, lens))
+
+    with timeline_tab:
+        if timeline_tab.open:
+            chart_block(metric_charts.timeline_view(catalog, view, lens))

@@ -1,0 +1,103 @@
+"""Site profile: what one site built, with whom, what it learned and its ecosystem, with every claim cited.
+
+The site travels in the URL as its id (``?site=st-louis``), with an optional ``?compare=`` site.
+The two pickers are not bound to the URL (a bound selectbox with ``format_func`` would put the
+name there); the URL is the source of truth, and each choice is written back to it.
+"""
+
+import streamlit as st
+
+from dashboard import filters, links, site_profile, site_profile_text
+from dashboard.blocks import csv_download, lazy_expander, table_with_download
+from dashboard.shell import page_context, raw_param
+from dashboard.text import escape_markdown
+
+NO_COMPARISON = ""
+
+
+def last(key: str) -> str | None:
+    """The last value the URL holds for ``key``, or None."""
+    values = raw_param(key)
+    return values[-1] if values else None
+
+
+def on_site_change() -> None:
+    """Write the chosen site to the URL; drop a comparison with the same site."""
+    chosen = st.session_state.get("site_choice")
+    if chosen:
+        st.query_params["site"] = chosen
+    if chosen and last("compare") == chosen:
+        del st.query_params["compare"]
+
+
+def on_compare_change() -> None:
+    """Write the comparison site to the URL, or remove it."""
+    compare = st.session_state.get("compare_choice")
+    if compare:
+        st.query_params["compare"] = compare
+    elif "compare" in st.query_params:
+        del st.query_params["compare"]
+
+
+context = page_context()
+names = context.site_names
+in_view = filters.selected_site_ids(context.catalog, context.filters)
+site_id, site_notice = links.resolve_site(last("site"), names, in_view)
+compare_id, compare_notice = links.resolve_compare(last("compare"), names, site_id)
+# Follow the URL (links, Back button): the pickers show what the URL asks for.
+for key, value in (("site_choice", site_id), ("compare_choice", compare_id or NO_COMPARISON)):
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+
+st.page_link(context.pages["map"], label="Back to the map", icon=":material/arrow_back:", query_params=context.link_params())
+pick, other = st.columns(2)
+pick.selectbox(
+    "Site", site_profile.site_choices(names, in_view, site_id), format_func=names.get, key="site_choice", on_change=on_site_change,
+)
+other.selectbox(
+    "Compare with", [NO_COMPARISON, *(s for s in names if s != site_id)],
+    format_func=lambda s: names.get(s, "No comparison"), key="compare_choice", on_change=on_compare_change,
+)
+for notice in (site_notice, compare_notice):
+    if notice:
+        st.caption(escape_markdown(notice))
+
+page = site_profile_text.site_page(context.catalog, site_id, compare_id)
+st.title(escape_markdown(page.name))
+st.markdown(page.intro)
+
+if page.comparison is not None:
+    first, second = page.comparison.names
+    st.header(f"{escape_markdown(first)} and {escape_markdown(second)} side by side")
+    for column, name, markdown in zip(st.columns(2), page.comparison.names, page.comparison.columns):
+        with column, st.container(border=True):
+            st.subheader(escape_markdown(name))
+            st.markdown(markdown)
+    st.markdown("**Ecosystem metrics, side by side**")
+    st.caption("Each cell: value and unit (vintage, confidence). Each site's own profile cites the source of every value.")
+    table_with_download(
+        page.comparison.metrics, f"metrics-{page.site_id}-vs-{compare_id}",
+        column_config={
+            "metric": st.column_config.TextColumn("metric", width="medium", pinned=True),
+            **{name: st.column_config.TextColumn(name, width="medium") for name in page.comparison.names},
+        },
+        height=(len(page.comparison.metrics) + 1) * 35 + 3,
+    )
+    st.divider()
+
+st.markdown(page.products)
+st.markdown(page.partners)
+if page.ties_label:
+    with lazy_expander(page.ties_label, "site-relationships") as is_open:
+        if is_open:
+            st.markdown(page.ties)
+st.markdown(page.lessons)
+if page.cross_site_lessons:
+    with lazy_expander("Lessons drawn across all sites", "site-cross-site-lessons") as is_open:
+        if is_open:
+            st.markdown(page.cross_site_lessons)
+st.markdown(page.metrics)
+csv_download(page.metrics_table, f"metrics-{page.site_id}")
+if page.resources:
+    st.markdown(page.resources)
+st.markdown(page.sources)

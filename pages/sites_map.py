@@ -1,0 +1,58 @@
+"""Map: where the sites are, coloured by role and sized by grant, with a table as its text alternative."""
+
+import streamlit as st
+
+from dashboard import maps
+from dashboard.blocks import csv_download
+from dashboard.shell import page_context
+from dashboard.text import escape_markdown, intro_markdown, section_markdown
+
+MAP_HEIGHT = 440
+THEMES_NOTE = " Themes describe products, not places, so the map is narrowed only by the site and role filters."
+
+context = page_context()
+
+st.title("Sites on the map")
+st.markdown(intro_markdown(
+    "Where the CTDC sites are, coloured by their role and sized by their grant. "
+    "Select a circle to open that site's profile; the table below lists the same sites.",
+    context.describe_filters() + (THEMES_NOTE if context.filters.themes else ""),
+))
+basemap = st.toggle(
+    "Show basemap tiles (needs internet)", value=False, key="map_basemap",
+    help="Draws street-map tiles under the sites. The state outlines are drawn either way.",
+)
+site_map = maps.map_view(context.catalog, context.filters, height=MAP_HEIGHT, basemap=basemap)
+
+map_column, side_column = st.columns([3, 2], gap="medium")
+with map_column:
+    if not site_map.sites:
+        st.info("No site matches the current filters. Clear the filters in the sidebar to see all sites.")
+    event = st.pydeck_chart(
+        site_map.deck, on_select="rerun", selection_mode="single-object", key="site_map", alt=site_map.alt_text, height=MAP_HEIGHT,
+    )
+    if not site_map.has_outlines:
+        st.caption("The state outlines could not be loaded, so the sites are drawn without them.")
+
+with side_column:
+    picked = maps.picked_site_id(event.selection, [site_id for site_id, _, _ in site_map.sites])
+    if picked:
+        name = escape_markdown(context.site_names[picked])
+        st.markdown(f"**Selected: {name}**")
+        st.page_link(
+            context.pages["site"], label=f"Open the {name} profile", icon=":material/location_city:",
+            query_params=context.link_params(site=picked),
+        )
+    hint = "" if picked else "*Select a circle on the map to see which site it is.*\n\n"
+    if site_map.legend_markdown or hint:
+        st.markdown(hint + site_map.legend_markdown)
+
+st.markdown(section_markdown("The sites as a table", site_map.table_markdown))
+csv_download(site_map.table, "map-sites")
+if site_map.sites:
+    st.markdown("**Site profiles**")
+    for site_id, name, role_label in site_map.sites:
+        st.page_link(
+            context.pages["site"], label=f"{escape_markdown(name)} ({role_label.lower()})",
+            icon=":material/location_city:", query_params=context.link_params(site=site_id),
+        )

@@ -1,0 +1,95 @@
+"""Themes: which themes each site worked on, one theme's products and lessons, lessons by synthesis
+section, and full-text search, as four tabs bound to the URL (only the open one is computed)."""
+
+import streamlit as st
+
+from dashboard import search, theme_charts, themes
+from dashboard.blocks import chart_block, lazy_expander, table_with_download
+from dashboard.schema import LESSON_SECTIONS, THEMES
+from dashboard.shell import note_ignored, page_context, raw_param
+from dashboard.text import escape_markdown, intro_markdown, plural
+
+MAX_RESULTS = 50
+
+context = page_context()
+catalog, view = context.catalog, context.filters
+
+st.title("Themes")
+st.markdown(intro_markdown(
+    "What the seven sites worked on, theme by theme: the products they built or ran and the lessons "
+    "recorded about them. See which themes each site worked on, read one theme's records, browse the "
+    "lessons by the sections of the program's synthesis, or search every product, lesson and resource.",
+    context.describe_filters(),
+))
+
+# A link with only ?q=, ?theme= or ?section= opens the tab that reads it.
+by_site_tab, theme_tab, section_tab, search_tab = st.tabs(
+    themes.TABS, key="tab", bind="query-params", default=themes.TABS[themes.default_tab(list(st.query_params.keys()))],
+)
+
+with by_site_tab:
+    if by_site_tab.open:
+        matrix = theme_charts.matrix_view(catalog, view)
+        if matrix is None:
+            st.info("No sites match the current filters. Clear the site or role filter in the sidebar.")
+        else:
+            chart_block(matrix)
+
+with theme_tab:
+    if theme_tab.open:
+        raw_theme = raw_param("theme")
+        chosen = st.selectbox(
+            "Theme", list(THEMES), index=THEMES.index(themes.theme_in_focus(catalog, view)), key="theme", bind="query-params",
+        )
+        note_ignored("theme", raw_theme, list(THEMES))
+        if view.themes and chosen not in view.themes:
+            st.caption("This theme is outside the sidebar's theme filter; it is shown for the sites in view.")
+        theme = themes.theme_view(catalog, view, chosen)
+        st.markdown(theme.products_markdown)
+        if theme.product_sites:
+            with st.container(horizontal=True):
+                for site_id, site_name in theme.product_sites:
+                    st.page_link(
+                        context.pages["site"], label=f"{escape_markdown(site_name)} profile",
+                        icon=":material/location_city:", query_params=context.link_params(site=site_id),
+                    )
+        st.markdown(theme.lessons_markdown)
+        with lazy_expander("Table of this theme's products and lessons", "data-theme-records") as is_open:
+            if is_open:
+                table_with_download(theme.products, "theme-products")
+                table_with_download(theme.lessons, "theme-lessons")
+
+with section_tab:
+    if section_tab.open:
+        chart_area = st.container()  # the chart comes first; the picker below it chooses the lessons listed
+        raw_section = raw_param("section")
+        section = st.selectbox("Read the lessons of one section", list(LESSON_SECTIONS), key="section", bind="query-params")
+        note_ignored("section", raw_section, list(LESSON_SECTIONS))
+        sections = theme_charts.sections_view(catalog, view, section or LESSON_SECTIONS[0])
+        with chart_area:
+            if sections.chart is None:
+                st.info("No lessons match the current filters.")
+            else:
+                chart_block(sections.chart)
+        st.markdown(sections.lessons_markdown)
+
+with search_tab:
+    if search_tab.open:
+        query = st.text_input(
+            "Search products, lessons and resources", key="q", bind="query-params", max_chars=search.MAX_QUERY,
+            placeholder="e.g. court, housing, youth jobs",
+            help="Every word must match; results are ranked by how often the words occur.",
+        )
+        if query and query.strip():
+            results = search.search(catalog, query, view)
+            if results.empty:
+                st.info("No matches: every word must appear in a record. Try fewer or shorter words.", icon=":material/search_off:")
+            else:
+                count = len(results)
+                more = f" (showing the first {MAX_RESULTS})" if count > MAX_RESULTS else ""
+                st.markdown(
+                    f"**{count}** {plural('result', count)}{more}, best matches first.\n\n" + search.results_markdown(results, MAX_RESULTS)
+                )
+                with lazy_expander("Search results as a table", "data-search-results") as is_open:
+                    if is_open:
+                        table_with_download(search.result_table(results), "search-results")
