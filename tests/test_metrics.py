@@ -16,8 +16,10 @@ def test_overview_counts_follow_the_sites(catalog):
 
 def test_overview_kpis_for_learning_sites(catalog):
     kpis = {k.label: k.value for k in overview.overview_kpis(catalog, filters.filter_sites(catalog, filters.Filters(role="learning")))}
+    learning = {"cleveland", "pittsburgh", "san-antonio", "seattle-king-county"}
+    partners = sum(1 for sites in catalog.organizations["sites"] if learning.intersection(sites))
     assert kpis == {
         "Implementation sites": "0", "Learning sites": "4", "Total granted": "$40,000",
-        "Products": "4", "Partners": kpis["Partners"],
+        "Products": "4", "Partners": str(partners),
     }
-    assert 0 < int(kpis["Partners"]) < 47
+    assert 0 < partners < len(catalog.organizations)

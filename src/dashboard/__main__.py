@@ -1,4 +1,5 @@
-"""Command line: ``python -m dashboard validate [DATA_DIR]`` and ``python -m dashboard refresh-census``."""
+"""Command line: ``python -m dashboard validate [DATA_DIR]``, ``refresh-census`` and ``schema`` (writes the
+JSON Schemas and the vocabulary table generated from the schema)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import census
+from . import census, dictionary
 from . import constants as C
 from .loading import resolve_data_dir, validate
 from .schema import TABLES_BY_NAME
@@ -45,6 +46,12 @@ def _refresh_census(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schema(args: argparse.Namespace) -> int:
+    for path in dictionary.write_schema_files(resolve_data_dir(args.data_dir)):
+        print(f"Wrote {path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and run a sub-command; return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
@@ -56,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     refresh.add_argument("data_dir", nargs="?", default=None)
     refresh.add_argument("--year", type=int, default=C.CENSUS_YEAR, help="last year of the 5-year release")
     refresh.set_defaults(run=_refresh_census)
+    schema = sub.add_parser("schema", help="write data/schema/*.json and data/README.md's vocabulary table from the schema")
+    schema.add_argument("data_dir", nargs="?", default=None)
+    schema.set_defaults(run=_schema)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -37,7 +37,7 @@ def csv_download(frame: pd.DataFrame, name: str) -> None:
     )
 
 
-def table_with_download(frame: pd.DataFrame, name: str, *, column_config: dict | None = None, height: str | int = "auto") -> None:
+def table_with_download(frame: pd.DataFrame, name: str, *, column_config: dict | None = None, height: int | Literal["auto"] = "auto") -> None:
     """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it."""
     st.dataframe(display_frame(frame), hide_index=True, column_config=column_config, height=height)
     csv_download(frame, name)

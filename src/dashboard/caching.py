@@ -8,7 +8,7 @@ It works without a running server too (then it caches in memory for the process)
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import streamlit as st
 
@@ -23,7 +23,7 @@ def page_cache(max_entries: int = DEFAULT_ENTRIES) -> Callable[[F], F]:
     argument by ``Catalog.cache_key``."""
 
     def decorate(builder: F) -> F:
-        cached: F = st.cache_data(max_entries=max_entries, show_spinner=False, hash_funcs={Catalog: Catalog.cache_key})(builder)
-        return cached
+        cached = st.cache_data(max_entries=max_entries, show_spinner=False, hash_funcs={Catalog: Catalog.cache_key})(builder)
+        return cast(F, cached)  # the cached function keeps the builder's signature
 
     return decorate

@@ -79,8 +79,8 @@ def vocabulary_markdown() -> str:
             if allowed:
                 seen.setdefault(tuple(allowed), []).append(f"{file} `{field}`")
     rows = ["| field | allowed values |", "|---|---|"]
-    for allowed, places in seen.items():
-        values = ", ".join(f"`{v}`" + (f" ({VALUE_MEANINGS[v]})" if v in VALUE_MEANINGS else "") for v in allowed)
+    for vocabulary, places in seen.items():
+        values = ", ".join(f"`{v}`" + (f" ({VALUE_MEANINGS[v]})" if v in VALUE_MEANINGS else "") for v in vocabulary)
         rows.append(f"| {'; '.join(places)} | {values} |")
     return "\n".join(rows)
 

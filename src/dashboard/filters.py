@@ -10,7 +10,7 @@ import pandas as pd
 from .catalog import Catalog
 from .schema import CROSS_SITE, ROLES, Role
 
-ALL_ROLES = "all"
+ALL_ROLES: Literal["all"] = "all"
 RoleFilter = Literal["all"] | Role
 ROLE_OPTIONS: tuple[str, ...] = (ALL_ROLES, *ROLES)
 

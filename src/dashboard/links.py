@@ -15,6 +15,20 @@ from .filters import ALL_ROLES, Filters
 MAX_PARAM_LENGTH = 200
 Params = dict[str, list[str] | str]
 
+# Every URL parameter a page reads, and what it sets (README.md documents each; a test checks it).
+URL_PARAMETERS = {
+    "sites": "global filter: site names, repeated (sites=Boston&sites=St.+Louis)",
+    "themes": "global filter: themes, repeated",
+    "role": "global filter: all, implementation or learning",
+    "site": "Site profile: the site shown, by id",
+    "compare": "Site profile: the site compared with, by id",
+    "tab": "the open tab on Themes, Ecosystem metrics and Library",
+    "theme": "Themes: the theme in the One theme tab",
+    "section": "Themes: the synthesis section whose lessons are listed",
+    "q": "Themes: the search words",
+    "lens": "Ecosystem metrics: compare implementation and learning sites (true)",
+}
+
 
 @dataclass(frozen=True)
 class Cleaned:

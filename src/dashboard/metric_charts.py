@@ -8,6 +8,7 @@ ring when single-source), never by colour alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -70,7 +71,7 @@ WRAP_LABEL = ("length(datum.label) > 26 && lastindexof(slice(datum.label, 0, 26)
               "slice(datum.label, lastindexof(slice(datum.label, 0, 26), ' ') + 1)] : datum.label")
 
 
-LEGEND = {"orient": "bottom", "direction": "vertical", "labelLimit": 300, "titleLimit": 300, "labelExpr": WRAP_LABEL}
+LEGEND: dict[str, Any] = {"orient": "bottom", "direction": "vertical", "labelLimit": 300, "titleLimit": 300, "labelExpr": WRAP_LABEL}
 
 
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
@@ -108,12 +109,12 @@ def _confidence_shape(domain: list[str]) -> alt.Shape:
     )
 
 
-def _finish(chart: alt.Chart | alt.LayerChart, title: str | alt.Title, height: int | alt.Step, description: str) -> alt.Chart:
+def _finish(chart: alt.TopLevelMixin, title: str | alt.Title, height: int | alt.Step, description: str) -> alt.TopLevelMixin:
     """Title, alt description and sizing: full container width, a height of its own, legends below."""
     return chart.properties(title=title, width="container", height=height, description=description, autosize=FIT_WIDTH)
 
 
-def year_chart(frame: pd.DataFrame, lens: bool = False) -> alt.LayerChart:
+def year_chart(frame: pd.DataFrame, lens: bool = False) -> alt.TopLevelMixin:
     """Dot chart of known years: a band per site, a sub-row and colour per metric, disc (confirmed) or ring (single source).
 
     With ``lens``, a band per metric with implementation and learning sites in their own sub-rows
@@ -158,7 +159,7 @@ def _role_scale() -> alt.Scale:
     return alt.Scale(domain=list(ROLES), range=[C.ROLE_COLORS[r] for r in ROLES])
 
 
-def census_chart(frame: pd.DataFrame, metric: str, vintage: str, lens: bool = False) -> alt.LayerChart:
+def census_chart(frame: pd.DataFrame, metric: str, vintage: str, lens: bool = False) -> alt.TopLevelMixin:
     """Horizontal bars of one census measure, labelled with the value; unknown sites get a text gap, not a bar.
 
     Bars are solid when confirmed and pale when single-source (the subtitle says so); with
@@ -175,10 +176,10 @@ def census_chart(frame: pd.DataFrame, metric: str, vintage: str, lens: bool = Fa
               axis=alt.Axis(format="~s", tickCount=3))
     tooltip = [alt.Tooltip("site_name:N", title="Site"), alt.Tooltip("display:N", title=label),
                alt.Tooltip("vintage:N", title="Vintage"), alt.Tooltip("confidence:N", title="Confidence")]
-    if lens:
-        color = alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **LEGEND))
-    else:
-        color = alt.value(C.CATEGORY_COLORS[0])
+    color: Any = (
+        alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **LEGEND)) if lens
+        else alt.value(C.CATEGORY_COLORS[0])
+    )
     opacity = alt.Opacity("confidence:N", scale=alt.Scale(domain=["confirmed", "single-source"], range=[1.0, 0.55]), legend=None)
     known = data[data["known"]]
     bars = alt.Chart(known).mark_bar(cornerRadiusEnd=2).encode(x=x, y=y, color=color, opacity=opacity, tooltip=tooltip)
@@ -200,7 +201,7 @@ def _text_color(hex_color: str) -> str:
 TYPE_COLORS = dict(zip(ORGANIZATION_TYPES, C.CATEGORY_COLORS))
 
 
-def partner_chart(frame: pd.DataFrame, lens: bool = False) -> alt.Chart:
+def partner_chart(frame: pd.DataFrame, lens: bool = False) -> alt.TopLevelMixin:
     """Stacked bars of partner organizations by type (fixed type order and Okabe–Ito colours), counts labelled."""
     data = frame.copy()
     data["label_color"] = data["type"].map(lambda t: _text_color(TYPE_COLORS[t]))
@@ -230,7 +231,7 @@ def partner_chart(frame: pd.DataFrame, lens: bool = False) -> alt.Chart:
 
 
 def timeline_chart(frame: pd.DataFrame, sites: pd.DataFrame, kinds: list[str], period: tuple[int, int] | None,
-                   lens: bool = False) -> alt.LayerChart:
+                   lens: bool = False) -> alt.TopLevelMixin:
     """Dated events on a time axis: a band per site in view, a sub-row and colour per kind, shape by confidence.
 
     The program years are shaded when known.

@@ -58,7 +58,7 @@ VALUE_TYPES: tuple[str, ...] = get_args(ValueType)
 VALUE_MEANINGS = {
     "confirmed": "two or more independent sources",
     "single-source": "one source",
-    "unconfirmed": "not found in sources (the value is null)",
+    "unconfirmed": "not found in sources; the value is null",
     "source": "the source files the lesson under that section",
     "editorial": "this dataset's own assignment",
 }

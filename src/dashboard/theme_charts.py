@@ -31,7 +31,7 @@ from .themes import (
 GROUP_COLORS = {**C.ROLE_COLORS, CROSS_SITE: C.CATEGORY_COLORS[2]}
 
 
-def theme_site_chart(matrix: pd.DataFrame) -> alt.Chart:
+def theme_site_chart(matrix: pd.DataFrame) -> alt.TopLevelMixin:
     """Heatmap of themes (rows) × sites (columns) coloured by record count, with the count on each cell."""
     themes = list(dict.fromkeys(matrix["theme"]))
     site_names = list(dict.fromkeys(matrix["site_name"]))
@@ -71,7 +71,7 @@ def theme_site_chart(matrix: pd.DataFrame) -> alt.Chart:
     )
 
 
-def section_chart(sections: pd.DataFrame) -> alt.Chart:
+def section_chart(sections: pd.DataFrame) -> alt.TopLevelMixin:
     """Horizontal stacked bars: lessons per synthesis section, coloured by implementation, learning or cross-site."""
     data = sections.assign(
         group_label=sections["group"].map(GROUP_LABELS),

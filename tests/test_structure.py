@@ -1,0 +1,125 @@
+"""The project's structure keeps its promises: pages registered once with deep links that cannot be
+hijacked, the schema as the single source of the documentation, and docs that match the code."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import DATA_DIR, ROOT
+from dashboard import dictionary, links, schema, shell
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_no_page_script_stem_equals_a_url_path():
+    # On a freshly started server Streamlit runs pages/<url_path>.py on its own (without app.py's
+    # navigation and filters) for a deep link to /<url_path>; a distinct stem keeps deep links intact.
+    stems = {Path(spec.script).stem for spec in shell.PAGE_SPECS}
+    assert not stems & {spec.url_path for spec in shell.PAGE_SPECS}
+    assert not {p.stem for p in (ROOT / "pages").glob("*.py")} & {spec.url_path for spec in shell.PAGE_SPECS}
+
+
+def test_every_page_script_is_registered_once_and_exists():
+    scripts = [spec.script for spec in shell.PAGE_SPECS]
+    assert sorted(scripts) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+    assert len({spec.key for spec in shell.PAGE_SPECS}) == len(shell.PAGE_SPECS)
+    assert [spec.default for spec in shell.PAGE_SPECS].count(True) == 1
+
+
+def test_page_scripts_take_their_context_and_never_read_filters_themselves():
+    for path in (ROOT / "pages").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "page_context()" in source, path.name
+        assert "session_state.get(\"sites\")" not in source and "require_catalog" not in source, path.name
+        assert "streamlit." not in source.replace("import streamlit as st", ""), f"{path.name} imports Streamlit internals"
+        assert '"pages/' not in source and "'pages/" not in source, f"{path.name} links by path string"
+
+
+def test_no_module_imports_streamlit_internals():
+    for path in [*(ROOT / "src" / "dashboard").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]:
+        imports = re.findall(r"^\s*(?:from|import) (streamlit[\w.]*)", path.read_text(encoding="utf-8"), re.M)
+        assert set(imports) <= {"streamlit"}, (path.name, imports)
+
+
+def test_one_letter_module_aliases_mean_one_module_everywhere():
+    seen: dict[str, set[str]] = {}
+    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "pages").glob("*.py"), *(ROOT / "tests").rglob("*.py")]:
+        for module, alias in re.findall(r"^\s*(?:from [.\w]+ )?import ([.\w]+) as (\w)\b", path.read_text(encoding="utf-8"), re.M):
+            seen.setdefault(alias, set()).add(module.split(".")[-1])
+    assert {alias: mods for alias, mods in seen.items() if len(mods) > 1} == {}
+
+
+def test_readme_names_every_page_and_url_parameter():
+    for spec in shell.PAGE_SPECS:
+        assert f"**{spec.title}**" in README, spec.title
+        if not spec.default:
+            assert f"`/{spec.url_path}`" in README, spec.url_path
+    for parameter in links.URL_PARAMETERS:
+        assert f"`{parameter}`" in README or f"`?{parameter}=" in README, parameter
+
+
+def test_readme_layout_matches_the_tree():
+    layout = README.split("## Layout", 1)[1].split("```", 2)[1]
+    named = set(re.findall(r"^\s*([\w.-]+/?)", layout, re.M))
+    for entry in ("app.py", "pages/", "src/dashboard/", "data/", "tests/", "requirements.txt", "deploy/", "scripts/"):
+        if (ROOT / entry.rstrip("/")).exists():
+            assert entry in named, f"README layout omits {entry}"
+    for entry in named:
+        assert (ROOT / entry.rstrip("/")).exists() or (ROOT / "src" / "dashboard" / entry.rstrip("/")).exists(), entry
+
+
+def test_every_schema_field_says_what_it_means():
+    rows = dictionary.data_dictionary()
+    missing = rows[rows["meaning"].str.len() < 8]
+    assert missing.empty, missing[["file", "field"]].to_dict("records")
+    assert set(rows["file"]) == {schema.PROGRAM_FILE, *(table.file for table in schema.TABLES)}
+
+
+def test_data_dictionary_lists_allowed_values_from_the_vocabularies():
+    rows = dictionary.data_dictionary().set_index(["file", "field"])
+    assert rows.loc[("organizations.yaml", "type"), "allowed values"].split(", ") == list(schema.ORGANIZATION_TYPES)
+    assert "confirmed (two or more independent sources)" in rows.loc[("metrics.yaml", "confidence"), "allowed values"]
+    assert rows.loc[("sites.yaml", "lat"), "type"] == "number" and rows.loc[("sources.yaml", "url"), "type"] == "http(s) URL"
+    assert rows.loc[("products.yaml", "launched"), "type"] == "date (YYYY, YYYY-MM or YYYY-MM-DD) or null"
+
+
+def test_published_json_schemas_are_current():
+    for file, expected in dictionary.json_schemas().items():
+        path = DATA_DIR / dictionary.SCHEMA_DIR / dictionary.schema_file_name(file)
+        assert json.loads(path.read_text(encoding="utf-8")) == expected, f"{path.name} is stale: run python -m dashboard schema"
+
+
+def test_data_readme_vocabulary_table_is_current():
+    text = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    table = text.split(dictionary.VOCABULARY_START, 1)[1].split(dictionary.VOCABULARY_END, 1)[0].strip()
+    assert table == dictionary.vocabulary_markdown(), "run python -m dashboard schema"
+
+
+@pytest.mark.parametrize("file", [schema.PROGRAM_FILE, *(table.file for table in schema.TABLES)])
+def test_each_data_file_names_its_schema_and_satisfies_it(file):
+    path = DATA_DIR / file
+    first_line = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == f"# yaml-language-server: $schema=schema/{dictionary.schema_file_name(file)}"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(json.dumps(document, default=str)), dictionary.json_schemas()[file])
+
+
+def test_json_schema_rejects_what_the_validator_rejects():
+    sites_schema = dictionary.json_schemas()["sites.yaml"]
+    good = yaml.safe_load((DATA_DIR / "sites.yaml").read_text(encoding="utf-8"))[0]
+    for bad in ({**good, "role": "hub"}, {**good, "mayor": "x"}, {**good, "id": "Not A Slug"}, {k: v for k, v in good.items() if k != "name"}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate([bad], sites_schema)
+
+
+def test_every_cross_reference_names_real_tables_and_fields():
+    for ref in schema.REFERENCES:
+        model = schema.TABLES_BY_NAME[ref.table].model
+        assert ref.field in model.model_fields, ref
+        assert set(ref.targets) <= set(schema.TABLES_BY_NAME), ref
