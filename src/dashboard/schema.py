@@ -227,6 +227,11 @@ class Metric(Cited):
     value: Union[float, str, None]
     unit: Text | None
     vintage: Text | None
+    margin_of_error: float | None = Field(
+        default=None,
+        ge=0,
+        description="The source's 90 percent margin of error for the value, in the value's unit; null when not found in sources.",
+    )
     confidence: Confidence
     note: Text | None = None
 
