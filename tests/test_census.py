@@ -111,7 +111,9 @@ def test_refresh_reports_and_writes_each_outcome():
 
     population = by_id["st-louis--population--acs2023"]
     assert status[population["id"]] == census.DIFFERS
-    assert "st-louis--population--acs2023: differs: stored 293109 vs API 293000 (API value written)" in lines
+    assert "st-louis--population--acs2023: differs: stored 293109 vs API 293000; margin of error ±110 (API value written)" in lines
+    # sqrt(2010² - 0.1976² · 900²) / 280000 · 100 = 0.715
+    assert "st-louis--poverty_rate_pct--acs2023: confirmed (19.76; margin of error ±0.72)" in lines
     assert population["value"] == 293000 and population["sources"] == ["census-acs5-2023-st-louis"]
     assert population["confidence"] == "single-source" and population["margin_of_error"] == 110
     assert population["note"].startswith("City only.") and "293109" in population["note"]

@@ -61,15 +61,17 @@ class Check:
     status: str
     stored: Any
     api: float | None
+    margin_of_error: float | None = None
 
     def line(self) -> str:
         """One line of the refresh report."""
+        margin = "" if self.margin_of_error is None else f"; margin of error ±{_show(self.margin_of_error)}"
         if self.status == CONFIRMED:
-            return f"{self.id}: confirmed ({_show(self.stored)})"
+            return f"{self.id}: confirmed ({_show(self.stored)}{margin})"
         if self.status == DIFFERS:
-            return f"{self.id}: differs: stored {_show(self.stored)} vs API {_show(self.api)} (API value written)"
+            return f"{self.id}: differs: stored {_show(self.stored)} vs API {_show(self.api)}{margin} (API value written)"
         if self.status == NEW:
-            return f"{self.id}: new: API {_show(self.api)} (no stored figure)"
+            return f"{self.id}: new: API {_show(self.api)}{margin} (no stored figure)"
         kept = "stored value kept" if self.stored is not None else "left null"
         return f"{self.id}: no estimate from the API ({kept})"
 
@@ -248,14 +250,14 @@ def _refresh_one(figure: Figure, stored: dict[str, Any], year: int) -> tuple[dic
             return row, Check(rid, NO_ESTIMATE, stored_value, None)
         return _row(figure, year, confidence="unconfirmed", note=note, sources=[api]), Check(rid, NO_ESTIMATE, None, None)
     if stored_value is None:
-        return _row(figure, year, confidence="single-source", note=note, sources=[api]), Check(rid, NEW, None, figure.value)
+        return _row(figure, year, confidence="single-source", note=note, sources=[api]), Check(rid, NEW, None, figure.value, figure.margin_of_error)
     if _agrees(stored_value, figure):
         row = _row(figure, year, value=stored_value, note=note, sources=[api, *others],
                    confidence="confirmed" if others else "single-source")
-        return row, Check(rid, CONFIRMED, stored_value, figure.value)
+        return row, Check(rid, CONFIRMED, stored_value, figure.value, figure.margin_of_error)
     changed = _with_note(note, f"The value first stored, {_show(stored_value)}, differs from the Census Bureau API's.")
     row = _row(figure, year, confidence="single-source", note=changed, sources=[api])
-    return row, Check(rid, DIFFERS, stored_value, figure.value)
+    return row, Check(rid, DIFFERS, stored_value, figure.value, figure.margin_of_error)
 
 
 def refresh(
