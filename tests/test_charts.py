@@ -40,7 +40,7 @@ def test_metric_frame_has_a_row_per_site_and_metric(catalog):
 def test_unknown_values_carry_not_found_and_nan(catalog):
     frame = ecosystem_metrics.metric_frame(catalog, ALL, ecosystem_metrics.YEAR_METRICS)
     unknown = frame[~frame["known"]]
-    assert len(unknown) == 14
+    assert len(unknown) == 15
     assert set(unknown["display"]) == {values.NOT_FOUND}
     assert unknown["numeric"].isna().all()
     assert set(unknown["confidence"]) == {"unconfirmed"}
@@ -76,7 +76,7 @@ def test_role_filter_keeps_only_learning_sites(catalog):
 def test_year_chart_plots_only_known_values_and_lists_the_rest(catalog):
     frame = metric_charts.year_frame(catalog, ALL)
     plotted = layer_data(metric_charts.year_chart(frame), 0)
-    assert len(plotted) == int(frame["known"].sum()) == 28
+    assert len(plotted) == int(frame["known"].sum()) == 27
     assert values.NOT_FOUND not in set(plotted["display"])
     assert plotted["numeric"].notna().all() and (plotted["numeric"] >= 1995).all()
     missing = ecosystem_metrics.not_found(frame).set_index("site")[values.NOT_FOUND]
@@ -123,7 +123,7 @@ def test_role_lens_with_one_role_in_view(catalog):
 
 def test_year_takeaway_names_earliest_and_latest(catalog):
     text = metric_charts.year_takeaway(metric_charts.year_frame(catalog, ALL))
-    assert text.startswith("28 of 42 site-year values")
+    assert text.startswith("27 of 42 site-year values")
     assert "Boston's year joined NNIP (1995)" in text and "Cleveland's open data portal launch year (2024)" in text
 
 
@@ -205,9 +205,9 @@ def test_timeline_has_only_dated_facts(catalog):
     assert yourstl.date == pd.Timestamp(2017, 5, 1) and yourstl.when == "2017-05-01"
     boston_policy = events[(events["site"] == "boston") & (events["kind"] == "Open data policy year")].iloc[0]
     assert boston_policy.date == pd.Timestamp(2014, 4, 7) and "executive order" in boston_policy.event
-    assert len(events) == 28 + 3
+    assert len(events) == 27 + 3
     assert metric_charts.program_period(catalog) == (2014, 2018)
-    assert metric_charts.timeline_takeaway(events, (2014, 2018)).startswith("31 dated events from 1995 to 2024")
+    assert metric_charts.timeline_takeaway(events, (2014, 2018)).startswith("30 dated events from 1995 to 2024")
 
 
 def test_theme_filter_narrows_product_launches(catalog):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import urllib.parse
 
 import pytest
 
 import pandas as pd
 
 from conftest import DATA_DIR, run_cli
+from dashboard import census
 from dashboard.catalog import Catalog
 from dashboard.schema import CATALOG_TABLES
 from dashboard.schema import LESSON_SECTIONS, PRODUCT_STATUSES, RELATIONSHIP_KINDS
@@ -88,7 +90,8 @@ def test_resources_cover_the_program_products(catalog: Catalog):
     kinds = catalog.resources["kind"].value_counts()
     assert kinds.get("synthesis", 0) >= 1
     assert kinds.get("guide", 0) >= 1
-    assert kinds.get("case study", 0) == 3
+    case_studies = set(catalog.resources.loc[catalog.resources["kind"] == "case study", "id"])
+    assert {"case-study-boston", "case-study-st-louis", "case-study-washington-dc"} <= case_studies
     assert kinds.get("toolkit", 0) >= 1
     assert kinds.get("blog", 0) >= 1
     titles = " ".join(catalog.resources["title"])
@@ -138,3 +141,74 @@ def test_missing_optional_text_is_none_not_nan(catalog: Catalog):
     assert catalog.products.set_index("id").loc["yourstlcourts", "license"] is None
     undated = catalog.resources[catalog.resources["date"].isna()]
     assert len(undated) and all(value is None for value in undated["date"])
+
+
+# Hosts that copy Wikipedia articles: a source should link the canonical article instead.
+WIKIPEDIA_MIRRORS = (
+    "clateway.com", "cydlabs.com", "kiwix", "wikimili.com", "nearbywiki.org", "piglix.com", "wikiwand.com",
+    "wikizero.com", "akarinohon.com", "movatter.jp", "the-uncensored-wiki.com", "knowledger.de", "osmarks.net",
+)
+
+
+def test_no_source_links_a_wikipedia_mirror_or_a_non_english_wikipedia(catalog: Catalog):
+    for source in catalog.sources.itertuples():
+        host = urllib.parse.urlsplit(source.url).hostname or ""
+        assert not any(mirror in source.url for mirror in WIKIPEDIA_MIRRORS), (source.id, source.url)
+        if host.endswith("wikipedia.org"):
+            assert host == "en.wikipedia.org", (source.id, source.url)
+            assert source.publisher == "Wikipedia", source.id
+
+
+def test_census_rows_cite_their_census_bureau_api_query_first(catalog: Catalog):
+    sources = catalog.sources.set_index("id")
+    geoids = catalog.sites.set_index("id")["census_geoid"]
+    census_rows = catalog.metrics[catalog.metrics["vintage"] == constants.CENSUS_VINTAGE]
+    assert len(census_rows) == 28
+    for row in census_rows.itertuples():
+        primary = row.sources[0]
+        assert primary == census.source_id(row.site, constants.CENSUS_YEAR), row.id
+        assert sources.loc[primary, "url"] == census.api_url(geoids[row.site], constants.CENSUS_YEAR), row.id
+        assert urllib.parse.urlsplit(sources.loc[primary, "url"]).hostname == "api.census.gov"
+        assert sources.loc[primary, "publisher"].startswith("U.S. Census Bureau")
+        for name in ("B01003_001", "B19013_001", "B17020_002", "B23025_005", constants.CENSUS_VINTAGE, geoids[row.site]):
+            assert name in sources.loc[primary, "title"], (primary, name)
+        if "acs-1" in row.sources:
+            assert row.sources.index("acs-1") == 1, row.id
+    compilation = sources.loc["acs-1"]
+    assert "secondary" in compilation["title"] and "Secondary source" in compilation["note"]
+
+
+def test_margins_of_error_are_null_or_positive_never_zero(catalog: Catalog):
+    margins = catalog.metrics["margin_of_error"]
+    assert len(margins) == len(catalog.metrics)
+    assert (margins[margins.notna()] > 0).all()
+    assert not (margins == 0).any()
+
+
+def test_each_site_cites_a_census_reporter_profile_of_its_own_geoid(catalog: Catalog):
+    sources = catalog.sources.set_index("id")
+    for site in catalog.sites.itertuples():
+        profiles = [s for s in site.sources if "censusreporter.org/profiles/" in sources.loc[s, "url"]]
+        assert len(profiles) == 1, site.id
+        assert f"/profiles/16000US{site.census_geoid}-" in sources.loc[profiles[0], "url"], site.id
+
+
+def test_confirmed_means_at_least_two_cited_sources(catalog: Catalog):
+    confirmed = catalog.metrics[catalog.metrics["confidence"] == "confirmed"]
+    assert len(confirmed)
+    for row in confirmed.itertuples():
+        assert len(row.sources) >= 2, row.id
+
+
+def test_undated_sources_stay_null_and_reposts_carry_no_borrowed_date(catalog: Catalog):
+    sources = catalog.sources.set_index("id")
+    for source_id in ("ctdc-s40", "ctdc-s41", "eco-79", "eco-67") + tuple(census.source_id(s, constants.CENSUS_YEAR) for s in SITE_IDS):
+        assert sources.loc[source_id, "date"] is None, source_id
+
+
+def test_resources_added_from_the_research_link_their_sources(catalog: Catalog):
+    resources = catalog.resources.set_index("id")
+    source_urls = set(catalog.sources["url"])
+    for resource_id in ("blog-announcing-housing-insights", "ecosystem-mapping-webinar", "profile-st-louis"):
+        assert resource_id in resources.index
+        assert resources.loc[resource_id, "url"] in source_urls, resource_id

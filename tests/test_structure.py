@@ -66,12 +66,17 @@ def test_readme_names_every_page_and_url_parameter():
 
 def test_readme_layout_matches_the_tree():
     layout = README.split("## Layout", 1)[1].split("```", 2)[1]
-    named = set(re.findall(r"^\s*([\w.-]+/?)", layout, re.M))
+    named = set(re.findall(r"(?:^|\s)([\w-]+(?:/[\w-]+)*(?:\.py|/|\.txt))", layout))
     for entry in ("app.py", "pages/", "src/dashboard/", "data/", "tests/", "requirements.txt", "deploy/", "scripts/"):
         if (ROOT / entry.rstrip("/")).exists():
             assert entry in named, f"README layout omits {entry}"
+    tracked = {str(path.relative_to(ROOT)) for path in ROOT.rglob("*") if ".venv" not in path.parts and "node_modules" not in path.parts}
     for entry in named:
-        assert (ROOT / entry.rstrip("/")).exists() or (ROOT / "src" / "dashboard" / entry.rstrip("/")).exists(), entry
+        assert any(path == entry.rstrip("/") or path.endswith("/" + entry.rstrip("/")) for path in tracked), f"README layout names {entry}"
+    for module in (ROOT / "src" / "dashboard").glob("*.py"):
+        assert module.name in layout or module.name == "__init__.py" or module.name == "__main__.py", f"README layout omits {module.name}"
+    for script in (ROOT / "pages").glob("*.py"):
+        assert script.name in layout, f"README layout omits pages/{script.name}"
 
 
 def test_every_schema_field_says_what_it_means():

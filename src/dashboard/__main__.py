@@ -7,6 +7,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+import yaml
+
 from . import census, dictionary
 from . import constants as C
 from .loading import resolve_data_dir, validate
@@ -32,17 +34,25 @@ def _refresh_census(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         return 1
+    data_dir = resolve_data_dir(args.data_dir)
+    census_path = data_dir / TABLES_BY_NAME["census"].file
     sites = catalog.sites.to_dict("records")
     try:
         variables = census.fetch_acs(sites, year=args.year)
     except (OSError, ValueError) as exc:
         print(f"Could not reach the Census Bureau API: {exc}", file=sys.stderr)
         return 2
-    vintage = f"ACS {args.year - 4}-{args.year} 5-year"
-    rows = census.census_rows(variables, vintage)
-    path = resolve_data_dir(args.data_dir) / TABLES_BY_NAME["census"].file
-    census.write_census_yaml(path, rows)
-    print(f"Wrote {len(rows)} rows ({vintage}) for {len(variables)} sites to {path}")
+    stored = yaml.safe_load(census_path.read_text(encoding="utf-8")) or []
+    rows, checks = census.refresh(variables, stored, args.year)
+    for check in checks:
+        print(check.line())
+    print(census.summary(checks, census.vintage_label(args.year)))
+    if args.dry_run:
+        print("Dry run: nothing written.")
+        return 0
+    added = census.append_missing_sources(data_dir / TABLES_BY_NAME["sources"].file, census.census_sources(sites, args.year))
+    census.write_census_yaml(census_path, rows)
+    print(f"Wrote {len(rows)} rows for {len(variables)} sites to {census_path}" + (f"; added sources {', '.join(added)}" if added else ""))
     return 0
 
 
@@ -59,9 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = sub.add_parser("validate", help="check the dataset's schema, integrity and provenance")
     check.add_argument("data_dir", nargs="?", default=None, help=f"data directory (default: ${C.DATA_DIR_ENV} or data/)")
     check.set_defaults(run=_validate)
-    refresh = sub.add_parser("refresh-census", help="rewrite census.yaml from the Census Bureau's ACS 5-year API")
+    refresh = sub.add_parser(
+        "refresh-census", help="check census.yaml against the Census Bureau's ACS 5-year API, report each figure, and rewrite it"
+    )
     refresh.add_argument("data_dir", nargs="?", default=None)
     refresh.add_argument("--year", type=int, default=C.CENSUS_YEAR, help="last year of the 5-year release")
+    refresh.add_argument("--dry-run", action="store_true", help="print the report without writing anything")
     refresh.set_defaults(run=_refresh_census)
     schema = sub.add_parser("schema", help="write data/schema/*.json and data/README.md's vocabulary table from the schema")
     schema.add_argument("data_dir", nargs="?", default=None)

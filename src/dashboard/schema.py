@@ -242,6 +242,9 @@ class Metric(Cited):
     value: Union[float, str, None] = Field(description="the value; null when not found in sources (never zero)")
     unit: Text | None = Field(description="the value's unit")
     vintage: Text | None = Field(description="the year, date or release the value refers to; required with a value")
+    margin_of_error: Annotated[float, Field(ge=0)] | None = Field(
+        default=None, description="the source's 90 percent margin of error, in the value's unit; null when not found in sources"
+    )
     confidence: Confidence = Field(description="how well the sources support the value")
     note: Text | None = Field(default=None, description="what is known, and how")
 
