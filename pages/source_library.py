@@ -50,8 +50,10 @@ with dictionary_tab:
 with download_tab:
     if download_tab.open:
         st.markdown(
-            "The whole dataset, not only the filtered view: one CSV per table in a zip, or one JSON "
-            "document. Text that a spreadsheet would run as a formula is prefixed with a quote."
+            "The whole dataset, not only the filtered view: one CSV per table in a zip with a Frictionless "
+            "Data Package descriptor (`datapackage.json`: each column's type and meaning, the keys between "
+            "tables, the licence and the sources), or one JSON document. Text that a spreadsheet would run "
+            "as a formula is prefixed with a quote."
         )
         counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in catalog.counts().items())
         st.caption(f"Contains {counts}. Data as of {catalog.program['data_as_of']}.")

@@ -24,7 +24,7 @@ def test_csv_neutralises_formulas_and_joins_lists():
 
 def test_zip_and_json_hold_every_table(catalog):
     archive = zipfile.ZipFile(io.BytesIO(export.catalog_zip(catalog)))
-    assert {f"{name}.csv" for name in CATALOG_TABLES} | {"program.csv"} == set(archive.namelist())
+    assert {f"{name}.csv" for name in CATALOG_TABLES} | {"program.csv", "datapackage.json"} == set(archive.namelist())
     sites = pd.read_csv(archive.open("sites.csv"))
     assert len(sites) == 7
     document = json.loads(export.catalog_json(catalog))

@@ -8,6 +8,8 @@ DATA_DIR_ENV = "CTDC_DATA_DIR"
 # How often the app looks for edits to the data files (seconds).
 DATA_RECHECK_SECONDS = 1.0
 GEO_STATES_FILE = Path("geo") / "us-states.geojson"
+# How list cells (themes, sites, sources) are joined in tables and CSV downloads.
+LIST_DELIMITER = "; "
 
 ROLE_LABELS = {"implementation": "Implementation site", "learning": "Learning site"}
 

@@ -10,6 +10,8 @@ from typing import Any
 import pandas as pd
 
 from .catalog import Catalog
+from .constants import LIST_DELIMITER
+from .datapackage import descriptor
 from .schema import CATALOG_TABLES
 from .values import is_missing
 
@@ -18,7 +20,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def _flat(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
+        return LIST_DELIMITER.join(str(v) for v in value)
     return value
 
 
@@ -48,12 +50,14 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
 
 
 def catalog_zip(catalog: Catalog) -> bytes:
-    """Every table of the catalog as a CSV file in one zip archive."""
+    """Every table of the catalog as a CSV file in one zip archive, described by a Frictionless
+    ``datapackage.json`` (types, meanings, keys, licence and sources)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in CATALOG_TABLES:
             archive.writestr(f"{name}.csv", safe_csv(catalog.table(name)))
         archive.writestr("program.csv", safe_csv(pd.DataFrame([catalog.program])))
+        archive.writestr("datapackage.json", json.dumps(descriptor(catalog), ensure_ascii=False, indent=2))
     return buffer.getvalue()
 
 

@@ -210,6 +210,7 @@ class Lesson(Cited):
     section: LessonSection = Field(description="the section of the program's cross-site synthesis it belongs under")
     section_basis: SectionBasis = Field(description="who filed it under that section")
     themes: list[Theme] = Field(default=[], description="the themes it speaks to")
+    note: Text | None = Field(default=None, description="caveats on the lesson's wording or basis; shown with the lesson")
 
 
 class Resource(Cited):

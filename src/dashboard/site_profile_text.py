@@ -159,7 +159,8 @@ def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFr
     return "\n\n".join(
         f"**{escape_markdown(section)}**\n\n"
         + _bullets(
-            f"{escape_markdown(x['text'])} :small[({SECTION_BASIS_LABELS[x['section_basis']]})] {cite(x['sources'])}"
+            f"{escape_markdown(x['text'])} :small[({SECTION_BASIS_LABELS[x['section_basis']]})]"
+            + (f" :small[*{escape_markdown(x['note'])}*]" if x.get("note") else "") + f" {cite(x['sources'])}"
             for x in lessons
         )
         for section, lessons in groups.items()
