@@ -279,10 +279,14 @@ class SearchIndex:
             return [rowid for (rowid,) in self._connection.execute(sql, (expression,))]
 
     def snippets(self, expression: str, rowids: list[int]) -> dict[int, str]:
-        """Row id -> a passage of the body text with the matched words between private markers."""
+        """Row id -> a passage of the body text with the matched words between private markers.
+
+        ``+rowid`` keeps the row ids away from FTS5's own index: otherwise the expression is
+        evaluated again for each row id, which costs ten times more on a broad query.
+        """
         sql = (
             f"SELECT rowid, snippet(docs, 1, '{_OPEN}', '{_CLOSE}', '…', {SNIPPET_WORDS}) FROM docs "
-            "WHERE docs MATCH ? AND rowid IN (SELECT value FROM json_each(?))"
+            "WHERE docs MATCH ? AND +rowid IN (SELECT value FROM json_each(?))"
         )
         with self._lock:
             return dict(self._connection.execute(sql, (expression, str(rowids))).fetchall())
@@ -336,12 +340,12 @@ def initial_expression(letter: str) -> str:
     return f'{{title}} : ^ "{letter}"*'
 
 
-def _in_view(document: _Document, site_ids: Collection[str] | None, themes: Collection[str]) -> bool:
+def _in_view(document: _Document, site_ids: frozenset[str] | None, themes: frozenset[str]) -> bool:
     """Program-wide records always; others when one of their sites is in ``site_ids`` (None: all
     sites); products and lessons also need one of ``themes``, when themes are chosen."""
     if site_ids is not None and document.scope and document.scope.isdisjoint(site_ids):
         return False
-    return not (themes and document.kind in ("product", "lesson") and set(document.themes).isdisjoint(themes))
+    return not (themes and document.kind in ("product", "lesson") and themes.isdisjoint(document.themes))
 
 
 def _marked_markdown(marked: str) -> str:
@@ -370,7 +374,8 @@ def _page(
     site_ids: Collection[str] | None, limit: int, themes: Collection[str],
 ) -> SearchResults:
     """``base`` with the matches in view among ranked ``rowids``, snippets for the first ``limit``."""
-    in_view = [n for n in rowids if _in_view(index.document(n), site_ids, themes)]
+    sites, chosen = (None if site_ids is None else frozenset(site_ids)), frozenset(themes)
+    in_view = [n for n in rowids if _in_view(index.document(n), sites, chosen)] if sites is not None or chosen else rowids
     shown = in_view[: max(0, limit)]
     snippets = index.snippets(expression, shown) if shown else {}
     results = tuple(_result(index.document(n), snippets.get(n, "")) for n in shown)
