@@ -18,7 +18,7 @@ import threading
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -63,6 +63,7 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKERS = re.compile(f"([{_OPEN}{_CLOSE}])")
 _CONTROL = {code: " " for code in [*range(0x20), *range(0x7F, 0xA0)]}
 _WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # the same words for ASCII text, three times faster
 
 
 @dataclass(frozen=True)
@@ -142,13 +143,16 @@ class SearchResults:
 
 def fold(value: str) -> str:
     """``value`` lower-cased and without diacritics, as the index's tokenizer reads it."""
+    if value.isascii():
+        return value.lower()
     decomposed = unicodedata.normalize("NFD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def words_of(value: str) -> list[str]:
     """The words of ``value``, folded: runs of letters and digits (anything else separates them)."""
-    return _WORD.findall(fold(value))
+    folded = fold(value)
+    return (_ASCII_WORD if folded.isascii() else _WORD).findall(folded)
 
 
 def _clean(value: object) -> str:
@@ -164,6 +168,12 @@ def _first_url(urls: object) -> str | None:
     return next((str(u) for u in candidates if text.is_http_url(u)), None)
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts (several times faster than ``to_dict`` on Arrow-backed text)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
+
+
 def _documents(catalog: Catalog) -> Iterator[_Document]:
     """Every searchable record of the catalog, in a stable order."""
     labels = site_labels(catalog)
@@ -171,14 +181,14 @@ def _documents(catalog: Catalog) -> Iterator[_Document]:
     def names(sites: Iterable[str]) -> tuple[str, ...]:
         return tuple(labels.get(s, s) for s in sites)
 
-    for row in catalog.products.to_dict("records"):
+    for row in _records(catalog.products):
         sites, themes = (row["site"],), tuple(row["themes"])
         yield _Document(
             "product", row["id"], row["name"], f"{row['description']}\n{_clean(row['status_note'])}",
             " ".join(["product", *names(sites), *themes, row["status"]]), sites, names(sites), frozenset(sites),
             tuple(row["sources"]), _first_url(row["urls"]), themes=themes,
         )
-    for row in catalog.lessons.to_dict("records"):
+    for row in _records(catalog.lessons):
         sites, themes = (row["site"],), tuple(row["themes"] or ())
         yield _Document(
             "lesson", row["id"], f"Lesson: {row['section']}", row["text"],
@@ -186,20 +196,20 @@ def _documents(catalog: Catalog) -> Iterator[_Document]:
             frozenset() if row["site"] == C.CROSS_SITE else frozenset(sites),
             tuple(row["sources"]), section=row["section"], themes=themes,
         )
-    for row in catalog.resources.to_dict("records"):
+    for row in _records(catalog.resources):
         sites = tuple(row["sites"] or ())
         yield _Document(
             "resource", row["id"], row["title"], row["summary"],
             " ".join(["resource", row["kind"], row["publisher"], _clean(row["date"]), *names(sites)]),
             sites, names(sites), frozenset(sites), tuple(row["sources"]), _first_url(row["url"]),
         )
-    for row in catalog.organizations.to_dict("records"):
+    for row in _records(catalog.organizations):
         sites = tuple(row["sites"] or ())
         yield _Document(
             "organization", row["id"], row["name"], _clean(row["role"]), " ".join(["organization", row["type"], *names(sites)]),
             sites, names(sites), frozenset(sites), tuple(row["sources"]), _first_url(row["url"]),
         )
-    for row in catalog.national_partners.to_dict("records"):
+    for row in _records(catalog.national_partners):
         yield _Document(
             "national partner", row["id"], row["name"], row["role"], "national partner",
             (), (), frozenset(), tuple(row["sources"]), _first_url(row["url"]),
