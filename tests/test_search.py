@@ -269,6 +269,12 @@ def test_hostile_input_is_searched_as_plain_words(index, query):
     assert ids(results) == ids(plain) and results.total == plain.total
 
 
+def test_the_query_shown_back_has_no_control_or_invisible_characters(index):
+    used = S.search(index, "court\x00\x1b[31m\u202ehousing\u200b\ud800 x").query
+    assert used == "court [31m housing x"
+    used.encode("utf-8")  # no lone surrogate left
+
+
 def test_operators_are_words_not_syntax(index):
     assert S.search(index, '"court"').total == S.search(index, "court*").total == S.search(index, "court").total
     assert S.search(index, "court OR zzqqxx").total == 0  # OR is a word, and every word is required

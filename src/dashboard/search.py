@@ -61,7 +61,8 @@ HIDDEN_MESSAGE = "No record in view contains every word; {hidden} outside the cu
 # Private-use characters that mark matched words in FTS5 snippets; removed from indexed text.
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKERS = re.compile(f"([{_OPEN}{_CLOSE}])")
-_CONTROL = {code: " " for code in [*range(0x20), *range(0x7F, 0xA0)]}
+# Removed from queries: control characters, zero-width and bidirectional marks, lone surrogates.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # the same words for ASCII text, three times faster
 
@@ -326,10 +327,11 @@ def build_index(catalog: Catalog) -> SearchIndex:
 def prepare_query(query: str | None) -> tuple[str, int, list[str]]:
     """The query as searched, how many characters were cut from it, and its words.
 
-    Control characters become spaces and runs of spaces one space; a longer query is cut to
+    Control characters, invisible marks and lone surrogates become spaces, and runs of spaces one
+    space (so the query can be shown back safely); a longer query is cut to
     ``MAX_QUERY`` characters, back to the end of its last whole word when it has several.
     """
-    cleaned = " ".join(str(query or "").translate(_CONTROL).split())
+    cleaned = " ".join(_CONTROL.sub(" ", str(query or "")).split())
     used = cleaned[:MAX_QUERY]
     if len(cleaned) > MAX_QUERY and cleaned[MAX_QUERY] != " " and " " in used:
         used = used[: used.rindex(" ")]
