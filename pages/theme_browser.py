@@ -7,9 +7,7 @@ from dashboard import search, theme_charts, themes
 from dashboard.blocks import chart_block, lazy_expander, table_with_download
 from dashboard.schema import LESSON_SECTIONS, THEMES
 from dashboard.shell import note_ignored, page_context, raw_param
-from dashboard.text import escape_markdown, intro_markdown, plural
-
-MAX_RESULTS = 50
+from dashboard.text import escape_markdown, intro_markdown
 
 context = page_context()
 catalog, view = context.catalog, context.filters
@@ -18,7 +16,7 @@ st.title("Themes")
 st.markdown(intro_markdown(
     "What the seven sites worked on, theme by theme: the products they built or ran and the lessons "
     "recorded about them. See which themes each site worked on, read one theme's records, browse the "
-    "lessons by the sections of the program's synthesis, or search every product, lesson and resource.",
+    "lessons by the sections of the program's synthesis, or search every product, lesson, resource and partner.",
     context.describe_filters(),
 ))
 
@@ -76,20 +74,19 @@ with section_tab:
 with search_tab:
     if search_tab.open:
         query = st.text_input(
-            "Search products, lessons and resources", key="q", bind="query-params", max_chars=search.MAX_QUERY,
-            placeholder="e.g. court, housing, youth jobs",
-            help="Every word must match; results are ranked by how often the words occur.",
+            "Search products, lessons, resources, organizations and partners", key="q", bind="query-params",
+            placeholder="e.g. court, housing, youth jobs, Rise Community Development",
+            help="Whole words; the last word also matches as the start of a word. Every word must match; "
+            "names and titles count most.",
         )
         if query and query.strip():
-            results = search.search(catalog, query, view)
-            if results.empty:
-                st.info("No matches: every word must appear in a record. Try fewer or shorter words.", icon=":material/search_off:")
+            found = search.search_view(catalog, view, query)
+            for note in found.notes:
+                st.caption(f":material/content_cut: {escape_markdown(note)}")
+            if not found.found:
+                st.info(found.summary, icon=":material/search_off:")
             else:
-                count = len(results)
-                more = f" (showing the first {MAX_RESULTS})" if count > MAX_RESULTS else ""
-                st.markdown(
-                    f"**{count}** {plural('result', count)}{more}, best matches first.\n\n" + search.results_markdown(results, MAX_RESULTS)
-                )
+                st.markdown(found.summary + "\n\n" + found.markdown)
                 with lazy_expander("Search results as a table", "data-search-results") as is_open:
                     if is_open:
-                        table_with_download(search.result_table(results), "search-results")
+                        table_with_download(found.table, "search-results")

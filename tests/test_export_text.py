@@ -49,13 +49,6 @@ def test_links_only_for_http():
     assert not text.is_http_url(None)
 
 
-def test_highlight_bolds_terms_and_escapes_the_rest():
-    out = text.highlight("Court data <b>in</b> St. Louis", text.search_terms("court louis"))
-    assert out.startswith("**Court**") and "**Louis**" in out
-    assert "\\<b\\>" in out
-    assert text.search_terms("a " + "x" * 5000)[0] == "x" * 40
-
-
 def test_section_markdown_is_one_heading_and_its_paragraphs():
     assert text.section_markdown("Who [took] part", "first", "", "second") == "## Who \\[took\\] part\n\nfirst\n\nsecond"
     assert text.section_markdown("Alone") == "## Alone"

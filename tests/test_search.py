@@ -1,95 +1,315 @@
-"""Unit tests for full-text search: matching, ranking, highlighting, filters and hostile input."""
+"""Unit tests of full-text search: whole words and prefixes, ranking, filters, snippets, limits and
+hostile input, on the shipped catalog and on a small catalog written for the purpose."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pandas as pd
 import pytest
-from dashboard import filters
-from dashboard import search
+
+from dashboard import search as S
+
+HOSTILE = "**bold** <script>alert(1)</script> [link](javascript:alert(1)) `code` # heading _u_ | a | ~~s~~ $x$"
 
 
-ALL = filters.Filters()
+def _rows(catalog, table: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows for one of the catalog's tables, with its columns (missing fields empty)."""
+    columns = list(getattr(catalog, table).columns)
+    defaults = {"sources": ["src-1"], "themes": [], "sites": [], "urls": [], "code": []}
+    return pd.DataFrame([{c: row.get(c, defaults.get(c)) for c in columns} for row in rows], columns=columns)
 
 
-def test_court_finds_yourstlcourts_with_bold_highlight(catalog):
-    results = search.search(catalog, "court", ALL)
-    assert list(results.columns) == search.RESULT_COLUMNS
-    row = results.set_index("id").loc["yourstlcourts"]
-    assert row["kind"] == "product" and row["title"] == "YourSTLCourts" and row["site"] == "St. Louis"
-    assert "**court**" in row["highlighted"].lower()
-    assert results.iloc[0]["id"] == "yourstlcourts"
+@pytest.fixture(scope="module")
+def index(catalog):
+    """The shipped catalog's index."""
+    return S.build_index(catalog)
 
 
-def test_results_are_ranked_by_hits(catalog):
-    results = search.search(catalog, "housing", ALL)
-    assert list(results["hits"]) == sorted(results["hits"], reverse=True)
-    assert "Housing Insights" in set(results["title"])
-    assert {"product", "lesson", "resource"} <= set(results["kind"])
+@pytest.fixture(scope="module")
+def tiny(catalog):
+    """An index of a few records written to test matching, ranking, filters and escaping."""
+    product = {"status": "active", "status_note": "Running.", "status_as_of": "2018", "launched": None, "license": None}
+    small = dataclasses.replace(
+        catalog,
+        products=_rows(catalog, "products", [
+            {**product, "id": "p-art", "site": "boston", "name": "Art Walk", "description": "Public art in the park.",
+             "themes": ["civic engagement"], "urls": ["https://example.org/art"]},
+            {**product, "id": "p-partner", "site": "st-louis", "name": "Partner Portal",
+             "description": "A start page for partners of the partnership.", "themes": ["justice"]},
+            {**product, "id": "p-title", "site": "cleveland", "name": "Beacon Lights", "description": "Street lamps.",
+             "themes": ["public safety"]},
+            {**product, "id": "p-body", "site": "cleveland", "name": "Lamp Posts",
+             "description": "Street lamps, and one beacon.", "themes": ["public safety"]},
+            {**product, "id": "p-hostile", "site": "boston", "name": "Escapes", "description": f"Lantern {HOSTILE}",
+             "themes": ["open data"], "urls": ["javascript:alert(1)"]},
+        ]),
+        lessons=_rows(catalog, "lessons", [
+            {"id": "l-cross", "site": "cross-site", "text": "Keep the lantern lit across sites.", "section": "Sustaining the gain",
+             "section_basis": "editorial", "themes": ["open data"]},
+            {"id": "l-boston", "site": "boston", "text": "A lantern for Boston.", "section": "Ingredients",
+             "section_basis": "editorial", "themes": ["youth"]},
+        ]),
+        resources=_rows(catalog, "resources", [
+            {"id": "r-wide", "title": "Lantern Guide", "kind": "guide", "publisher": "Someone", "date": "2018",
+             "url": "https://example.org/guide", "summary": "How to light a lantern.", "sites": []},
+            {"id": "r-stl", "title": "Lantern Case", "kind": "case study", "publisher": "Someone", "date": None,
+             "url": "https://example.org/case", "summary": "A lantern in St. Louis.", "sites": ["st-louis"]},
+        ]),
+        organizations=_rows(catalog, "organizations", [
+            {"id": "o-rise", "name": "Rise Community Development", "type": "data intermediary", "sites": ["st-louis"],
+             "role": "Led a lantern project.", "url": "https://example.org/rise"},
+            {"id": "o-two", "name": "Two Cities Lantern Group", "type": "other", "sites": ["boston", "cleveland"], "role": None},
+        ]),
+        national_partners=_rows(catalog, "national_partners", [
+            {"id": "n-one", "name": "National Lantern Network", "role": "Ran the lantern program.", "url": None},
+        ]),
+    )
+    return S.build_index(small)
 
 
-def test_every_word_must_match(catalog):
-    youth = set(search.search(catalog, "youth", ALL)["id"])
-    court = set(search.search(catalog, "court", ALL)["id"])
-    both = set(search.search(catalog, "youth court", ALL)["id"])
-    assert both <= youth & court
-    assert "youth-jobs-platform" in youth and "youth-jobs-platform" not in both
-    assert search.search(catalog, "housing zzqqxx", ALL).empty
+def ids(results: S.SearchResults) -> list[str]:
+    return [r.id for r in results.results]
 
 
-def test_search_is_case_insensitive(catalog):
-    assert list(search.search(catalog, "HOUSING", ALL)["id"]) == list(search.search(catalog, "housing", ALL)["id"])
+def test_words_match_whole_never_inside_other_words(tiny):
+    assert ids(S.search(tiny, "art")) == ["p-art"]  # not "Partner", "start" or "partnership"
+    assert ids(S.search(tiny, "walk art")) == ["p-art"]
 
 
-def test_filters_narrow_results(catalog):
-    everywhere = search.search(catalog, "data", ALL)
-    boston = search.search(catalog, "data", filters.Filters(sites=("boston",)))
-    assert 0 < len(boston) < len(everywhere)
-    assert set(boston["site"]) <= {"Boston", "Cross-site", search.NO_SITE}
-    learning = search.search(catalog, "court", filters.Filters(role="learning"))
-    assert "yourstlcourts" not in set(learning["id"])
-    themed = search.search(catalog, "data", filters.Filters(themes=("housing",)))
-    assert "housing-insights" in set(themed["id"]) and "data-days-cle" not in set(themed["id"])
+def test_the_last_word_is_also_a_prefix_and_only_the_last(tiny):
+    assert ids(S.search(tiny, "portal part")) == ["p-partner"]
+    assert ids(S.search(tiny, "part portal")) == []
+    assert "p-partner" in ids(S.search(tiny, "sta"))
 
 
-@pytest.mark.parametrize("query", ["<script>", "(((", "", "   ", ".*", "[a-", "a", "\\", None, "<img src=x onerror=alert(1)>"])
-def test_hostile_queries_return_empty_without_error(catalog, query):
-    results = search.search(catalog, query, ALL)
-    assert results.empty and list(results.columns) == search.RESULT_COLUMNS
+def test_stemming_matches_plural_and_singular(tiny, index):
+    assert ids(S.search(tiny, "partner portal")) == ["p-partner"]  # "partners" in the text
+    assert ids(S.search(tiny, "lamp street")) == ids(S.search(tiny, "lamps street"))
+    assert {r.id for r in S.search(index, "court").results} == {r.id for r in S.search(index, "courts").results}
+    assert S.search(index, "court courts").total == S.search(index, "court").total > 0
 
 
-def test_long_query_is_bounded(catalog):
-    assert search.search(catalog, "x" * 10_000, ALL).empty
-    beyond_limit = "court" + " " * 300 + "zzqqxx"
-    assert "yourstlcourts" in set(search.search(catalog, beyond_limit, ALL)["id"])
-    ninth_word = "court st louis county municipal tickets text message zzqqxx"
-    assert "yourstlcourts" in set(search.search(catalog, ninth_word, ALL)["id"])
-    repeated = search.search(catalog, "court court COURT", ALL)
-    assert repeated.iloc[0]["matched"] == "court"
+def test_every_word_must_match(index):
+    youth, court = S.search(index, "youth", limit=500), S.search(index, "court", limit=500)
+    both = S.search(index, "youth court", limit=500)
+    assert set(ids(both)) <= set(ids(youth)) & set(ids(court))
+    assert len(ids(both)) < min(len(ids(youth)), len(ids(court)))
+    nothing = S.search(index, "housing zzqqxx")
+    assert nothing.total == 0 and nothing.results == () and nothing.message == S.NO_MATCH_MESSAGE
 
 
-def test_highlight_escapes_markdown(catalog):
-    results = search.search(catalog, "data", ALL)
-    for highlighted in results["highlighted"]:
-        assert "<" not in highlighted.replace("\\<", "")
+def record_texts(catalog) -> dict[str, list[str]]:
+    """Record id -> the words of its title and body text, for every searchable record."""
+    fields = ("name", "title", "description", "status_note", "text", "summary", "role")
+    return {
+        row["id"]: S.words_of(" ".join(str(row.get(k) or "") for k in fields))
+        for table in ("products", "lessons", "resources", "organizations", "national_partners")
+        for row in getattr(catalog, table).to_dict("records")
+    }
 
 
-def test_snippet_window():
-    body = "word " * 100 + "needle " + "word " * 100
-    cut = search.snippet(body, ["needle"])
-    assert "needle" in cut and cut.startswith("…") and cut.endswith("…")
-    assert len(cut) <= search.SNIPPET_CHARS + 2
-    assert search.snippet("short text", ["x"]) == "short text"
+def test_art_on_the_shipped_data_skips_partner_and_start(catalog, index):
+    found = set(ids(S.search(index, "art", limit=1000)))
+    inside_only = {
+        i for i, words in record_texts(catalog).items()
+        if any("partner" in w or "start" in w for w in words) and not any(w.startswith("art") for w in words)
+    }
+    assert inside_only and found and not found & inside_only
 
 
-def test_results_markdown_lists_each_result_with_highlight(catalog):
-    results = search.search(catalog, "court", ALL)
-    markdown = search.results_markdown(results)
-    assert markdown.count("\n\n") == len(results) - 1
-    assert "**YourSTLCourts**" in markdown and "**court**" in markdown.lower()
-    assert search.results_markdown(results.head(0)) == ""
+@pytest.mark.parametrize("prefix", ["communi", "organi", "developm", "housi", "part", "court", "yourstl"])
+def test_a_prefix_finds_every_record_with_a_word_starting_with_it(catalog, index, prefix):
+    expected = {i for i, words in record_texts(catalog).items() if any(w.startswith(prefix) for w in words)}
+    assert expected and expected <= set(ids(S.search(index, prefix, limit=1000)))
 
 
-def test_results_markdown_limit(catalog):
-    results = search.search(catalog, "data", ALL)
-    assert len(results) > 3
-    assert search.results_markdown(results, 3) == search.results_markdown(results.head(3))
-    assert search.results_markdown(results, 3).count("\n\n") == 2
+def test_organizations_and_national_partners_are_searched(index):
+    rise = S.search(index, "Rise Community Development")
+    assert rise.results[0].id == "rise-community-development" and rise.results[0].kind == "organization"
+    assert rise.results[0].sites == ("st-louis",) and rise.results[0].site_names == ("St. Louis",)
+    macarthur = S.search(index, "MacArthur")
+    assert "macarthur-foundation" in ids(macarthur)
+    assert {r.kind for r in S.search(index, "data", limit=1000).results} == set(S.KINDS)
+
+
+def test_results_carry_citations_links_and_lesson_details(tiny, catalog, index):
+    by_id = {r.id: r for r in S.search(tiny, "lantern", limit=100).results}
+    assert by_id["r-wide"].url == "https://example.org/guide" and by_id["o-rise"].url == "https://example.org/rise"
+    assert by_id["p-hostile"].url is None  # only http(s) links
+    assert by_id["l-cross"].section == "Sustaining the gain" and by_id["l-cross"].themes == ("open data",)
+    assert by_id["l-cross"].sites == ("cross-site",) and by_id["l-cross"].site_names == ("Cross-site",)
+    assert by_id["r-wide"].sites == () and by_id["n-one"].sites == ()
+    assert by_id["o-two"].sites == ("boston", "cleveland")
+    assert all(r.sources == ("src-1",) for r in by_id.values())
+    product = S.search(index, "YourSTLCourts").results[0]
+    row = catalog.products.set_index("id").loc[product.id]
+    assert product.sources == tuple(row["sources"]) and product.url == row["urls"][0]
+
+
+def test_a_title_match_ranks_above_one_mention_in_the_body(tiny, index):
+    assert ids(S.search(tiny, "beacon")) == ["p-title", "p-body"]
+    results = S.search(index, "housing", limit=1000).results
+    in_title = [n for n, r in enumerate(results) if "housing" in S.words_of(r.title)]
+    once_in_body = [n for n, r in enumerate(results) if "housing" not in S.words_of(r.title) and r.excerpt.lower().count("housing") == 1]
+    assert in_title and once_in_body and max(in_title) < min(once_in_body)
+
+
+def test_site_filter_keeps_program_wide_records_and_any_site_of_several(tiny):
+    everything = set(ids(S.search(tiny, "lantern", limit=100)))
+    assert everything == {"p-hostile", "l-cross", "l-boston", "r-wide", "r-stl", "o-rise", "o-two", "n-one"}
+    cleveland = S.search(tiny, "lantern", site_ids={"cleveland"})
+    assert set(ids(cleveland)) == {"l-cross", "r-wide", "o-two", "n-one"}
+    assert cleveland.total == 4 and cleveland.hidden == 4
+    assert set(ids(S.search(tiny, "lantern", site_ids=("st-louis",)))) == {"l-cross", "r-wide", "n-one", "r-stl", "o-rise"}
+    assert set(ids(S.search(tiny, "lantern", site_ids=frozenset()))) == {"l-cross", "r-wide", "n-one"}
+    themed = S.search(tiny, "lantern", themes=("youth",), limit=100)
+    assert set(ids(themed)) == everything - {"p-hostile", "l-cross"}  # resources, organizations, partners carry no themes
+
+
+def test_a_match_outside_the_view_is_counted_and_explained(tiny):
+    hidden = S.search(tiny, "beacon", site_ids={"boston"})
+    assert hidden.total == 0 and hidden.hidden == 2
+    assert hidden.message == S.HIDDEN_MESSAGE.format(hidden="2 records", verb="do")
+
+
+def test_limit_cuts_the_results_not_the_total(index):
+    everything = S.search(index, "data", limit=1000)
+    three = S.search(index, "data", limit=3)
+    assert everything.total == three.total == len(everything.results) > 3
+    assert ids(three) == ids(everything)[:3]
+    assert S.search(index, "data", limit=0).results == () and S.search(index, "data", limit=-5).total == everything.total
+
+
+def test_snippet_bolds_the_matched_words_and_escapes_the_data(tiny):
+    result = S.search(tiny, "script").results[0]
+    assert result.id == "p-hostile"
+    markdown = result.snippet_markdown
+    assert "**script**" in markdown
+    rest = markdown.replace("**script**", "")
+    assert not re.search(r"(?<!\\)[<>\[\]`*_#|~$]", rest), rest
+    assert "<" not in rest.replace("\\<", "")
+    assert result.excerpt.startswith("Lantern **bold** <script>")  # the plain excerpt is the raw text
+    assert "\ue000" not in result.excerpt + markdown
+
+
+def test_snippet_marks_stemmed_and_prefix_matches(tiny, index):
+    assert "**partners**" in S.search(tiny, "partner portal").results[0].snippet_markdown
+    assert "**lamps**" in S.search(tiny, "posts lam").results[0].snippet_markdown.lower()
+    community = S.search(index, "communi").results
+    assert any("**community**" in r.snippet_markdown.lower() for r in community)
+
+
+def test_a_long_paste_is_cut_with_a_note(index):
+    pasted = ("court " * 100).strip()  # 599 characters
+    results = S.search(index, pasted)
+    assert results.truncated and results.dropped_chars == len(pasted) - len(results.query) > len(pasted) - S.MAX_QUERY
+    assert S.MAX_QUERY - 6 < len(results.query) <= S.MAX_QUERY and results.words == ("court",)  # cut after a whole word
+    assert results.notes and f"{results.dropped_chars} characters" in results.notes[0]
+    assert ids(results) == ids(S.search(index, "court"))
+    short = S.search(index, "court")
+    assert not short.truncated and short.dropped_chars == 0 and short.notes == ()
+
+
+def test_spaces_and_control_characters_do_not_count_towards_the_limit(index):
+    spaced = S.search(index, "court" + " \t\n\x00" * 300 + "zzqqxx")
+    assert not spaced.truncated and spaced.words == ("court", "zzqqxx") and spaced.total == 0
+
+
+def test_one_long_word_is_cut_at_the_limit(index):
+    results = S.search(index, "x" * 500)
+    assert results.truncated and results.dropped_chars == 300 and results.words == ("x" * S.MAX_QUERY,)
+
+
+def test_one_letter_lists_titles_starting_with_it(index):
+    results = S.search(index, "a", limit=1000)
+    assert results.mode == "initial" and results.words == ("a",) and results.total > 0
+    assert results.message == S.INITIAL_MESSAGE.format(letter="A")
+    assert all(S.words_of(r.title)[0].startswith("a") for r in results.results)
+    titles = [S.fold(r.title) for r in results.results]
+    assert titles == sorted(titles)
+    assert S.search(index, "A").total == results.total
+    assert S.search(index, "q").message == S.NO_INITIAL_MESSAGE.format(letter="Q")
+
+
+def test_one_letter_words_are_left_out_beside_longer_ones(index):
+    with_letters = S.search(index, "St. Louis's court")
+    assert with_letters.ignored_words == ("s",) and with_letters.words == ("st", "louis", "court")
+    assert "s" in with_letters.notes[0]
+    assert ids(with_letters) == ids(S.search(index, "St Louis court"))
+    assert S.search(index, "a b").message == S.TOO_SHORT_MESSAGE and S.search(index, "a b").results == ()
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    (None, S.EMPTY_MESSAGE), ("", S.EMPTY_MESSAGE), ("  \n ", S.EMPTY_MESSAGE),
+    ("(((", S.NO_WORDS_MESSAGE), ("***", S.NO_WORDS_MESSAGE), ("_", S.NO_WORDS_MESSAGE),
+])
+def test_a_query_without_words_gets_a_message(index, query, message):
+    results = S.search(index, query)
+    assert results.mode == "none" and results.total == 0 and results.results == () and results.message == message
+
+
+HOSTILE_QUERIES = [
+    '"court"', 'court"', '"court', '""', "court*", "*court", "court AND", "AND court", "court OR housing",
+    "NOT court", "court NOT housing", "NEAR(court housing)", "NEAR(court housing, 2)", "court NEAR/2 housing",
+    "(court", "court)", "((court))", "title:court", "{title body}: court", "-court", "+court", "^court",
+    "court\x00housing", "court\x1b[31m", "court\u202ehousing", "court\ud800", "court 🙂", "court\\", "court'; DROP TABLE docs; --",
+    "rowid:1", "docs MATCH court", "court" * 60, "c" * 5000, "é" * 300, "\ue000court\ue001",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_hostile_input_is_searched_as_plain_words(index, query):
+    results = S.search(index, query)
+    used, _, words = S.prepare_query(query)
+    assert results.query == used and all(re.fullmatch(r"[^\W_]+", w) for w in results.words)
+    plain = S.search(index, " ".join(words))
+    assert ids(results) == ids(plain) and results.total == plain.total
+
+
+def test_the_query_shown_back_has_no_control_or_invisible_characters(index):
+    used = S.search(index, "court\x00\x1b[31m\u202ehousing\u200b\ud800 x").query
+    assert used == "court [31m housing x"
+    used.encode("utf-8")  # no lone surrogate left
+
+
+def test_operators_are_words_not_syntax(index):
+    assert S.search(index, '"court"').total == S.search(index, "court*").total == S.search(index, "court").total
+    assert S.search(index, "court OR zzqqxx").total == 0  # OR is a word, and every word is required
+    assert S.search(index, "title:court").words == ("title", "court")
+
+
+def test_match_expression_quotes_every_word():
+    assert S.match_expression(["youth", "job"]) == '"youth" AND ("job"*)'
+    assert S.match_expression(["communi"], ["community"]) == '("communi"* OR "community")'
+
+
+def test_results_table_is_plain_text(catalog, index):
+    results = S.search(index, "housing")
+    table = S.results_table(results)
+    assert list(table.columns) == S.RESULT_COLUMNS and len(table) == len(results.results)
+    assert list(table["rank"]) == list(range(1, len(table) + 1)) and list(table["id"]) == ids(results)
+    assert not table["excerpt"].str.contains(r"\*\*|\\", regex=True).any()
+    assert not table["title"].str.contains("\\", regex=False).any()
+    row = table.set_index("id").loc["housing-insights"]
+    site = catalog.products.set_index("id").loc["housing-insights", "site"]
+    assert row["sites"] == catalog.sites.set_index("id").loc[site, "name"] and row["url"].startswith("http")
+    assert set(catalog.products.set_index("id").loc["housing-insights", "sources"]) == set(row["sources"].split(", "))
+    assert list(S.results_table(S.search(index, "")).columns) == S.RESULT_COLUMNS
+
+
+def test_result_markdown_escapes_title_and_shows_kind_and_sites(tiny):
+    result = next(r for r in S.search(tiny, "lantern", limit=100).results if r.id == "r-wide")
+    markdown = S.result_markdown(result)
+    assert markdown.startswith("**Lantern Guide**  \n*Resource · Program\\-wide*  \n")
+    assert "**lantern**" in markdown
+
+
+def test_one_index_serves_many_threads(index):
+    queries = ["court", "housing", "youth jobs", "a", "communi", "data"] * 8
+    serial = [ids(S.search(index, q)) for q in queries]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(lambda q: ids(S.search(index, q)), queries))
+    assert parallel == serial

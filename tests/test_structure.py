@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import DATA_DIR, ROOT
-from dashboard import dictionary, links, schema, shell
+from dashboard import dictionary, links, schema
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -20,16 +20,16 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_no_page_script_stem_equals_a_url_path():
     # On a freshly started server Streamlit runs pages/<url_path>.py on its own (without app.py's
     # navigation and filters) for a deep link to /<url_path>; a distinct stem keeps deep links intact.
-    stems = {Path(spec.script).stem for spec in shell.PAGE_SPECS}
-    assert not stems & {spec.url_path for spec in shell.PAGE_SPECS}
-    assert not {p.stem for p in (ROOT / "pages").glob("*.py")} & {spec.url_path for spec in shell.PAGE_SPECS}
+    stems = {Path(spec.script).stem for spec in links.PAGE_SPECS}
+    assert not stems & {spec.url_path for spec in links.PAGE_SPECS}
+    assert not {p.stem for p in (ROOT / "pages").glob("*.py")} & {spec.url_path for spec in links.PAGE_SPECS}
 
 
 def test_every_page_script_is_registered_once_and_exists():
-    scripts = [spec.script for spec in shell.PAGE_SPECS]
+    scripts = [spec.script for spec in links.PAGE_SPECS]
     assert sorted(scripts) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
-    assert len({spec.key for spec in shell.PAGE_SPECS}) == len(shell.PAGE_SPECS)
-    assert [spec.default for spec in shell.PAGE_SPECS].count(True) == 1
+    assert len({spec.key for spec in links.PAGE_SPECS}) == len(links.PAGE_SPECS)
+    assert [spec.default for spec in links.PAGE_SPECS].count(True) == 1
 
 
 def test_page_scripts_take_their_context_and_never_read_filters_themselves():
@@ -56,7 +56,7 @@ def test_one_letter_module_aliases_mean_one_module_everywhere():
 
 
 def test_readme_names_every_page_and_url_parameter():
-    for spec in shell.PAGE_SPECS:
+    for spec in links.PAGE_SPECS:
         assert f"**{spec.title}**" in README, spec.title
         if not spec.default:
             assert f"`/{spec.url_path}`" in README, spec.url_path

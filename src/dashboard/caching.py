@@ -1,5 +1,5 @@
-"""Streamlit's own cache for the page builders: one result per distinct arguments, the catalog
-keyed by its fingerprint (instead of hashing every table), a bounded number of entries each.
+"""Streamlit's own caches for the page builders: one result per distinct arguments, the catalog
+keyed by its identity and fingerprint (instead of hashing every table), a bounded number of entries each.
 
 ``st.cache_data`` hands every caller its own copy, so no session can change what another sees.
 It works without a running server too (then it caches in memory for the process).
@@ -25,5 +25,16 @@ def page_cache(max_entries: int = DEFAULT_ENTRIES) -> Callable[[F], F]:
     def decorate(builder: F) -> F:
         cached = st.cache_data(max_entries=max_entries, show_spinner=False, hash_funcs={Catalog: Catalog.cache_key})(builder)
         return cast(F, cached)  # the cached function keeps the builder's signature
+
+    return decorate
+
+
+def shared_resource(max_entries: int = 4) -> Callable[[F], F]:
+    """Decorator: one object per distinct arguments shared by every session (``st.cache_resource``),
+    for read-only, thread-safe objects such as a search index; a ``Catalog`` is hashed by ``Catalog.cache_key``."""
+
+    def decorate(builder: F) -> F:
+        cached = st.cache_resource(max_entries=max_entries, show_spinner=False, hash_funcs={Catalog: Catalog.cache_key})(builder)
+        return cast(F, cached)
 
     return decorate

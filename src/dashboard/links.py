@@ -7,6 +7,7 @@ here reads Streamlit's state. Unknown or hostile values never raise; they fall b
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -14,6 +15,33 @@ from .filters import ALL_ROLES, Filters
 
 MAX_PARAM_LENGTH = 200
 Params = dict[str, list[str] | str]
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its key, script in ``pages/``, title, icon and the URL path people share.
+
+    A script's file stem must differ from every ``url_path``: on a freshly started server Streamlit
+    runs ``pages/map.py`` on its own for a link to ``/map``, without the app's shell
+    (tests/test_structure.py keeps it so).
+    """
+
+    key: str
+    script: str
+    title: str
+    icon: str
+    url_path: str
+    default: bool = False
+
+
+PAGE_SPECS: tuple[PageSpec, ...] = (
+    PageSpec("overview", "pages/home.py", "Overview", ":material/home:", "overview", default=True),
+    PageSpec("map", "pages/sites_map.py", "Map", ":material/map:", "map"),
+    PageSpec("site", "pages/site_profile.py", "Site profile", ":material/location_city:", "site"),
+    PageSpec("themes", "pages/theme_browser.py", "Themes", ":material/category:", "themes"),
+    PageSpec("metrics", "pages/ecosystem_metrics.py", "Ecosystem metrics", ":material/monitoring:", "metrics"),
+    PageSpec("library", "pages/source_library.py", "Library", ":material/menu_book:", "library"),
+)
+PAGES_BY_KEY = {spec.key: spec for spec in PAGE_SPECS}
 
 # Every URL parameter a page reads, and what it sets (README.md documents each; a test checks it).
 URL_PARAMETERS = {
@@ -101,3 +129,11 @@ def filter_params(filters: Filters, names: dict[str, str]) -> Params:
     if filters.role != ALL_ROLES:
         params["role"] = filters.role
     return params
+
+
+def page_href(key: str, params: Params) -> str:
+    """A relative link to a page of the app with ``params`` (for Markdown): ``site?site=boston``."""
+    spec = PAGES_BY_KEY[key]
+    path = "./" if spec.default else spec.url_path
+    pairs = [(name, value) for name, values in params.items() for value in ([values] if isinstance(values, str) else values)]
+    return path + ("?" + urllib.parse.urlencode(pairs) if pairs else "")

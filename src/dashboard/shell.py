@@ -21,36 +21,12 @@ from . import constants as C
 from . import filters as F
 from .blocks import show_problems
 from .catalog import Catalog
-from .links import Params, clean_values, filter_params
+from .links import PAGE_SPECS, Params, clean_values, filter_params
 from .loading import Problem, fingerprint, resolve_data_dir, validate
 from .schema import THEMES
 from .text import escape_markdown
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    """One page: its key, script in ``pages/``, title, icon and the URL path people share.
-
-    A script's file stem must differ from every ``url_path``: on a freshly started server Streamlit
-    runs ``pages/map.py`` on its own for a link to ``/map``, without this shell (tests/test_structure.py).
-    """
-
-    key: str
-    script: str
-    title: str
-    icon: str
-    url_path: str
-    default: bool = False
-
-
-PAGE_SPECS: tuple[PageSpec, ...] = (
-    PageSpec("overview", "pages/home.py", "Overview", ":material/home:", "overview", default=True),
-    PageSpec("map", "pages/sites_map.py", "Map", ":material/map:", "map"),
-    PageSpec("site", "pages/site_profile.py", "Site profile", ":material/location_city:", "site"),
-    PageSpec("themes", "pages/theme_browser.py", "Themes", ":material/category:", "themes"),
-    PageSpec("metrics", "pages/ecosystem_metrics.py", "Ecosystem metrics", ":material/monitoring:", "metrics"),
-    PageSpec("library", "pages/source_library.py", "Library", ":material/menu_book:", "library"),
-)
 FILTER_KEYS = ("sites", "themes", "role")
 MAX_RAW_PARAM = 10_000  # characters of one URL value kept for notices; more is cut before anything reads it
 

@@ -1,10 +1,9 @@
-"""Safe text for the page: Markdown escaping, http(s)-only links and search highlighting."""
+"""Safe text for the page: Markdown escaping, http(s)-only links, plurals and headings."""
 
 from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable
 from urllib.parse import urlparse
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$:])")
@@ -30,29 +29,6 @@ def markdown_link(label: object, url: object) -> str:
         return safe_label
     target = str(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
     return f"[{safe_label}]({target})"
-
-
-def search_terms(query: str, limit: int = 8) -> list[str]:
-    """Lower-case words of a query (at most ``limit``, each at most 40 characters)."""
-    words = re.findall(r"\w+", query.lower())
-    return [w[:40] for w in words if len(w) >= 2][:limit]
-
-
-def highlight(text: object, terms: Iterable[str]) -> str:
-    """Escaped Markdown of ``text`` with each matched term in bold."""
-    raw = str(text)
-    terms = [t for t in terms if t]
-    if not terms:
-        return escape_markdown(raw)
-    pattern = re.compile("(" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + ")", re.IGNORECASE)
-    pieces = pattern.split(raw)
-    out = []
-    for index, piece in enumerate(pieces):
-        if not piece:
-            continue
-        escaped = escape_markdown(piece)
-        out.append(f"**{escaped}**" if index % 2 == 1 else escaped)
-    return "".join(out)
 
 
 def plural(word: str, count: int) -> str:

@@ -33,8 +33,10 @@ def without_nan(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain dicts, with missing values as ``None``."""
-    return [{key: (None if is_missing(value) else value) for key, value in row.items()} for row in frame.to_dict("records")]
+    """Rows as plain dicts, with missing values as ``None`` (read column by column: several times
+    faster than ``DataFrame.to_dict`` on Arrow-backed text)."""
+    columns = [[None if is_missing(value) else value for value in frame[column].tolist()] for column in frame.columns]
+    return [dict(zip(frame.columns, row)) for row in zip(*columns)]
 
 
 def as_partial_date_text(value: object) -> object:
