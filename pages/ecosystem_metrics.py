@@ -12,16 +12,20 @@ context = page_context()
 catalog, view = context.catalog, context.filters
 
 st.title("Ecosystem metrics")
-st.markdown(intro_markdown(
-    "How the local data and civic tech ecosystems of the sites compare: when key institutions began, "
-    "who the local partners were, and the census context of each city. Every value carries a "
-    "confidence level: **confirmed** (two or more independent sources) or **single-source**. Filled "
-    "marks and solid bars are confirmed; open marks and pale bars rest on one source. Where no source "
-    f"gives a value it reads “{NOT_FOUND}”: such gaps are listed, never drawn as zero.",
-    context.describe_filters() + " Theme filters narrow only the product launches on the timeline.",
-))
+st.markdown(
+    intro_markdown(
+        "How the local data and civic tech ecosystems of the sites compare: when key institutions began, "
+        "who the local partners were, and the census context of each city. Every value carries a "
+        "confidence level: **confirmed** (two or more independent sources) or **single-source**. Filled "
+        "marks and solid bars are confirmed; open marks and pale bars rest on one source. Where no source "
+        f"gives a value it reads “{NOT_FOUND}”: such gaps are listed, never drawn as zero.",
+        context.describe_filters() + " Theme filters narrow only the product launches on the timeline.",
+    )
+)
 lens = st.toggle(
-    "Compare implementation and learning sites", key="lens", bind="query-params",
+    "Compare implementation and learning sites",
+    key="lens",
+    bind="query-params",
     help="Group the charts by site role: implementation sites (larger grants, product building) and learning sites.",
 )
 
@@ -50,7 +54,9 @@ else:
                 f"{names.known} of {names.total} values are in the sources; the rest read “{NOT_FOUND}”."
             )
             table_with_download(
-                names.table, "names-and-instruments", column_config={"site": st.column_config.TextColumn("site", pinned=True)},
+                names.table,
+                "names-and-instruments",
+                column_config={"site": st.column_config.TextColumn("site", pinned=True)},
             )
             with lazy_expander("Vintage, confidence, notes and sources of each value", "data-names-detail") as is_open:
                 if is_open:
@@ -62,8 +68,10 @@ else:
             if not vintages:
                 st.info(f"Census context: {NOT_FOUND} for the sites in view.")
             else:
-                vintage = vintages[0] if len(vintages) == 1 else st.selectbox(
-                    "Census release (one at a time, never mixed)", vintages, key="census_vintage"
+                vintage = (
+                    vintages[0]
+                    if len(vintages) == 1
+                    else st.selectbox("Census release (one at a time, never mixed)", vintages, key="census_vintage")
                 )
                 census = metric_charts.census_view(catalog, view, vintage, lens)
                 st.caption(

@@ -26,16 +26,24 @@ with start_column:
     st.markdown("## Where to start\n\nNew here? Pick a path; your filters come along.")
     st.page_link(context.pages["map"], label="See the sites on a map", icon=":material/map:", query_params=context.link_params())
     for site_id, label in view.start_sites:
-        st.page_link(context.pages["site"], label=label, icon=":material/location_city:", query_params=context.link_params(site=site_id))
+        st.page_link(
+            context.pages["site"], label=label, icon=":material/location_city:", query_params=context.link_params(site=site_id)
+        )
     st.page_link(
-        context.pages["themes"], label=f"Browse the products and {view.counts['lessons']} lessons by theme",
-        icon=":material/category:", query_params=context.link_params(),
-    )
-    st.page_link(
-        context.pages["metrics"], label="Compare the sites' civic-tech ecosystems", icon=":material/monitoring:",
+        context.pages["themes"],
+        label=f"Browse the products and {view.counts['lessons']} lessons by theme",
+        icon=":material/category:",
         query_params=context.link_params(),
     )
     st.page_link(
-        context.pages["library"], label=f"Read the {view.counts['resources']} reports and all {view.counts['sources']} sources",
-        icon=":material/menu_book:", query_params=context.link_params(),
+        context.pages["metrics"],
+        label="Compare the sites' civic-tech ecosystems",
+        icon=":material/monitoring:",
+        query_params=context.link_params(),
+    )
+    st.page_link(
+        context.pages["library"],
+        label=f"Read the {view.counts['resources']} reports and all {view.counts['sources']} sources",
+        icon=":material/menu_book:",
+        query_params=context.link_params(),
     )

@@ -52,11 +52,18 @@ for key, value in (("site_choice", site_id), ("compare_choice", compare_id or NO
 st.page_link(context.pages["map"], label="Back to the map", icon=":material/arrow_back:", query_params=context.link_params())
 pick, other = st.columns(2)
 pick.selectbox(
-    "Site", site_profile.site_choices(names, in_view, site_id), format_func=names.get, key="site_choice", on_change=on_site_change,
+    "Site",
+    site_profile.site_choices(names, in_view, site_id),
+    format_func=names.get,
+    key="site_choice",
+    on_change=on_site_change,
 )
 other.selectbox(
-    "Compare with", [NO_COMPARISON, *(s for s in names if s != site_id)],
-    format_func=lambda s: names.get(s, "No comparison"), key="compare_choice", on_change=on_compare_change,
+    "Compare with",
+    [NO_COMPARISON, *(s for s in names if s != site_id)],
+    format_func=lambda s: names.get(s, "No comparison"),
+    key="compare_choice",
+    on_change=on_compare_change,
 )
 for notice in (site_notice, compare_notice):
     if notice:
@@ -76,7 +83,8 @@ if page.comparison is not None:
     st.markdown("**Ecosystem metrics, side by side**")
     st.caption("Each cell: value and unit (vintage, confidence). Each site's own profile cites the source of every value.")
     table_with_download(
-        page.comparison.metrics, f"metrics-{page.site_id}-vs-{compare_id}",
+        page.comparison.metrics,
+        f"metrics-{page.site_id}-vs-{compare_id}",
         column_config={
             "metric": st.column_config.TextColumn("metric", width="medium", pinned=True),
             **{name: st.column_config.TextColumn(name, width="medium") for name in page.comparison.names},

@@ -13,13 +13,17 @@ THEMES_NOTE = " Themes describe products, not places, so the map is narrowed onl
 context = page_context()
 
 st.title("Sites on the map")
-st.markdown(intro_markdown(
-    "Where the CTDC sites are, coloured by their role and sized by their grant. "
-    "Select a circle to open that site's profile; the table below lists the same sites.",
-    context.describe_filters() + (THEMES_NOTE if context.filters.themes else ""),
-))
+st.markdown(
+    intro_markdown(
+        "Where the CTDC sites are, coloured by their role and sized by their grant. "
+        "Select a circle to open that site's profile; the table below lists the same sites.",
+        context.describe_filters() + (THEMES_NOTE if context.filters.themes else ""),
+    )
+)
 basemap = st.toggle(
-    "Show basemap tiles (needs internet)", value=False, key="map_basemap",
+    "Show basemap tiles (needs internet)",
+    value=False,
+    key="map_basemap",
     help="Draws street-map tiles under the sites. The state outlines are drawn either way.",
 )
 site_map = maps.map_view(context.catalog, context.filters, height=MAP_HEIGHT, basemap=basemap)
@@ -29,7 +33,12 @@ with map_column:
     if not site_map.sites:
         st.info("No site matches the current filters. Clear the filters in the sidebar to see all sites.")
     event = st.pydeck_chart(
-        site_map.deck, on_select="rerun", selection_mode="single-object", key="site_map", alt=site_map.alt_text, height=MAP_HEIGHT,
+        site_map.deck,
+        on_select="rerun",
+        selection_mode="single-object",
+        key="site_map",
+        alt=site_map.alt_text,
+        height=MAP_HEIGHT,
     )
     if not site_map.has_outlines:
         st.caption("The state outlines could not be loaded, so the sites are drawn without them.")
@@ -40,7 +49,9 @@ with side_column:
         name = escape_markdown(context.site_names[picked])
         st.markdown(f"**Selected: {name}**")
         st.page_link(
-            context.pages["site"], label=f"Open the {name} profile", icon=":material/location_city:",
+            context.pages["site"],
+            label=f"Open the {name} profile",
+            icon=":material/location_city:",
             query_params=context.link_params(site=picked),
         )
     hint = "" if picked else "*Select a circle on the map to see which site it is.*\n\n"
@@ -53,6 +64,8 @@ if site_map.sites:
     st.markdown("**Site profiles**")
     for site_id, name, role_label in site_map.sites:
         st.page_link(
-            context.pages["site"], label=f"{escape_markdown(name)} ({role_label.lower()})",
-            icon=":material/location_city:", query_params=context.link_params(site=site_id),
+            context.pages["site"],
+            label=f"{escape_markdown(name)} ({role_label.lower()})",
+            icon=":material/location_city:",
+            query_params=context.link_params(site=site_id),
         )

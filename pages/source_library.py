@@ -5,7 +5,7 @@ import functools
 import streamlit as st
 
 from dashboard import export, library
-from dashboard.blocks import table_with_download
+from dashboard.blocks import lazy_expander, table_with_download
 from dashboard.dictionary import data_dictionary
 from dashboard.shell import page_context
 
@@ -29,7 +29,9 @@ with resources_tab:
         resources = library.resources_view(catalog, context.filters)
         st.caption(resources.caption)
         st.markdown(resources.markdown)
-        table_with_download(resources.table, "resources", column_config=LINK_COLUMN)
+        with lazy_expander("The resources as a table", "data-resources") as is_open:
+            if is_open:
+                table_with_download(resources.table, "resources", column_config=LINK_COLUMN)
 
 with sources_tab:
     if sources_tab.open:
@@ -58,10 +60,18 @@ with download_tab:
         counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in catalog.counts().items())
         st.caption(f"Contains {counts}. Data as of {catalog.program['data_as_of']}.")
         st.download_button(
-            "Download all tables (CSV zip)", functools.partial(export.catalog_zip, catalog), file_name="ctdc-atlas-data.zip",
-            mime="application/zip", icon=":material/folder_zip:", on_click="ignore",
+            "Download all tables (CSV zip)",
+            functools.partial(export.catalog_zip, catalog),
+            file_name="ctdc-atlas-data.zip",
+            mime="application/zip",
+            icon=":material/folder_zip:",
+            on_click="ignore",
         )
         st.download_button(
-            "Download the dataset (JSON)", functools.partial(export.catalog_json, catalog), file_name="ctdc-atlas-data.json",
-            mime="application/json", icon=":material/data_object:", on_click="ignore",
+            "Download the dataset (JSON)",
+            functools.partial(export.catalog_json, catalog),
+            file_name="ctdc-atlas-data.json",
+            mime="application/json",
+            icon=":material/data_object:",
+            on_click="ignore",
         )

@@ -13,16 +13,21 @@ context = page_context()
 catalog, view = context.catalog, context.filters
 
 st.title("Themes")
-st.markdown(intro_markdown(
-    "What the seven sites worked on, theme by theme: the products they built or ran and the lessons "
-    "recorded about them. See which themes each site worked on, read one theme's records, browse the "
-    "lessons by the sections of the program's synthesis, or search every product, lesson, resource and partner.",
-    context.describe_filters(),
-))
+st.markdown(
+    intro_markdown(
+        "What the seven sites worked on, theme by theme: the products they built or ran and the lessons "
+        "recorded about them. See which themes each site worked on, read one theme's records, browse the "
+        "lessons by the sections of the program's synthesis, or search every product, lesson, resource and partner.",
+        context.describe_filters(),
+    )
+)
 
 # A link with only ?q=, ?theme= or ?section= opens the tab that reads it.
 by_site_tab, theme_tab, section_tab, search_tab = st.tabs(
-    themes.TABS, key="tab", bind="query-params", default=themes.TABS[themes.default_tab(list(st.query_params.keys()))],
+    themes.TABS,
+    key="tab",
+    bind="query-params",
+    default=themes.TABS[themes.default_tab(list(st.query_params.keys()))],
 )
 
 with by_site_tab:
@@ -37,7 +42,11 @@ with theme_tab:
     if theme_tab.open:
         raw_theme = raw_param("theme")
         chosen = st.selectbox(
-            "Theme", list(THEMES), index=THEMES.index(themes.theme_in_focus(catalog, view)), key="theme", bind="query-params",
+            "Theme",
+            list(THEMES),
+            index=THEMES.index(themes.theme_in_focus(catalog, view)),
+            key="theme",
+            bind="query-params",
         )
         note_ignored("theme", raw_theme, list(THEMES))
         if view.themes and chosen not in view.themes:
@@ -48,8 +57,10 @@ with theme_tab:
             with st.container(horizontal=True):
                 for site_id, site_name in theme.product_sites:
                     st.page_link(
-                        context.pages["site"], label=f"{escape_markdown(site_name)} profile",
-                        icon=":material/location_city:", query_params=context.link_params(site=site_id),
+                        context.pages["site"],
+                        label=f"{escape_markdown(site_name)} profile",
+                        icon=":material/location_city:",
+                        query_params=context.link_params(site=site_id),
                     )
         st.markdown(theme.lessons_markdown)
         with lazy_expander("Table of this theme's products and lessons", "data-theme-records") as is_open:
@@ -74,7 +85,9 @@ with section_tab:
 with search_tab:
     if search_tab.open:
         query = st.text_input(
-            "Search products, lessons, resources, organizations and partners", key="q", bind="query-params",
+            "Search products, lessons, resources, organizations and partners",
+            key="q",
+            bind="query-params",
             placeholder="e.g. court, housing, youth jobs, Rise Community Development",
             help="Whole words; the last word also matches as the start of a word. Every word must match; "
             "names and titles count most.",

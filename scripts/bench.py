@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PAGES = [
     ("Overview", None),
-    ("Map", "views/map.py"),
-    ("Site profile", "views/site.py"),
-    ("Themes", "views/themes.py"),
-    ("Ecosystem metrics", "views/metrics.py"),
-    ("Library", "views/library.py"),
+    ("Map", "pages/sites_map.py"),
+    ("Site profile", "pages/site_profile.py"),
+    ("Themes", "pages/theme_browser.py"),
+    ("Ecosystem metrics", "pages/ecosystem_metrics.py"),
+    ("Library", "pages/source_library.py"),
 ]
 MAX_RATIO = 5.0
 MAX_MS = 100.0
@@ -65,20 +65,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         empty = Path(tmp) / "empty.py"
         empty.write_text("import streamlit as st\n")
-        shell = Path(tmp) / "shell.py"
-        shell.write_text(
-            "import sys\n"
-            f"sys.path.insert(0, {str(ROOT / 'src')!r})\n"
-            "import streamlit as st\n"
-            "from dashboard import ui\n"
-            "ui.app_shell([st.Page('empty.py', title='Empty', url_path='empty', default=True)])\n"
-        )
         baseline = opened(empty)
         chosen = [(name, page) for name, page in PAGES if not args.page or name in args.page]
-        subjects = [opened(shell)] + [opened(ROOT / "app.py", page) for _, page in chosen]
+        subjects = [opened(ROOT / "app.py", page) for _, page in chosen]
         medians = round_robin_medians(subjects, baseline, args.runs)
-    names = ["the app's shell around an empty page (for reference)"] + [name for name, _ in chosen]
-    rows = [(name, ms, empty_ms, index > 0) for index, (name, (ms, empty_ms)) in enumerate(zip(names, medians))]
+    names = [name for name, _ in chosen]
+    rows = [(name, ms, empty_ms, True) for name, (ms, empty_ms) in zip(names, medians)]
     print(
         f"Warm rerun, median of {args.runs} AppTest runs per page; every round reruns each page once, "
         "each right after a rerun of an empty page\n"

@@ -1,4 +1,5 @@
-"""Build data/geo/us-states.geojson, the offline state outlines for the map.
+"""Build static/us-states.geojson, the offline state outlines for the map (served by Streamlit at
+``/app/static/us-states.geojson`` for the browser to fetch once and cache).
 
 Input
 -----
@@ -31,7 +32,7 @@ From the repository root (the package is unpacked in a scratch directory)::
     (cd "$dir" && npm pack us-atlas@3.0.1 && tar xzf us-atlas-3.0.1.tgz)
     python scripts/build_us_states.py "$dir/package/states-10m.json"
 
-Options: ``--out PATH`` (default ``data/geo/us-states.geojson``) and
+Options: ``--out PATH`` (default ``static/us-states.geojson``) and
 ``--tolerance DEGREES`` (default 0.03, about 3 km, which keeps the file near 110 KB: the
 maps show the states as context at country scale).
 
@@ -47,7 +48,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = REPO_ROOT / "data" / "geo" / "us-states.geojson"
+DEFAULT_OUT = REPO_ROOT / "static" / "us-states.geojson"
 DEFAULT_TOLERANCE = 0.03  # degrees, Douglas-Peucker
 DECIMALS = 3
 
@@ -186,10 +187,7 @@ def round_position(p, decimals: int = DECIMALS) -> list:
 
 def prepare_arcs(arcs: list, tolerance: float, decimals: int = DECIMALS) -> list:
     """Simplify every arc once and round it, so shared borders stay identical."""
-    return [
-        [round_position(p, decimals) for p in douglas_peucker(arc, tolerance)]
-        for arc in arcs
-    ]
+    return [[round_position(p, decimals) for p in douglas_peucker(arc, tolerance)] for arc in arcs]
 
 
 def build_geometry(polygons: list):
@@ -213,8 +211,7 @@ def build_geometry(polygons: list):
 # --------------------------------------------------------------------------- #
 
 
-def build_feature_collection(topology: dict, tolerance: float = DEFAULT_TOLERANCE,
-                             decimals: int = DECIMALS) -> dict:
+def build_feature_collection(topology: dict, tolerance: float = DEFAULT_TOLERANCE, decimals: int = DECIMALS) -> dict:
     arcs = prepare_arcs(decode_arcs(topology), tolerance, decimals)
     features = []
     for geometry in topology["objects"]["states"]["geometries"]:
@@ -224,11 +221,13 @@ def build_feature_collection(topology: dict, tolerance: float = DEFAULT_TOLERANC
         shape = build_geometry(geometry_polygons(geometry, arcs))
         if shape is None:
             raise ValueError(f"state {fips} has no ring left after simplification")
-        features.append({
-            "type": "Feature",
-            "properties": {"name": geometry["properties"]["name"], "id": fips},
-            "geometry": shape,
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": geometry["properties"]["name"], "id": fips},
+                "geometry": shape,
+            }
+        )
     features.sort(key=lambda f: f["properties"]["id"])
     missing = STATE_FIPS - {f["properties"]["id"] for f in features}
     if missing:
@@ -247,8 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="path to us-atlas states-10m.json")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE,
-                        help="Douglas-Peucker tolerance in degrees")
+    parser.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE, help="Douglas-Peucker tolerance in degrees")
     args = parser.parse_args(argv)
     topology = json.loads(args.source.read_text(encoding="utf-8"))
     collection = build_feature_collection(topology, args.tolerance)
@@ -256,11 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     rings = sum(
         len(poly)
         for f in collection["features"]
-        for poly in ([f["geometry"]["coordinates"]] if f["geometry"]["type"] == "Polygon"
-                     else f["geometry"]["coordinates"])
+        for poly in ([f["geometry"]["coordinates"]] if f["geometry"]["type"] == "Polygon" else f["geometry"]["coordinates"])
     )
-    print(f"wrote {args.out}: {len(collection['features'])} features, {rings} rings, "
-          f"{size:,} bytes")
+    print(f"wrote {args.out}: {len(collection['features'])} features, {rings} rings, {size:,} bytes")
     return 0
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DATA_DIR, MINIMAL_DIR
 
+from conftest import DATA_DIR, MINIMAL_DIR
 from dashboard import census
 from dashboard.__main__ import main
 from dashboard.loading import load_catalog
@@ -35,7 +35,10 @@ def test_api_url_asks_for_estimates_and_margins_of_error_of_one_place():
 
 
 def test_census_sources_name_variables_geography_and_vintage():
-    sites = [{"id": "boston", "name": "Boston", "state": "MA", "census_geoid": "2507000"}, {"id": "nowhere", "name": "X", "state": "MA"}]
+    sites = [
+        {"id": "boston", "name": "Boston", "state": "MA", "census_geoid": "2507000"},
+        {"id": "nowhere", "name": "X", "state": "MA"},
+    ]
     (record,) = census.census_sources(sites, 2023)
     assert record["id"] == "census-acs5-2023-boston" == census.source_id("boston", 2023)
     assert record["url"] == census.api_url("2507000", 2023)
@@ -89,9 +92,17 @@ def test_shipped_boston_figures_are_confirmed_by_an_agreeing_answer(catalog):
 
 
 def _stored(site: str, metric: str, value, sources=("acs-1",), note=None) -> dict:
-    row = {"id": census.row_id(site, metric, 2023), "site": site, "metric": metric, "value": value, "unit": "x",
-           "vintage": VINTAGE, "margin_of_error": None, "confidence": "single-source",
-           "sources": [census.source_id(site, 2023), *sources]}
+    row = {
+        "id": census.row_id(site, metric, 2023),
+        "site": site,
+        "metric": metric,
+        "value": value,
+        "unit": "x",
+        "vintage": VINTAGE,
+        "margin_of_error": None,
+        "confidence": "single-source",
+        "sources": [census.source_id(site, 2023), *sources],
+    }
     if note:
         row["note"] = note
     return row
@@ -111,7 +122,9 @@ def test_refresh_reports_and_writes_each_outcome():
 
     population = by_id["st-louis--population--acs2023"]
     assert status[population["id"]] == census.DIFFERS
-    assert "st-louis--population--acs2023: differs: stored 293109 vs API 293000; margin of error ±110 (API value written)" in lines
+    assert (
+        "st-louis--population--acs2023: differs: stored 293109 vs API 293000; margin of error ±110 (API value written)" in lines
+    )
     # sqrt(2010² - 0.1976² · 900²) / 280000 · 100 = 0.715
     assert "st-louis--poverty_rate_pct--acs2023: confirmed (19.76; margin of error ±0.72)" in lines
     assert population["value"] == 293000 and population["sources"] == ["census-acs5-2023-st-louis"]
@@ -128,7 +141,10 @@ def test_refresh_reports_and_writes_each_outcome():
     unemployment = by_id["st-louis--unemployment_rate_pct--acs2023"]
     assert status[unemployment["id"]] == census.NEW
     assert unemployment["value"] == pytest.approx(5.05) and unemployment["confidence"] == "single-source"
-    assert census.summary(checks, VINTAGE) == f"Checked 4 figures ({VINTAGE}): 1 confirmed, 1 differ, 1 new, 1 without an API estimate"
+    assert (
+        census.summary(checks, VINTAGE)
+        == f"Checked 4 figures ({VINTAGE}): 1 confirmed, 1 differ, 1 new, 1 without an API estimate"
+    )
 
 
 def test_a_rate_cut_rather_than_rounded_still_agrees():
@@ -158,7 +174,11 @@ def test_refresh_census_command_reports_writes_rows_and_adds_sources(tmp_path: P
     assert "alpha-city--population--acs2023: differs: stored 5000 vs API 663972 (API value written)" in out
     assert "beta-town--median_household_income_usd--acs2023: no estimate from the API (left null)" in out
     assert f"Checked 8 figures ({VINTAGE}): 0 confirmed, 1 differ, 6 new, 1 without an API estimate" in out
-    assert (data / "census.yaml").read_text().startswith("# yaml-language-server: $schema=schema/census.json\n# Census context for each site")
+    assert (
+        (data / "census.yaml")
+        .read_text()
+        .startswith("# yaml-language-server: $schema=schema/census.json\n# Census context for each site")
+    )
     assert "# Test fixture (fictional)." in (data / "sources.yaml").read_text()  # appended to, not rewritten
     catalog = load_catalog(data)
     rows = catalog.metrics[catalog.metrics["vintage"] == VINTAGE]

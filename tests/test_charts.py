@@ -8,12 +8,8 @@ import math
 import pandas as pd
 import pytest
 
+from dashboard import constants, ecosystem_metrics, filters, metric_charts, values
 from dashboard.schema import ORGANIZATION_TYPES
-from dashboard import constants
-from dashboard import ecosystem_metrics
-from dashboard import filters
-from dashboard import metric_charts
-from dashboard import values
 
 ALL = filters.Filters()
 LEARNING = filters.Filters(role="learning")
@@ -84,8 +80,15 @@ def test_year_chart_plots_only_known_values_and_lists_the_rest(catalog):
     assert "Boston" not in missing.index
     # every site keeps its row even when nothing is plotted for it
     spec = metric_charts.year_chart(frame).to_dict()["layer"][0]["encoding"]["y"]
-    assert spec["scale"]["domain"] == ["Boston", "St. Louis", "Washington, DC", "Cleveland", "Pittsburgh",
-                                       "San Antonio", "Seattle / King\nCounty"]
+    assert spec["scale"]["domain"] == [
+        "Boston",
+        "St. Louis",
+        "Washington, DC",
+        "Cleveland",
+        "Pittsburgh",
+        "San Antonio",
+        "Seattle / King\nCounty",
+    ]
 
 
 def test_year_chart_encodes_confidence_with_a_legend(catalog):
@@ -112,7 +115,10 @@ def test_role_lens_compares_averages_of_known_values(catalog):
     assert means.loc[("nnip_join_year", "learning"), "average"] == pytest.approx((1995 + 2008 + 2010) / 3)
     lens = metric_charts.year_chart(frame, lens=True).to_dict()
     assert lens["layer"][0]["encoding"]["color"]["field"] == "role"
-    assert lens["layer"][0]["encoding"]["color"]["scale"]["range"] == [constants.ROLE_COLORS["implementation"], constants.ROLE_COLORS["learning"]]
+    assert lens["layer"][0]["encoding"]["color"]["scale"]["range"] == [
+        constants.ROLE_COLORS["implementation"],
+        constants.ROLE_COLORS["learning"],
+    ]
     assert len(layer_data(metric_charts.year_chart(frame, lens=True), 1)) == 12  # one average per metric and role
 
 
@@ -133,7 +139,10 @@ def test_text_table_is_site_by_metric(catalog):
     assert len(table) == 7 and len(table.columns) == len(ecosystem_metrics.TEXT_METRICS)
     assert table.loc["St. Louis", "Open data policy"] == values.NOT_FOUND
     assert table.loc["Boston", "Code for America brigade"] == "Code for Boston"
-    lens = ecosystem_metrics.text_table(ecosystem_metrics.metric_frame(catalog, filters.Filters(sites=("cleveland", "boston")), ecosystem_metrics.TEXT_METRICS), lens=True)
+    lens = ecosystem_metrics.text_table(
+        ecosystem_metrics.metric_frame(catalog, filters.Filters(sites=("cleveland", "boston")), ecosystem_metrics.TEXT_METRICS),
+        lens=True,
+    )
     assert list(lens["site"]) == ["Boston", "Cleveland"] and list(lens["role"]) == ["implementation", "learning"]
 
 
@@ -169,7 +178,9 @@ def test_census_chart_labels_vintage_and_confidence(catalog):
     assert spec["layer"][0]["encoding"]["opacity"]["field"] == "confidence"
     assert "Cleveland: 30.81%" in spec["description"]
     assert len(layer_data(metric_charts.census_chart(frame, "poverty_rate_pct", VINTAGE), 0)) == 7
-    assert metric_charts.census_takeaway(frame, "poverty_rate_pct").startswith("Cleveland has the highest poverty rate in view (30.81%)")
+    assert metric_charts.census_takeaway(frame, "poverty_rate_pct").startswith(
+        "Cleveland has the highest poverty rate in view (30.81%)"
+    )
 
 
 def test_partner_counts_match_the_organizations(catalog):
@@ -220,7 +231,11 @@ def test_theme_filter_narrows_product_launches(catalog):
 def test_parse_partial_date():
     assert values.parse_partial_date("2017") == pd.Timestamp(2017, 1, 1)
     assert values.parse_partial_date("2014-07") == pd.Timestamp(2014, 7, 1)
-    assert values.parse_partial_date("2015-2018") is None and values.parse_partial_date(None) is None and values.parse_partial_date("2014-02-30") is None
+    assert (
+        values.parse_partial_date("2015-2018") is None
+        and values.parse_partial_date(None) is None
+        and values.parse_partial_date("2014-02-30") is None
+    )
 
 
 def test_every_chart_has_title_and_description(catalog):
@@ -229,11 +244,16 @@ def test_every_chart_has_title_and_description(catalog):
     partners = metric_charts.partner_frame(catalog, ALL)
     sites = metric_charts.site_frame(catalog, ALL)
     events = metric_charts.timeline_frame(catalog, ALL)
-    charts = [metric_charts.year_chart(frame), metric_charts.year_chart(frame, lens=True),
-              metric_charts.census_chart(census, "population", VINTAGE), metric_charts.census_chart(census, "population", VINTAGE, lens=True),
-              metric_charts.partner_chart(partners), metric_charts.partner_chart(metric_charts.partner_by_role(partners, sites), lens=True),
-              metric_charts.timeline_chart(events, sites, metric_charts.timeline_kinds(catalog), (2014, 2018)),
-              metric_charts.timeline_chart(events, sites, metric_charts.timeline_kinds(catalog), None, lens=True)]
+    charts = [
+        metric_charts.year_chart(frame),
+        metric_charts.year_chart(frame, lens=True),
+        metric_charts.census_chart(census, "population", VINTAGE),
+        metric_charts.census_chart(census, "population", VINTAGE, lens=True),
+        metric_charts.partner_chart(partners),
+        metric_charts.partner_chart(metric_charts.partner_by_role(partners, sites), lens=True),
+        metric_charts.timeline_chart(events, sites, metric_charts.timeline_kinds(catalog), (2014, 2018)),
+        metric_charts.timeline_chart(events, sites, metric_charts.timeline_kinds(catalog), None, lens=True),
+    ]
     for chart in charts:
         spec = chart.to_dict()
         assert spec["title"] and len(spec["description"]) > 40
@@ -275,6 +295,8 @@ def test_partner_table_columns_follow_the_lens(catalog):
     per_site = metric_charts.partner_table(partners)
     assert list(per_site.columns) == ["site", "role", "type", "count", "organizations"]
     assert per_site["count"].sum() == partners["count"].sum()
-    by_role = metric_charts.partner_table(metric_charts.partner_by_role(partners, metric_charts.site_frame(catalog, ALL)), lens=True)
+    by_role = metric_charts.partner_table(
+        metric_charts.partner_by_role(partners, metric_charts.site_frame(catalog, ALL)), lens=True
+    )
     assert list(by_role.columns) == ["role", "type", "count", "sites"]
     assert by_role["count"].sum() == partners["count"].sum()

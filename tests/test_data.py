@@ -6,17 +6,13 @@ import dataclasses
 import re
 import urllib.parse
 
+import pandas as pd
 import pytest
 
-import pandas as pd
-
 from conftest import DATA_DIR, run_cli
-from dashboard import census
+from dashboard import census, constants, schema
 from dashboard.catalog import Catalog
-from dashboard.schema import CATALOG_TABLES
-from dashboard.schema import LESSON_SECTIONS, PRODUCT_STATUSES, RELATIONSHIP_KINDS
-from dashboard import constants
-from dashboard import schema
+from dashboard.schema import CATALOG_TABLES, LESSON_SECTIONS, PRODUCT_STATUSES, RELATIONSHIP_KINDS
 
 SITE_IDS = {"boston", "st-louis", "washington-dc", "cleveland", "pittsburgh", "san-antonio", "seattle-king-county"}
 IMPLEMENTATION = {"boston", "st-louis", "washington-dc"}
@@ -80,7 +76,7 @@ def test_implementation_products_have_outcomes_and_status(catalog: Catalog):
 
 def test_partners_and_lessons_for_every_site(catalog: Catalog):
     for site in SITE_IDS:
-        assert catalog.organizations["sites"].map(lambda s: site in s).any(), site
+        assert catalog.organizations["sites"].map(lambda s, site=site: site in s).any(), site
         assert (catalog.lessons["site"] == site).any(), site
     assert (catalog.lessons["site"] == schema.CROSS_SITE).any()
     assert catalog.lessons["section"].isin(LESSON_SECTIONS).all()
@@ -110,8 +106,9 @@ def test_metric_set_covers_all_seven_sites(catalog: Catalog):
 
 
 def test_census_context_is_one_vintage_for_all_sites(catalog: Catalog):
-    census = catalog.metrics[catalog.metrics["metric"].isin(
-        ["population", "median_household_income_usd", "poverty_rate_pct", "unemployment_rate_pct"])]
+    census = catalog.metrics[
+        catalog.metrics["metric"].isin(["population", "median_household_income_usd", "poverty_rate_pct", "unemployment_rate_pct"])
+    ]
     assert len(census) == 28
     assert set(census["vintage"]) == {constants.CENSUS_VINTAGE}
     assert census["value"].notna().all()
@@ -145,8 +142,19 @@ def test_missing_optional_text_is_none_not_nan(catalog: Catalog):
 
 # Hosts that copy Wikipedia articles: a source should link the canonical article instead.
 WIKIPEDIA_MIRRORS = (
-    "clateway.com", "cydlabs.com", "kiwix", "wikimili.com", "nearbywiki.org", "piglix.com", "wikiwand.com",
-    "wikizero.com", "akarinohon.com", "movatter.jp", "the-uncensored-wiki.com", "knowledger.de", "osmarks.net",
+    "clateway.com",
+    "cydlabs.com",
+    "kiwix",
+    "wikimili.com",
+    "nearbywiki.org",
+    "piglix.com",
+    "wikiwand.com",
+    "wikizero.com",
+    "akarinohon.com",
+    "movatter.jp",
+    "the-uncensored-wiki.com",
+    "knowledger.de",
+    "osmarks.net",
 )
 
 
@@ -202,7 +210,9 @@ def test_confirmed_means_at_least_two_cited_sources(catalog: Catalog):
 
 def test_undated_sources_stay_null_and_reposts_carry_no_borrowed_date(catalog: Catalog):
     sources = catalog.sources.set_index("id")
-    for source_id in ("ctdc-s40", "ctdc-s41", "eco-79", "eco-67") + tuple(census.source_id(s, constants.CENSUS_YEAR) for s in SITE_IDS):
+    for source_id in ("ctdc-s40", "ctdc-s41", "eco-79", "eco-67") + tuple(
+        census.source_id(s, constants.CENSUS_YEAR) for s in SITE_IDS
+    ):
         assert sources.loc[source_id, "date"] is None, source_id
 
 

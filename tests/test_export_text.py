@@ -8,13 +8,14 @@ import zipfile
 
 import pandas as pd
 
-from dashboard import export
+from dashboard import export, text
 from dashboard.schema import CATALOG_TABLES
-from dashboard import text
 
 
 def test_csv_neutralises_formulas_and_joins_lists():
-    frame = pd.DataFrame({"a": ["=HYPERLINK(1)", "+1", "-2", "@x", "plain"], "b": [["x", "y"], [], ["z"], ["w"], ["v"]], "n": [1, 2, 3, 4, 5]})
+    frame = pd.DataFrame(
+        {"a": ["=HYPERLINK(1)", "+1", "-2", "@x", "plain"], "b": [["x", "y"], [], ["z"], ["w"], ["v"]], "n": [1, 2, 3, 4, 5]}
+    )
     text = export.safe_csv(frame).decode()
     lines = text.splitlines()
     assert lines[1].startswith("'=HYPERLINK(1),x; y,1")
@@ -58,7 +59,6 @@ def test_intro_markdown_marks_and_escapes_the_filter_note():
     intro = text.intro_markdown("**About**", "Filtered to sites: [x](javascript:1)")
     assert intro.startswith("**About**\n\n:material/filter_alt: *Filtered to sites\\: \\[x\\]")
     assert "](" not in intro
-
 
 
 def test_plural():

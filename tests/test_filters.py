@@ -1,9 +1,8 @@
 """Unit tests of the global filters: site names and ids, cleaning URL values, narrowing, the description."""
 
 from __future__ import annotations
-from dashboard import filters
-from dashboard import links
 
+from dashboard import filters, links
 
 
 def test_site_names_follow_the_catalog_order(catalog):
@@ -19,7 +18,12 @@ def test_clean_values_keeps_known_values_once_and_reports_the_rest():
 
 
 def test_role_and_sites_narrow_the_sites(catalog):
-    assert filters.selected_site_ids(catalog, filters.Filters(role="learning")) == ["cleveland", "pittsburgh", "san-antonio", "seattle-king-county"]
+    assert filters.selected_site_ids(catalog, filters.Filters(role="learning")) == [
+        "cleveland",
+        "pittsburgh",
+        "san-antonio",
+        "seattle-king-county",
+    ]
     assert filters.selected_site_ids(catalog, filters.Filters(sites=("boston", "cleveland"), role="implementation")) == ["boston"]
     assert filters.describe(filters.Filters(), catalog.site_names()) == "Showing all sites and themes."
     assert filters.describe(filters.Filters(sites=("st-louis",), themes=("justice",)), catalog.site_names()) == (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-GEOJSON = ROOT / "data" / "geo" / "us-states.geojson"
+GEOJSON = ROOT / "static" / "us-states.geojson"
 SCRIPT = ROOT / "scripts" / "build_us_states.py"
 
 
@@ -89,8 +89,7 @@ TINY = {
         "states": {
             "type": "GeometryCollection",
             "geometries": [
-                {"type": "Polygon", "arcs": [[0, 1]], "id": "25",
-                 "properties": {"name": "Massachusetts"}},
+                {"type": "Polygon", "arcs": [[0, 1]], "id": "25", "properties": {"name": "Massachusetts"}},
             ],
         }
     },
@@ -108,11 +107,15 @@ def test_decoder_on_tiny_topology():
         [[-100, 40], [-98, 40], [-98, 41]],
         [[-98, 41], [-100, 41], [-100, 40]],
     ]
-    (ring,), = script.geometry_polygons(TINY["objects"]["states"]["geometries"][0], arcs)
+    ((ring,),) = script.geometry_polygons(TINY["objects"]["states"]["geometries"][0], arcs)
     assert ring == [[-100, 40], [-98, 40], [-98, 41], [-100, 41], [-100, 40]]
     # Negative indexes (~i) take arc i backwards.
     assert script.stitch_ring(arcs, [~1, ~0]) == [
-        [-100, 40], [-100, 41], [-98, 41], [-98, 40], [-100, 40],
+        [-100, 40],
+        [-100, 41],
+        [-98, 41],
+        [-98, 40],
+        [-100, 40],
     ]
 
 

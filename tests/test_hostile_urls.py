@@ -6,7 +6,14 @@ import pytest
 
 from conftest import open_app
 
-PAGES = [None, "pages/sites_map.py", "pages/site_profile.py", "pages/theme_browser.py", "pages/ecosystem_metrics.py", "pages/source_library.py"]
+PAGES = [
+    None,
+    "pages/sites_map.py",
+    "pages/site_profile.py",
+    "pages/theme_browser.py",
+    "pages/ecosystem_metrics.py",
+    "pages/source_library.py",
+]
 KEYS = ("sites", "themes", "role", "site", "compare", "theme", "section", "q", "tab", "lens", "census_vintage")
 SCRIPT = "<script>alert(1)</script>"
 VALUES = {

@@ -21,8 +21,12 @@ def test_resource_sections_group_every_resource_by_kind(catalog):
 
 def test_resource_entry_escapes_text_and_drops_unsafe_links():
     resource = {
-        "title": "<b>Report</b>", "url": "javascript:alert(1)", "publisher": "[x](http://evil)",
-        "date": None, "sites": ["boston"], "summary": "**bold** claim",
+        "title": "<b>Report</b>",
+        "url": "javascript:alert(1)",
+        "publisher": "[x](http://evil)",
+        "date": None,
+        "sites": ["boston"],
+        "summary": "**bold** claim",
     }
     entry = library.resource_entry(resource, {"boston": "Boston"})
     assert "](" not in entry and "<b>" not in entry and "javascript" not in entry

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pydeck as pdk
 import pytest
-from dashboard import constants
-from dashboard import filters
-from dashboard import maps
 
+from dashboard import constants, filters, maps
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
@@ -29,7 +27,7 @@ def layers_by_id(deck) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def outlines() -> dict:
-    return maps.load_states_geojson(DATA_DIR)
+    return maps.load_states_geojson()
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +42,14 @@ def test_load_states_geojson_reads_the_shipped_outlines(outlines):
 
 @pytest.mark.parametrize("content", [None, "{not json", '{"type": "Topology", "objects": {}}', "[]", "\xff\xfe"])
 def test_load_states_geojson_missing_or_broken_gives_none(tmp_path, content):
+    path = tmp_path / "us-states.geojson"
     if content is not None:
-        path = tmp_path / constants.GEO_STATES_FILE
-        path.parent.mkdir(parents=True)
         path.write_bytes(content.encode("latin-1"))
-    assert maps.load_states_geojson(tmp_path) is None
+    assert maps.load_states_geojson(path) is None
 
 
-def test_deck_has_outlines_points_and_labels(all_points, outlines):
-    deck = maps.sites_deck(all_points, outlines, basemap=False)
+def test_deck_has_outlines_points_and_labels(all_points):
+    deck = maps.sites_deck(all_points, constants.STATES_GEOJSON_URL, basemap=False)
     layers = spec(deck)["layers"]
     assert [(layer["@@type"], layer["id"]) for layer in layers] == [
         ("GeoJsonLayer", maps.STATES_LAYER_ID),
@@ -60,7 +57,7 @@ def test_deck_has_outlines_points_and_labels(all_points, outlines):
         ("TextLayer", maps.LABELS_LAYER_ID),
     ]
     states, sites, _ = layers
-    assert states["data"]["type"] == "FeatureCollection" and states["pickable"] is False
+    assert states["data"] == "app/static/us-states.geojson" and states["pickable"] is False  # fetched by the browser
     assert states["lineWidthMinPixels"] == 1 and states["getFillColor"][3] < 64  # thin lines, faint fill
     assert sites["pickable"] is True
     assert sites["radiusUnits"] == "pixels" and sites["getRadius"] == "@@=radius"
@@ -72,25 +69,36 @@ def test_deck_without_outlines_still_draws_the_sites(all_points):
     assert len(layers[maps.SITES_LAYER_ID]["data"]) == 7
 
 
-def test_no_tiles_without_basemap_and_theme_tiles_with_it(all_points, outlines):
-    offline = spec(maps.sites_deck(all_points, outlines, basemap=False))
+def test_no_tiles_without_basemap_and_theme_tiles_with_it(all_points):
+    offline = spec(maps.sites_deck(all_points, constants.STATES_GEOJSON_URL, basemap=False))
     assert "mapProvider" not in offline
     assert offline["mapStyle"] == "__MAP_STYLE__"  # Streamlit's marker for "no basemap"
-    online = spec(maps.sites_deck(all_points, outlines, basemap=True))
+    online = spec(maps.sites_deck(all_points, constants.STATES_GEOJSON_URL, basemap=True))
     assert online["mapProvider"] == "carto"
     assert "mapStyle" not in online  # Streamlit picks the tiles that match the app theme
 
 
-def test_spec_is_compact_json(all_points, outlines):
-    text = maps.sites_deck(all_points, outlines, basemap=False).to_json()
+def test_spec_is_compact_and_small_without_the_outlines_inline(all_points):
+    text = maps.sites_deck(all_points, constants.STATES_GEOJSON_URL, basemap=False).to_json()
     assert "\n" not in text
-    assert len(text) < 400_000
+    assert len(text) < 8_000
 
 
 def test_points_for_all_sites(catalog, all_points):
     assert len(all_points) == 7
     assert list(all_points["id"]) == list(catalog.sites["id"])
-    assert set(all_points.columns) >= {"id", "name", "role", "role_label", "grant_usd", "grant_text", "lat", "lon", "radius", "color"}
+    assert set(all_points.columns) >= {
+        "id",
+        "name",
+        "role",
+        "role_label",
+        "grant_usd",
+        "grant_text",
+        "lat",
+        "lon",
+        "radius",
+        "color",
+    }
     boston = all_points.set_index("id").loc["boston"]
     assert boston["name"] == "Boston"
     assert boston["role_label"] == "Implementation site"

@@ -1,9 +1,8 @@
 """Unit tests of the headline figures on the Overview."""
 
 from __future__ import annotations
-from dashboard import filters
-from dashboard import overview
 
+from dashboard import filters, overview
 
 
 def test_overview_counts_follow_the_sites(catalog):
@@ -15,11 +14,16 @@ def test_overview_counts_follow_the_sites(catalog):
 
 
 def test_overview_kpis_for_learning_sites(catalog):
-    kpis = {k.label: k.value for k in overview.overview_kpis(catalog, filters.filter_sites(catalog, filters.Filters(role="learning")))}
+    kpis = {
+        k.label: k.value for k in overview.overview_kpis(catalog, filters.filter_sites(catalog, filters.Filters(role="learning")))
+    }
     learning = {"cleveland", "pittsburgh", "san-antonio", "seattle-king-county"}
     partners = sum(1 for sites in catalog.organizations["sites"] if learning.intersection(sites))
     assert kpis == {
-        "Implementation sites": "0", "Learning sites": "4", "Total granted": "$40,000",
-        "Products": "4", "Partners": str(partners),
+        "Implementation sites": "0",
+        "Learning sites": "4",
+        "Total granted": "$40,000",
+        "Products": "4",
+        "Partners": str(partners),
     }
     assert 0 < partners < len(catalog.organizations)

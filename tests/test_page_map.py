@@ -29,8 +29,7 @@ def deck_layers(at: AppTest) -> dict[str, dict]:
 def links(at: AppTest) -> dict[str, str]:
     """Page-link labels (as shown, Markdown escapes removed) -> page and query string."""
     return {
-        re.sub(r"\\(.)", r"\1", link.proto.label): f"{link.proto.page}?{link.proto.query_string}"
-        for link in at.get("page_link")
+        re.sub(r"\\(.)", r"\1", link.proto.label): f"{link.proto.page}?{link.proto.query_string}" for link in at.get("page_link")
     }
 
 
@@ -68,9 +67,9 @@ def test_map_page_has_legend_table_and_profile_links(map_page):
     assert map_page.toggle[0].label == "Show basemap tiles (needs internet)" and map_page.toggle[0].value is False
     assert not map_page.dataframe  # the table is Markdown: an HTML table screen readers can browse
     assert [row[0].rsplit(" (", 1)[0] for row in table_rows(map_page)] == [text.escape_markdown(n) for n in SITE_NAMES]
-    assert table_rows(map_page)[0] == ["Boston (MA)", "Implementation", "\\$200,000"] and [b.proto.label for b in map_page.get("download_button")] == [
-        "Download map-sites (CSV)"
-    ]
+    assert table_rows(map_page)[0] == ["Boston (MA)", "Implementation", "\\$200,000"] and [
+        b.proto.label for b in map_page.get("download_button")
+    ] == ["Download map-sites (CSV)"]
     assert links(map_page)["Boston (implementation site)"] == "site?site=boston"
 
 
@@ -146,7 +145,10 @@ def test_markdown_in_a_site_name_is_shown_as_text(tmp_path, monkeypatch):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     sites = data / "sites.yaml"
-    sites.write_text(sites.read_text(encoding="utf-8").replace("name: Boston\n", "name: '[Boston](https://evil.example) **$x$**'\n", 1), encoding="utf-8")
+    sites.write_text(
+        sites.read_text(encoding="utf-8").replace("name: Boston\n", "name: '[Boston](https://evil.example) **$x$**'\n", 1),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("CTDC_DATA_DIR", str(data))
     at = open_page("pages/sites_map.py", sites="[Boston](https://evil.example) **$x$**")
     (label,) = [link.proto.label for link in at.get("page_link") if "evil" in link.proto.label]

@@ -114,3 +114,14 @@ def test_hostile_links_render(params):
     at = run(params)
     assert len(charts(at)) >= 1
     assert "<script>" not in markdown(at)
+
+
+def test_chart_data_reaches_the_page_as_the_arrow_bytes_built_once(catalog):
+    from dashboard import metric_charts
+    from dashboard.filters import Filters
+
+    view = metric_charts.key_years_view(catalog, Filters(), False)
+    built = {name: data for name, data in view.chart.spec["datasets"].items()}
+    assert built and all(isinstance(data, bytes) for data in built.values())
+    (proto,) = charts(run())
+    assert {ds.name: ds.data.data for ds in proto.datasets} == built

@@ -34,38 +34,130 @@ def tiny(catalog):
     product = {"status": "active", "status_note": "Running.", "status_as_of": "2018", "launched": None, "license": None}
     small = dataclasses.replace(
         catalog,
-        products=_rows(catalog, "products", [
-            {**product, "id": "p-art", "site": "boston", "name": "Art Walk", "description": "Public art in the park.",
-             "themes": ["civic engagement"], "urls": ["https://example.org/art"]},
-            {**product, "id": "p-partner", "site": "st-louis", "name": "Partner Portal",
-             "description": "A start page for partners of the partnership.", "themes": ["justice"]},
-            {**product, "id": "p-title", "site": "cleveland", "name": "Beacon Lights", "description": "Street lamps.",
-             "themes": ["public safety"]},
-            {**product, "id": "p-body", "site": "cleveland", "name": "Lamp Posts",
-             "description": "Street lamps, and one beacon.", "themes": ["public safety"]},
-            {**product, "id": "p-hostile", "site": "boston", "name": "Escapes", "description": f"Lantern {HOSTILE}",
-             "themes": ["open data"], "urls": ["javascript:alert(1)"]},
-        ]),
-        lessons=_rows(catalog, "lessons", [
-            {"id": "l-cross", "site": "cross-site", "text": "Keep the lantern lit across sites.", "section": "Sustaining the gain",
-             "section_basis": "editorial", "themes": ["open data"]},
-            {"id": "l-boston", "site": "boston", "text": "A lantern for Boston.", "section": "Ingredients",
-             "section_basis": "editorial", "themes": ["youth"]},
-        ]),
-        resources=_rows(catalog, "resources", [
-            {"id": "r-wide", "title": "Lantern Guide", "kind": "guide", "publisher": "Someone", "date": "2018",
-             "url": "https://example.org/guide", "summary": "How to light a lantern.", "sites": []},
-            {"id": "r-stl", "title": "Lantern Case", "kind": "case study", "publisher": "Someone", "date": None,
-             "url": "https://example.org/case", "summary": "A lantern in St. Louis.", "sites": ["st-louis"]},
-        ]),
-        organizations=_rows(catalog, "organizations", [
-            {"id": "o-rise", "name": "Rise Community Development", "type": "data intermediary", "sites": ["st-louis"],
-             "role": "Led a lantern project.", "url": "https://example.org/rise"},
-            {"id": "o-two", "name": "Two Cities Lantern Group", "type": "other", "sites": ["boston", "cleveland"], "role": None},
-        ]),
-        national_partners=_rows(catalog, "national_partners", [
-            {"id": "n-one", "name": "National Lantern Network", "role": "Ran the lantern program.", "url": None},
-        ]),
+        products=_rows(
+            catalog,
+            "products",
+            [
+                {
+                    **product,
+                    "id": "p-art",
+                    "site": "boston",
+                    "name": "Art Walk",
+                    "description": "Public art in the park.",
+                    "themes": ["civic engagement"],
+                    "urls": ["https://example.org/art"],
+                },
+                {
+                    **product,
+                    "id": "p-partner",
+                    "site": "st-louis",
+                    "name": "Partner Portal",
+                    "description": "A start page for partners of the partnership.",
+                    "themes": ["justice"],
+                },
+                {
+                    **product,
+                    "id": "p-title",
+                    "site": "cleveland",
+                    "name": "Beacon Lights",
+                    "description": "Street lamps.",
+                    "themes": ["public safety"],
+                },
+                {
+                    **product,
+                    "id": "p-body",
+                    "site": "cleveland",
+                    "name": "Lamp Posts",
+                    "description": "Street lamps, and one beacon.",
+                    "themes": ["public safety"],
+                },
+                {
+                    **product,
+                    "id": "p-hostile",
+                    "site": "boston",
+                    "name": "Escapes",
+                    "description": f"Lantern {HOSTILE}",
+                    "themes": ["open data"],
+                    "urls": ["javascript:alert(1)"],
+                },
+            ],
+        ),
+        lessons=_rows(
+            catalog,
+            "lessons",
+            [
+                {
+                    "id": "l-cross",
+                    "site": "cross-site",
+                    "text": "Keep the lantern lit across sites.",
+                    "section": "Sustaining the gain",
+                    "section_basis": "editorial",
+                    "themes": ["open data"],
+                },
+                {
+                    "id": "l-boston",
+                    "site": "boston",
+                    "text": "A lantern for Boston.",
+                    "section": "Ingredients",
+                    "section_basis": "editorial",
+                    "themes": ["youth"],
+                },
+            ],
+        ),
+        resources=_rows(
+            catalog,
+            "resources",
+            [
+                {
+                    "id": "r-wide",
+                    "title": "Lantern Guide",
+                    "kind": "guide",
+                    "publisher": "Someone",
+                    "date": "2018",
+                    "url": "https://example.org/guide",
+                    "summary": "How to light a lantern.",
+                    "sites": [],
+                },
+                {
+                    "id": "r-stl",
+                    "title": "Lantern Case",
+                    "kind": "case study",
+                    "publisher": "Someone",
+                    "date": None,
+                    "url": "https://example.org/case",
+                    "summary": "A lantern in St. Louis.",
+                    "sites": ["st-louis"],
+                },
+            ],
+        ),
+        organizations=_rows(
+            catalog,
+            "organizations",
+            [
+                {
+                    "id": "o-rise",
+                    "name": "Rise Community Development",
+                    "type": "data intermediary",
+                    "sites": ["st-louis"],
+                    "role": "Led a lantern project.",
+                    "url": "https://example.org/rise",
+                },
+                {
+                    "id": "o-two",
+                    "name": "Two Cities Lantern Group",
+                    "type": "other",
+                    "sites": ["boston", "cleveland"],
+                    "role": None,
+                },
+            ],
+        ),
+        national_partners=_rows(
+            catalog,
+            "national_partners",
+            [
+                {"id": "n-one", "name": "National Lantern Network", "role": "Ran the lantern program.", "url": None},
+            ],
+        ),
     )
     return S.build_index(small)
 
@@ -114,7 +206,8 @@ def record_texts(catalog) -> dict[str, list[str]]:
 def test_art_on_the_shipped_data_skips_partner_and_start(catalog, index):
     found = set(ids(S.search(index, "art", limit=1000)))
     inside_only = {
-        i for i, words in record_texts(catalog).items()
+        i
+        for i, words in record_texts(catalog).items()
         if any("partner" in w or "start" in w for w in words) and not any(w.startswith("art") for w in words)
     }
     assert inside_only and found and not found & inside_only
@@ -153,7 +246,9 @@ def test_a_title_match_ranks_above_one_mention_in_the_body(tiny, index):
     assert ids(S.search(tiny, "beacon")) == ["p-title", "p-body"]
     results = S.search(index, "housing", limit=1000).results
     in_title = [n for n, r in enumerate(results) if "housing" in S.words_of(r.title)]
-    once_in_body = [n for n, r in enumerate(results) if "housing" not in S.words_of(r.title) and r.excerpt.lower().count("housing") == 1]
+    once_in_body = [
+        n for n, r in enumerate(results) if "housing" not in S.words_of(r.title) and r.excerpt.lower().count("housing") == 1
+    ]
     assert in_title and once_in_body and max(in_title) < min(once_in_body)
 
 
@@ -242,21 +337,58 @@ def test_one_letter_words_are_left_out_beside_longer_ones(index):
     assert S.search(index, "a b").message == S.TOO_SHORT_MESSAGE and S.search(index, "a b").results == ()
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    (None, S.EMPTY_MESSAGE), ("", S.EMPTY_MESSAGE), ("  \n ", S.EMPTY_MESSAGE),
-    ("(((", S.NO_WORDS_MESSAGE), ("***", S.NO_WORDS_MESSAGE), ("_", S.NO_WORDS_MESSAGE),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (None, S.EMPTY_MESSAGE),
+        ("", S.EMPTY_MESSAGE),
+        ("  \n ", S.EMPTY_MESSAGE),
+        ("(((", S.NO_WORDS_MESSAGE),
+        ("***", S.NO_WORDS_MESSAGE),
+        ("_", S.NO_WORDS_MESSAGE),
+    ],
+)
 def test_a_query_without_words_gets_a_message(index, query, message):
     results = S.search(index, query)
     assert results.mode == "none" and results.total == 0 and results.results == () and results.message == message
 
 
 HOSTILE_QUERIES = [
-    '"court"', 'court"', '"court', '""', "court*", "*court", "court AND", "AND court", "court OR housing",
-    "NOT court", "court NOT housing", "NEAR(court housing)", "NEAR(court housing, 2)", "court NEAR/2 housing",
-    "(court", "court)", "((court))", "title:court", "{title body}: court", "-court", "+court", "^court",
-    "court\x00housing", "court\x1b[31m", "court\u202ehousing", "court\ud800", "court 🙂", "court\\", "court'; DROP TABLE docs; --",
-    "rowid:1", "docs MATCH court", "court" * 60, "c" * 5000, "é" * 300, "\ue000court\ue001",
+    '"court"',
+    'court"',
+    '"court',
+    '""',
+    "court*",
+    "*court",
+    "court AND",
+    "AND court",
+    "court OR housing",
+    "NOT court",
+    "court NOT housing",
+    "NEAR(court housing)",
+    "NEAR(court housing, 2)",
+    "court NEAR/2 housing",
+    "(court",
+    "court)",
+    "((court))",
+    "title:court",
+    "{title body}: court",
+    "-court",
+    "+court",
+    "^court",
+    "court\x00housing",
+    "court\x1b[31m",
+    "court\u202ehousing",
+    "court\ud800",
+    "court 🙂",
+    "court\\",
+    "court'; DROP TABLE docs; --",
+    "rowid:1",
+    "docs MATCH court",
+    "court" * 60,
+    "c" * 5000,
+    "é" * 300,
+    "\ue000court\ue001",
 ]
 
 

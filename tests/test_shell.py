@@ -36,6 +36,9 @@ def test_page_context_is_only_there_while_a_page_runs(catalog):
 def test_link_params_put_the_page_parameters_first_then_the_filters(catalog):
     context = shell.PageContext(catalog, Filters(sites=("st-louis",), themes=("justice",), role="implementation"), pages={})
     assert list(context.link_params(site="boston").items()) == [
-        ("site", "boston"), ("sites", ["St. Louis"]), ("themes", ["justice"]), ("role", "implementation"),
+        ("site", "boston"),
+        ("sites", ["St. Louis"]),
+        ("themes", ["justice"]),
+        ("role", "implementation"),
     ]
     assert context.describe_filters() == "Filtered to sites: St. Louis; implementation sites only; themes: justice."

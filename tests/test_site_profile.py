@@ -8,14 +8,8 @@ import re
 
 import pytest
 
+from dashboard import citations, links, schema, site_profile, site_profile_text, text, values
 from dashboard.schema import LESSON_SECTIONS, ORGANIZATION_TYPES
-from dashboard import citations
-from dashboard import links
-from dashboard import schema
-from dashboard import site_profile
-from dashboard import site_profile_text
-from dashboard import text
-from dashboard import values
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +50,10 @@ def test_product_markdown_cites_every_outcome_and_links_only_http(catalog, stl):
     markdown = site_profile_text.product_markdown(product, sources)
     outcomes = markdown.split("**Reported outcomes**", 1)[1].strip().split("\n\n")[0].splitlines()
     assert len(outcomes) == len(product["outcomes"]) and all(":small[Sources: [\\[" in line for line in outcomes)
-    assert "**Code repositories:** [github\\.com/OpenSTL/STLCourts\\-client](https://github.com/OpenSTL/STLCourts-client)" in markdown
+    assert (
+        "**Code repositories:** [github\\.com/OpenSTL/STLCourts\\-client](https://github.com/OpenSTL/STLCourts-client)"
+        in markdown
+    )
     assert f"**License:** {text.escape_markdown(values.NOT_FOUND)}" in markdown
     hostile = {**product, "urls": ["javascript:alert(1)"], "description": "<script>x</script>", "outcomes": []}
     unsafe = site_profile_text.product_markdown(hostile, sources)
@@ -67,8 +64,12 @@ def test_page_sections_cite_sources_numbered_on_the_page(catalog, stl):
     sources = site_profile_text.page_sources(catalog, stl)
     numbers = {f"[\\[{n}\\]]" for n in sources["number"]}
     sections = [
-        site_profile_text.intro_markdown(stl, sources), site_profile_text.partners_markdown(stl, sources), site_profile_text.relationships_markdown(stl, sources),
-        site_profile_text.lessons_markdown(stl.lessons, sources), site_profile_text.resources_markdown(stl, sources), site_profile_text.compact_markdown(stl, sources),
+        site_profile_text.intro_markdown(stl, sources),
+        site_profile_text.partners_markdown(stl, sources),
+        site_profile_text.relationships_markdown(stl, sources),
+        site_profile_text.lessons_markdown(stl.lessons, sources),
+        site_profile_text.resources_markdown(stl, sources),
+        site_profile_text.compact_markdown(stl, sources),
     ]
     for markdown in sections:
         cited = set(re.findall(r"\[\\\[\d+\\\]\]", markdown))
@@ -141,7 +142,8 @@ def test_unknown_site_id_raises(catalog):
 
 
 @pytest.mark.parametrize(
-    "raw", ["atlantis", "<script>alert(1)</script>", "x" * 10_000, "../../etc/passwd", "BOSTON", "st-louis?"],
+    "raw",
+    ["atlantis", "<script>alert(1)</script>", "x" * 10_000, "../../etc/passwd", "BOSTON", "st-louis?"],
 )
 def test_resolve_site_falls_back_with_a_short_notice(catalog, raw):
     allowed = ["pittsburgh", "cleveland"]
@@ -171,7 +173,11 @@ def test_resolve_compare(catalog):
 
 
 def test_site_choices(catalog):
-    assert site_profile.site_choices(catalog.site_names(), ["cleveland", "pittsburgh"], "boston") == ["cleveland", "pittsburgh", "boston"]
+    assert site_profile.site_choices(catalog.site_names(), ["cleveland", "pittsburgh"], "boston") == [
+        "cleveland",
+        "pittsburgh",
+        "boston",
+    ]
     assert site_profile.site_choices(catalog.site_names(), ["cleveland"], "cleveland") == ["cleveland"]
     assert site_profile.site_choices(catalog.site_names(), [], None) == list(catalog.sites["id"])
 

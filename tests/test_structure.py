@@ -36,7 +36,7 @@ def test_page_scripts_take_their_context_and_never_read_filters_themselves():
     for path in (ROOT / "pages").glob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert "page_context()" in source, path.name
-        assert "session_state.get(\"sites\")" not in source and "require_catalog" not in source, path.name
+        assert 'session_state.get("sites")' not in source and "require_catalog" not in source, path.name
         assert "streamlit." not in source.replace("import streamlit as st", ""), f"{path.name} imports Streamlit internals"
         assert '"pages/' not in source and "'pages/" not in source, f"{path.name} links by path string"
 
@@ -50,7 +50,9 @@ def test_no_module_imports_streamlit_internals():
 def test_one_letter_module_aliases_mean_one_module_everywhere():
     seen: dict[str, set[str]] = {}
     for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "pages").glob("*.py"), *(ROOT / "tests").rglob("*.py")]:
-        for module, alias in re.findall(r"^\s*(?:from [.\w]+ )?import ([.\w]+) as (\w)\b", path.read_text(encoding="utf-8"), re.M):
+        for module, alias in re.findall(
+            r"^\s*(?:from [.\w]+ )?import ([.\w]+) as (\w)\b", path.read_text(encoding="utf-8"), re.M
+        ):
             seen.setdefault(alias, set()).add(module.split(".")[-1])
     assert {alias: mods for alias, mods in seen.items() if len(mods) > 1} == {}
 
@@ -70,11 +72,17 @@ def test_readme_layout_matches_the_tree():
     for entry in ("app.py", "pages/", "src/dashboard/", "data/", "tests/", "requirements.txt", "deploy/", "scripts/"):
         if (ROOT / entry.rstrip("/")).exists():
             assert entry in named, f"README layout omits {entry}"
-    tracked = {str(path.relative_to(ROOT)) for path in ROOT.rglob("*") if ".venv" not in path.parts and "node_modules" not in path.parts}
+    tracked = {
+        str(path.relative_to(ROOT)) for path in ROOT.rglob("*") if ".venv" not in path.parts and "node_modules" not in path.parts
+    }
     for entry in named:
-        assert any(path == entry.rstrip("/") or path.endswith("/" + entry.rstrip("/")) for path in tracked), f"README layout names {entry}"
+        assert any(path == entry.rstrip("/") or path.endswith("/" + entry.rstrip("/")) for path in tracked), (
+            f"README layout names {entry}"
+        )
     for module in (ROOT / "src" / "dashboard").glob("*.py"):
-        assert module.name in layout or module.name == "__init__.py" or module.name == "__main__.py", f"README layout omits {module.name}"
+        assert module.name in layout or module.name == "__init__.py" or module.name == "__main__.py", (
+            f"README layout omits {module.name}"
+        )
     for script in (ROOT / "pages").glob("*.py"):
         assert script.name in layout, f"README layout omits pages/{script.name}"
 
@@ -118,7 +126,12 @@ def test_each_data_file_names_its_schema_and_satisfies_it(file):
 def test_json_schema_rejects_what_the_validator_rejects():
     sites_schema = dictionary.json_schemas()["sites.yaml"]
     good = yaml.safe_load((DATA_DIR / "sites.yaml").read_text(encoding="utf-8"))[0]
-    for bad in ({**good, "role": "hub"}, {**good, "mayor": "x"}, {**good, "id": "Not A Slug"}, {k: v for k, v in good.items() if k != "name"}):
+    for bad in (
+        {**good, "role": "hub"},
+        {**good, "mayor": "x"},
+        {**good, "id": "Not A Slug"},
+        {k: v for k, v in good.items() if k != "name"},
+    ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate([bad], sites_schema)
 

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import json
 
+from dashboard import constants, filters, schema, theme_charts, themes
 from dashboard.schema import LESSON_SECTIONS, THEMES
-from dashboard import constants
-from dashboard import filters
-from dashboard import schema
-from dashboard import theme_charts
-from dashboard import themes
 
 ALL = filters.Filters()
 
@@ -98,7 +94,9 @@ def test_section_chart_spec(catalog):
     assert spec["mark"]["type"] == "bar"
     assert spec["encoding"]["y"]["field"] == "section_label"
     assert spec["encoding"]["color"]["scale"]["range"] == [
-        constants.ROLE_COLORS["implementation"], constants.ROLE_COLORS["learning"], constants.CATEGORY_COLORS[2]
+        constants.ROLE_COLORS["implementation"],
+        constants.ROLE_COLORS["learning"],
+        constants.CATEGORY_COLORS[2],
     ]
     assert "synthesis sections" in spec["description"]
 
@@ -146,7 +144,9 @@ def test_product_cards_carry_status_links_and_site(catalog):
     (youth_jobs,) = [c for c in cards if "Youth Jobs" in c["markdown"]]
     assert youth_jobs["site"] == "boston" and youth_jobs["site_name"] == "Boston"
     assert "*Boston · status: " in youth_jobs["markdown"]
-    products = themes.products_by_theme(catalog, ALL, "justice").head(1).assign(urls=[["javascript:alert(1)", "https://example.org/a"]])
+    products = (
+        themes.products_by_theme(catalog, ALL, "justice").head(1).assign(urls=[["javascript:alert(1)", "https://example.org/a"]])
+    )
     (card,) = themes.product_cards(products)
     assert "javascript:alert(1)](" not in card["markdown"] and "](https://example.org/a)" in card["markdown"]
 
@@ -155,7 +155,9 @@ def test_basis_note_counts_source_and_editorial_tags(catalog):
     sections = themes.lessons_by_section(catalog, ALL)
     split = themes.basis_split(sections)
     assert split["source"] + split["editorial"] == 38
-    assert themes.basis_note(sections).startswith(f"*Section tags: {split['source']} taken from the source, {split['editorial']} editorial")
+    assert themes.basis_note(sections).startswith(
+        f"*Section tags: {split['source']} taken from the source, {split['editorial']} editorial"
+    )
 
 
 def test_default_tab_follows_the_parameter_a_link_carries():

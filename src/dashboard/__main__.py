@@ -52,7 +52,10 @@ def _refresh_census(args: argparse.Namespace) -> int:
         return 0
     added = census.append_missing_sources(data_dir / TABLES_BY_NAME["sources"].file, census.census_sources(sites, args.year))
     census.write_census_yaml(census_path, rows)
-    print(f"Wrote {len(rows)} rows for {len(variables)} sites to {census_path}" + (f"; added sources {', '.join(added)}" if added else ""))
+    print(
+        f"Wrote {len(rows)} rows for {len(variables)} sites to {census_path}"
+        + (f"; added sources {', '.join(added)}" if added else "")
+    )
     return 0
 
 

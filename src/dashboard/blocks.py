@@ -32,12 +32,19 @@ def show_problems(problems: list[Any]) -> None:
 def csv_download(frame: pd.DataFrame, name: str) -> None:
     """A button downloading ``frame`` as spreadsheet-safe CSV, generated only when clicked."""
     st.download_button(
-        f"Download {name} (CSV)", functools.partial(safe_csv, frame), file_name=f"{name}.csv", mime="text/csv",
-        key=f"download-{name}", icon=":material/download:", on_click="ignore",
+        f"Download {name} (CSV)",
+        functools.partial(safe_csv, frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download-{name}",
+        icon=":material/download:",
+        on_click="ignore",
     )
 
 
-def table_with_download(frame: pd.DataFrame, name: str, *, column_config: dict | None = None, height: int | Literal["auto"] = "auto") -> None:
+def table_with_download(
+    frame: pd.DataFrame, name: str, *, column_config: dict | None = None, height: int | Literal["auto"] = "auto"
+) -> None:
     """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it."""
     st.dataframe(display_frame(frame), hide_index=True, column_config=column_config, height=height)
     csv_download(frame, name)

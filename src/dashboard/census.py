@@ -250,10 +250,18 @@ def _refresh_one(figure: Figure, stored: dict[str, Any], year: int) -> tuple[dic
             return row, Check(rid, NO_ESTIMATE, stored_value, None)
         return _row(figure, year, confidence="unconfirmed", note=note, sources=[api]), Check(rid, NO_ESTIMATE, None, None)
     if stored_value is None:
-        return _row(figure, year, confidence="single-source", note=note, sources=[api]), Check(rid, NEW, None, figure.value, figure.margin_of_error)
+        return _row(figure, year, confidence="single-source", note=note, sources=[api]), Check(
+            rid, NEW, None, figure.value, figure.margin_of_error
+        )
     if _agrees(stored_value, figure):
-        row = _row(figure, year, value=stored_value, note=note, sources=[api, *others],
-                   confidence="confirmed" if others else "single-source")
+        row = _row(
+            figure,
+            year,
+            value=stored_value,
+            note=note,
+            sources=[api, *others],
+            confidence="confirmed" if others else "single-source",
+        )
         return row, Check(rid, CONFIRMED, stored_value, figure.value, figure.margin_of_error)
     changed = _with_note(note, f"The value first stored, {_show(stored_value)}, differs from the Census Bureau API's.")
     row = _row(figure, year, confidence="single-source", note=changed, sources=[api])

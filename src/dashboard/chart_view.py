@@ -8,6 +8,7 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -23,14 +24,31 @@ class ChartView:
     note: str = ""
 
 
+def arrow_ipc(rows: list[dict[str, Any]]) -> bytes | None:
+    """Rows as an Arrow IPC stream, the form Streamlit sends chart data in; None when Arrow cannot
+    type a column (the rows are then left for Streamlit to convert)."""
+    try:
+        table = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
+    except (pa.ArrowException, ValueError, TypeError, OverflowError):
+        return None
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
 def vega_lite_spec(chart: alt.TopLevelMixin, description: str) -> dict[str, Any]:
     """The chart as a Vega-Lite spec with ``description`` as its accessible name (alt text).
 
     Not validated against the Vega-Lite schema here (the chart builders' tests do that) and
-    without Altair's own theme (the page applies Streamlit's).
+    without Altair's own theme (the page applies Streamlit's). Its named datasets are already Arrow
+    bytes, which ``st.vega_lite_chart`` sends as they are, so a cached spec costs no conversion on
+    each rerun (tests/test_page_metrics.py checks the chart carries these bytes).
     """
     with alt.theme.enable("none"):
         spec: dict[str, Any] = chart.properties(description=description).to_dict(validate=False)
+    for name, rows in spec.get("datasets", {}).items():
+        spec["datasets"][name] = arrow_ipc(rows) or rows
     return spec
 
 

@@ -7,7 +7,11 @@ DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DATA_DIR_ENV = "CTDC_DATA_DIR"
 # How often the app looks for edits to the data files (seconds).
 DATA_RECHECK_SECONDS = 1.0
-GEO_STATES_FILE = Path("geo") / "us-states.geojson"
+# Files the browser fetches itself (Streamlit's static file serving, server.enableStaticServing):
+# sent once and cached, instead of travelling inside every rerun.
+STATIC_DIR = PROJECT_ROOT / "static"
+STATES_GEOJSON = STATIC_DIR / "us-states.geojson"
+STATES_GEOJSON_URL = "app/static/us-states.geojson"  # relative: the app's pages are one level deep
 # How list cells (themes, sites, sources) are joined in tables and CSV downloads.
 LIST_DELIMITER = "; "
 
@@ -43,4 +47,3 @@ CATEGORY_COLORS = (
     "#F0E442",
     "#000000",
 )
-

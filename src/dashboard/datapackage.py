@@ -68,7 +68,9 @@ def _table_schema(model: type[Record], name: str) -> dict[str, Any]:
         for ref in REFERENCES
         # A Table Schema foreign key points into one table and holds one value: references that may
         # also name a national partner or "cross-site", and list fields, are left to the validator.
-        if ref.table == name and len(ref.targets) == 1 and not ref.also
+        if ref.table == name
+        and len(ref.targets) == 1
+        and not ref.also
         and model.model_json_schema()["properties"][ref.field].get("type") != "array"
     ]
     if keys:
@@ -78,8 +80,14 @@ def _table_schema(model: type[Record], name: str) -> dict[str, Any]:
 
 def _resource(name: str, model: type[Record], description: str) -> dict[str, Any]:
     return {
-        "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8",
-        "mediatype": "text/csv", "description": description, "schema": _table_schema(model, name),
+        "name": name,
+        "path": f"{name}.csv",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "encoding": "utf-8",
+        "mediatype": "text/csv",
+        "description": description,
+        "schema": _table_schema(model, name),
     }
 
 
@@ -92,7 +100,9 @@ def descriptor(catalog: Catalog) -> dict[str, Any]:
         if table.merged_into is None:
             doc = (table.model.__doc__ or "").strip().splitlines()[0]
             merged = [t.file for t in TABLES if t.merged_into == table.name]
-            resources.append(_resource(table.name, table.model, doc + (f" (with the rows of {', '.join(merged)})" if merged else "")))
+            resources.append(
+                _resource(table.name, table.model, doc + (f" (with the rows of {', '.join(merged)})" if merged else ""))
+            )
     return {
         "profile": "tabular-data-package",
         "name": f"{program['id']}-atlas",
@@ -102,7 +112,8 @@ def descriptor(catalog: Catalog) -> dict[str, Any]:
         "licenses": [DATA_LICENSE],
         "sources": [
             {"title": str(sources.loc[source, "title"]), "path": str(sources.loc[source, "url"])}
-            for source in program["sources"] if source in sources.index
+            for source in program["sources"]
+            if source in sources.index
         ],
         "resources": resources,
     }

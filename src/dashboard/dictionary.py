@@ -63,10 +63,16 @@ def data_dictionary() -> pd.DataFrame:
         required = set(schema.get("required", []))
         for field, prop in schema["properties"].items():
             type_text, allowed = _describe(prop)
-            rows.append({
-                "file": file, "field": field, "type": type_text, "required": field in required,
-                "allowed values": _allowed_text(allowed), "meaning": prop.get("description", ""),
-            })
+            rows.append(
+                {
+                    "file": file,
+                    "field": field,
+                    "type": type_text,
+                    "required": field in required,
+                    "allowed values": _allowed_text(allowed),
+                    "meaning": prop.get("description", ""),
+                }
+            )
     return pd.DataFrame(rows)
 
 

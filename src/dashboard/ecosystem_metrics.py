@@ -69,12 +69,16 @@ def _numeric(value: object, value_type: str) -> float:
 def site_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     """Sites in view with their display name and role: columns site, site_name, role, role_label."""
     sites = F.filter_sites(catalog, filters)
-    out = pd.DataFrame({"site": sites["id"].astype(str), "site_name": sites["name"].astype(str), "role": sites["role"].astype(str)})
+    out = pd.DataFrame(
+        {"site": sites["id"].astype(str), "site_name": sites["name"].astype(str), "role": sites["role"].astype(str)}
+    )
     out["role_label"] = out["role"].map(C.ROLE_LABELS)
     return out.reset_index(drop=True)
 
 
-def metric_frame(catalog: Catalog, filters: F.Filters, metric_ids: tuple[str, ...] | list[str], vintage: str | None = None) -> pd.DataFrame:
+def metric_frame(
+    catalog: Catalog, filters: F.Filters, metric_ids: tuple[str, ...] | list[str], vintage: str | None = None
+) -> pd.DataFrame:
     """One row per site in view × metric (× vintage when several), joined with definitions and sites.
 
     Sites without a row for a metric get one anyway, with ``display`` = ``NOT_FOUND``, a NaN
@@ -101,8 +105,25 @@ def metric_frame(catalog: Catalog, filters: F.Filters, metric_ids: tuple[str, ..
     out["confidence"] = out["confidence"].astype(object).where(out["known"] & out["confidence"].notna(), "unconfirmed")
     out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
     out["sources"] = [s if isinstance(s, list) else [] for s in out["sources"]]
-    columns = ["site", "site_name", "role", "role_label", "metric", "metric_label", "group", "value_type", "unit",
-               "value", "numeric", "display", "known", "vintage", "confidence", "note", "sources"]
+    columns = [
+        "site",
+        "site_name",
+        "role",
+        "role_label",
+        "metric",
+        "metric_label",
+        "group",
+        "value_type",
+        "unit",
+        "value",
+        "numeric",
+        "display",
+        "known",
+        "vintage",
+        "confidence",
+        "note",
+        "sources",
+    ]
     return out[columns].reset_index(drop=True)
 
 
@@ -124,9 +145,7 @@ def not_found_markdown(frame: pd.DataFrame) -> str:
     missing = not_found(frame)
     if missing.empty:
         return ""
-    lines = (
-        f"- {escape_markdown(row['site'])}: {escape_markdown(row[NOT_FOUND])}" for row in missing.to_dict("records")
-    )
+    lines = (f"- {escape_markdown(row['site'])}: {escape_markdown(row[NOT_FOUND])}" for row in missing.to_dict("records"))
     return f"**Not plotted: {NOT_FOUND}**\n\n" + "\n".join(lines)
 
 
@@ -175,8 +194,16 @@ def role_means(frame: pd.DataFrame) -> pd.DataFrame:
             values = part.loc[part["known"], "numeric"]
             if part.empty:
                 continue
-            rows.append({"metric": metric, "metric_label": label, "role": role, "sites": len(part),
-                         "with_value": len(values), "average": float(values.mean()) if len(values) else math.nan})
+            rows.append(
+                {
+                    "metric": metric,
+                    "metric_label": label,
+                    "role": role,
+                    "sites": len(part),
+                    "with_value": len(values),
+                    "average": float(values.mean()) if len(values) else math.nan,
+                }
+            )
     return pd.DataFrame(rows, columns=["metric", "metric_label", "role", "sites", "with_value", "average"])
 
 
@@ -205,9 +232,11 @@ def year_takeaway(frame: pd.DataFrame, lens: bool = False) -> str:
         return f"None of the {len(frame)} site-year values is in the sources."
     first = known.loc[known["numeric"].idxmin()]
     last = known.loc[known["numeric"].idxmax()]
-    return (f"{len(known)} of {len(frame)} site-year values are in the sources; the earliest is "
-            f"{first.site_name}'s {_lower_first(first.metric_label)} ({first.display}) and the latest "
-            f"{last.site_name}'s {_lower_first(last.metric_label)} ({last.display}).")
+    return (
+        f"{len(known)} of {len(frame)} site-year values are in the sources; the earliest is "
+        f"{first.site_name}'s {_lower_first(first.metric_label)} ({first.display}) and the latest "
+        f"{last.site_name}'s {_lower_first(last.metric_label)} ({last.display})."
+    )
 
 
 def _lower_first(label: str) -> str:
@@ -218,10 +247,15 @@ def _lower_first(label: str) -> str:
 def year_alt_text(frame: pd.DataFrame, lens: bool = False) -> str:
     """Alt text for the key-years chart."""
     known = int(frame["known"].sum())
-    view = ("one row per metric, implementation and learning sites side by side with each role's average"
-            if lens else "one row per site with a mark per metric")
-    return (f"Dot chart of key years, {view}. {known} of {len(frame)} values are plotted; filled marks are "
-            f"confirmed by two or more sources, open marks rest on one. The rest are {NOT_FOUND} and listed below.")
+    view = (
+        "one row per metric, implementation and learning sites side by side with each role's average"
+        if lens
+        else "one row per site with a mark per metric"
+    )
+    return (
+        f"Dot chart of key years, {view}. {known} of {len(frame)} values are plotted; filled marks are "
+        f"confirmed by two or more sources, open marks rest on one. The rest are {NOT_FOUND} and listed below."
+    )
 
 
 @page_cache()
@@ -285,9 +319,20 @@ def partner_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
             names = sorted(mine.loc[mine["type"] == kind, "name"])
             if not names:
                 continue
-            rows.append({"site": site.site, "site_name": site.site_name, "role": site.role, "role_label": site.role_label,
-                         "type": kind, "count": len(names), "start": start, "end": start + len(names),
-                         "total": len(mine), "organizations": "; ".join(names)})
+            rows.append(
+                {
+                    "site": site.site,
+                    "site_name": site.site_name,
+                    "role": site.role,
+                    "role_label": site.role_label,
+                    "type": kind,
+                    "count": len(names),
+                    "start": start,
+                    "end": start + len(names),
+                    "total": len(mine),
+                    "organizations": "; ".join(names),
+                }
+            )
             start += len(names)
     columns = ["site", "site_name", "role", "role_label", "type", "count", "start", "end", "total", "organizations"]
     return pd.DataFrame(rows, columns=columns)
@@ -312,8 +357,18 @@ def partner_by_role(frame: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
         for kind in ORGANIZATION_TYPES:
             count = int(part.loc[part["type"] == kind, "count"].sum())
             if count:
-                rows.append({"role": role, "site_name": f"{role} ({n_sites} sites)", "type": kind, "count": count,
-                             "start": start, "end": start + count, "total": int(part["count"].sum()), "sites": n_sites})
+                rows.append(
+                    {
+                        "role": role,
+                        "site_name": f"{role} ({n_sites} sites)",
+                        "type": kind,
+                        "count": count,
+                        "start": start,
+                        "end": start + count,
+                        "total": int(part["count"].sum()),
+                        "sites": n_sites,
+                    }
+                )
                 start += count
     return pd.DataFrame(rows, columns=["role", "site_name", "type", "count", "start", "end", "total", "sites"])
 
@@ -325,8 +380,10 @@ def partner_takeaway(frame: pd.DataFrame, lens: bool = False) -> str:
     common = frame.groupby("type")["count"].sum().sort_values(ascending=False)
     tail = f" {common.index[0].capitalize()} is the most common type ({int(common.iloc[0])})."
     if lens:
-        parts = [f"{r.role} sites list {r.total / r.sites:.1f} per site ({r.total} across {r.sites})"
-                 for r in frame.drop_duplicates("role").itertuples()]
+        parts = [
+            f"{r.role} sites list {r.total / r.sites:.1f} per site ({r.total} across {r.sites})"
+            for r in frame.drop_duplicates("role").itertuples()
+        ]
         return "On average " + " vs ".join(parts) + "." + tail
     totals = frame.drop_duplicates("site").sort_values("total", ascending=False, kind="stable")
     top = totals.iloc[0]
@@ -357,9 +414,17 @@ def timeline_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
         when = parse_partial_date(product.launched)
         if when is None:
             continue
-        rows.append({"site": product.site, "date": when, "when": product.launched, "kind": PRODUCT_EVENT,
-                     "event": f"{PRODUCT_EVENT}: {names[product.id]}", "confidence": PRODUCT_CONFIDENCE,
-                     "sources": list(product.sources)})
+        rows.append(
+            {
+                "site": product.site,
+                "date": when,
+                "when": product.launched,
+                "kind": PRODUCT_EVENT,
+                "event": f"{PRODUCT_EVENT}: {names[product.id]}",
+                "confidence": PRODUCT_CONFIDENCE,
+                "sources": list(product.sources),
+            }
+        )
     frame = metric_frame(catalog, filters, YEAR_METRICS + tuple(YEAR_DETAILS.values()))
     details = frame.set_index(["site", "metric"])["display"]
     for row in frame[frame["known"] & frame["metric"].isin(YEAR_METRICS)].itertuples():
@@ -370,8 +435,17 @@ def timeline_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
             shown = row.vintage
         detail = details.get((row.site, YEAR_DETAILS.get(row.metric)), NOT_FOUND)
         event = row.metric_label + (f": {detail}" if detail != NOT_FOUND else "")
-        rows.append({"site": row.site, "date": when, "when": shown, "kind": row.metric_label, "event": event,
-                     "confidence": row.confidence, "sources": row.sources})
+        rows.append(
+            {
+                "site": row.site,
+                "date": when,
+                "when": shown,
+                "kind": row.metric_label,
+                "event": event,
+                "confidence": row.confidence,
+                "sources": row.sources,
+            }
+        )
     out = pd.DataFrame(rows, columns=["site", "date", "when", "kind", "event", "confidence", "sources"])
     out["site_name"] = out["site"].map(sites["site_name"])
     out["role"] = out["site"].map(sites["role"])
@@ -399,13 +473,18 @@ def timeline_takeaway(frame: pd.DataFrame, period: tuple[int, int] | None) -> st
 
 def timeline_alt_text(frame: pd.DataFrame, period: tuple[int, int] | None) -> str:
     """Alt text for the timeline: what is plotted and the span."""
-    return ("Timeline with one row per site and a mark per dated event (product launches and key years); "
-            + timeline_takeaway(frame, period) + " The table below lists every event.")
+    return (
+        "Timeline with one row per site and a mark per dated event (product launches and key years); "
+        + timeline_takeaway(frame, period)
+        + " The table below lists every event."
+    )
 
 
 def timeline_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The timeline's reader-facing columns."""
-    return frame[["site_name", "role", "when", "event", "confidence", "sources"]].rename(columns={"site_name": "site", "when": "date"})
+    return frame[["site_name", "role", "when", "event", "confidence", "sources"]].rename(
+        columns={"site_name": "site", "when": "date"}
+    )
 
 
 @dataclass(frozen=True)
@@ -423,4 +502,3 @@ def names_view(catalog: Catalog, filters: F.Filters, lens: bool) -> NamesView:
     """Partners, policies and posts by name for the sites in view (grouped by role with ``lens``)."""
     names = metric_frame(catalog, filters, TEXT_METRICS)
     return NamesView(int(names["known"].sum()), len(names), text_table(names, lens), shown_table(names))
-

@@ -16,6 +16,7 @@ from .filters import ALL_ROLES, Filters
 MAX_PARAM_LENGTH = 200
 Params = dict[str, list[str] | str]
 
+
 @dataclass(frozen=True)
 class PageSpec:
     """One page: its key, script in ``pages/``, title, icon and the URL path people share.

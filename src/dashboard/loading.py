@@ -180,7 +180,9 @@ def _check_ids(records: dict[str, list[Any]]) -> tuple[dict[str, set[str]], list
     for table in TABLES:
         if table.merged_into:
             for dup in sorted(ids[table.name] & ids[table.merged_into]):
-                problems.append(Problem(table.file, f"duplicate id (also in {TABLES_BY_NAME[table.merged_into].file})", dup, "id"))
+                problems.append(
+                    Problem(table.file, f"duplicate id (also in {TABLES_BY_NAME[table.merged_into].file})", dup, "id")
+                )
     return ids, problems
 
 
@@ -194,7 +196,8 @@ def _check_references(program: Program | None, records: dict[str, list[Any]], un
     if program is not None and "sources" not in unreadable:
         problems.extend(
             Problem(PROGRAM_FILE, f"unknown source '{source}'", record=program.id, field="sources")
-            for source in program.sources if source not in ids["sources"]
+            for source in program.sources
+            if source not in ids["sources"]
         )
     for ref in REFERENCES:
         if unreadable.intersection(ref.targets):

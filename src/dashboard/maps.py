@@ -1,7 +1,8 @@
 """Pure map builders: the sites as points over US state outlines, drawn with pydeck.
 
-The state outlines ship with the data, so the map reads with no network; basemap tiles are an
-optional extra. Nothing here talks to Streamlit.
+The state outlines ship with the app (``static/``) and the browser fetches them from the app itself,
+so the map reads with no network; basemap tiles are an optional extra. Nothing here draws with
+Streamlit; ``map_view`` is cached with its cache.
 """
 
 from __future__ import annotations
@@ -55,11 +56,10 @@ def rgb(hex_color: str) -> list[int]:
     return [int(hex_color[i : i + 2], 16) for i in (1, 3, 5)]
 
 
-def load_states_geojson(data_dir: str | os.PathLike[str]) -> dict | None:
-    """The state outlines shipped in ``data_dir``, or None when the file is missing or broken."""
-    path = Path(data_dir) / C.GEO_STATES_FILE
+def load_states_geojson(path: str | os.PathLike[str] = C.STATES_GEOJSON) -> dict | None:
+    """The state outlines the app serves, or None when the file is missing or broken."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
@@ -67,11 +67,12 @@ def load_states_geojson(data_dir: str | os.PathLike[str]) -> dict | None:
     return data
 
 
-def states_layer(geojson: dict) -> pdk.Layer:
-    """Thin grey state outlines with a faint fill, readable in light and dark theme."""
+def states_layer(url: str) -> pdk.Layer:
+    """Thin grey state outlines with a faint fill, readable in light and dark theme. The browser fetches
+    the GeoJSON from ``url`` once and caches it, so it does not travel with every rerun."""
     return pdk.Layer(
         "GeoJsonLayer",
-        data=geojson,
+        data=url,
         id=STATES_LAYER_ID,
         stroked=True,
         filled=True,
@@ -220,7 +221,9 @@ def place_labels(points: pd.DataFrame, view: pdk.ViewState, width: int = NARROWE
             inside = left_edge <= box[0] and box[2] <= right_edge
             if inside and not any(_overlaps(box, other) for other in taken if other is not own):
                 taken.append(box)
-                placed.append({"name": row.name, "lon": row.lon, "lat": row.lat, "anchor": anchor, "baseline": baseline, "offset": offset})
+                placed.append(
+                    {"name": row.name, "lon": row.lon, "lat": row.lat, "anchor": anchor, "baseline": baseline, "offset": offset}
+                )
                 break
     return pd.DataFrame(placed, columns=["name", "lon", "lat", "anchor", "baseline", "offset"])
 
@@ -318,18 +321,14 @@ def describe_map(points: pd.DataFrame) -> str:
 
 
 class CompactDeck(pdk.Deck):
-    """A ``pdk.Deck`` serialised without indentation: the outlines make an indented spec six times larger."""
+    """A ``pdk.Deck`` serialised without indentation (about half the bytes of pydeck's indented JSON)."""
 
     def to_json(self) -> str:
-        """The deck's JSON spec, compact; serialised once, since a built deck is not changed."""
-        cached = self.__dict__.get("_compact_json")
-        if cached is None:
-            cached = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
-            self.__dict__["_compact_json"] = cached
-        return cached
+        """The deck's JSON spec, compact."""
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def sites_deck(points: pd.DataFrame, states_geojson: dict | None, *, basemap: bool, height: int = 520) -> pdk.Deck:
+def sites_deck(points: pd.DataFrame, outlines_url: str | None, *, basemap: bool, height: int = 520) -> pdk.Deck:
     """The site map: state outlines (when available), the sites as circles and their names.
 
     With ``basemap`` the Streamlit theme's map tiles are drawn underneath (they need internet);
@@ -339,7 +338,7 @@ def sites_deck(points: pd.DataFrame, states_geojson: dict | None, *, basemap: bo
     # style with no provider as "no tiles".
     basemap_args = {"map_style": None} if basemap else {"map_provider": None}
     view = lower48_view(height)
-    layers = [states_layer(states_geojson)] if states_geojson else []
+    layers = [states_layer(outlines_url)] if outlines_url else []
     layers.append(sites_layer(points))
     layers.append(labels_layer(place_labels(points, view)))
     return CompactDeck(
@@ -370,13 +369,13 @@ class MapView:
 def map_view(catalog: Catalog, filters: F.Filters, *, height: int, basemap: bool = False) -> MapView:
     """The sites in view (themes do not narrow places) on a map of ``height`` pixels, with its key and table."""
     points = site_points(catalog, F.selected_site_ids(catalog, filters))
-    outlines = load_states_geojson(catalog.data_dir)
+    outlines = load_states_geojson() is not None
     return MapView(
-        deck=sites_deck(points, outlines, basemap=basemap, height=height),
+        deck=sites_deck(points, C.STATES_GEOJSON_URL if outlines else None, basemap=basemap, height=height),
         alt_text=describe_map(points),
         legend_markdown=legend_markdown(points, height),
         table_markdown=sites_table_markdown(points),
         table=sites_table(points),
         sites=tuple((row.id, row.name, row.role_label) for row in points.itertuples()),
-        has_outlines=outlines is not None,
+        has_outlines=outlines,
     )

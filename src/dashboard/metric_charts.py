@@ -50,8 +50,6 @@ from .ecosystem_metrics import (
 from .schema import ORGANIZATION_TYPES, ROLES
 from .text import wrap_label
 
-
-
 # Confidence is drawn as the mark's shape: a filled disc when confirmed, a ring when single-source.
 RING = "M-1,0A1,1,0,1,1,1,0A1,1,0,1,1,-1,0ZM-0.55,0A0.55,0.55,0,1,0,0.55,0A0.55,0.55,0,1,0,-0.55,0Z"
 
@@ -67,11 +65,19 @@ CONFIDENCE_LABELS = {
 
 
 # Legend labels longer than 26 characters break onto a second line (narrow screens).
-WRAP_LABEL = ("length(datum.label) > 26 && lastindexof(slice(datum.label, 0, 26), ' ') > 0 ? [slice(datum.label, 0, lastindexof(slice(datum.label, 0, 26), ' ')), "
-              "slice(datum.label, lastindexof(slice(datum.label, 0, 26), ' ') + 1)] : datum.label")
+WRAP_LABEL = (
+    "length(datum.label) > 26 && lastindexof(slice(datum.label, 0, 26), ' ') > 0 ? [slice(datum.label, 0, lastindexof(slice(datum.label, 0, 26), ' ')), "
+    "slice(datum.label, lastindexof(slice(datum.label, 0, 26), ' ') + 1)] : datum.label"
+)
 
 
-LEGEND: dict[str, Any] = {"orient": "bottom", "direction": "vertical", "labelLimit": 300, "titleLimit": 300, "labelExpr": WRAP_LABEL}
+LEGEND: dict[str, Any] = {
+    "orient": "bottom",
+    "direction": "vertical",
+    "labelLimit": 300,
+    "titleLimit": 300,
+    "labelExpr": WRAP_LABEL,
+}
 
 
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
@@ -89,6 +95,7 @@ def _site_axis(frame: pd.DataFrame, lens: bool, all_sites: pd.DataFrame | None =
 
     The order covers ``all_sites`` (default: the sites of ``frame``) so sites without data keep a row.
     """
+
     def label(name: str, role: str) -> str:
         return wrap_label(name, 15) + (f"\n{role}" if lens else "")
 
@@ -104,8 +111,16 @@ def _confidence_shape(domain: list[str]) -> alt.Shape:
     return alt.Shape(
         "confidence:N",
         scale=alt.Scale(domain=domain, range=[CONFIDENCE_SHAPES[d] for d in domain]),
-        legend=alt.Legend(title="Confidence", labelExpr=labels, symbolFillColor="gray", symbolStrokeWidth=0,
-                          symbolSize=120, orient="top", direction="vertical", labelLimit=200),
+        legend=alt.Legend(
+            title="Confidence",
+            labelExpr=labels,
+            symbolFillColor="gray",
+            symbolStrokeWidth=0,
+            symbolSize=120,
+            orient="top",
+            direction="vertical",
+            labelLimit=200,
+        ),
     )
 
 
@@ -122,11 +137,21 @@ def year_chart(frame: pd.DataFrame, lens: bool = False) -> alt.TopLevelMixin:
     """
     known = frame[frame["known"]].copy()
     labels = list(dict.fromkeys(frame["metric_label"]))
-    tooltip = [alt.Tooltip("site_name:N", title="Site"), alt.Tooltip("role:N", title="Role"),
-               alt.Tooltip("metric_label:N", title="Metric"), alt.Tooltip("display:N", title="Year"),
-               alt.Tooltip("vintage:N", title="Vintage"), alt.Tooltip("confidence:N", title="Confidence"),
-               alt.Tooltip("note:N", title="Note")]
-    x = alt.X("numeric:Q", title="Year", scale=alt.Scale(zero=False, nice=False, padding=12), axis=alt.Axis(format="d", tickMinStep=1, tickCount=6))
+    tooltip = [
+        alt.Tooltip("site_name:N", title="Site"),
+        alt.Tooltip("role:N", title="Role"),
+        alt.Tooltip("metric_label:N", title="Metric"),
+        alt.Tooltip("display:N", title="Year"),
+        alt.Tooltip("vintage:N", title="Vintage"),
+        alt.Tooltip("confidence:N", title="Confidence"),
+        alt.Tooltip("note:N", title="Note"),
+    ]
+    x = alt.X(
+        "numeric:Q",
+        title="Year",
+        scale=alt.Scale(zero=False, nice=False, padding=12),
+        axis=alt.Axis(format="d", tickMinStep=1, tickCount=6),
+    )
     shape = _confidence_shape(["confirmed", "single-source"])
     if lens:
         known["metric_axis"] = known["metric_label"].map(wrap_label)
@@ -136,22 +161,39 @@ def year_chart(frame: pd.DataFrame, lens: bool = False) -> alt.TopLevelMixin:
         color = alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **LEGEND))
         means = role_means(frame).dropna(subset=["average"])
         means["metric_axis"] = means["metric_label"].map(wrap_label)
-        ticks = alt.Chart(means).mark_tick(thickness=2, size=16).encode(
-            x="average:Q", y=y, yOffset=offset, color=color,
-            tooltip=[alt.Tooltip("metric_label:N", title="Metric"), alt.Tooltip("role:N", title="Role"),
-                     alt.Tooltip("average:Q", title="Average year", format=".0f"),
-                     alt.Tooltip("with_value:Q", title="Sites with a value"), alt.Tooltip("sites:Q", title="Sites in view")],
+        ticks = (
+            alt.Chart(means)
+            .mark_tick(thickness=2, size=16)
+            .encode(
+                x="average:Q",
+                y=y,
+                yOffset=offset,
+                color=color,
+                tooltip=[
+                    alt.Tooltip("metric_label:N", title="Metric"),
+                    alt.Tooltip("role:N", title="Role"),
+                    alt.Tooltip("average:Q", title="Average year", format=".0f"),
+                    alt.Tooltip("with_value:Q", title="Sites with a value"),
+                    alt.Tooltip("sites:Q", title="Sites in view"),
+                ],
+            )
         )
         title, height, extra = "Key years by site role (tick: role average)", 56 * max(len(labels), 1), [ticks]
     else:
         known["site_axis"], order = _site_axis(known, False, frame)
         y = alt.Y("site_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=BAND_AXIS)
         offset = alt.YOffset("metric_label:N", sort=labels, scale=alt.Scale(domain=labels))
-        color = alt.Color("metric_label:N", scale=alt.Scale(domain=labels, range=list(C.CATEGORY_COLORS[: len(labels)])),
-                          legend=alt.Legend(title="Metric (one sub-row each, in this order)", **LEGEND))
+        color = alt.Color(
+            "metric_label:N",
+            scale=alt.Scale(domain=labels, range=list(C.CATEGORY_COLORS[: len(labels)])),
+            legend=alt.Legend(title="Metric (one sub-row each, in this order)", **LEGEND),
+        )
         title, height, extra = "Key years per site", 64 * max(len(order), 1), []
-    points = alt.Chart(known).mark_point(size=110, filled=True, opacity=1).encode(
-        x=x, y=y, yOffset=offset, color=color, shape=shape, tooltip=tooltip)
+    points = (
+        alt.Chart(known)
+        .mark_point(size=110, filled=True, opacity=1)
+        .encode(x=x, y=y, yOffset=offset, color=color, shape=shape, tooltip=tooltip)
+    )
     return _finish(alt.layer(points, *extra), title, height, year_alt_text(frame, lens))
 
 
@@ -172,22 +214,37 @@ def census_chart(frame: pd.DataFrame, metric: str, vintage: str, lens: bool = Fa
     top = data["numeric"].max()
     domain = [0, float(top) * 1.5] if pd.notna(top) and top > 0 else [0, 1]
     y = alt.Y("site_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=alt.Axis(labelExpr=MULTILINE))
-    x = alt.X("numeric:Q", title=f"{label} ({unit})" if unit else label, scale=alt.Scale(domain=domain),
-              axis=alt.Axis(format="~s", tickCount=3))
-    tooltip = [alt.Tooltip("site_name:N", title="Site"), alt.Tooltip("display:N", title=label),
-               alt.Tooltip("vintage:N", title="Vintage"), alt.Tooltip("confidence:N", title="Confidence")]
+    x = alt.X(
+        "numeric:Q",
+        title=f"{label} ({unit})" if unit else label,
+        scale=alt.Scale(domain=domain),
+        axis=alt.Axis(format="~s", tickCount=3),
+    )
+    tooltip = [
+        alt.Tooltip("site_name:N", title="Site"),
+        alt.Tooltip("display:N", title=label),
+        alt.Tooltip("vintage:N", title="Vintage"),
+        alt.Tooltip("confidence:N", title="Confidence"),
+    ]
     color: Any = (
-        alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **LEGEND)) if lens
+        alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **LEGEND))
+        if lens
         else alt.value(C.CATEGORY_COLORS[0])
     )
     opacity = alt.Opacity("confidence:N", scale=alt.Scale(domain=["confirmed", "single-source"], range=[1.0, 0.55]), legend=None)
     known = data[data["known"]]
     bars = alt.Chart(known).mark_bar(cornerRadiusEnd=2).encode(x=x, y=y, color=color, opacity=opacity, tooltip=tooltip)
-    values = alt.Chart(known).mark_text(align="left", dx=4, color=C.CHART_TEXT).encode(x=x, y=y, text="display:N", tooltip=tooltip)
-    gaps = alt.Chart(data[~data["known"]]).mark_text(align="left", dx=4, fontStyle="italic", color=C.CHART_TEXT).encode(
-        x=alt.datum(0), y=y, text="display:N", tooltip=tooltip)
-    title = alt.Title(vintage, subtitle=["solid bar: confirmed (2+ sources)", "pale bar: single source"],
-                      subtitleColor=C.CHART_TEXT)
+    values = (
+        alt.Chart(known).mark_text(align="left", dx=4, color=C.CHART_TEXT).encode(x=x, y=y, text="display:N", tooltip=tooltip)
+    )
+    gaps = (
+        alt.Chart(data[~data["known"]])
+        .mark_text(align="left", dx=4, fontStyle="italic", color=C.CHART_TEXT)
+        .encode(x=alt.datum(0), y=y, text="display:N", tooltip=tooltip)
+    )
+    title = alt.Title(
+        vintage, subtitle=["solid bar: confirmed (2+ sources)", "pale bar: single source"], subtitleColor=C.CHART_TEXT
+    )
     return _finish(alt.layer(bars, values, gaps), title, alt.Step(40 if lens else 30), census_alt_text(data, vintage))
 
 
@@ -210,28 +267,47 @@ def partner_chart(frame: pd.DataFrame, lens: bool = False) -> alt.TopLevelMixin:
     order = list(dict.fromkeys(data["site_axis"]))
     types = list(ORGANIZATION_TYPES)
     y = alt.Y("site_axis:N", sort=order, title=None, axis=alt.Axis(labelExpr=MULTILINE))
-    tooltip = [alt.Tooltip("site_name:N", title="Site" if not lens else "Role"), alt.Tooltip("type:N", title="Type"),
-               alt.Tooltip("count:Q", title="Organizations")]
+    tooltip = [
+        alt.Tooltip("site_name:N", title="Site" if not lens else "Role"),
+        alt.Tooltip("type:N", title="Type"),
+        alt.Tooltip("count:Q", title="Organizations"),
+    ]
     if not lens:
         tooltip.append(alt.Tooltip("organizations:N", title="Names"))
     top = float(data["end"].max()) if len(data) else 1.0
     x = alt.X("start:Q", title="Organizations", scale=alt.Scale(domain=[0, top * 1.12]), axis=alt.Axis(tickMinStep=1))
-    bars = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.5).encode(
-        x=x, x2="end:Q", y=y,
-        color=alt.Color("type:N", scale=alt.Scale(domain=types, range=[TYPE_COLORS[t] for t in types]),
-                        legend=alt.Legend(title="Organization type", **LEGEND)),
-        tooltip=tooltip,
+    bars = (
+        alt.Chart(data)
+        .mark_bar(stroke="white", strokeWidth=0.5)
+        .encode(
+            x=x,
+            x2="end:Q",
+            y=y,
+            color=alt.Color(
+                "type:N",
+                scale=alt.Scale(domain=types, range=[TYPE_COLORS[t] for t in types]),
+                legend=alt.Legend(title="Organization type", **LEGEND),
+            ),
+            tooltip=tooltip,
+        )
     )
-    counts = alt.Chart(data).mark_text(fontWeight="bold").encode(
-        x="middle:Q", y=y, text="count:Q", color=alt.Color("label_color:N", scale=None), tooltip=tooltip)
-    totals = alt.Chart(data.drop_duplicates("site_axis")).mark_text(align="left", dx=4, color=C.CHART_TEXT).encode(
-        x="total:Q", y=y, text=alt.Text("total:Q"))
+    counts = (
+        alt.Chart(data)
+        .mark_text(fontWeight="bold")
+        .encode(x="middle:Q", y=y, text="count:Q", color=alt.Color("label_color:N", scale=None), tooltip=tooltip)
+    )
+    totals = (
+        alt.Chart(data.drop_duplicates("site_axis"))
+        .mark_text(align="left", dx=4, color=C.CHART_TEXT)
+        .encode(x="total:Q", y=y, text=alt.Text("total:Q"))
+    )
     title = "Partner organizations by type" + (" and site role" if lens else "")
     return _finish(alt.layer(bars, counts, totals), title, alt.Step(34), partner_alt_text(frame, lens))
 
 
-def timeline_chart(frame: pd.DataFrame, sites: pd.DataFrame, kinds: list[str], period: tuple[int, int] | None,
-                   lens: bool = False) -> alt.TopLevelMixin:
+def timeline_chart(
+    frame: pd.DataFrame, sites: pd.DataFrame, kinds: list[str], period: tuple[int, int] | None, lens: bool = False
+) -> alt.TopLevelMixin:
     """Dated events on a time axis: a band per site in view, a sub-row and colour per kind, shape by confidence.
 
     The program years are shaded when known.
@@ -240,21 +316,44 @@ def timeline_chart(frame: pd.DataFrame, sites: pd.DataFrame, kinds: list[str], p
     data["site_axis"], order = _site_axis(data, lens, sites)
     data["date_text"] = data["date"].dt.strftime("%Y-%m-%d")
     y = alt.Y("site_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=BAND_AXIS)
-    x = alt.X("date_text:T", title="Date (a year alone is placed at its start)", scale=alt.Scale(padding=12), axis=alt.Axis(format="%Y", tickCount=6))
-    points = alt.Chart(data).mark_point(size=90, filled=True, opacity=1).encode(
-        x=x, y=y, yOffset=alt.YOffset("kind:N", sort=kinds, scale=alt.Scale(domain=kinds)),
-        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=list(C.CATEGORY_COLORS[: len(kinds)])),
-                        legend=alt.Legend(title="Event (one sub-row each, in this order)", **LEGEND)),
-        shape=_confidence_shape(["confirmed", "single-source", PRODUCT_CONFIDENCE]),
-        tooltip=[alt.Tooltip("site_name:N", title="Site"), alt.Tooltip("when:N", title="Date"),
-                 alt.Tooltip("event:N", title="Event"), alt.Tooltip("confidence:N", title="Confidence")],
+    x = alt.X(
+        "date_text:T",
+        title="Date (a year alone is placed at its start)",
+        scale=alt.Scale(padding=12),
+        axis=alt.Axis(format="%Y", tickCount=6),
+    )
+    points = (
+        alt.Chart(data)
+        .mark_point(size=90, filled=True, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            yOffset=alt.YOffset("kind:N", sort=kinds, scale=alt.Scale(domain=kinds)),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=kinds, range=list(C.CATEGORY_COLORS[: len(kinds)])),
+                legend=alt.Legend(title="Event (one sub-row each, in this order)", **LEGEND),
+            ),
+            shape=_confidence_shape(["confirmed", "single-source", PRODUCT_CONFIDENCE]),
+            tooltip=[
+                alt.Tooltip("site_name:N", title="Site"),
+                alt.Tooltip("when:N", title="Date"),
+                alt.Tooltip("event:N", title="Event"),
+                alt.Tooltip("confidence:N", title="Confidence"),
+            ],
+        )
     )
     layers: list[alt.Chart] = [points]
     if period:
-        band = pd.DataFrame({"start": [f"{period[0]}-01-01"], "end": [f"{period[1]}-12-31"],
-                             "label": [f"program years {period[0]}–{period[1]}"]})
-        layers.insert(0, alt.Chart(band).mark_rect(opacity=0.15, color="gray").encode(
-            x="start:T", x2="end:T", tooltip=alt.Tooltip("label:N", title="Shaded")))
+        band = pd.DataFrame(
+            {"start": [f"{period[0]}-01-01"], "end": [f"{period[1]}-12-31"], "label": [f"program years {period[0]}–{period[1]}"]}
+        )
+        layers.insert(
+            0,
+            alt.Chart(band)
+            .mark_rect(opacity=0.15, color="gray")
+            .encode(x="start:T", x2="end:T", tooltip=alt.Tooltip("label:N", title="Shaded")),
+        )
     title = "Dated events per site" + (" (shaded: program years)" if period else "")
     return _finish(alt.layer(*layers), title, 70 * max(len(order), 1), timeline_alt_text(frame, period))
 
@@ -274,7 +373,11 @@ def key_years_view(catalog: Catalog, filters: F.Filters, lens: bool) -> KeyYears
     """The Key years tab for the sites in view."""
     years = year_frame(catalog, filters)
     chart = chart_view(
-        "Key years", year_takeaway(years, lens), year_chart(years, lens), shown_table(years), "key-years",
+        "Key years",
+        year_takeaway(years, lens),
+        year_chart(years, lens),
+        shown_table(years),
+        "key-years",
         year_alt_text(years, lens),
     )
     return KeyYearsView(chart, not_found_markdown(years), role_comparison_markdown(years) if lens else "")
@@ -296,10 +399,16 @@ def census_view(catalog: Catalog, filters: F.Filters, vintage: str, lens: bool) 
     charts = []
     for metric in CENSUS_METRICS:
         part = census_measure(census, metric)
-        charts.append(chart_view(
-            str(part["metric_label"].iloc[0]) if len(part) else metric, census_takeaway(census, metric),
-            census_chart(census, metric, vintage, lens), shown_table(part), f"census-{metric}", census_alt_text(part, vintage),
-        ))
+        charts.append(
+            chart_view(
+                str(part["metric_label"].iloc[0]) if len(part) else metric,
+                census_takeaway(census, metric),
+                census_chart(census, metric, vintage, lens),
+                shown_table(part),
+                f"census-{metric}",
+                census_alt_text(part, vintage),
+            )
+        )
     return CensusView(vintage, census_sources_markdown(catalog, census), tuple(charts))
 
 
@@ -309,8 +418,12 @@ def partners_view(catalog: Catalog, filters: F.Filters, lens: bool) -> ChartView
     partners = partner_frame(catalog, filters)
     shown = partner_by_role(partners, site_frame(catalog, filters)) if lens else partners
     return chart_view(
-        "Partner composition", partner_takeaway(shown, lens), partner_chart(shown, lens), partner_table(shown, lens),
-        "partner-composition", partner_alt_text(shown, lens),
+        "Partner composition",
+        partner_takeaway(shown, lens),
+        partner_chart(shown, lens),
+        partner_table(shown, lens),
+        "partner-composition",
+        partner_alt_text(shown, lens),
     )
 
 
@@ -321,6 +434,10 @@ def timeline_view(catalog: Catalog, filters: F.Filters, lens: bool) -> ChartView
     period = program_period(catalog)
     chart = timeline_chart(events, site_frame(catalog, filters), timeline_kinds(catalog), period, lens)
     return chart_view(
-        "Timeline of dated facts", timeline_takeaway(events, period), chart, timeline_table(events), "timeline",
+        "Timeline of dated facts",
+        timeline_takeaway(events, period),
+        chart,
+        timeline_table(events),
+        "timeline",
         timeline_alt_text(events, period),
     )

@@ -57,9 +57,15 @@ def overview_kpis(catalog: Catalog, sites: pd.DataFrame | None = None) -> list[K
     counts = overview_counts(catalog, sites)
     return [
         Kpi("Implementation sites", str(int(by_role.get("implementation", 0))), "Sites that received a product-building grant."),
-        Kpi("Learning sites", str(int(by_role.get("learning", 0))), "Sites that received a smaller grant to strengthen local ties."),
+        Kpi(
+            "Learning sites",
+            str(int(by_role.get("learning", 0))),
+            "Sites that received a smaller grant to strengthen local ties.",
+        ),
         Kpi("Total granted", format_usd(sites["grant_usd"].sum()), "Sum of the sites' grants as stated by the program."),
-        Kpi("Products", str(counts["products"]), "Products and activities: what the sites built or ran, from the product records."),
+        Kpi(
+            "Products", str(counts["products"]), "Products and activities: what the sites built or ran, from the product records."
+        ),
         Kpi("Partners", str(counts["organizations"]), "Local partner organizations named by a source as taking part."),
     ]
 
@@ -70,7 +76,12 @@ def start_sites(sites: pd.DataFrame) -> tuple[tuple[str, str], ...]:
     built = sites[sites["role"] == "implementation"]
     chosen = built if len(built) else sites
     return tuple(
-        (row.id, f"See what {escape_markdown(row.name)} built" if row.role == "implementation" else f"Read about {escape_markdown(row.name)}")
+        (
+            row.id,
+            f"See what {escape_markdown(row.name)} built"
+            if row.role == "implementation"
+            else f"Read about {escape_markdown(row.name)}",
+        )
         for row in chosen.itertuples()
     )
 

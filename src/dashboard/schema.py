@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Literal, Union, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -27,13 +27,24 @@ OrganizationType = Literal[
     "local government", "civic tech group", "data intermediary", "community organization", "university", "funder", "other"
 ]
 Theme = Literal[
-    "civic engagement", "public safety", "employment", "open data", "open source tools",
-    "housing", "youth", "justice", "health", "data literacy",
+    "civic engagement",
+    "public safety",
+    "employment",
+    "open data",
+    "open source tools",
+    "housing",
+    "youth",
+    "justice",
+    "health",
+    "data literacy",
 ]
 ProductStatus = Literal["active", "merged", "archived", "discontinued", "unknown"]
 LessonSection = Literal[
-    "Ingredients", "Engaging low-income residents", "Mobilizing for collective action",
-    "Resourcing collaboratives", "Sustaining the gain",
+    "Ingredients",
+    "Engaging low-income residents",
+    "Mobilizing for collective action",
+    "Resourcing collaboratives",
+    "Sustaining the gain",
 ]
 SectionBasis = Literal["source", "editorial"]
 ResourceKind = Literal["synthesis", "guide", "case study", "toolkit", "blog"]
@@ -85,10 +96,14 @@ def _check_partial_date(value: str) -> str:
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
 Text = Annotated[str, Field(min_length=1), AfterValidator(_check_plain_text)]
 PartialDate = Annotated[
-    str, BeforeValidator(as_partial_date_text), AfterValidator(_check_partial_date),
+    str,
+    BeforeValidator(as_partial_date_text),
+    AfterValidator(_check_partial_date),
     Field(json_schema_extra={"pattern": PARTIAL_DATE_PATTERN}),
 ]
-HttpUrl = Annotated[str, AfterValidator(_check_http_url), Field(json_schema_extra={"pattern": "^https?://\\S+$", "format": "uri"})]
+HttpUrl = Annotated[
+    str, AfterValidator(_check_http_url), Field(json_schema_extra={"pattern": "^https?://\\S+$", "format": "uri"})
+]
 SourceIds = Annotated[list[Slug], Field(min_length=1)]
 
 SOURCES_FIELD = "ids of the sources (sources.yaml) that state this record's facts; at least one"
@@ -240,7 +255,7 @@ class Metric(Cited):
 
     site: Slug = Field(description="id of the site")
     metric: Slug = Field(description="id of the metric definition (metric_definitions.yaml)")
-    value: Union[float, str, None] = Field(description="the value; null when not found in sources (never zero)")
+    value: float | str | None = Field(description="the value; null when not found in sources (never zero)")
     unit: Text | None = Field(description="the value's unit")
     vintage: Text | None = Field(description="the year, date or release the value refers to; required with a value")
     margin_of_error: Annotated[float, Field(ge=0)] | None = Field(

@@ -22,8 +22,8 @@ from typing import Literal
 
 import pandas as pd
 
-from . import text
 from . import filters as F
+from . import text
 from .caching import page_cache, shared_resource
 from .catalog import Catalog
 from .citations import citer, numbered_sources, sources_markdown
@@ -184,35 +184,73 @@ def _documents(catalog: Catalog) -> Iterator[_Document]:
     for row in records(catalog.products):
         sites, themes = (row["site"],), tuple(row["themes"])
         yield _Document(
-            "product", row["id"], row["name"], f"{row['description']}\n{_clean(row['status_note'])}",
-            " ".join(["product", *names(sites), *themes, row["status"]]), sites, names(sites), frozenset(sites),
-            tuple(row["sources"]), _first_url(row["urls"]), themes=themes,
+            "product",
+            row["id"],
+            row["name"],
+            f"{row['description']}\n{_clean(row['status_note'])}",
+            " ".join(["product", *names(sites), *themes, row["status"]]),
+            sites,
+            names(sites),
+            frozenset(sites),
+            tuple(row["sources"]),
+            _first_url(row["urls"]),
+            themes=themes,
         )
     for row in records(catalog.lessons):
         sites, themes = (row["site"],), tuple(row["themes"] or ())
         yield _Document(
-            "lesson", row["id"], f"Lesson: {row['section']}", row["text"],
-            " ".join(["lesson", *names(sites), row["section"], *themes]), sites, names(sites),
+            "lesson",
+            row["id"],
+            f"Lesson: {row['section']}",
+            row["text"],
+            " ".join(["lesson", *names(sites), row["section"], *themes]),
+            sites,
+            names(sites),
             frozenset() if row["site"] == CROSS_SITE else frozenset(sites),
-            tuple(row["sources"]), section=row["section"], themes=themes,
+            tuple(row["sources"]),
+            section=row["section"],
+            themes=themes,
         )
     for row in records(catalog.resources):
         sites = tuple(row["sites"] or ())
         yield _Document(
-            "resource", row["id"], row["title"], row["summary"],
+            "resource",
+            row["id"],
+            row["title"],
+            row["summary"],
             " ".join(["resource", row["kind"], row["publisher"], _clean(row["date"]), *names(sites)]),
-            sites, names(sites), frozenset(sites), tuple(row["sources"]), _first_url(row["url"]),
+            sites,
+            names(sites),
+            frozenset(sites),
+            tuple(row["sources"]),
+            _first_url(row["url"]),
         )
     for row in records(catalog.organizations):
         sites = tuple(row["sites"] or ())
         yield _Document(
-            "organization", row["id"], row["name"], _clean(row["role"]), " ".join(["organization", row["type"], *names(sites)]),
-            sites, names(sites), frozenset(sites), tuple(row["sources"]), _first_url(row["url"]),
+            "organization",
+            row["id"],
+            row["name"],
+            _clean(row["role"]),
+            " ".join(["organization", row["type"], *names(sites)]),
+            sites,
+            names(sites),
+            frozenset(sites),
+            tuple(row["sources"]),
+            _first_url(row["url"]),
         )
     for row in records(catalog.national_partners):
         yield _Document(
-            "national partner", row["id"], row["name"], row["role"], "national partner",
-            (), (), frozenset(), tuple(row["sources"]), _first_url(row["url"]),
+            "national partner",
+            row["id"],
+            row["name"],
+            row["role"],
+            "national partner",
+            (),
+            (),
+            frozenset(),
+            tuple(row["sources"]),
+            _first_url(row["url"]),
         )
 
 
@@ -317,7 +355,9 @@ def build_index(catalog: Catalog) -> SearchIndex:
     columns = ", ".join(COLUMNS)
     connection.execute(f"CREATE VIRTUAL TABLE docs USING fts5({columns}, tokenize='{TOKENIZER}')")
     texts = [(_clean(d.indexed_title), _clean(d.body), _clean(d.context)) for d in documents]
-    connection.executemany(f"INSERT INTO docs (rowid, {columns}) VALUES (?, ?, ?, ?)", ((n, *t) for n, t in enumerate(texts, start=1)))
+    connection.executemany(
+        f"INSERT INTO docs (rowid, {columns}) VALUES (?, ?, ?, ?)", ((n, *t) for n, t in enumerate(texts, start=1))
+    )
     connection.execute("INSERT INTO docs (docs) VALUES ('optimize')")
     vocabulary = sorted({word for parts in texts for part in parts for word in words_of(part)})
     return SearchIndex(connection, documents, _Completions(vocabulary, _stems(connection, vocabulary)))
@@ -374,15 +414,28 @@ def _marked_markdown(marked: str) -> str:
 
 def _result(document: _Document, marked: str) -> SearchResult:
     return SearchResult(
-        kind=document.kind, id=document.id, title=document.title, sites=document.sites, site_names=document.site_names,
-        snippet_markdown=_marked_markdown(marked), excerpt=_MARKERS.sub("", marked), sources=document.sources,
-        url=document.url, section=document.section, themes=document.themes,
+        kind=document.kind,
+        id=document.id,
+        title=document.title,
+        sites=document.sites,
+        site_names=document.site_names,
+        snippet_markdown=_marked_markdown(marked),
+        excerpt=_MARKERS.sub("", marked),
+        sources=document.sources,
+        url=document.url,
+        section=document.section,
+        themes=document.themes,
     )
 
 
 def _page(
-    index: SearchIndex, base: SearchResults, expression: str, rowids: list[int],
-    site_ids: Collection[str] | None, limit: int, themes: Collection[str],
+    index: SearchIndex,
+    base: SearchResults,
+    expression: str,
+    rowids: list[int],
+    site_ids: Collection[str] | None,
+    limit: int,
+    themes: Collection[str],
 ) -> SearchResults:
     """``base`` with the matches in view among ranked ``rowids``, snippets for the first ``limit``."""
     sites, chosen = (None if site_ids is None else frozenset(site_ids)), frozenset(themes)
@@ -417,9 +470,13 @@ def search(
     if long_words:
         ignored = tuple(dict.fromkeys(w for w in words if len(w) == 1))
         if ignored:
-            base = replace(base, ignored_words=ignored, notes=(*base.notes, f"One-letter words were left out: {', '.join(ignored)}."))
+            base = replace(
+                base, ignored_words=ignored, notes=(*base.notes, f"One-letter words were left out: {', '.join(ignored)}.")
+            )
         expression = match_expression(list(long_words), index.completions(long_words[-1]))
-        answer = _page(index, replace(base, words=long_words, mode="words"), expression, index.ranked(expression), site_ids, limit, themes)
+        answer = _page(
+            index, replace(base, words=long_words, mode="words"), expression, index.ranked(expression), site_ids, limit, themes
+        )
         if answer.total:
             return answer
         verb = "does" if answer.hidden == 1 else "do"
@@ -455,7 +512,11 @@ def result_markdown(result: SearchResult, href: str | None = None, citation: str
     the snippet, and its citation."""
     title = f"**{text.escape_markdown(result.title)}**"
     if href:
-        title = f"**[{text.escape_markdown(result.title)}]({href})**" if not text.is_http_url(href) else f"**{text.markdown_link(result.title, href)}**"
+        title = (
+            f"**[{text.escape_markdown(result.title)}]({href})**"
+            if not text.is_http_url(href)
+            else f"**{text.markdown_link(result.title, href)}**"
+        )
     meta = text.escape_markdown(f"{result.kind.capitalize()} · {sites_label(result)}")
     return "  \n".join(part for part in (title, f"*{meta}*", result.snippet_markdown, citation) if part)
 
@@ -463,7 +524,18 @@ def result_markdown(result: SearchResult, href: str | None = None, citation: str
 def results_table(results: SearchResults) -> pd.DataFrame:
     """The results returned, as plain text (no Markdown), for a table and its CSV download."""
     rows = [
-        (rank, r.kind, r.id, r.title, sites_label(r), r.section or "", ", ".join(r.themes), r.excerpt, r.url or "", ", ".join(r.sources))
+        (
+            rank,
+            r.kind,
+            r.id,
+            r.title,
+            sites_label(r),
+            r.section or "",
+            ", ".join(r.themes),
+            r.excerpt,
+            r.url or "",
+            ", ".join(r.sources),
+        )
         for rank, r in enumerate(results.results, start=1)
     ]
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)

@@ -26,7 +26,6 @@ from .loading import Problem, fingerprint, resolve_data_dir, validate
 from .schema import THEMES
 from .text import escape_markdown
 
-
 FILTER_KEYS = ("sites", "themes", "role")
 MAX_RAW_PARAM = 10_000  # characters of one URL value kept for notices; more is cut before anything reads it
 
@@ -138,7 +137,10 @@ def global_filters(catalog: Catalog) -> F.Filters:
         sites = st.multiselect("Filter by site", list(names.values()), key="sites", bind="query-params", placeholder="All sites")
         themes = st.multiselect("Filter by theme", list(THEMES), key="themes", bind="query-params", placeholder="All themes")
         role = st.selectbox(
-            "Filter by site role (all, implementation or learning)", list(F.ROLE_OPTIONS), key="role", bind="query-params",
+            "Filter by site role (all, implementation or learning)",
+            list(F.ROLE_OPTIONS),
+            key="role",
+            bind="query-params",
         )
         note_ignored("sites", raw["sites"], list(names.values()))
         note_ignored("themes", raw["themes"], list(THEMES))
@@ -176,7 +178,9 @@ def footer(context: PageContext) -> None:
         "every fact links to its source on the Library page. Figures not found in sources are "
         "shown as “not found in sources”, never as zero."
     )
-    st.page_link(context.pages["library"], label="See all sources", icon=":material/menu_book:", query_params=context.link_params())
+    st.page_link(
+        context.pages["library"], label="See all sources", icon=":material/menu_book:", query_params=context.link_params()
+    )
 
 
 def run_app() -> None:

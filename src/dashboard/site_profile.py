@@ -14,6 +14,7 @@ from .catalog import Catalog
 from .schema import CROSS_SITE, LESSON_SECTIONS, ORGANIZATION_TYPES
 from .values import NOT_FOUND, format_usd, format_value, records
 
+
 @dataclass(frozen=True)
 class SiteProfile:
     """Everything the dataset holds about one site, grouped for display.
@@ -180,11 +181,7 @@ def compare_metrics(first: SiteProfile, second: SiteProfile) -> pd.DataFrame:
             cells.setdefault(row["metric"], []).append(_metric_cell(row))
         columns[profile.name] = {metric: "; ".join(values) for metric, values in cells.items()}
     metrics = list(dict.fromkeys([*columns[first.name], *columns[second.name]]))
-    return pd.DataFrame(
-        [{"metric": m, **{name: cells.get(m, NOT_FOUND) for name, cells in columns.items()}} for m in metrics]
-    )
-
-
+    return pd.DataFrame([{"metric": m, **{name: cells.get(m, NOT_FOUND) for name, cells in columns.items()}} for m in metrics])
 
 
 def site_choices(names: dict[str, str], in_view: list[str], *required: str | None) -> list[str]:

@@ -25,8 +25,7 @@ from .site_profile import (
     partner_counts,
     site_profile,
 )
-from .text import escape_markdown, is_http_url, markdown_link
-from .text import section_markdown
+from .text import escape_markdown, is_http_url, markdown_link, section_markdown
 from .values import NOT_FOUND, date_text, format_usd, format_value, is_missing
 
 SECTION_BASIS_LABELS = {"editorial": "editorial tag", "source": "section from source"}
@@ -139,7 +138,8 @@ def partners_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     return "\n\n".join(
         f"**{escape_markdown(kind.capitalize())}**\n\n"
         + _bullets(
-            markdown_link(x["name"], x["url"]) + (f" — {escape_markdown(x['role'])}" if x["role"] else "")
+            markdown_link(x["name"], x["url"])
+            + (f" — {escape_markdown(x['role'])}" if x["role"] else "")
             + f" {cite(x['sources'])}"
             for x in orgs
         )
@@ -160,7 +160,8 @@ def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFr
         f"**{escape_markdown(section)}**\n\n"
         + _bullets(
             f"{escape_markdown(x['text'])} :small[({SECTION_BASIS_LABELS[x['section_basis']]})]"
-            + (f" :small[*{escape_markdown(x['note'])}*]" if x.get("note") else "") + f" {cite(x['sources'])}"
+            + (f" :small[*{escape_markdown(x['note'])}*]" if x.get("note") else "")
+            + f" {cite(x['sources'])}"
             for x in lessons
         )
         for section, lessons in groups.items()
@@ -196,15 +197,17 @@ def compact_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     """One column of the side-by-side view: key facts, products, partner counts, with citations."""
     cite = citer(sources)
     partner_sources = sorted({s for group in profile.partners.values() for x in group for s in x["sources"]})
-    return "\n\n".join([
-        _bullets(f"**{label}:** {escape_markdown(value)}" for label, value in key_facts(profile)),
-        cite(profile.site["sources"]),
-        "**Products and activities**",
-        _bullets(f"{escape_markdown(x['name'])} {status_markdown(x)} {cite(x['sources'])}" for x in profile.products),
-        "**Partner organizations by type**",
-        _bullets(f"{escape_markdown(kind.capitalize())}: {count}" for kind, count in partner_counts(profile)),
-        cite(partner_sources),
-    ])
+    return "\n\n".join(
+        [
+            _bullets(f"**{label}:** {escape_markdown(value)}" for label, value in key_facts(profile)),
+            cite(profile.site["sources"]),
+            "**Products and activities**",
+            _bullets(f"{escape_markdown(x['name'])} {status_markdown(x)} {cite(x['sources'])}" for x in profile.products),
+            "**Partner organizations by type**",
+            _bullets(f"{escape_markdown(kind.capitalize())}: {count}" for kind, count in partner_counts(profile)),
+            cite(partner_sources),
+        ]
+    )
 
 
 @dataclass(frozen=True)

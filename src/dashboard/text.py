@@ -49,4 +49,3 @@ def section_markdown(title: str, *paragraphs: str) -> str:
 def intro_markdown(intro: str, view_note: str) -> str:
     """A page's introduction (Markdown) followed by a marked line saying what the filters show (escaped)."""
     return f"{intro}\n\n:material/filter_alt: *{escape_markdown(view_note)}*"
-

@@ -38,7 +38,9 @@ def theme_site_chart(matrix: pd.DataFrame) -> alt.TopLevelMixin:
     peak = max(int(matrix["records"].max()) if len(matrix) else 0, 1)
     y = alt.Y("theme:N", sort=themes, title=None, axis=alt.Axis(labelLimit=140))
     x = alt.X(
-        "site_name:N", sort=site_names, title=None,
+        "site_name:N",
+        sort=site_names,
+        title=None,
         axis=alt.Axis(labelAngle=-55, labelLimit=130, orient="top", labelAlign="left", labelOverlap=False),
     )
     tooltip = [
@@ -52,7 +54,8 @@ def theme_site_chart(matrix: pd.DataFrame) -> alt.TopLevelMixin:
     base = alt.Chart(matrix).encode(x=x, y=y, tooltip=tooltip)
     cells = base.mark_rect(stroke="#8888", strokeWidth=0.5).encode(
         color=alt.Color(
-            "records:Q", title="Records",
+            "records:Q",
+            title="Records",
             scale=alt.Scale(scheme="blues", domain=[0, peak]),
             legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=160),
         )
@@ -85,12 +88,16 @@ def section_chart(sections: pd.DataFrame) -> alt.TopLevelMixin:
         .mark_bar()
         .encode(
             y=alt.Y(
-                "section_label:N", sort=order, scale=alt.Scale(domain=order), title=None,
+                "section_label:N",
+                sort=order,
+                scale=alt.Scale(domain=order),
+                title=None,
                 axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=160),
             ),
             x=alt.X("sum(lessons):Q", title="Lessons", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
-                "group_label:N", title=None,
+                "group_label:N",
+                title=None,
                 scale=alt.Scale(domain=[GROUP_LABELS[g] for g in present], range=[GROUP_COLORS[g] for g in present]),
                 legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=200),
             ),
@@ -134,7 +141,9 @@ def matrix_view(catalog: Catalog, filters: F.Filters) -> ChartView | None:
         f"Cross-site lessons ({cross_site_count(lessons_in_view(catalog, filters))} in view) belong to no single site "
         "and are not counted in the grid.*"
     )
-    return chart_view("Themes by site", matrix_takeaway(matrix), theme_site_chart(matrix), matrix, "themes-by-site", MATRIX_ALT, note)
+    return chart_view(
+        "Themes by site", matrix_takeaway(matrix), theme_site_chart(matrix), matrix, "themes-by-site", MATRIX_ALT, note
+    )
 
 
 @dataclass(frozen=True)
@@ -152,8 +161,12 @@ def sections_view(catalog: Catalog, filters: F.Filters, section: str) -> Section
     if sections.empty:
         return SectionsView(None, "")
     chart = chart_view(
-        "Lessons by synthesis section", section_takeaway(sections), section_chart(sections), sections,
-        "lessons-by-section", SECTIONS_ALT, basis_note(sections),
+        "Lessons by synthesis section",
+        section_takeaway(sections),
+        section_chart(sections),
+        sections,
+        "lessons-by-section",
+        SECTIONS_ALT,
+        basis_note(sections),
     )
     return SectionsView(chart, section_lessons_markdown(lessons_in_view(catalog, filters), section))
-

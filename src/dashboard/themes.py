@@ -45,8 +45,10 @@ def theme_site_matrix(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     lessons = catalog.lessons[catalog.lessons["site"].isin(sites["id"])]
     rows = []
     for theme in themes_in_view(filters):
-        product_sites = products.loc[products["themes"].map(lambda t: F.has_theme(t, (theme,))), "site"].value_counts()
-        lesson_sites = lessons.loc[lessons["themes"].map(lambda t: F.has_theme(t, (theme,))), "site"].value_counts()
+        product_sites = products.loc[
+            products["themes"].map(lambda t, theme=theme: F.has_theme(t, (theme,))), "site"
+        ].value_counts()
+        lesson_sites = lessons.loc[lessons["themes"].map(lambda t, theme=theme: F.has_theme(t, (theme,))), "site"].value_counts()
         for site in sites.itertuples():
             n_products = int(product_sites.get(site.id, 0))
             n_lessons = int(lesson_sites.get(site.id, 0))
@@ -95,10 +97,7 @@ def lessons_by_section(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     lessons = F.filter_lessons(catalog, filters)
     roles = dict(zip(catalog.sites["id"], catalog.sites["role"]))
     groups = lessons["site"].map(lambda s: CROSS_SITE if s == CROSS_SITE else roles.get(s, CROSS_SITE))
-    counts = (
-        lessons.assign(group=groups)
-        .groupby(["section", "group", "section_basis"]).size().rename("lessons").reset_index()
-    )
+    counts = lessons.assign(group=groups).groupby(["section", "group", "section_basis"]).size().rename("lessons").reset_index()
     counts["section"] = pd.Categorical(counts["section"], categories=LESSON_SECTIONS, ordered=True)
     counts["group"] = pd.Categorical(counts["group"], categories=GROUP_ORDER, ordered=True)
     counts = counts.sort_values(["section", "group", "section_basis"]).reset_index(drop=True)
@@ -292,4 +291,3 @@ def theme_view(catalog: Catalog, filters: F.Filters, theme: str) -> ThemeView:
         products=products,
         lessons=lessons,
     )
-

@@ -96,6 +96,7 @@ def test_map_canvas_draws_outlines_and_points(browser, server_url):
         assert max(ImageStat.Stat(image).stddev) > 5
         # the role colours of the points are present (Okabe–Ito blue and orange)
         pixels = set(image.get_flattened_data())
+
         def near(rgb: tuple[int, int, int]) -> bool:
             return any(sum(abs(a - b) for a, b in zip(p, rgb)) < 60 for p in pixels)
 
@@ -137,9 +138,7 @@ def test_filters_survive_a_page_change(browser, server_url):
     with open_page(browser, f"{server_url}/?sites=Boston&themes=employment") as page:
         page.get_by_text("Filtered to sites: Boston; themes: employment.").wait_for(timeout=15_000)
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Library").click()
-        page.wait_for_url(
-            lambda url: "/library" in url and "sites=Boston" in url and "themes=employment" in url, timeout=15_000
-        )
+        page.wait_for_url(lambda url: "/library" in url and "sites=Boston" in url and "themes=employment" in url, timeout=15_000)
         wait_for_app(page)
         page.get_by_text("Filtered to sites: Boston; themes: employment.").first.wait_for(timeout=15_000)
 

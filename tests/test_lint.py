@@ -1,0 +1,31 @@
+"""Lint, format and types, run with the tests: ruff (lint and format) on the whole project, mypy on the package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PATHS = ["app.py", "pages", "src", "tests", "scripts"]
+
+
+def run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a tool installed beside this Python (the project's virtual environment) from the project root."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name(tool)), *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize("args", [("check", *PATHS), ("format", "--check", *PATHS)], ids=["lint", "format"])
+def test_ruff(args):
+    result = run("ruff", *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_on_the_package():
+    result = run("mypy")
+    assert result.returncode == 0, result.stdout + result.stderr
