@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: run test validate refresh-census bench browser screenshots clean
+.PHONY: run test validate refresh-census schema bench browser screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +13,9 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+$(VENV)/.dev-installed: requirements-dev.txt pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 node_modules/axe-core/axe.min.js: package.json
@@ -25,7 +26,8 @@ node_modules/axe-core/axe.min.js: package.json
 run: $(VENV)/.installed
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address localhost --server.headless true
 
-## Install test tools (and Chromium when missing), then run every test
+## Install test tools (and Chromium when missing), then run every test: unit, page, browser, data,
+## schema, Data Package validation, lint (ruff), format and types (mypy)
 test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser
 	$(PY) -m pytest
 
@@ -33,9 +35,13 @@ test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser
 validate: $(VENV)/.installed
 	$(PY) -m dashboard validate $(DATA)
 
-## Rewrite data/census.yaml from the Census Bureau's ACS 5-year API (needs internet)
+## Check data/census.yaml against the Census Bureau's ACS 5-year API, report each figure and rewrite it (needs internet)
 refresh-census: $(VENV)/.installed
 	$(PY) -m dashboard refresh-census $(DATA)
+
+## Write data/schema/*.json and data/README.md's vocabulary table from the schema (after changing it)
+schema: $(VENV)/.installed
+	$(PY) -m dashboard schema $(DATA)
 
 ## Page rerun times against an empty page (a benchmark, not a test)
 bench: $(VENV)/.dev-installed

@@ -3,6 +3,7 @@ a real ``streamlit run`` server on a free loopback port and headless Chromium.""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -81,53 +83,45 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextlib.contextmanager
+def streamlit_server(app: Path = ROOT / "app.py", env: dict[str, str] | None = None) -> Iterator[str]:
+    """A freshly started ``streamlit run`` of ``app`` on a free loopback port; yields its URL once healthy."""
+    port = _free_port()
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=app.parent, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                pytest.fail(f"streamlit exited early:\n{output}")
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit did not become healthy within 60 s")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 @pytest.fixture(scope="session")
 def server_url():
-    """Serve the app with ``streamlit run`` on a free loopback port for the whole session."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-            pytest.fail(f"streamlit exited early:\n{output}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not become healthy within 60 s")
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    """The app served with ``streamlit run`` on a free loopback port for the whole session."""
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -148,8 +142,16 @@ def browser():
         instance.close()
 
 
+def script(key: str) -> str:
+    """The script of a page, by its key in the page registry (``"map"`` -> ``pages/sites_map.py``)."""
+    from dashboard.links import PAGES_BY_KEY
+
+    return PAGES_BY_KEY[key].script
+
+
 def open_app(page: str | None = None, params: dict | None = None):
-    """Run ``app.py`` as opened from a URL carrying ``params``, then switch to ``page``; no exception allowed."""
+    """Run ``app.py`` as opened from a URL carrying ``params``, then switch to the page script ``page``
+    (see ``script``); no exception allowed."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -173,3 +175,37 @@ def headings(at) -> list[str]:
             if line.startswith("#"):
                 found.append(re.sub(r"\\(.)", r"\1", line.lstrip("#").strip()))
     return found
+
+
+def markdown(at) -> str:
+    """Every Markdown block of the page, as written (escaped)."""
+    return "\n".join(m.value for m in at.markdown)
+
+
+def page_text(at) -> str:
+    """The page's captions and Markdown as one string, escaped Markdown folded back to plain text."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", " ".join(c.value for c in [*at.caption, *at.markdown]))
+
+
+def page_links(at) -> dict[str, str]:
+    """Page-link labels (as shown, Markdown escapes removed) -> page and query string."""
+    import re
+
+    return {
+        re.sub(r"\\(.)", r"\1", link.proto.label): f"{link.proto.page}?{link.proto.query_string}" for link in at.get("page_link")
+    }
+
+
+def chart_protos(at) -> list:
+    """The Vega-Lite chart elements of the page (their protos)."""
+    return [element.proto for element in at.get("vega_lite_chart")]
+
+
+def deck_layers(at) -> dict[str, dict]:
+    """The layers of the page's one map, by id."""
+    import json
+
+    (chart,) = at.get("deck_gl_json_chart")
+    return {layer["id"]: layer for layer in json.loads(chart.proto.json)["layers"]}

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import open_app
+from conftest import open_app, script
 
 PAGES = [
     None,
-    "pages/sites_map.py",
-    "pages/site_profile.py",
-    "pages/theme_browser.py",
-    "pages/ecosystem_metrics.py",
-    "pages/source_library.py",
+    script("map"),
+    script("site"),
+    script("themes"),
+    script("metrics"),
+    script("library"),
 ]
 KEYS = ("sites", "themes", "role", "site", "compare", "theme", "section", "q", "tab", "lens", "census_vintage")
 SCRIPT = "<script>alert(1)</script>"

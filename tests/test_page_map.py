@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, headings, open_app
+from conftest import ROOT, deck_layers, headings, open_app, page_links, page_text, script
 from dashboard import text
 
 SITE_NAMES = ["Boston", "St. Louis", "Washington, DC", "Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"]
@@ -20,27 +19,9 @@ def open_page(page: str, **params: str | list[str]) -> AppTest:
     return open_app(page, params)
 
 
-def deck_layers(at: AppTest) -> dict[str, dict]:
-    (chart,) = at.get("deck_gl_json_chart")
-    spec = json.loads(chart.proto.json)
-    return {layer["id"]: layer for layer in spec["layers"]}
-
-
-def links(at: AppTest) -> dict[str, str]:
-    """Page-link labels (as shown, Markdown escapes removed) -> page and query string."""
-    return {
-        re.sub(r"\\(.)", r"\1", link.proto.label): f"{link.proto.page}?{link.proto.query_string}" for link in at.get("page_link")
-    }
-
-
-def page_text(at: AppTest) -> str:
-    """The page's captions and Markdown as one string (escaped Markdown folded back to plain text)."""
-    return re.sub(r"\\(.)", r"\1", " ".join(c.value for c in [*at.caption, *at.markdown]))
-
-
 @pytest.fixture(scope="module")
 def map_page() -> AppTest:
-    return open_page("pages/sites_map.py")
+    return open_page(script("map"))
 
 
 def test_map_draws_outlines_and_all_seven_sites(map_page):
@@ -61,7 +42,7 @@ def table_rows(at) -> list[list[str]]:
     return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines]
 
 
-def test_map_page_has_legend_table_and_profile_links(map_page):
+def test_map_page_has_legend_table_and_profile_page_links(map_page):
     shown = " ".join(m.value for m in map_page.markdown)
     assert "Blue circles" in shown and "Orange circles" in shown
     assert map_page.toggle[0].label == "Show basemap tiles (needs internet)" and map_page.toggle[0].value is False
@@ -70,24 +51,24 @@ def test_map_page_has_legend_table_and_profile_links(map_page):
     assert table_rows(map_page)[0] == ["Boston (MA)", "Implementation", "\\$200,000"] and [
         b.proto.label for b in map_page.get("download_button")
     ] == ["Download map-sites (CSV)"]
-    assert links(map_page)["Boston (implementation site)"] == "site?site=boston"
+    assert page_links(map_page)["Boston (implementation site)"] == "site?site=boston"
 
 
 def test_learning_role_keeps_four_sites_and_links_carry_the_filter():
-    at = open_page("pages/sites_map.py", role="learning")
+    at = open_page(script("map"), role="learning")
     assert len(deck_layers(at)["sites"]["data"]) == 4
     assert len(table_rows(at)) == 4
-    assert links(at)["Cleveland (learning site)"] == "site?site=cleveland&role=learning"
+    assert page_links(at)["Cleveland (learning site)"] == "site?site=cleveland&role=learning"
 
 
 def test_themes_do_not_narrow_the_map_and_say_so():
-    at = open_page("pages/sites_map.py", themes="housing")
+    at = open_page(script("map"), themes="housing")
     assert len(deck_layers(at)["sites"]["data"]) == 7
     assert "Themes describe products, not places" in page_text(at)
 
 
 def test_basemap_toggle_asks_for_theme_tiles():
-    at = open_page("pages/sites_map.py")
+    at = open_page(script("map"))
     at.toggle[0].set_value(True).run()
     assert not at.exception
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
@@ -97,7 +78,7 @@ def test_basemap_toggle_asks_for_theme_tiles():
 
 def test_hostile_url_renders_the_default_map():
     at = open_page(
-        "pages/sites_map.py",
+        script("map"),
         sites=["<script>alert(1)</script>", "x" * 10_000, "", "Boston", "Boston"],
         role=["<img src=x onerror=alert(1)>", ""],
         themes=["'; DROP TABLE sites; --"],
@@ -108,19 +89,19 @@ def test_hostile_url_renders_the_default_map():
 
 
 def test_no_matching_site_still_draws_the_outlines():
-    at = open_page("pages/sites_map.py", sites="Boston", role="learning")
+    at = open_page(script("map"), sites="Boston", role="learning")
     layers = deck_layers(at)
     assert "states" in layers and layers["sites"]["data"] == []
     assert any("No site matches" in i.value for i in at.info)
 
 
 def test_overview_has_a_small_map_and_where_to_start_links():
-    at = open_page("pages/home.py")
+    at = open_page(script("overview"))
     (chart,) = at.get("deck_gl_json_chart")
     assert len(deck_layers(at)["sites"]["data"]) == 7
     assert not chart.proto.selection_mode
     assert "Where to start" in headings(at)
-    found = links(at)
+    found = page_links(at)
     assert found["See the sites on a map"] == "map?"
     assert found["See what Boston built"] == "site?site=boston"
     assert found["See what St. Louis built"] == "site?site=st-louis"
@@ -134,8 +115,8 @@ def test_overview_has_a_small_map_and_where_to_start_links():
 
 
 def test_overview_links_carry_the_filters():
-    at = open_page("pages/home.py", role="learning", themes="youth")
-    found = links(at)
+    at = open_page(script("overview"), role="learning", themes="youth")
+    found = page_links(at)
     assert found["See the sites on a map"] == "map?themes=youth&role=learning"
     assert found["Read about Cleveland"] == "site?site=cleveland&themes=youth&role=learning"
     assert len(deck_layers(at)["sites"]["data"]) == 4
@@ -150,7 +131,7 @@ def test_markdown_in_a_site_name_is_shown_as_text(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setenv("CTDC_DATA_DIR", str(data))
-    at = open_page("pages/sites_map.py", sites="[Boston](https://evil.example) **$x$**")
+    at = open_page(script("map"), sites="[Boston](https://evil.example) **$x$**")
     (label,) = [link.proto.label for link in at.get("page_link") if "evil" in link.proto.label]
     assert label.startswith(r"\[Boston\]\(https\:") and r"\*\*\$x\$\*\*" in label
     assert deck_layers(at)["sites"]["data"][0]["name"] == "[Boston](https://evil.example) **$x$**"

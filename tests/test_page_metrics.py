@@ -9,10 +9,10 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, headings, open_app
+from conftest import ROOT, chart_protos, headings, markdown, open_app, script
 
 APP = str(ROOT / "app.py")
-PAGE = "pages/ecosystem_metrics.py"
+PAGE = script("metrics")
 LEARNING_SITES = {"Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"}
 
 
@@ -20,18 +20,10 @@ def run(params: dict | None = None) -> AppTest:
     return open_app(PAGE, params)
 
 
-def charts(at: AppTest) -> list:
-    return [element.proto for element in at.get("vega_lite_chart")]
-
-
 def chart_rows(proto) -> pd.DataFrame:
     """Every row of every dataset of one chart."""
     frames = [pa.ipc.open_stream(ds.data.data).read_all().to_pandas() for ds in proto.datasets]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
 
 
 TABS = ["Key years", "Names", "Census context", "Partners", "Timeline"]
@@ -45,7 +37,7 @@ def test_page_renders_its_charts_with_titles_and_alt_text():
     protos, text, headers = [], [], set()
     for tab in TABS:  # only the open tab is computed; a link opens any one of them
         at = run({"tab": tab})
-        protos += charts(at)
+        protos += chart_protos(at)
         text.append(markdown(at))
         headers |= set(headings(at))
     assert len(protos) >= 7
@@ -57,33 +49,33 @@ def test_page_renders_its_charts_with_titles_and_alt_text():
 
 
 def test_only_the_open_tab_is_computed():
-    assert len(charts(run())) == 1  # Key years
-    assert len(charts(run({"tab": "Census context"}))) == 4
+    assert len(chart_protos(run())) == 1  # Key years
+    assert len(chart_protos(run({"tab": "Census context"}))) == 4
 
 
 def test_role_filter_limits_chart_data_to_learning_sites():
     for tab in TABS:
         at = run({"role": "learning", "tab": tab})
-        for proto in charts(at):
+        for proto in chart_protos(at):
             rows = chart_rows(proto)
             if "site_name" in rows:
                 assert set(rows["site_name"].dropna()) <= LEARNING_SITES
-    years = chart_rows(charts(run({"role": "learning"}))[0])
+    years = chart_rows(chart_protos(run({"role": "learning"}))[0])
     assert set(years["site_name"]) == LEARNING_SITES
-    population = chart_rows(charts(run({"role": "learning", "tab": "Census context"}))[0])
+    population = chart_rows(chart_protos(run({"role": "learning", "tab": "Census context"}))[0])
     assert len(population[population["metric"] == "population"]) == 4
 
 
 def test_lens_toggle_from_the_link_groups_by_role():
     at = run({"lens": "true"})
     assert at.toggle(key="lens").value is True
-    spec = json.loads(charts(at)[0].spec)
+    spec = json.loads(chart_protos(at)[0].spec)
     assert "by site role" in spec["title"]
     text = markdown(at)
     assert "Implementation and learning sites compared" in text
     assert "implementation sites averaged 1996 (2 of 3 with a value)" in text
     at = run({"lens": "true", "tab": "Partners"})
-    partner = [json.loads(p.spec) for p in charts(at) if "Partner" in str(json.loads(p.spec).get("title"))]
+    partner = [json.loads(p.spec) for p in chart_protos(at) if "Partner" in str(json.loads(p.spec).get("title"))]
     assert partner and "site role" in partner[0]["title"]
 
 
@@ -91,12 +83,12 @@ def test_toggling_the_lens_on_the_page():
     at = run()
     at.toggle(key="lens").set_value(True).run()
     assert not at.exception
-    assert "by site role" in json.loads(charts(at)[0].spec)["title"]
+    assert "by site role" in json.loads(chart_protos(at)[0].spec)["title"]
 
 
 def test_no_sites_in_view_shows_a_notice():
     at = run({"sites": ["Boston"], "role": "learning"})
-    assert not charts(at)
+    assert not chart_protos(at)
     assert any("No sites match" in info.value for info in at.info)
 
 
@@ -112,7 +104,7 @@ HOSTILE = [
 @pytest.mark.parametrize("params", HOSTILE)
 def test_hostile_links_render(params):
     at = run(params)
-    assert len(charts(at)) >= 1
+    assert len(chart_protos(at)) >= 1
     assert "<script>" not in markdown(at)
 
 
@@ -123,5 +115,5 @@ def test_chart_data_reaches_the_page_as_the_arrow_bytes_built_once(catalog):
     view = metric_charts.key_years_view(catalog, Filters(), False)
     built = {name: data for name, data in view.chart.spec["datasets"].items()}
     assert built and all(isinstance(data, bytes) for data in built.values())
-    (proto,) = charts(run())
+    (proto,) = chart_protos(run())
     assert {ds.name: ds.data.data for ds in proto.datasets} == built

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import MINIMAL_DIR, ROOT, open_app
+from conftest import MINIMAL_DIR, ROOT, open_app, script
 
 APP = str(ROOT / "app.py")
 
@@ -63,7 +63,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("params", HOSTILE)
-@pytest.mark.parametrize("page", [None, "pages/source_library.py"])
+@pytest.mark.parametrize("page", [None, script("library")])
 def test_hostile_urls_render(params, page):
     at = run(params, page)
     if page is None:
@@ -73,17 +73,17 @@ def test_hostile_urls_render(params, page):
 
 
 def test_library_lists_resources_sources_dictionary_and_downloads():
-    at = run(page="pages/source_library.py")
+    at = run(page=script("library"))
     assert [t.label for t in at.tabs] == ["Resources", "Sources", "Data dictionary", "Download the data"]
     text = " ".join(m.value for m in at.markdown)
     assert "Collaborating for 21st Century Solutions" in text
     assert "Guide to Civic Tech" in text
     assert "not found in sources" in text and ", nan " not in text
-    sources = run({"tab": "Sources"}, "pages/source_library.py").dataframe[0].value
+    sources = run({"tab": "Sources"}, script("library")).dataframe[0].value
     assert len(sources) >= 200 and "url" in sources.columns
-    dictionary = run({"tab": "Data dictionary"}, "pages/source_library.py").dataframe[0].value
+    dictionary = run({"tab": "Data dictionary"}, script("library")).dataframe[0].value
     assert "allowed values" in dictionary.columns and "sites.yaml" in set(dictionary["file"])
-    downloads = run({"tab": "Download the data"}, "pages/source_library.py")
+    downloads = run({"tab": "Download the data"}, script("library"))
     labels = [b.proto.label for b in downloads.get("download_button")]
     assert labels == ["Download all tables (CSV zip)", "Download the dataset (JSON)"]
 

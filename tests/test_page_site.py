@@ -7,12 +7,12 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import headings, open_app
+from conftest import headings, open_app, script
 
 
 def open_site(**params: str | list[str]) -> AppTest:
     """The site page as opened from a link carrying ``params``."""
-    return open_app("pages/site_profile.py", params)
+    return open_app(script("site"), params)
 
 
 def texts(at: AppTest) -> str:

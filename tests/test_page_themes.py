@@ -7,22 +7,12 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import headings, open_app
+from conftest import chart_protos, headings, markdown, open_app, script
 
 
 def open_page(**params: str | list[str]) -> AppTest:
     """The Themes page opened from a URL carrying ``params``."""
-    return open_app("pages/theme_browser.py", params)
-
-
-def charts(at: AppTest) -> list[dict]:
-    """Vega-Lite specs on the page (the element is named vega_lite_chart in this Streamlit)."""
-    elements = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
-    return [json.loads(element.proto.spec) for element in elements]
-
-
-def markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return open_app(script("themes"), params)
 
 
 TABS = ["Themes by site", "One theme", "Lessons by section", "Search"]
@@ -31,7 +21,7 @@ TABS = ["Themes by site", "One theme", "Lessons by section", "Search"]
 def test_tabs_open_the_overview_first_and_compute_only_the_open_tab():
     at = open_page()
     assert [t.label for t in at.tabs] == TABS
-    (spec,) = charts(at)
+    (spec,) = [json.loads(proto.spec) for proto in chart_protos(at)]
     assert "theme" in spec["description"] and "Themes by site" in headings(at)
     assert "records in this dataset" in markdown(at) and "Cross-site lessons (" in markdown(at)
     assert [s.key for s in at.selectbox if s.key in ("theme", "section")] == []
@@ -44,12 +34,12 @@ def test_each_tab_from_its_link():
     assert "**6 products** carry the theme *civic engagement*:" in markdown(at)
     assert len([p for p in at.get("page_link") if p.proto.label.endswith(" profile")]) == 6
     at = open_page(tab="Lessons by section")
-    (spec,) = charts(at)
+    (spec,) = [json.loads(proto.spec) for proto in chart_protos(at)]
     assert "Lessons by synthesis section" in headings(at) and "sections of the program" in spec["description"]
     assert "*Section tags: " in markdown(at) and " editorial (filed under a section" in markdown(at)
     assert at.selectbox(key="section").value == "Ingredients"
     at = open_page(tab="Search")
-    assert at.text_input(key="q").value == "" and not charts(at)
+    assert at.text_input(key="q").value == "" and not chart_protos(at)
 
 
 def test_search_from_url_lists_housing_insights():

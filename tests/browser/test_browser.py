@@ -11,7 +11,8 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image, ImageStat
 
-from conftest import ARTIFACTS, AXE
+from conftest import ARTIFACTS, AXE, streamlit_server
+from dashboard.links import PAGE_SPECS
 
 # url path, text that proves the page rendered
 PAGES = [
@@ -78,7 +79,12 @@ def test_screenshots(browser, server_url, path, expected, viewport):
         name = path.split("?")[0] or "overview"
         target = ARTIFACTS / f"{name}-{viewport}.png"
         page.screenshot(path=str(target))
-        assert target.stat().st_size > 10_000
+        shot = Image.open(target).convert("RGB")
+        assert shot.size == VIEWPORTS[viewport]
+        assert max(ImageStat.Stat(shot).stddev) > 20, "the screenshot is (nearly) blank"
+        heading = page.locator('[data-testid="stMainBlockContainer"] h1').first
+        assert heading.is_visible() and heading.bounding_box()["y"] < VIEWPORTS[viewport][1]  # the page title is on screen
+        assert expected in page.locator('[data-testid="stMain"]').inner_text()
 
 
 def test_map_canvas_draws_outlines_and_points(browser, server_url):
@@ -173,3 +179,42 @@ def test_a_themes_link_opens_the_tab_it_names(browser, server_url):
         page.wait_for_url("**tab=One+theme**", timeout=15_000)
         wait_for_app(page)
         page.get_by_text("carry the theme").first.wait_for(timeout=30_000)
+
+
+DEEP_LINKS = {"site": "site?site=st-louis"}
+
+
+def assert_shell_is_there(page) -> None:
+    """The app's navigation and global filters are on the page (it ran inside app.py's shell)."""
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav.wait_for(timeout=30_000)
+    shown = [text.strip().splitlines()[-1] for text in nav.locator("a").all_inner_texts()]  # after the icon's name
+    assert shown == [spec.title for spec in PAGE_SPECS]
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Filter by site").first.is_visible() and sidebar.get_by_text("Share this view").first.is_visible()
+
+
+@pytest.mark.parametrize("spec", [s for s in PAGE_SPECS if not s.default], ids=lambda s: s.url_path)
+def test_deep_link_on_a_freshly_started_server_keeps_navigation_and_filters(browser, spec):
+    # Each link is the very first request the new server sees, as when a shared link wakes the app.
+    with streamlit_server() as url, open_page(browser, f"{url}/{DEEP_LINKS.get(spec.url_path, spec.url_path)}") as page:
+        assert_shell_is_there(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_page_script_named_like_its_url_would_lose_the_shell(browser, tmp_path):
+    """Reproduces the pitfall the page file names avoid: with pages/map.py registered as /map, Streamlit
+    runs that file on its own for a deep link on a fresh server, without navigation or filters."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "map.py").write_text('import streamlit as st\nst.title("Bare page")\n')
+    (tmp_path / "pages" / "home.py").write_text('import streamlit as st\nst.title("Home")\n')
+    (tmp_path / "app.py").write_text(
+        "import streamlit as st\n"
+        'st.sidebar.multiselect("Filter by site", ["A"], key="sites", bind="query-params")\n'
+        'st.navigation([st.Page("pages/home.py", default=True), st.Page("pages/map.py", url_path="map")]).run()\n'
+    )
+    with streamlit_server(tmp_path / "app.py") as url, open_page(browser, f"{url}/map") as page:
+        page.get_by_text("Bare page").wait_for(timeout=30_000)
+        assert page.get_by_text("Filter by site").count() == 0  # app.py did not run: no filters
+        nav = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+        assert "Home" not in " ".join(nav)  # nor its navigation: at most pages/ listed by file name
