@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import ecosystem_metrics, filters, metric_charts
 from dashboard.blocks import chart_block, lazy_expander, table_with_download
-from dashboard.shell import page_context
+from dashboard.shell import page_context, url_choice, url_tabs
 from dashboard.text import escape_markdown, intro_markdown
 from dashboard.values import NOT_FOUND
 
@@ -24,17 +24,18 @@ st.markdown(
 )
 lens = st.toggle(
     "Compare implementation and learning sites",
+    value=url_choice("lens", ["true", "false"], "false") == "true",
     key="lens",
-    bind="query-params",
     help="Group the charts by site role: implementation sites (larger grants, product building) and learning sites.",
 )
+context.share("lens", "true" if lens else None)
 
 if not filters.selected_site_ids(catalog, view):
     st.info("No sites match the current filters. Clear the site or role filter in the sidebar.", icon=":material/filter_alt_off:")
 else:
     # Bound to the URL (?tab=...), so a link opens the same tab, and only the open tab is computed.
-    years_tab, names_tab, census_tab, partners_tab, timeline_tab = st.tabs(
-        ["Key years", "Names", "Census context", "Partners", "Timeline"], key="tab", bind="query-params"
+    years_tab, names_tab, census_tab, partners_tab, timeline_tab = url_tabs(
+        context, ["Key years", "Names", "Census context", "Partners", "Timeline"], "metrics_tab"
     )
 
     with years_tab:
@@ -68,11 +69,15 @@ else:
             if not vintages:
                 st.info(f"Census context: {NOT_FOUND} for the sites in view.")
             else:
+                start = url_choice("census_vintage", vintages, vintages[0])
                 vintage = (
                     vintages[0]
                     if len(vintages) == 1
-                    else st.selectbox("Census release (one at a time, never mixed)", vintages, key="census_vintage")
+                    else st.selectbox(
+                        "Census release (one at a time, never mixed)", vintages, index=vintages.index(start), key="census_vintage"
+                    )
                 )
+                context.share("census_vintage", vintage, vintages[0])
                 census = metric_charts.census_view(catalog, view, vintage, lens)
                 st.caption(
                     f"{escape_markdown(census.vintage)}; compiled from the cited sources: {census.sources_markdown}. "

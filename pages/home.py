@@ -26,9 +26,7 @@ with start_column:
     st.markdown("## Where to start\n\nNew here? Pick a path; your filters come along.")
     st.page_link(context.pages["map"], label="See the sites on a map", icon=":material/map:", query_params=context.link_params())
     for site_id, label in view.start_sites:
-        st.page_link(
-            context.pages["site"], label=label, icon=":material/location_city:", query_params=context.link_params(site=site_id)
-        )
+        st.page_link(context.pages["site"], label=label, icon=":material/location_city:", query_params=context.site_link(site_id))
     st.page_link(
         context.pages["themes"],
         label=f"Browse the products and {view.counts['lessons']} lessons by theme",

@@ -1,14 +1,14 @@
 """Site profile: what one site built, with whom, what it learned and its ecosystem, with every claim cited.
 
-The site travels in the URL as its id (``?site=st-louis``), with an optional ``?compare=`` site.
-The two pickers are not bound to the URL (a bound selectbox with ``format_func`` would put the
-name there); the URL is the source of truth, and each choice is written back to it.
+The site travels in the URL as ``?site=`` with an optional ``?compare=`` site, each by name (an id
+or any case is accepted). The pickers offer site ids shown by name, so they are not bound to the
+URL; the URL is the source of truth, and each choice is written back to it by name.
 """
 
 import streamlit as st
 
 from dashboard import filters, links, site_profile, site_profile_text
-from dashboard.blocks import csv_download, lazy_expander, table_with_download
+from dashboard.blocks import csv_download, lazy_expander
 from dashboard.shell import page_context, raw_param
 from dashboard.text import escape_markdown
 
@@ -25,8 +25,8 @@ def on_site_change() -> None:
     """Write the chosen site to the URL; drop a comparison with the same site."""
     chosen = st.session_state.get("site_choice")
     if chosen:
-        st.query_params["site"] = chosen
-    if chosen and last("compare") == chosen:
+        st.query_params["site"] = links.site_param(chosen, names)
+    if chosen and links.site_id(last("compare"), names) == chosen:
         del st.query_params["compare"]
 
 
@@ -34,7 +34,7 @@ def on_compare_change() -> None:
     """Write the comparison site to the URL, or remove it."""
     compare = st.session_state.get("compare_choice")
     if compare:
-        st.query_params["compare"] = compare
+        st.query_params["compare"] = links.site_param(compare, names)
     elif "compare" in st.query_params:
         del st.query_params["compare"]
 
@@ -44,6 +44,8 @@ names = context.site_names
 in_view = filters.selected_site_ids(context.catalog, context.filters)
 site_id, site_notice = links.resolve_site(last("site"), names, in_view)
 compare_id, compare_notice = links.resolve_compare(last("compare"), names, site_id)
+context.share("site", links.site_param(site_id, names))
+context.share("compare", links.site_param(compare_id, names) if compare_id else None)
 # Follow the URL (links, Back button): the pickers show what the URL asks for.
 for key, value in (("site_choice", site_id), ("compare_choice", compare_id or NO_COMPARISON)):
     if st.session_state.get(key) != value:
@@ -75,22 +77,8 @@ st.markdown(page.intro)
 
 if page.comparison is not None:
     first, second = page.comparison.names
-    st.header(f"{escape_markdown(first)} and {escape_markdown(second)} side by side")
-    for column, name, markdown in zip(st.columns(2), page.comparison.names, page.comparison.columns):
-        with column, st.container(border=True):
-            st.subheader(escape_markdown(name))
-            st.markdown(markdown)
-    st.markdown("**Ecosystem metrics, side by side**")
-    st.caption("Each cell: value and unit (vintage, confidence). Each site's own profile cites the source of every value.")
-    table_with_download(
-        page.comparison.metrics,
-        f"metrics-{page.site_id}-vs-{compare_id}",
-        column_config={
-            "metric": st.column_config.TextColumn("metric", width="medium", pinned=True),
-            **{name: st.column_config.TextColumn(name, width="medium") for name in page.comparison.names},
-        },
-        height=(len(page.comparison.metrics) + 1) * 35 + 3,
-    )
+    st.markdown(f"## {escape_markdown(first)} and {escape_markdown(second)} side by side\n\n" + page.comparison.markdown)
+    csv_download(page.comparison.table, f"{page.site_id}-vs-{compare_id}")
     st.divider()
 
 st.markdown(page.products)

@@ -52,7 +52,7 @@ with side_column:
             context.pages["site"],
             label=f"Open the {name} profile",
             icon=":material/location_city:",
-            query_params=context.link_params(site=picked),
+            query_params=context.site_link(picked),
         )
     hint = "" if picked else "*Select a circle on the map to see which site it is.*\n\n"
     if site_map.legend_markdown or hint:
@@ -67,5 +67,5 @@ if site_map.sites:
             context.pages["site"],
             label=f"{escape_markdown(name)} ({role_label.lower()})",
             icon=":material/location_city:",
-            query_params=context.link_params(site=site_id),
+            query_params=context.site_link(site_id),
         )

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import export, library
 from dashboard.blocks import lazy_expander, table_with_download
 from dashboard.dictionary import data_dictionary
-from dashboard.shell import page_context
+from dashboard.shell import page_context, url_tabs
 
 context = page_context()
 catalog = context.catalog
@@ -20,8 +20,8 @@ st.markdown(
 )
 
 # Bound to the URL (?tab=...), so a link opens the same tab, and only the open tab is computed.
-resources_tab, sources_tab, dictionary_tab, download_tab = st.tabs(
-    ["Resources", "Sources", "Data dictionary", "Download the data"], key="tab", bind="query-params"
+resources_tab, sources_tab, dictionary_tab, download_tab = url_tabs(
+    context, ["Resources", "Sources", "Data dictionary", "Download the data"], "library_tab"
 )
 
 with resources_tab:

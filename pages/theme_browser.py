@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import search, theme_charts, themes
 from dashboard.blocks import chart_block, lazy_expander, table_with_download
 from dashboard.schema import LESSON_SECTIONS, THEMES
-from dashboard.shell import note_ignored, page_context, raw_param
+from dashboard.shell import page_context, raw_param, url_choice, url_tabs
 from dashboard.text import escape_markdown, intro_markdown
 
 context = page_context()
@@ -23,11 +23,8 @@ st.markdown(
 )
 
 # A link with only ?q=, ?theme= or ?section= opens the tab that reads it.
-by_site_tab, theme_tab, section_tab, search_tab = st.tabs(
-    themes.TABS,
-    key="tab",
-    bind="query-params",
-    default=themes.TABS[themes.default_tab(list(st.query_params.keys()))],
+by_site_tab, theme_tab, section_tab, search_tab = url_tabs(
+    context, list(themes.TABS), "themes_tab", default=themes.TABS[themes.default_tab(list(st.query_params.keys()))]
 )
 
 with by_site_tab:
@@ -40,15 +37,9 @@ with by_site_tab:
 
 with theme_tab:
     if theme_tab.open:
-        raw_theme = raw_param("theme")
-        chosen = st.selectbox(
-            "Theme",
-            list(THEMES),
-            index=THEMES.index(themes.theme_in_focus(catalog, view)),
-            key="theme",
-            bind="query-params",
-        )
-        note_ignored("theme", raw_theme, list(THEMES))
+        start = url_choice("theme", THEMES, themes.theme_in_focus(catalog, view))
+        chosen = st.selectbox("Theme", list(THEMES), index=THEMES.index(start), key="theme")
+        context.share("theme", chosen, themes.theme_in_focus(catalog, view))
         if view.themes and chosen not in view.themes:
             st.caption("This theme is outside the sidebar's theme filter; it is shown for the sites in view.")
         theme = themes.theme_view(catalog, view, chosen)
@@ -60,7 +51,7 @@ with theme_tab:
                         context.pages["site"],
                         label=f"{escape_markdown(site_name)} profile",
                         icon=":material/location_city:",
-                        query_params=context.link_params(site=site_id),
+                        query_params=context.site_link(site_id),
                     )
         st.markdown(theme.lessons_markdown)
         with lazy_expander("Table of this theme's products and lessons", "data-theme-records") as is_open:
@@ -71,9 +62,11 @@ with theme_tab:
 with section_tab:
     if section_tab.open:
         chart_area = st.container()  # the chart comes first; the picker below it chooses the lessons listed
-        raw_section = raw_param("section")
-        section = st.selectbox("Read the lessons of one section", list(LESSON_SECTIONS), key="section", bind="query-params")
-        note_ignored("section", raw_section, list(LESSON_SECTIONS))
+        start = url_choice("section", LESSON_SECTIONS, LESSON_SECTIONS[0])
+        section = st.selectbox(
+            "Read the lessons of one section", list(LESSON_SECTIONS), index=LESSON_SECTIONS.index(start), key="section"
+        )
+        context.share("section", section, LESSON_SECTIONS[0])
         sections = theme_charts.sections_view(catalog, view, section or LESSON_SECTIONS[0])
         with chart_area:
             if sections.chart is None:
@@ -84,16 +77,18 @@ with section_tab:
 
 with search_tab:
     if search_tab.open:
+        raw_query = raw_param("q")
         query = st.text_input(
             "Search products, lessons, resources, organizations and partners",
+            value=raw_query[-1] if raw_query else "",
             key="q",
-            bind="query-params",
             placeholder="e.g. court, housing, youth jobs, Rise Community Development",
             help="Whole words; the last word also matches as the start of a word. Every word must match; "
             "names and titles count most.",
         )
         if query and query.strip():
             found = search.search_view(catalog, view, query)
+            context.share("q", found.query)
             for note in found.notes:
                 st.caption(f":material/content_cut: {escape_markdown(note)}")
             if not found.found:

@@ -46,7 +46,7 @@ def test_search_from_url_lists_housing_insights():
     at = open_page(q="housing")  # a search link opens the Search tab
     assert at.text_input(key="q").value == "housing"
     text = markdown(at)
-    assert "**[Housing Insights](site?site=washington-dc)**" in text and "results, best matches first" in text
+    assert "**[Housing Insights](site?site=Washington%2C+DC)**" in text and "results, best matches first" in text
     assert "**housing**" in text.lower() and "Sources cited in these results" in text
 
 

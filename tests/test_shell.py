@@ -33,12 +33,8 @@ def test_page_context_is_only_there_while_a_page_runs(catalog):
         shell.page_context()
 
 
-def test_link_params_put_the_page_parameters_first_then_the_filters(catalog):
+def test_links_carry_only_the_page_parameters_and_name_sites_by_name(catalog):
     context = shell.PageContext(catalog, Filters(sites=("st-louis",), themes=("justice",), role="implementation"), pages={})
-    assert list(context.link_params(site="boston").items()) == [
-        ("site", "boston"),
-        ("sites", ["St. Louis"]),
-        ("themes", ["justice"]),
-        ("role", "implementation"),
-    ]
+    assert context.link_params(library_tab="Sources") == {"library_tab": "Sources"}  # the bound filters travel by themselves
+    assert context.site_link("washington-dc") == {"site": "Washington, DC"}
     assert context.describe_filters() == "Filtered to sites: St. Louis; implementation sites only; themes: justice."

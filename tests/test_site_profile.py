@@ -6,6 +6,7 @@ import dataclasses
 import math
 import re
 
+import pandas as pd
 import pytest
 
 from dashboard import citations, links, schema, site_profile, site_profile_text, text, values
@@ -61,7 +62,8 @@ def test_product_markdown_cites_every_outcome_and_links_only_http(catalog, stl):
 
 
 def test_page_sections_cite_sources_numbered_on_the_page(catalog, stl):
-    sources = site_profile_text.page_sources(catalog, stl)
+    boston = site_profile.site_profile(catalog, "boston")
+    sources = site_profile_text.page_sources(catalog, stl, boston)
     numbers = {f"[\\[{n}\\]]" for n in sources["number"]}
     sections = [
         site_profile_text.intro_markdown(stl, sources),
@@ -69,7 +71,7 @@ def test_page_sections_cite_sources_numbered_on_the_page(catalog, stl):
         site_profile_text.relationships_markdown(stl, sources),
         site_profile_text.lessons_markdown(stl.lessons, sources),
         site_profile_text.resources_markdown(stl, sources),
-        site_profile_text.compact_markdown(stl, sources),
+        site_profile_text.comparison_markdown(site_profile.compare_sites(stl, boston), (stl, boston), sources),
     ]
     for markdown in sections:
         cited = set(re.findall(r"\[\\\[\d+\\\]\]", markdown))
@@ -143,7 +145,7 @@ def test_unknown_site_id_raises(catalog):
 
 @pytest.mark.parametrize(
     "raw",
-    ["atlantis", "<script>alert(1)</script>", "x" * 10_000, "../../etc/passwd", "BOSTON", "st-louis?"],
+    ["atlantis", "<script>alert(1)</script>", "x" * 10_000, "../../etc/passwd", "BOSTONX", "st-louis?"],
 )
 def test_resolve_site_falls_back_with_a_short_notice(catalog, raw):
     allowed = ["pittsburgh", "cleveland"]
@@ -155,6 +157,12 @@ def test_resolve_site_falls_back_with_a_short_notice(catalog, raw):
 @pytest.mark.parametrize("raw", [None, "", "   ", ["boston"], 42])
 def test_resolve_site_missing_or_not_text_falls_back_quietly(catalog, raw):
     assert links.resolve_site(raw, catalog.site_names(), ["cleveland"]) == ("cleveland", None)
+
+
+@pytest.mark.parametrize("raw", ["st-louis", "St. Louis", "ST-LOUIS", "st. louis", "st.+louis", "  St.  LOUIS "])
+def test_resolve_site_accepts_an_id_or_a_name_in_any_case(catalog, raw):
+    assert links.resolve_site(raw, catalog.site_names(), ["st-louis"]) == ("st-louis", None)
+    assert links.resolve_compare(raw, catalog.site_names(), "boston") == ("st-louis", None)
 
 
 def test_resolve_site_known_ids(catalog):
@@ -192,27 +200,43 @@ def test_page_sources_numbering_and_citations(catalog, stl):
     first, second = both.iloc[0], both.iloc[1]
     cite = site_profile_text.citer(both)([second["id"], first["id"], "no-such-source"])
     assert cite.startswith(":small[Sources: ") and cite.index("[\\[1\\]]") < cite.index("[\\[2\\]]")
-    assert f"({first['url']})" in cite
+    assert f"({first['url']} \"Source 1: " in cite  # each number links to its source, titled
     assert site_profile_text.citer(both)(["no-such-source"]) == ""
     line = citations.source_line(both.to_dict("records")[0])
     assert line.startswith("\\[1\\] [") and first["id"].replace("-", "\\-") in line
 
 
-def test_compare_metrics_side_by_side(catalog):
+def test_compare_sites_side_by_side_with_unique_labels_and_partner_names(catalog):
     boston, dc = site_profile.site_profile(catalog, "boston"), site_profile.site_profile(catalog, "washington-dc")
-    table = site_profile.compare_metrics(boston, dc)
-    assert list(table.columns) == ["metric", "Boston", "Washington, DC"]
-    assert table["metric"].is_unique and len(table) == boston.metrics["metric"].nunique()
-    grant = table[table["metric"] == "CTDC grant"].iloc[0]
-    assert grant["Boston"].startswith("200,000 USD (") and "confirmed" in grant["Boston"]
+    table = site_profile.compare_sites(boston, dc)
+    assert list(table.columns) == ["measure", "Boston", "Washington, DC"]
+    assert table["measure"].is_unique
+    assert len(table) == 5 + boston.metrics["metric_id"].nunique()
+    rows = table.set_index("measure")
+    assert rows.loc["Grant", "Boston"] == "$200,000" and rows.loc["Role", "Washington, DC"] == "Implementation site"
+    assert rows.loc["CTDC grant", "Boston"].startswith("200,000 USD (") and "confirmed" in rows.loc["CTDC grant", "Boston"]
+    partners = rows.loc["Partner organizations", "Boston"]
+    assert "Data intermediary: " in partners and "Metropolitan Area Planning Council" in partners  # names, not counts
+    assert "Housing Insights (" in rows.loc["Products and activities", "Washington, DC"]
     assert (table == values.NOT_FOUND).any().any()
 
 
-def test_key_facts_and_partner_counts(catalog, stl):
-    facts = dict(site_profile.key_facts(stl))
-    assert facts["Grant"] == "$200,000" and facts["Role"] == "Implementation site"
-    counts = dict(site_profile.partner_counts(stl))
-    assert counts["data intermediary"] >= 1 and sum(counts.values()) == int(facts["Partner organizations"])
+def test_a_repeated_metric_label_gets_its_group(catalog):
+    boston = site_profile.site_profile(catalog, "boston")
+    twin = boston.metrics.assign(metric_id=boston.metrics["metric_id"] + "-twin")
+    doubled = dataclasses.replace(boston, metrics=pd.concat([boston.metrics, twin], ignore_index=True))
+    table = site_profile.compare_sites(doubled, boston)
+    assert table["measure"].is_unique and len(table) == 5 + 2 * boston.metrics["metric_id"].nunique()
+
+
+def test_comparison_markdown_is_one_escaped_table_with_citations(catalog):
+    boston, stl = site_profile.site_profile(catalog, "boston"), site_profile.site_profile(catalog, "st-louis")
+    sources = site_profile_text.page_sources(catalog, boston, stl)
+    markdown = site_profile_text.comparison_markdown(site_profile.compare_sites(boston, stl), (boston, stl), sources)
+    lines = markdown.splitlines()
+    assert lines[0] == "| | Boston | St\\. Louis |" and lines[1] == "|---|---|---|"
+    assert all(line.count(" | ") == 2 for line in lines[2:] if line.startswith("| "))  # no cell breaks the table
+    assert "Boston: :small[Sources: " in markdown and "St\\. Louis: :small[Sources: " in markdown
 
 
 def test_format_value():

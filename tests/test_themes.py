@@ -132,11 +132,23 @@ def test_lesson_list_names_site_and_section_and_escapes(catalog):
     markdown = themes.lesson_list_markdown(lessons)
     lines = markdown.splitlines()
     assert len(lines) == len(lessons) > 0
-    for line, section in zip(lines, lessons["section"]):
-        assert line.startswith("- ") and line.endswith(f", {themes.escape_markdown(section)}*") and " — *" in line
-    hostile = lessons.head(1).assign(text="<img src=x> [a](javascript:1)")
+    for line, lesson in zip(lines, lessons.to_dict("records")):
+        assert line.startswith("- ") and f", {themes.escape_markdown(lesson['section'])}*" in line and " — *" in line
+        assert (":small[*Wording unconfirmed" in line) == bool(lesson["note"])  # a caveat travels with its lesson
+    hostile = lessons.head(1).assign(text="<img src=x> [a](javascript:1)", note=None)
     escaped = themes.lesson_list_markdown(hostile, with_section=False)
     assert "\\<img" in escaped and "](" not in escaped and escaped.endswith(" — *Boston*")
+
+
+def test_lessons_link_their_site_profile_and_cite_their_sources(catalog):
+    view = filters.Filters(sites=("st-louis",), themes=("justice",))
+    lessons = themes.lessons_by_theme(catalog, view, "justice")
+    links = themes.lesson_links(catalog, view, lessons)
+    markdown = themes.lesson_list_markdown(lessons, links)
+    site_lines = [line for line in markdown.splitlines() if "St\\. Louis" in line]
+    assert site_lines and all("[St\\. Louis](site?site=St.+Louis&sites=St.+Louis&themes=justice)" in line for line in site_lines)
+    assert all(":small[Sources: [\\[" in line for line in markdown.splitlines())
+    assert links.sources_markdown.startswith("**Sources cited in these lessons**") and "- \\[1\\] [" in links.sources_markdown
 
 
 def test_product_cards_carry_status_links_and_site(catalog):

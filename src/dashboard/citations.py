@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from .catalog import Catalog
-from .text import escape_markdown, markdown_link
+from .text import CITATION_TITLE, escape_markdown, markdown_link
 from .values import date_text
 
 Cite = Callable[[Iterable[str]], str]
@@ -33,7 +33,9 @@ def citer(sources: pd.DataFrame) -> Cite:
 
     def cite(ids: Iterable[str]) -> str:
         rows = sorted((lookup[i] for i in set(ids) if i in lookup), key=lambda row: row["number"])
-        links = [markdown_link(f"[{row['number']}]", row["url"]) for row in rows]
+        links = [
+            markdown_link(f"[{row['number']}]", row["url"], f"{CITATION_TITLE}{row['number']}: {row['title']}") for row in rows
+        ]
         return f":small[Sources: {' '.join(links)}]" if links else ""
 
     return cite

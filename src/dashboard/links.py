@@ -8,7 +8,7 @@ here reads Streamlit's state. Unknown or hostile values never raise; they fall b
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .filters import ALL_ROLES, Filters
@@ -46,17 +46,23 @@ PAGES_BY_KEY = {spec.key: spec for spec in PAGE_SPECS}
 
 # Every URL parameter a page reads, and what it sets (README.md documents each; a test checks it).
 URL_PARAMETERS = {
-    "sites": "global filter: site names, repeated (sites=Boston&sites=St.+Louis)",
+    "sites": "global filter: sites, repeated (sites=Boston&sites=St.+Louis)",
     "themes": "global filter: themes, repeated",
     "role": "global filter: all, implementation or learning",
-    "site": "Site profile: the site shown, by id",
-    "compare": "Site profile: the site compared with, by id",
-    "tab": "the open tab on Themes, Ecosystem metrics and Library",
+    "site": "Site profile: the site shown",
+    "compare": "Site profile: the site compared with",
+    "themes_tab": "Themes: the open tab",
+    "metrics_tab": "Ecosystem metrics: the open tab",
+    "library_tab": "Library: the open tab",
     "theme": "Themes: the theme in the One theme tab",
     "section": "Themes: the synthesis section whose lessons are listed",
     "q": "Themes: the search words",
     "lens": "Ecosystem metrics: compare implementation and learning sites (true)",
+    "census_vintage": "Ecosystem metrics: the census release shown, when there are several",
 }
+
+
+FILTER_PARAMETERS = ("sites", "themes", "role")
 
 
 @dataclass(frozen=True)
@@ -73,16 +79,32 @@ def short_text(value: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def clean_values(raw: Iterable[str], allowed: Iterable[str]) -> Cleaned:
-    """Keep known values (in order, once each); report the rest, shortened for display."""
-    allowed_set = set(allowed)
+def fold(value: str) -> str:
+    """A URL value as compared: any case, spacing collapsed, '+' read as a space ("ST.+louis " -> "st. louis")."""
+    return " ".join(value.replace("+", " ").split()).casefold()
+
+
+def spellings(values: Iterable[str], names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every accepted spelling -> its canonical value: each value in any case, and with ``names``
+    (value -> display name) the name in any case too."""
+    accepted = {fold(value): value for value in values}
+    accepted.update({fold(name): value for value, name in (names or {}).items()})
+    return accepted
+
+
+def clean_values(raw: Iterable[str], accepted: Mapping[str, str] | Iterable[str]) -> Cleaned:
+    """The known values among ``raw`` as their canonical form (in order, once each), and the rest,
+    shortened for display. ``accepted`` maps spellings to canonical values (see ``spellings``); a
+    plain list of values is accepted in any case."""
+    lookup = accepted if isinstance(accepted, Mapping) else spellings(accepted)
     kept: list[str] = []
     ignored: list[str] = []
     for value in raw:
-        if value in allowed_set:
-            if value not in kept:
-                kept.append(value)
-        elif value != "":
+        canonical = lookup.get(fold(value[:MAX_PARAM_LENGTH])) if value.strip() else None
+        if canonical is not None:
+            if canonical not in kept:
+                kept.append(canonical)
+        elif value.strip():
             ignored.append(short_text(value))
     return Cleaned(tuple(kept), tuple(ignored))
 
@@ -92,8 +114,15 @@ def _clip(raw: object) -> str:
     return raw[:MAX_PARAM_LENGTH].strip() if isinstance(raw, str) else ""
 
 
+def site_id(raw: object, names: Mapping[str, str]) -> str | None:
+    """The id of the site a URL value names, by its id or its name in any case (``names``: id -> name)."""
+    value = _clip(raw)
+    return spellings(names, names).get(fold(value)) if value else None
+
+
 def resolve_site(raw: object, names: dict[str, str], in_view: list[str]) -> tuple[str, str | None]:
-    """The site id to show for a URL value (``names``: site id -> name), and a notice when it was not usable.
+    """The site id to show for a URL value (its id or name, any case; ``names``: site id -> name), and a
+    notice when it was not usable.
 
     A known site is shown even outside ``in_view`` (the sites the filters keep), with a notice.
     Anything else (missing, empty, unknown, hostile) falls back to the first site in view, or the
@@ -101,35 +130,56 @@ def resolve_site(raw: object, names: dict[str, str], in_view: list[str]) -> tupl
     """
     fallback = next((s for s in in_view if s in names), next(iter(names)))
     value = _clip(raw)
-    if value in names:
-        if value in in_view:
-            return value, None
-        return value, f"{names[value]} is outside the current filters; it is shown because the link asks for it."
+    found = site_id(value, names)
+    if found:
+        if found in in_view:
+            return found, None
+        return found, f"{names[found]} is outside the current filters; it is shown because the link asks for it."
     if not value:
         return fallback, None
-    return fallback, f"No site with the id {short_text(value)!r}; showing {names[fallback]} instead."
+    return fallback, f"No site called {short_text(value)!r}; showing {names[fallback]} instead."
 
 
-def resolve_compare(raw: object, names: dict[str, str], site_id: str) -> tuple[str | None, str | None]:
+def resolve_compare(raw: object, names: dict[str, str], shown: str) -> tuple[str | None, str | None]:
     """The site to compare with (None for no comparison), and a notice when the value was not usable."""
     value = _clip(raw)
-    if not value or value == site_id:
+    found = site_id(value, names)
+    if not value or found == shown:
         return None, None
-    if value in names:
-        return value, None
-    return None, f"No site with the id {short_text(value)!r} to compare with; showing no comparison."
+    if found:
+        return found, None
+    return None, f"No site called {short_text(value)!r} to compare with; showing no comparison."
+
+
+def site_param(site: str, names: Mapping[str, str]) -> str:
+    """How a link names a site (``site=``, ``compare=``, ``sites=``): by its display name, the form the
+    sites filter writes, so every link spells a site the same way."""
+    return names[site]
 
 
 def filter_params(filters: Filters, names: dict[str, str]) -> Params:
     """Query parameters that reproduce the global view, for links between pages (sites travel by name)."""
     params: Params = {}
     if filters.sites:
-        params["sites"] = [names[s] for s in filters.sites]
+        params["sites"] = [site_param(s, names) for s in filters.sites]
     if filters.themes:
         params["themes"] = list(filters.themes)
     if filters.role != ALL_ROLES:
         params["role"] = filters.role
     return params
+
+
+def canonical_query(page_params: Params, filters: Filters, names: dict[str, str]) -> str:
+    """The shortest query string that reproduces a view, in one order: the page's own parameters (in
+    ``URL_PARAMETERS`` order, each value once), then the global filters (sites by name, themes, role)."""
+    order = {name: index for index, name in enumerate(URL_PARAMETERS)}
+    pairs: list[tuple[str, str]] = []
+    for name in sorted((n for n in page_params if n in order and n not in FILTER_PARAMETERS), key=order.__getitem__):
+        values = page_params[name]
+        pairs += [(name, value) for value in dict.fromkeys([values] if isinstance(values, str) else values) if value != ""]
+    for name, values in filter_params(filters, names).items():
+        pairs += [(name, value) for value in ([values] if isinstance(values, str) else values)]
+    return urllib.parse.urlencode(pairs)
 
 
 def page_href(key: str, params: Params) -> str:

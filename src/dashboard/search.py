@@ -27,7 +27,7 @@ from . import text
 from .caching import page_cache, shared_resource
 from .catalog import Catalog
 from .citations import citer, numbered_sources, sources_markdown
-from .links import Params, filter_params, page_href
+from .links import Params, filter_params, page_href, site_param
 from .schema import CROSS_SITE
 from .themes import site_labels
 from .values import records
@@ -497,13 +497,13 @@ def sites_label(result: SearchResult) -> str:
     return ", ".join(result.site_names) or PROGRAM_WIDE
 
 
-def result_href(result: SearchResult, params: Params) -> str | None:
+def result_href(result: SearchResult, params: Params, names: dict[str, str]) -> str | None:
     """Where a result lives: its site's profile (products, site lessons, organizations), the lessons of
     its synthesis section (cross-site lessons), else its own http(s) address (resources, partners)."""
     if result.kind == "lesson" and result.sites == (CROSS_SITE,):
         return page_href("themes", {"tab": "Lessons by section", "section": result.section or "", **params})
     if result.kind in ("product", "lesson", "organization") and result.sites:
-        return page_href("site", {"site": result.sites[0], **params})
+        return page_href("site", {"site": site_param(result.sites[0], names), **params})
     return result.url
 
 
@@ -549,9 +549,11 @@ def search_index(catalog: Catalog) -> SearchIndex:
 
 @dataclass(frozen=True)
 class SearchView:
-    """The Search tab for one query: the count line or the reason there is none, notes on what was cut
-    from the query, the results (linked, cited, with the sources they cite listed) and their table."""
+    """The Search tab for one query: the query as searched (cut when too long), the count line or the
+    reason there is none, notes on what was cut, the results (linked, cited, with the sources they
+    cite listed) and their table."""
 
+    query: str
     summary: str
     notes: tuple[str, ...]
     markdown: str
@@ -566,7 +568,8 @@ def search_view(catalog: Catalog, filters: F.Filters, query: str, limit: int = D
     params = filter_params(filters, catalog.site_names())
     sources = numbered_sources(catalog, {s for r in results.results for s in r.sources})
     cite = citer(sources)
-    blocks = [result_markdown(r, result_href(r, params), cite(r.sources)) for r in results.results]
+    names = catalog.site_names()
+    blocks = [result_markdown(r, result_href(r, params, names), cite(r.sources)) for r in results.results]
     if results.mode == "words" and results.total:
         more = f" (showing the first {len(results.results)})" if results.total > len(results.results) else ""
         summary = f"**{results.total}** {text.plural('result', results.total)}{more}, best matches first."
@@ -576,4 +579,4 @@ def search_view(catalog: Catalog, filters: F.Filters, query: str, limit: int = D
             summary = f"**{results.total}** {text.plural('title', results.total)} starting with {text.escape_markdown(results.words[0].upper())}. {summary}"
     if blocks and len(sources):
         blocks.append(f"**Sources cited in these results**\n\n{sources_markdown(sources)}")
-    return SearchView(summary, results.notes, "\n\n".join(blocks), results_table(results), bool(results.results))
+    return SearchView(results.query, summary, results.notes, "\n\n".join(blocks), results_table(results), bool(results.results))

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import urllib.parse
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import streamlit as st
 
@@ -21,12 +22,12 @@ from . import constants as C
 from . import filters as F
 from .blocks import show_problems
 from .catalog import Catalog
-from .links import PAGE_SPECS, Params, clean_values, filter_params
+from .links import FILTER_PARAMETERS, PAGE_SPECS, Params, canonical_query, clean_values, site_param, spellings
 from .loading import Problem, fingerprint, resolve_data_dir, validate
 from .schema import THEMES
-from .text import escape_markdown
+from .text import CITATION_TITLE, escape_markdown
 
-FILTER_KEYS = ("sites", "themes", "role")
+FILTER_KEYS = FILTER_PARAMETERS
 MAX_RAW_PARAM = 10_000  # characters of one URL value kept for notices; more is cut before anything reads it
 
 
@@ -37,6 +38,9 @@ class PageContext:
     catalog: Catalog
     filters: F.Filters
     pages: dict[str, st.Page]
+    # What the page shows beyond the filters (open tab, search words, chosen theme...), as URL
+    # parameters for the share link; filled by the page as it runs (``share``).
+    link_state: dict[str, str] = field(default_factory=dict)
 
     @property
     def site_names(self) -> dict[str, str]:
@@ -44,8 +48,21 @@ class PageContext:
         return self.catalog.site_names()
 
     def link_params(self, **extra: str | list[str]) -> Params:
-        """Query parameters for a link to another page: ``extra`` first, then the global filters."""
-        return {**extra, **filter_params(self.filters, self.site_names)}
+        """Query parameters for a link to another page: only the page's own (``extra``). The global
+        filters are bound to the URL in app.py and travel with every page change by themselves;
+        adding them to a link would repeat them."""
+        return dict(extra)
+
+    def site_link(self, site_id: str) -> Params:
+        """The parameters of a link to one site's profile."""
+        return self.link_params(site=site_param(site_id, self.site_names))
+
+    def share(self, key: str, value: str | None, default: str | None = None) -> None:
+        """Let the share link carry ``key=value`` (left out when it is the default: the shortest link)."""
+        if value and value != default:
+            self.link_state[key] = value
+        else:
+            self.link_state.pop(key, None)
 
     def describe_filters(self) -> str:
         """A plain sentence saying what the filters keep."""
@@ -53,6 +70,7 @@ class PageContext:
 
 
 _CONTEXT: ContextVar[PageContext] = ContextVar("page_context")
+_NAVIGATED = threading.Event()  # set once a run of this server process has called st.navigation
 
 
 def page_context() -> PageContext:
@@ -122,29 +140,47 @@ def note_ignored(key: str, raw: list[str], allowed: list[str]) -> None:
 
     ``raw`` must be read before the bound widget is created: the widget drops unknown values.
     """
-    ignored = clean_values(raw, allowed).ignored
+    ignored_notice(key, clean_values(raw, allowed).ignored)
+
+
+def ignored_notice(key: str, ignored: tuple[str, ...]) -> None:
+    """A quiet notice listing the unknown values the URL carried for ``key`` (escaped; none: nothing)."""
     if ignored:
         st.caption(f"Ignored unknown {key} in the link: " + ", ".join(escape_markdown(repr(v)) for v in ignored[:5]))
 
 
+def canonical_filter_values(raw: dict[str, list[str]], canonical: dict[str, list[str]]) -> None:
+    """Before the filter widgets are made: when a link spells their values differently from the
+    widgets' own form (a site by id, another case, a repeat), give the widgets the canonical values
+    (a bound widget drops values it does not know, and a bound parameter can only be set through
+    session state). The share link then carries the canonical form."""
+    for key, values in canonical.items():
+        if raw[key] and values and values != raw[key]:
+            st.session_state[key] = values[-1] if key == "role" else values
+
+
 def global_filters(catalog: Catalog) -> F.Filters:
     """The sidebar filters for sites, themes and role, bound to the URL (so they survive page changes
-    and links reproduce them), and the view they select."""
+    and links reproduce them), and the view they select.
+
+    Links may name sites by id or name and any value in any case; each is written back in the
+    widget's own form (sites by name), and unknown values get a quiet notice.
+    """
     names = catalog.site_names()
+    options = {"sites": list(names.values()), "themes": list(THEMES), "role": list(F.ROLE_OPTIONS)}
+    accepted = {"sites": spellings(names.values(), {name: site_id for site_id, name in names.items()}),
+                "themes": spellings(THEMES), "role": spellings(F.ROLE_OPTIONS)}  # fmt: skip
     raw = {key: raw_param(key) for key in FILTER_KEYS}
+    cleaned = {key: clean_values(raw[key], accepted[key]) for key in FILTER_KEYS}
+    canonical_filter_values(raw, {key: list(cleaned[key].kept) for key in FILTER_KEYS})
     with st.sidebar:
-        # The options are the site names, so links carry readable names (``?sites=St.+Louis``).
-        sites = st.multiselect("Filter by site", list(names.values()), key="sites", bind="query-params", placeholder="All sites")
-        themes = st.multiselect("Filter by theme", list(THEMES), key="themes", bind="query-params", placeholder="All themes")
+        sites = st.multiselect("Filter by site", options["sites"], key="sites", bind="query-params", placeholder="All sites")
+        themes = st.multiselect("Filter by theme", options["themes"], key="themes", bind="query-params", placeholder="All themes")
         role = st.selectbox(
-            "Filter by site role (all, implementation or learning)",
-            list(F.ROLE_OPTIONS),
-            key="role",
-            bind="query-params",
+            "Filter by site role (all, implementation or learning)", options["role"], key="role", bind="query-params"
         )
-        note_ignored("sites", raw["sites"], list(names.values()))
-        note_ignored("themes", raw["themes"], list(THEMES))
-        note_ignored("role", raw["role"], list(F.ROLE_OPTIONS))
+        for key in FILTER_KEYS:
+            ignored_notice(key, cleaned[key].ignored)
     ids = {name: site_id for site_id, name in names.items()}
     return F.Filters(
         sites=tuple(ids[name] for name in sites if name in ids),
@@ -153,8 +189,36 @@ def global_filters(catalog: Catalog) -> F.Filters:
     )
 
 
-def share_link() -> None:
-    """A visible, copyable link to exactly this view."""
+def url_choice(key: str, options: Sequence[str], default: str) -> str:
+    """The option a link names for ``key`` (in any case; the last value when repeated), else ``default``;
+    an unknown value gets a quiet notice. For page widgets, which start from the link but are not bound
+    to the URL (see ``url_tabs``)."""
+    raw = raw_param(key)
+    cleaned = clean_values(raw[-1:], options)
+    ignored_notice(key, cleaned.ignored)
+    return cleaned.kept[-1] if cleaned.kept else default
+
+
+def url_tabs(context: PageContext, labels: list[str], key: str, default: str | None = None) -> Sequence[Any]:
+    """Tabs that open on the tab a link names (``key=``, or an older link's ``tab=``) and that the
+    share link follows, computing only the open one.
+
+    A page's tabs, like its other choices, are not bound to the URL: Streamlit removes a bound
+    parameter when its page is left, and that removal adds a browser history entry, so Back would
+    step through the tabs of the page just left. Between pages, Back and Forward take one step each;
+    the share link reproduces the open tab.
+    """
+    first = default or labels[0]
+    fallback = url_choice("tab", labels, first) if raw_param("tab") else first  # an older link's tab=
+    start = url_choice(key, labels, fallback)
+    tabs = st.tabs(labels, key=key, default=start, on_change="rerun")
+    context.share(key, st.session_state.get(key, start), labels[0])
+    return tabs
+
+
+def share_link(context: PageContext) -> None:
+    """A visible, copyable link to exactly this view: what the page shows (``PageContext.share``), then
+    the filters, each once (see ``links.canonical_query``)."""
     try:
         base = st.context.url or ""
     except Exception:  # noqa: BLE001 - no browser context (e.g. in tests)
@@ -162,14 +226,14 @@ def share_link() -> None:
     base = base.split("?", 1)[0]
     if base.count("/") == 2:  # scheme://host with no path
         base += "/"
-    query = urllib.parse.urlencode([(k, v) for k in st.query_params.keys() for v in st.query_params.get_all(k)], doseq=True)
-    url = (base + ("?" + query if query else "")) or "?" + query
+    query = canonical_query(dict(context.link_state), context.filters, context.site_names)
+    url = base + ("?" + query if query else "")
     with st.sidebar:
         st.markdown("**Share this view:** copy this link; it opens this page with the same filters.")
-        st.code(url, language=None, wrap_lines=True)  # wrapped: a scrolling block would not be keyboard-reachable
+        st.code(url or "?" + query, language=None, wrap_lines=True)  # wrapped: a scrolling block would not be keyboard-reachable
 
 
-def footer(context: PageContext) -> None:
+def footer(context: PageContext, page: st.Page) -> None:
     """Provenance on every page: the data's as-of date, the number of sources and a link to them."""
     program = context.catalog.program
     names = escape_markdown(f"{program['name']} ({program['short_name']}, {program['years']}).")
@@ -178,9 +242,24 @@ def footer(context: PageContext) -> None:
         "every fact links to its source on the Library page. Figures not found in sources are "
         "shown as “not found in sources”, never as zero."
     )
-    st.page_link(
-        context.pages["library"], label="See all sources", icon=":material/menu_book:", query_params=context.link_params()
-    )
+    if page is not context.pages["library"]:  # there, the sources are one tab away
+        st.page_link(
+            context.pages["library"], label="See all sources", icon=":material/menu_book:",
+            query_params=context.link_params(library_tab="Sources"),
+        )  # fmt: skip
+
+
+# The app's own style rules (no data in them): citation links ("[1]", titled "Source 1: ...") are tap
+# targets of at least 24 by 24 px (WCAG 2.2, 2.5.8), like every other control; tables share the
+# page's width between their columns and wrap long cells, so no column falls off a phone's screen.
+STYLE = f"""<style>
+[data-testid="stMarkdownContainer"] a[title^="{CITATION_TITLE}"] {{
+  display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px; text-align: center;
+}}
+[data-testid="stMarkdownContainer"] table {{ display: table; table-layout: fixed; width: 100%; }}
+[data-testid="stMarkdownContainer"] th:first-child {{ width: 30%; }}
+[data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td {{ overflow-wrap: anywhere; }}
+</style>"""
 
 
 def run_app() -> None:
@@ -190,12 +269,21 @@ def run_app() -> None:
     The filters are created before ``st.navigation`` so that their URL parameters are bound before
     the page is chosen and survive page changes.
     """
+    first_runs = not _NAVIGATED.is_set()
+    st.html(STYLE)
     catalog = require_catalog()
     pages = make_pages()
     filters = global_filters(catalog)
     page = st.navigation(list(pages.values()))
-    share_link()
+    if first_runs:
+        # Until some run of this server process has called st.navigation, Streamlit runs the app
+        # inside its legacy handler for a pages/ folder; widgets made there are bound to the URL as
+        # if they belonged to one page, and the first page change drops the filters from the URL.
+        # Running once more after navigation is known makes them bind like in every later run.
+        _NAVIGATED.set()
+        st.rerun()
     context = PageContext(catalog, filters, pages)
     with handing(context):
         page.run()
-    footer(context)
+    share_link(context)  # after the page, which may write its own parameters back in canonical form
+    footer(context, page)

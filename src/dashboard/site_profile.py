@@ -60,6 +60,7 @@ def _metrics(catalog: Catalog, site_id: str) -> pd.DataFrame:
     values = [format_value(v, t) for v, t in zip(joined["value"], joined["value_type"])]
     frame = pd.DataFrame(
         {
+            "metric_id": joined["metric"],
             "group": joined["group"],
             "metric": joined["label"],
             "value": values,
@@ -134,25 +135,6 @@ def compact_source_ids(profile: SiteProfile) -> set[str]:
     return ids
 
 
-def key_facts(profile: SiteProfile) -> list[tuple[str, str]]:
-    """Label and value pairs summarizing a site for the comparison view."""
-    partner_count = sum(len(group) for group in profile.partners.values())
-    lesson_count = sum(len(group) for group in profile.lessons.values())
-    return [
-        ("Role", C.ROLE_LABELS.get(profile.site["role"], profile.site["role"])),
-        ("Grant", format_usd(profile.site["grant_usd"])),
-        ("Where", profile.site["landmark"]),
-        ("Products and activities", str(len(profile.products))),
-        ("Partner organizations", str(partner_count)),
-        ("Lessons", str(lesson_count)),
-    ]
-
-
-def partner_counts(profile: SiteProfile) -> list[tuple[str, int]]:
-    """Number of partner organizations of each type present, in the vocabulary's order."""
-    return [(kind, len(group)) for kind, group in profile.partners.items()]
-
-
 def metric_value_text(row: dict[str, Any]) -> str:
     """A metric row's value with its unit (years and unknown values stand alone)."""
     if row["value"] == NOT_FOUND or row["unit"] in ("", "year"):
@@ -172,16 +154,43 @@ def _metric_cell(row: dict[str, Any]) -> str:
     return f"{metric_value_text(row)} ({metric_context(row)})"
 
 
-def compare_metrics(first: SiteProfile, second: SiteProfile) -> pd.DataFrame:
-    """Both sites' metrics side by side: one row per metric, each cell "value unit (vintage, confidence)"."""
-    columns = {}
-    for profile in (first, second):
-        cells: dict[str, list[str]] = {}
-        for row in profile.metrics.to_dict("records"):
-            cells.setdefault(row["metric"], []).append(_metric_cell(row))
-        columns[profile.name] = {metric: "; ".join(values) for metric, values in cells.items()}
-    metrics = list(dict.fromkeys([*columns[first.name], *columns[second.name]]))
-    return pd.DataFrame([{"metric": m, **{name: cells.get(m, NOT_FOUND) for name, cells in columns.items()}} for m in metrics])
+def _facts(profile: SiteProfile) -> dict[str, str]:
+    """The comparison's rows for one site: what it was and did, then each metric (several values of one
+    metric joined by '; '). Labels are unique: a metric whose label another row already has carries its group."""
+    products = "; ".join(f"{p['name']} ({p['status']} as of {p['status_as_of']})" for p in profile.products)
+    partners = "; ".join(
+        f"{kind.capitalize()}: {', '.join(x['name'] for x in group)}" for kind, group in profile.partners.items()
+    )
+    facts = {
+        "Role": C.ROLE_LABELS.get(profile.site["role"], profile.site["role"]),
+        "Grant": format_usd(profile.site["grant_usd"]),
+        "Products and activities": products or NOT_FOUND,
+        "Partner organizations": partners or NOT_FOUND,
+        "Lessons recorded": str(sum(len(group) for group in profile.lessons.values())),
+    }
+    cells: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    for row in profile.metrics.to_dict("records"):
+        cells.setdefault(row["metric_id"], []).append(_metric_cell(row))
+        label = row["metric"]
+        taken = set(facts) | {v for k, v in labels.items() if k != row["metric_id"]}
+        labels.setdefault(row["metric_id"], label if label not in taken else f"{label} ({row['group']})")
+    facts.update({labels[metric]: "; ".join(values) for metric, values in cells.items()})
+    return facts
+
+
+def compare_sites(first: SiteProfile, second: SiteProfile) -> pd.DataFrame:
+    """Two sites side by side, one row per fact or metric (unique labels): what each was and did (products
+    by name and status, partners by name and type), then each ecosystem metric as "value unit (vintage,
+    confidence)"; what the sources do not give reads "not found in sources"."""
+    columns = (_facts(first), _facts(second))
+    labels = list(dict.fromkeys([*columns[0], *columns[1]]))
+    return pd.DataFrame(
+        [
+            {"measure": label, first.name: columns[0].get(label, NOT_FOUND), second.name: columns[1].get(label, NOT_FOUND)}
+            for label in labels
+        ]
+    )
 
 
 def site_choices(names: dict[str, str], in_view: list[str], *required: str | None) -> list[str]:

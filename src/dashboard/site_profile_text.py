@@ -18,11 +18,9 @@ from .citations import citer, numbered_sources, sources_markdown
 from .site_profile import (
     SiteProfile,
     compact_source_ids,
-    compare_metrics,
-    key_facts,
+    compare_sites,
     metric_context,
     metric_value_text,
-    partner_counts,
     site_profile,
 )
 from .text import escape_markdown, is_http_url, markdown_link, section_markdown
@@ -193,30 +191,27 @@ def resources_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
     )
 
 
-def compact_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
-    """One column of the side-by-side view: key facts, products, partner counts, with citations."""
+def comparison_markdown(table: pd.DataFrame, profiles: tuple[SiteProfile, SiteProfile], sources: pd.DataFrame) -> str:
+    """Two sites side by side as one Markdown table (every cell escaped; long cells wrap), then what
+    each site's column rests on."""
     cite = citer(sources)
-    partner_sources = sorted({s for group in profile.partners.values() for x in group for s in x["sources"]})
-    return "\n\n".join(
-        [
-            _bullets(f"**{label}:** {escape_markdown(value)}" for label, value in key_facts(profile)),
-            cite(profile.site["sources"]),
-            "**Products and activities**",
-            _bullets(f"{escape_markdown(x['name'])} {status_markdown(x)} {cite(x['sources'])}" for x in profile.products),
-            "**Partner organizations by type**",
-            _bullets(f"{escape_markdown(kind.capitalize())}: {count}" for kind, count in partner_counts(profile)),
-            cite(partner_sources),
-        ]
-    )
+    first, second = (escape_markdown(p.name) for p in profiles)
+    lines = [f"| | {first} | {second} |", "|---|---|---|"]
+    lines += [
+        f"| **{escape_markdown(row[0])}** | {escape_markdown(row[1])} | {escape_markdown(row[2])} |"
+        for row in table.itertuples(index=False, name=None)
+    ]
+    sourced = "  \n".join(f"{escape_markdown(p.name)}: {cite(compact_source_ids(p))}" for p in profiles)
+    return "\n".join(lines) + "\n\n" + sourced
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """The side-by-side view of two sites: each one's compact column and their metrics table."""
+    """The side-by-side view of two sites: their names, the table as Markdown (with citations) and as a frame for CSV."""
 
     names: tuple[str, str]
-    columns: tuple[str, str]
-    metrics: pd.DataFrame
+    markdown: str
+    table: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -258,11 +253,8 @@ def site_page(catalog: Catalog, site_id: str, compare_id: str | None = None) -> 
     name = escape_markdown(profile.name)
     comparison = None
     if compared is not None:
-        comparison = Comparison(
-            names=(profile.name, compared.name),
-            columns=(compact_markdown(profile, sources), compact_markdown(compared, sources)),
-            metrics=compare_metrics(profile, compared),
-        )
+        table = compare_sites(profile, compared)
+        comparison = Comparison((profile.name, compared.name), comparison_markdown(table, (profile, compared), sources), table)
     lessons = lessons_markdown(profile.lessons, sources) if profile.lessons else f"No lessons specific to {name} are recorded."
     return SitePage(
         site_id=profile.site_id,

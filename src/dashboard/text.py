@@ -22,13 +22,20 @@ def is_http_url(url: object) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.netloc) and not re.search(r"\s", url)
 
 
-def markdown_link(label: object, url: object) -> str:
-    """A Markdown link when ``url`` is http(s); otherwise just the escaped label."""
+def markdown_link(label: object, url: object, title: object = None) -> str:
+    """A Markdown link when ``url`` is http(s) (with ``title`` as its tooltip); otherwise just the escaped label."""
     safe_label = escape_markdown(label)
     if not is_http_url(url):
         return safe_label
     target = str(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return f"[{safe_label}]({target})"
+    if title is None:
+        return f"[{safe_label}]({target})"
+    tooltip = " ".join(str(title).replace("\\", "/").replace('"', "'").split())
+    return f'[{safe_label}]({target} "{tooltip}")'
+
+
+# Citation links ("[1]") carry a title beginning with this; the app's style sheet makes them tap targets.
+CITATION_TITLE = "Source "
 
 
 def plural(word: str, count: int) -> str:

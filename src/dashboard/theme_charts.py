@@ -20,6 +20,7 @@ from .themes import (
     GROUP_ORDER,
     basis_note,
     cross_site_count,
+    lesson_links,
     lessons_by_section,
     lessons_in_view,
     matrix_takeaway,
@@ -169,4 +170,8 @@ def sections_view(catalog: Catalog, filters: F.Filters, section: str) -> Section
         SECTIONS_ALT,
         basis_note(sections),
     )
-    return SectionsView(chart, section_lessons_markdown(lessons_in_view(catalog, filters), section))
+    lessons = lessons_in_view(catalog, filters)
+    shown = lessons[lessons["section"] == section]
+    links = lesson_links(catalog, filters, shown)
+    listed = section_lessons_markdown(lessons, section, links)
+    return SectionsView(chart, "\n\n".join(part for part in (listed, links.sources_markdown) if part))

@@ -11,6 +11,8 @@ from . import constants as C
 from . import filters as F
 from .caching import page_cache
 from .catalog import Catalog
+from .citations import Cite, citer, numbered_sources, sources_markdown
+from .links import filter_params, page_href, site_param
 from .schema import CROSS_SITE, LESSON_SECTIONS, SECTION_BASES, THEMES
 from .text import escape_markdown, markdown_link, plural
 
@@ -154,6 +156,7 @@ def lessons_in_view(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
             "site_name": lessons["site"].map(lambda s: names.get(s, s)),
             "section_basis": lessons["section_basis"],
             "themes": lessons["themes"],
+            "note": lessons["note"],
             "sources": lessons["sources"],
         }
     )
@@ -181,27 +184,52 @@ def products_by_theme(catalog: Catalog, filters: F.Filters, theme: str) -> pd.Da
 def lessons_by_theme(catalog: Catalog, filters: F.Filters, theme: str) -> pd.DataFrame:
     """Lessons (site and cross-site) in view that carry ``theme``, by synthesis section."""
     lessons = lessons_in_view(catalog, replace(filters, themes=(theme,)))
-    return lessons[["text", "site", "site_name", "section", "section_basis", "sources"]]
+    return lessons[["text", "site", "site_name", "section", "section_basis", "note", "sources"]]
 
 
-def lesson_list_markdown(lessons: pd.DataFrame, *, with_section: bool = True) -> str:
-    """The lessons as one escaped Markdown list, each ending with its site (and section)."""
+@dataclass(frozen=True)
+class LessonLinks:
+    """How a list of lessons cites and links: numbered citations of their sources, and a link for each
+    site to its profile (carrying the filters); the numbered list of those sources."""
+
+    cite: Cite
+    site_href: dict[str, str]
+    sources_markdown: str
+
+
+def lesson_links(catalog: Catalog, filters: F.Filters, lessons: pd.DataFrame) -> LessonLinks:
+    """Citations and profile links for ``lessons`` (records with ``site`` and ``sources``)."""
+    sources = numbered_sources(catalog, {s for ids in lessons["sources"] for s in ids})
+    names = catalog.site_names()
+    params = filter_params(filters, names)
+    hrefs = {site: page_href("site", {"site": site_param(site, names), **params}) for site in names}
+    listed = f"**Sources cited in these lessons**\n\n{sources_markdown(sources)}" if len(sources) else ""
+    return LessonLinks(citer(sources), hrefs, listed)
+
+
+def lesson_list_markdown(lessons: pd.DataFrame, links: LessonLinks | None = None, *, with_section: bool = True) -> str:
+    """The lessons as one escaped Markdown list, each ending with its site (a link to its profile, with
+    ``links``), its section, any caveat on its wording, and its citations."""
     lines = []
     for lesson in lessons.to_dict("records"):
-        where = escape_markdown(lesson["site_name"])
+        site = escape_markdown(lesson["site_name"])
+        href = links.site_href.get(lesson["site"]) if links else None
+        where = f"[{site}]({href})" if href else site
         if with_section:
             where += f", {escape_markdown(lesson['section'])}"
-        lines.append(f"- {escape_markdown(lesson['text'])} — *{where}*")
+        note = f" :small[*{escape_markdown(lesson['note'])}*]" if lesson.get("note") else ""
+        cited = f" {links.cite(lesson['sources'])}" if links else ""
+        lines.append(f"- {escape_markdown(lesson['text'])} — *{where}*{note}{cited}")
     return "\n".join(lines)
 
 
-def section_lessons_markdown(lessons: pd.DataFrame, section: str) -> str:
+def section_lessons_markdown(lessons: pd.DataFrame, section: str, links: LessonLinks | None = None) -> str:
     """The lessons filed under one synthesis section: a count line, then the list (site after each)."""
     rows = lessons[lessons["section"] == section]
     count = f"**{escape_markdown(section)}: {len(rows)} {plural('lesson', len(rows))}**"
     if rows.empty:
         return count + "\n\nNo lessons under this section in the current view."
-    return count + "\n\n" + lesson_list_markdown(rows, with_section=False)
+    return count + "\n\n" + lesson_list_markdown(rows, links, with_section=False)
 
 
 def cross_site_count(lessons: pd.DataFrame) -> int:
@@ -234,7 +262,7 @@ TAB_FOR_PARAM = {"q": "Search", "section": "Lessons by section", "theme": "One t
 def default_tab(url_keys: list[str]) -> int:
     """Index in ``TABS`` of the tab a link opens when it names none: the one that reads its search,
     section or theme."""
-    if "tab" in url_keys:
+    if "themes_tab" in url_keys or "tab" in url_keys:
         return 0
     return next((TABS.index(TAB_FOR_PARAM[key]) for key in TAB_FOR_PARAM if key in url_keys), 0)
 
@@ -252,13 +280,13 @@ def theme_products_markdown(products: pd.DataFrame, theme: str) -> str:
     return "\n\n---\n\n".join([count, *(card["markdown"] for card in product_cards(products))])
 
 
-def theme_lessons_markdown(lessons: pd.DataFrame, theme: str) -> str:
+def theme_lessons_markdown(lessons: pd.DataFrame, theme: str, links: LessonLinks | None = None) -> str:
     """How many lessons carry ``theme``, then the list (site and section after each)."""
     name = escape_markdown(theme)
     if lessons.empty:
         return f"No lesson in view carries the theme *{name}*."
     count = f"**{len(lessons)} {plural('lesson', len(lessons))}** {_carry(len(lessons))} the theme *{name}*:"
-    return f"{count}\n\n{lesson_list_markdown(lessons)}"
+    return f"{count}\n\n{lesson_list_markdown(lessons, links)}"
 
 
 @page_cache()
@@ -284,10 +312,13 @@ def theme_view(catalog: Catalog, filters: F.Filters, theme: str) -> ThemeView:
     """One theme's products and lessons at the sites in view (the picked theme replaces the theme filter)."""
     products = products_by_theme(catalog, filters, theme)
     lessons = lessons_by_theme(catalog, filters, theme)
+    links = lesson_links(catalog, filters, lessons)
     return ThemeView(
         products_markdown=theme_products_markdown(products, theme),
         product_sites=tuple((card["site"], card["site_name"]) for card in product_cards(products)),
-        lessons_markdown=theme_lessons_markdown(lessons, theme),
+        lessons_markdown="\n\n".join(
+            part for part in (theme_lessons_markdown(lessons, theme, links), links.sources_markdown) if part
+        ),
         products=products,
         lessons=lessons,
     )
