@@ -39,8 +39,26 @@ else:
 
     with years_tab:
         if years_tab.open:
-            years = metric_charts.key_years_view(catalog, view, lens)
+            # Bound to the URL (?year_metric=...); a value that is not an option falls back to every metric.
+            choices = ecosystem_metrics.year_metric_options(catalog)
+            metric = st.selectbox(
+                "Key years shown",
+                list(choices),
+                format_func=choices.__getitem__,
+                key="year_metric",
+                bind="query-params",
+                width=420,
+                help="Every key year per site at once (a colour per metric), or one metric with its sites ordered by year.",
+            )
+            years = metric_charts.key_years_view(catalog, view, lens, metric)
             chart_block(years.chart)
+            with lazy_expander(
+                "Key years as a table: a row per site, a column per metric", f"data-{years.table_name}"
+            ) as is_open:
+                if is_open:
+                    table_with_download(
+                        years.table, years.table_name, column_config={"site": st.column_config.TextColumn("site", pinned=True)}
+                    )
             if years.not_found_markdown:
                 st.markdown(years.not_found_markdown)
             if years.comparison_markdown:

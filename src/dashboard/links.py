@@ -56,6 +56,7 @@ URL_PARAMETERS = {
     "section": "Themes: the synthesis section whose lessons are listed",
     "q": "Themes: the search words",
     "lens": "Ecosystem metrics: compare implementation and learning sites (true)",
+    "year_metric": "Ecosystem metrics: the one key year shown, by its name (all when absent or unknown)",
 }
 
 
