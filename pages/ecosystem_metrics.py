@@ -33,15 +33,37 @@ context.share("lens", "true" if lens else None)
 if not filters.selected_site_ids(catalog, view):
     st.info("No sites match the current filters. Clear the site or role filter in the sidebar.", icon=":material/filter_alt_off:")
 else:
-    # Bound to the URL (?tab=...), so a link opens the same tab, and only the open tab is computed.
+    # A link opens the tab it names (?metrics_tab=...), and only the open tab is computed.
     years_tab, names_tab, census_tab, partners_tab, timeline_tab = url_tabs(
         context, ["Key years", "Names", "Census context", "Partners", "Timeline"], "metrics_tab"
     )
 
     with years_tab:
         if years_tab.open:
-            years = metric_charts.key_years_view(catalog, view, lens)
+            # A link names the metric (?year_metric=Year+joined+NNIP); anything else shows every metric.
+            choices = ecosystem_metrics.year_metric_options(catalog)
+            ids = {label: metric_id for metric_id, label in choices.items()}
+            everything = next(iter(choices.values()))
+            start = ids[url_choice("year_metric", list(ids), everything)]
+            metric = st.selectbox(
+                "Key years shown",
+                list(choices),
+                index=list(choices).index(start),
+                format_func=choices.__getitem__,
+                key="year_metric",
+                width=420,
+                help="Every key year per site at once (a colour per metric), or one metric with its sites ordered by year.",
+            )
+            context.share("year_metric", choices[metric], everything)
+            years = metric_charts.key_years_view(catalog, view, lens, metric)
             chart_block(years.chart)
+            with lazy_expander(
+                "Key years as a table: a row per site, a column per metric", f"data-{years.table_name}"
+            ) as is_open:
+                if is_open:
+                    table_with_download(
+                        years.table, years.table_name, column_config={"site": st.column_config.TextColumn("site", pinned=True)}
+                    )
             if years.not_found_markdown:
                 st.markdown(years.not_found_markdown)
             if years.comparison_markdown:

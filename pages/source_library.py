@@ -19,7 +19,7 @@ st.markdown(
     "data field means, and the whole dataset to download."
 )
 
-# Bound to the URL (?tab=...), so a link opens the same tab, and only the open tab is computed.
+# A link opens the tab it names (?library_tab=...), and only the open tab is computed.
 resources_tab, sources_tab, dictionary_tab, download_tab = url_tabs(
     context, ["Resources", "Sources", "Data dictionary", "Download the data"], "library_tab"
 )

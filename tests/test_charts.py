@@ -300,3 +300,187 @@ def test_partner_table_columns_follow_the_lens(catalog):
     )
     assert list(by_role.columns) == ["role", "type", "count", "sites"]
     assert by_role["count"].sum() == partners["count"].sum()
+
+
+PERIOD = (2014, 2018)
+NNIP = "nnip_join_year"
+
+
+def layers_by_mark(chart) -> dict[str, list[dict]]:
+    """The layers of a chart's spec grouped by mark type (rect, point, text, tick)."""
+    grouped: dict[str, list[dict]] = {}
+    for layer in chart.to_dict()["layer"]:
+        mark = layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+        grouped.setdefault(mark, []).append(layer)
+    return grouped
+
+
+def rows_of(chart, layer: dict) -> pd.DataFrame:
+    spec = chart.to_dict()
+    return pd.DataFrame(spec["datasets"][layer["data"]["name"]])
+
+
+@pytest.mark.parametrize("lens", [False, True])
+@pytest.mark.parametrize("metric", [ecosystem_metrics.ALL_KEY_YEARS, NNIP])
+def test_key_years_chart_shades_the_program_years_from_the_catalog(catalog, lens, metric):
+    period = metric_charts.program_period(catalog)
+    assert period == PERIOD
+    chart = metric_charts.year_chart(metric_charts.year_frame(catalog, ALL), lens, period, metric)
+    (band,) = layers_by_mark(chart)["rect"]
+    row = rows_of(chart, band).iloc[0]
+    assert (row.start, row.end) == (2013.5, 2018.5)  # every point of 2014 to 2018 falls inside, 2013 and 2019 outside
+    assert row.label == "program years 2014–2018"
+    spec = chart.to_dict()
+    assert "Shaded: program years 2014–2018" in spec["title"]["subtitle"]
+    assert "shaded band marks the program years 2014–2018" in spec["description"]
+    assert chart.to_dict()["layer"][0]["mark"]["type"] == "rect"  # drawn first, behind the marks
+
+
+def test_key_years_band_follows_the_program_record(catalog):
+    other = dataclasses.replace(catalog, program={**catalog.program, "years": "2015–2017"})
+    period = metric_charts.program_period(other)
+    chart = metric_charts.year_chart(metric_charts.year_frame(other, ALL), False, period)
+    row = rows_of(chart, layers_by_mark(chart)["rect"][0]).iloc[0]
+    assert (row.start, row.end, row.label) == (2014.5, 2017.5, "program years 2015–2017")
+    unknown = dataclasses.replace(catalog, program={**catalog.program, "years": None})
+    assert metric_charts.program_period(unknown) is None
+    bare = metric_charts.year_chart(metric_charts.year_frame(catalog, ALL), False, None)
+    assert "rect" not in layers_by_mark(bare) and bare.to_dict()["title"] == "Key years per site"
+    assert "shaded" not in bare.to_dict()["description"].lower()
+
+
+def test_key_years_legends_and_year_axis_sit_above_the_marks(catalog):
+    frame = metric_charts.year_frame(catalog, ALL)
+    for lens in (False, True):
+        for metric in (ecosystem_metrics.ALL_KEY_YEARS, NNIP):
+            spec = metric_charts.year_chart(frame, lens, PERIOD, metric).to_dict()
+            points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
+            encoding = points["encoding"]
+            assert encoding["x"]["axis"]["orient"] == "top"
+            assert encoding["shape"]["legend"]["orient"] == "top"
+            if "field" in encoding["color"]:
+                assert encoding["color"]["legend"]["orient"] == "top"
+            assert "layout" in spec["config"]["legend"]  # stacked on narrow plots, side by side on wide ones
+
+
+def test_one_metric_uses_one_colour_and_orders_sites_by_year(catalog):
+    frame = metric_charts.year_frame(catalog, ALL)
+    chart = metric_charts.year_chart(frame, False, PERIOD, NNIP)
+    marks = layers_by_mark(chart)
+    (points,) = marks["point"]
+    assert points["encoding"]["color"] == {"value": constants.CATEGORY_COLORS[0]}
+    plotted = rows_of(chart, points)
+    nnip = frame[frame["metric"] == NNIP]
+    assert set(plotted["metric"]) == {NNIP} and len(plotted) == int(nnip["known"].sum()) == 5
+    assert plotted["numeric"].notna().all() and values.NOT_FOUND not in set(plotted["display"])
+    # earliest first (ties in catalog order), sites without a value last, each keeping its row
+    assert points["encoding"]["y"]["scale"]["domain"] == [
+        "Boston",
+        "Cleveland",
+        "Washington, DC",
+        "Pittsburgh",
+        "San Antonio",
+        "St. Louis",
+        "Seattle / King\nCounty",
+    ]
+    (gaps,) = marks["text"]
+    written = rows_of(chart, gaps)
+    assert set(written["site_name"]) == {"St. Louis", "Seattle / King County"} and set(written["display"]) == {values.NOT_FOUND}
+    assert gaps["encoding"]["x"] == {"value": 0}  # written at the left edge, never placed at a year
+    spec = chart.to_dict()
+    assert spec["title"]["text"] == "Year joined NNIP" and "Sites earliest first" in spec["title"]["subtitle"]
+    # the year axis is the same whichever metric is shown
+    every = metric_charts.year_chart(frame, False, PERIOD).to_dict()
+    assert points["encoding"]["x"]["scale"]["domain"] == every["layer"][1]["encoding"]["x"]["scale"]["domain"] == [1994, 2025]
+
+
+def test_one_metric_under_the_lens_is_coloured_and_grouped_by_role(catalog):
+    frame = metric_charts.year_frame(catalog, ALL)
+    chart = metric_charts.year_chart(frame, True, PERIOD, "open_data_policy_year")
+    (points,) = layers_by_mark(chart)["point"]
+    assert points["encoding"]["color"]["field"] == "role"
+    order = [label.split("\n")[0] for label in points["encoding"]["y"]["scale"]["domain"]]
+    assert order == ["Boston", "Washington, DC", "St. Louis", "Pittsburgh", "Seattle / King", "Cleveland", "San Antonio"]
+    assert all(label.endswith(("implementation", "learning")) for label in points["encoding"]["y"]["scale"]["domain"])
+
+
+def test_every_key_years_chart_has_one_colour_per_metric_at_most(catalog):
+    frame = metric_charts.year_frame(catalog, ALL)
+    every = layers_by_mark(metric_charts.year_chart(frame, False, PERIOD))["point"][0]["encoding"]["color"]
+    assert len(every["scale"]["range"]) == len(ecosystem_metrics.YEAR_METRICS)
+    for metric in ecosystem_metrics.YEAR_METRICS:
+        (points,) = layers_by_mark(metric_charts.year_chart(frame, False, PERIOD, metric))["point"]
+        assert "field" not in points["encoding"]["color"]
+
+
+def test_wide_key_years_table_is_site_by_metric_with_not_found_cells(catalog):
+    frame = metric_charts.year_frame(catalog, ALL)
+    wide = ecosystem_metrics.year_table(frame)
+    labels = list(ecosystem_metrics.year_metric_labels(catalog).values())
+    assert list(wide.columns) == ["site", *labels] and len(wide) == 7
+    assert list(wide["site"]) == list(metric_charts.site_frame(catalog, ALL)["site_name"])
+    cells = wide.set_index("site")
+    assert (cells == values.NOT_FOUND).sum().sum() == int((~frame["known"]).sum()) == 15
+    assert cells.loc["Boston", "Year joined NNIP"] == "1995" and cells.loc["St. Louis", "Year joined NNIP"] == values.NOT_FOUND
+    for row in frame.itertuples():  # every cell is the long table's value
+        assert cells.loc[row.site_name, row.metric_label] == row.display
+    one = ecosystem_metrics.year_table(ecosystem_metrics.chosen_years(frame, NNIP))
+    assert list(one.columns) == ["site", "Year joined NNIP"]
+    assert list(one["site"])[:2] == ["Boston", "Cleveland"] and list(one["Year joined NNIP"])[-2:] == [values.NOT_FOUND] * 2
+    lens = ecosystem_metrics.year_table(frame, lens=True)
+    assert list(lens.columns[:2]) == ["site", "role"] and list(lens["role"]) == ["implementation"] * 3 + ["learning"] * 4
+
+
+def test_key_years_view_follows_the_choice(catalog):
+    every = metric_charts.key_years_view(catalog, ALL, False)
+    assert every.chart.spec["title"]["text"] == "Key years per site" and every.table.shape == (7, 7)
+    assert len(every.chart.table) == 42 and every.table_name == "key-years-by-site"
+    one = metric_charts.key_years_view(catalog, ALL, False, NNIP)
+    assert one.chart.spec["title"]["text"] == "Year joined NNIP" and one.table.shape == (7, 2)
+    assert list(one.chart.table["site"]) == list(one.table["site"])  # long and wide tables in chart order
+    assert one.chart.name == "key-years-nnip_join_year" and one.table_name == "key-years-nnip_join_year-by-site"
+    assert "Boston: 1995; Cleveland: 1995; Washington, DC: 1997" in one.chart.alt_text
+    assert "St. Louis: not found in sources" in one.chart.alt_text
+    assert one.not_found_markdown.count("\n- ") == 2
+    unknown = metric_charts.key_years_view(catalog, ALL, False, "<script>")
+    assert unknown.chart.spec["title"]["text"] == "Key years per site"  # an unknown choice shows every metric
+    lens = metric_charts.key_years_view(catalog, ALL, True, NNIP)
+    assert lens.comparison_markdown == ""  # the takeaway already compares the roles on this metric
+    assert "implementation sites averaged 1996" in lens.chart.takeaway
+
+
+def test_key_years_takeaway_counts_the_program_years(catalog):
+    frame = metric_charts.year_frame(catalog, ALL)
+    known = frame[frame["known"]]
+    inside = int(known["numeric"].between(*PERIOD).sum())
+    text = metric_charts.year_takeaway(frame, False, PERIOD)
+    assert text.endswith(f"{inside} of the {len(known)} fall within the program years 2014–2018 (shaded).")
+    nnip = ecosystem_metrics.chosen_years(frame, NNIP)
+    assert metric_charts.year_takeaway(nnip, False, PERIOD) == (
+        "Year joined NNIP: 5 of 7 sites have a value in the sources, the earliest Boston and Cleveland (1995) "
+        "and the latest San Antonio (2010). None of the 5 falls within the program years 2014–2018 (shaded)."
+    )
+    policy = ecosystem_metrics.chosen_years(frame, "open_data_policy_year")
+    assert metric_charts.year_takeaway(policy, False, PERIOD).endswith(
+        "4 of the 4 fall within the program years 2014–2018 (shaded)."
+    )
+    assert metric_charts.year_takeaway(policy, False, None).endswith("(2016).")
+    lone = policy[policy["site"].isin(["boston", "st-louis"])]
+    assert metric_charts.year_takeaway(lone, False, PERIOD) == (
+        "Open data policy year: only Boston of the 2 sites in view has a value in the sources (2014). "
+        "It falls within the program years 2014–2018 (shaded)."
+    )
+    none = policy[policy["site"] == "st-louis"]
+    assert (
+        metric_charts.year_takeaway(none, False, PERIOD) == "Open data policy year: no site in view has a value in the sources."
+    )
+
+
+def test_key_years_text_from_the_data_is_escaped(catalog):
+    sites = catalog.sites.copy()
+    sites.loc[sites["id"] == "boston", "name"] = "<script>alert(1)</script> *Boston*"
+    hostile = dataclasses.replace(catalog, sites=sites)
+    view = metric_charts.key_years_view(hostile, ALL, False, NNIP)
+    assert "<script>" not in view.chart.takeaway and "\\<script\\>" in view.chart.takeaway
+    assert "\\*Boston\\*" in view.chart.takeaway
+    assert "<script>alert(1)</script> *Boston*" in set(view.table["site"])  # tables hold plain text, shown as text

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, chart_protos, headings, markdown, open_app, script
+from conftest import ROOT, chart_protos, headings, markdown, open_app, page_text, script
 
 APP = str(ROOT / "app.py")
 PAGE = script("metrics")
@@ -24,6 +24,12 @@ def chart_rows(proto) -> pd.DataFrame:
     """Every row of every dataset of one chart."""
     frames = [pa.ipc.open_stream(ds.data.data).read_all().to_pandas() for ds in proto.datasets]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def chart_title(proto) -> str:
+    """A chart's title text (a plain title, or the text of a title with a subtitle)."""
+    title = json.loads(proto.spec)["title"]
+    return title["text"] if isinstance(title, dict) else title
 
 
 TABS = ["Key years", "Names", "Census context", "Partners", "Timeline"]
@@ -61,7 +67,7 @@ def test_role_filter_limits_chart_data_to_learning_sites():
             if "site_name" in rows:
                 assert set(rows["site_name"].dropna()) <= LEARNING_SITES
     years = chart_rows(chart_protos(run({"role": "learning"}))[0])
-    assert set(years["site_name"]) == LEARNING_SITES
+    assert set(years["site_name"].dropna()) == LEARNING_SITES  # the program band has no site
     population = chart_rows(chart_protos(run({"role": "learning", "tab": "Census context"}))[0])
     assert len(population[population["metric"] == "population"]) == 4
 
@@ -69,9 +75,8 @@ def test_role_filter_limits_chart_data_to_learning_sites():
 def test_lens_toggle_from_the_link_groups_by_role():
     at = run({"lens": "true"})
     assert at.toggle(key="lens").value is True
-    spec = json.loads(chart_protos(at)[0].spec)
-    assert "by site role" in spec["title"]
-    text = markdown(at)
+    assert "by site role" in chart_title(chart_protos(at)[0])
+    text = page_text(at)
     assert "Implementation and learning sites compared" in text
     assert "implementation sites averaged 1996 (2 of 3 with a value)" in text
     at = run({"lens": "true", "tab": "Partners"})
@@ -83,7 +88,7 @@ def test_toggling_the_lens_on_the_page():
     at = run()
     at.toggle(key="lens").set_value(True).run()
     assert not at.exception
-    assert "by site role" in json.loads(chart_protos(at)[0].spec)["title"]
+    assert "by site role" in chart_title(chart_protos(at)[0])
 
 
 def test_no_sites_in_view_shows_a_notice():
@@ -98,6 +103,8 @@ HOSTILE = [
     {"lens": "x" * 10000, "sites": ["", "St. Louis", "St. Louis"], "site": "../../etc/passwd"},
     {"tab": "<script>alert(1)</script>", "role": ["learning", "implementation"]},
     {"tab": ["Partners", "Timeline", ""], "lens": "true"},
+    {"year_metric": "<script>alert(1)</script>", "lens": "true"},
+    {"year_metric": ["", "nnip_join_year", "x" * 10000]},
 ]
 
 
@@ -117,3 +124,66 @@ def test_chart_data_reaches_the_page_as_the_arrow_bytes_built_once(catalog):
     assert built and all(isinstance(data, bytes) for data in built.values())
     (proto,) = chart_protos(run())
     assert {ds.name: ds.data.data for ds in proto.datasets} == built
+
+
+def test_key_years_choice_from_the_link_and_on_the_page():
+    at = run()
+    choice = at.selectbox(key="year_metric")
+    assert choice.value == "all" and choice.options[0] == "All key years" and "Year joined NNIP" in choice.options
+    assert chart_title(chart_protos(at)[0]) == "Key years per site"
+    choice.set_value("nnip_join_year").run()
+    assert not at.exception
+    (proto,) = chart_protos(at)
+    assert chart_title(proto) == "Year joined NNIP"
+    rows = chart_rows(proto)
+    assert set(rows["metric"].dropna()) == {"nnip_join_year"}
+    assert "Year joined NNIP: 5 of 7 sites" in page_text(at)
+    # the link carries the name as shown (what the browser writes to the URL), and reopens the same view
+    linked = run({"year_metric": "Year joined NNIP"})
+    assert linked.selectbox(key="year_metric").value == "nnip_join_year"
+    assert json.loads(chart_protos(linked)[0].spec) == json.loads(proto.spec)
+    assert chart_title(chart_protos(run({"year_metric": "Year joined NNIP", "lens": "true"}))[0]) == "Year joined NNIP"
+    assert run({"year_metric": "year joined nnip"}).selectbox(key="year_metric").value == "nnip_join_year"  # any case
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "nnip_join_year", "x" * 10000, "", "All key years"])
+def test_unknown_key_years_choice_falls_back_to_every_metric(value):
+    at = run({"year_metric": value})
+    assert at.selectbox(key="year_metric").value == "all"
+    assert chart_title(chart_protos(at)[0]) == "Key years per site"
+    assert "<script>" not in markdown(at)
+
+
+def test_key_years_wide_table_opens_beside_the_long_one():
+    at = run({"year_metric": "Open data policy year", "lens": "true"})
+    assert not at.dataframe and not at.get("download_button")  # both tables are built only when opened
+    labels = [e.label for e in at.expander]
+    assert (
+        labels.index("Key years as a table: a row per site, a column per metric") == labels.index("Data behind “Key years”") + 1
+    )
+    at.session_state["data-key-years-open_data_policy_year-by-site"] = True
+    at.session_state["data-key-years-open_data_policy_year"] = True
+    at.run()
+    long, wide = (table.value for table in at.dataframe)
+    assert list(wide.columns) == ["site", "role", "Open data policy year"] and len(wide) == 7
+    assert (
+        list(wide["site"])
+        == list(long["site"])
+        == [
+            "Boston",
+            "Washington, DC",
+            "St. Louis",
+            "Pittsburgh",
+            "Seattle / King County",
+            "Cleveland",
+            "San Antonio",
+        ]
+    )
+    assert (
+        list(wide["Open data policy year"])
+        == ["2014", "2014", "not found in sources", "2014", "2016"] + ["not found in sources"] * 2
+    )
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Download key-years-open_data_policy_year (CSV)",
+        "Download key-years-open_data_policy_year-by-site (CSV)",
+    ]

@@ -200,7 +200,7 @@ def test_page_sources_numbering_and_citations(catalog, stl):
     first, second = both.iloc[0], both.iloc[1]
     cite = site_profile_text.citer(both)([second["id"], first["id"], "no-such-source"])
     assert cite.startswith(":small[Sources: ") and cite.index("[\\[1\\]]") < cite.index("[\\[2\\]]")
-    assert f"({first['url']} \"Source 1: " in cite  # each number links to its source, titled
+    assert f'({first["url"]} "Source 1: ' in cite  # each number links to its source, titled
     assert site_profile_text.citer(both)(["no-such-source"]) == ""
     line = citations.source_line(both.to_dict("records")[0])
     assert line.startswith("\\[1\\] [") and first["id"].replace("-", "\\-") in line

@@ -56,6 +56,11 @@ YEAR_DETAILS = {
 }
 
 
+# The Key years tab's choice: every year metric at once (the default), or one of them by id.
+ALL_KEY_YEARS = "all"
+ALL_KEY_YEARS_LABEL = "All key years"
+
+
 PRODUCT_EVENT = "Product or activity launched"
 PRODUCT_CONFIDENCE = "product record"
 
@@ -155,11 +160,14 @@ def role_comparison_markdown(frame: pd.DataFrame) -> str:
     return "**Implementation and learning sites compared** (averages of known values only)\n\n" + sentences
 
 
-def text_table(frame: pd.DataFrame, lens: bool = False) -> pd.DataFrame:
-    """A site × metric table of displayed values (``NOT_FOUND`` where unknown); with ``lens``, grouped by role."""
+def text_table(frame: pd.DataFrame, lens: bool = False, order: list[str] | None = None) -> pd.DataFrame:
+    """A site × metric table of displayed values (``NOT_FOUND`` where unknown); with ``lens``, grouped by role.
+
+    Rows follow ``order`` (site names) when given, else ``order_sites``.
+    """
     if frame.empty:
         return pd.DataFrame(columns=["site"])
-    ordered = order_sites(frame, lens)
+    ordered = order_sites(frame, lens) if order is None else order
     first = frame.drop_duplicates(["site_name", "metric_label"])
     wide = first.pivot(index="site_name", columns="metric_label", values="display")
     labels = list(dict.fromkeys(frame["metric_label"]))
@@ -183,6 +191,67 @@ def order_sites(frame: pd.DataFrame, lens: bool) -> list[str]:
 def year_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     """The year metrics (NNIP join, brigade founding, open data policy, portal, data executive, WWC) per site."""
     return metric_frame(catalog, filters, YEAR_METRICS)
+
+
+def year_metric_labels(catalog: Catalog) -> dict[str, str]:
+    """The year metrics defined in the catalog, id -> label, in ``YEAR_METRICS`` order."""
+    labels = catalog.metric_definitions.set_index("id")["label"]
+    return {metric: str(labels[metric]) for metric in YEAR_METRICS if metric in labels.index}
+
+
+def year_metric_options(catalog: Catalog) -> dict[str, str]:
+    """The Key years tab's choices, id -> label: ``ALL_KEY_YEARS`` first, then each year metric."""
+    return {ALL_KEY_YEARS: ALL_KEY_YEARS_LABEL, **year_metric_labels(catalog)}
+
+
+def chosen_years(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The rows of ``metric`` in a year frame; every row for ``ALL_KEY_YEARS`` or a metric the frame lacks."""
+    part = frame[frame["metric"] == metric]
+    return part if len(part) else frame
+
+
+def single_metric(frame: pd.DataFrame) -> str | None:
+    """The metric label when ``frame`` holds exactly one metric, else None."""
+    labels = frame["metric_label"].unique()
+    return str(labels[0]) if len(labels) == 1 else None
+
+
+def year_site_order(frame: pd.DataFrame, lens: bool = False) -> list[str]:
+    """Site names in the order the Key years chart and tables show them.
+
+    Catalog order (implementation sites first under ``lens``); for a single metric, earliest year
+    first, ties in catalog order and sites without a value last.
+    """
+    names = order_sites(frame, lens)
+    if single_metric(frame) is None:
+        return names
+    years = dict(zip(frame["site_name"], frame["numeric"]))
+    roles = dict(zip(frame["site_name"], frame["role"]))
+    rank = {role: i for i, role in enumerate(ROLES)}
+
+    def key(name: str) -> tuple[int, bool, float]:
+        year = years[name]
+        return (rank[roles[name]] if lens else 0, math.isnan(year), 0.0 if math.isnan(year) else year)
+
+    return sorted(names, key=key)  # stable: ties keep catalog order
+
+
+def year_table(frame: pd.DataFrame, lens: bool = False) -> pd.DataFrame:
+    """The wide Key years table: a row per site (chart order), a column per metric, ``NOT_FOUND`` where unknown."""
+    return text_table(frame, lens, year_site_order(frame, lens) if len(frame) else None)
+
+
+def year_long_table(frame: pd.DataFrame, lens: bool = False) -> pd.DataFrame:
+    """The long Key years table (``shown_table``): a row per site and metric; for one metric, sites in chart order."""
+    if single_metric(frame) is not None:
+        rank = {name: i for i, name in enumerate(year_site_order(frame, lens))}
+        frame = frame.sort_values("site_name", key=lambda names: names.map(rank), kind="stable")
+    return shown_table(frame)
+
+
+def program_label(period: tuple[int, int]) -> str:
+    """The program years in words, e.g. "program years 2014–2018" (band labels and alt text)."""
+    return f"program years {period[0]}–{period[1]}"
 
 
 def role_means(frame: pd.DataFrame) -> pd.DataFrame:
@@ -222,21 +291,57 @@ def role_comparison(frame: pd.DataFrame) -> list[str]:
     return sentences
 
 
-def year_takeaway(frame: pd.DataFrame, lens: bool = False) -> str:
-    """One sentence from the data: how many values are known, and the earliest and latest."""
+def year_takeaway(frame: pd.DataFrame, lens: bool = False, period: tuple[int, int] | None = None) -> str:
+    """Plain sentences from the data: how many values are known, the earliest and latest (for one
+    metric, the sites), and how many fall within the program years; with ``lens``, the role comparison."""
+    label = single_metric(frame)
+    known = frame[frame["known"]]
     if lens:
         sentences = role_comparison(frame)
-        return sentences[0] if sentences else "No sites in view."
-    known = frame[frame["known"]]
-    if known.empty:
-        return f"None of the {len(frame)} site-year values is in the sources."
-    first = known.loc[known["numeric"].idxmin()]
-    last = known.loc[known["numeric"].idxmax()]
-    return (
-        f"{len(known)} of {len(frame)} site-year values are in the sources; the earliest is "
-        f"{first.site_name}'s {_lower_first(first.metric_label)} ({first.display}) and the latest "
-        f"{last.site_name}'s {_lower_first(last.metric_label)} ({last.display})."
-    )
+        text = sentences[0] if sentences else "No sites in view."
+    elif label is None:
+        if known.empty:
+            return f"None of the {len(frame)} site-year values is in the sources."
+        first = known.loc[known["numeric"].idxmin()]
+        last = known.loc[known["numeric"].idxmax()]
+        text = (
+            f"{len(known)} of {len(frame)} site-year values are in the sources; the earliest is "
+            f"{first.site_name}'s {_lower_first(first.metric_label)} ({first.display}) and the latest "
+            f"{last.site_name}'s {_lower_first(last.metric_label)} ({last.display})."
+        )
+    elif known.empty:
+        return f"{label}: no site in view has a value in the sources."
+    elif len(known) == 1:
+        only = known.iloc[0]
+        text = f"{label}: only {only.site_name} of the {len(frame)} sites in view has a value in the sources ({only.display})."
+    else:
+        first, last = known["numeric"].min(), known["numeric"].max()
+        text = (
+            f"{label}: {len(known)} of {len(frame)} sites have a value in the sources, the earliest "
+            f"{_names_at(known, first)} ({first:.0f}) and the latest {_names_at(known, last)} ({last:.0f})."
+        )
+    program = program_sentence(known, period)
+    return f"{text} {program}" if program else text
+
+
+def _names_at(known: pd.DataFrame, year: float) -> str:
+    """The names of the sites whose value is ``year``, joined in words ("Boston and Cleveland")."""
+    names = list(known.loc[known["numeric"] == year, "site_name"])
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def program_sentence(frame: pd.DataFrame, period: tuple[int, int] | None) -> str:
+    """How many known values of ``frame`` fall within the program years, shaded on the chart
+    ("" without a program period or a known value)."""
+    years = frame.loc[frame["known"], "numeric"]
+    if period is None or years.empty:
+        return ""
+    inside = int(years.between(*period).sum())
+    where = f"the {program_label(period)} (shaded)"
+    if len(years) == 1:
+        return f"It falls {'within' if inside else 'outside'} {where}."
+    count = "None" if inside == 0 else str(inside)
+    return f"{count} of the {len(years)} {'fall' if inside > 1 else 'falls'} within {where}."
 
 
 def _lower_first(label: str) -> str:
@@ -244,18 +349,26 @@ def _lower_first(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def year_alt_text(frame: pd.DataFrame, lens: bool = False) -> str:
-    """Alt text for the key-years chart."""
-    known = int(frame["known"].sum())
-    view = (
-        "one row per metric, implementation and learning sites side by side with each role's average"
-        if lens
-        else "one row per site with a mark per metric"
-    )
-    return (
-        f"Dot chart of key years, {view}. {known} of {len(frame)} values are plotted; filled marks are "
-        f"confirmed by two or more sources, open marks rest on one. The rest are {NOT_FOUND} and listed below."
-    )
+def year_alt_text(frame: pd.DataFrame, lens: bool = False, period: tuple[int, int] | None = None) -> str:
+    """Alt text for the Key years chart: its layout, the program years band and (for one metric) each site's year."""
+    label = single_metric(frame)
+    band = f" A shaded band marks the {program_label(period)}." if period else ""
+    confidence = "Filled marks are confirmed by two or more sources, open marks rest on one."
+    if label is None:
+        known = int(frame["known"].sum())
+        view = (
+            "one row per metric, implementation and learning sites side by side with each role's average"
+            if lens
+            else "one row per site with a mark per metric, each metric in its own sub-row and colour"
+        )
+        return (
+            f"Dot chart of key years, {view}.{band} {known} of {len(frame)} values are plotted. {confidence} "
+            f"The rest are {NOT_FOUND} and listed below."
+        )
+    view = "implementation sites first, each role in its own colour, earliest first within each" if lens else "earliest first"
+    shown = dict(zip(frame["site_name"], frame["display"]))
+    values = "; ".join(f"{name}: {shown[name]}" for name in year_site_order(frame, lens))
+    return f"Dot chart of {_lower_first(label)}, one row per site, {view}.{band} {values}. {confidence}"
 
 
 @page_cache()
@@ -455,8 +568,7 @@ def timeline_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
 
 def timeline_kinds(catalog: Catalog) -> list[str]:
     """Event kinds in legend order: the key-year metric labels, then product launches."""
-    labels = catalog.metric_definitions.set_index("id")["label"]
-    return [str(labels[m]) for m in YEAR_METRICS if m in labels.index] + [PRODUCT_EVENT]
+    return [*year_metric_labels(catalog).values(), PRODUCT_EVENT]
 
 
 def timeline_takeaway(frame: pd.DataFrame, period: tuple[int, int] | None) -> str:
@@ -467,7 +579,7 @@ def timeline_takeaway(frame: pd.DataFrame, period: tuple[int, int] | None) -> st
     text = f"{len(frame)} dated events from {years.min()} to {years.max()}"
     if period:
         inside = int(years.between(*period).sum())
-        text += f"; {inside} fall within the program years {period[0]}–{period[1]}"
+        text += f"; {inside} fall within the {program_label(period)}"
     return text + "."
 
 

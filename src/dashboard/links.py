@@ -59,6 +59,7 @@ URL_PARAMETERS = {
     "q": "Themes: the search words",
     "lens": "Ecosystem metrics: compare implementation and learning sites (true)",
     "census_vintage": "Ecosystem metrics: the census release shown, when there are several",
+    "year_metric": "Ecosystem metrics: the one key year shown, by its name (all when absent or unknown)",
 }
 
 

@@ -19,6 +19,7 @@ from .caching import page_cache
 from .catalog import Catalog
 from .chart_view import ChartView, chart_view
 from .ecosystem_metrics import (
+    ALL_KEY_YEARS,
     CENSUS_METRICS,
     PRODUCT_CONFIDENCE,
     census_alt_text,
@@ -26,6 +27,7 @@ from .ecosystem_metrics import (
     census_measure,
     census_sources_markdown,
     census_takeaway,
+    chosen_years,
     not_found_markdown,
     order_sites,
     partner_alt_text,
@@ -33,10 +35,12 @@ from .ecosystem_metrics import (
     partner_frame,
     partner_table,
     partner_takeaway,
+    program_label,
     program_period,
     role_comparison_markdown,
     role_means,
     shown_table,
+    single_metric,
     site_frame,
     timeline_alt_text,
     timeline_frame,
@@ -45,10 +49,13 @@ from .ecosystem_metrics import (
     timeline_takeaway,
     year_alt_text,
     year_frame,
+    year_long_table,
+    year_site_order,
+    year_table,
     year_takeaway,
 )
 from .schema import ORGANIZATION_TYPES, ROLES
-from .text import wrap_label
+from .text import escape_markdown, wrap_label
 
 # Confidence is drawn as the mark's shape: a filled disc when confirmed, a ring when single-source.
 RING = "M-1,0A1,1,0,1,1,1,0A1,1,0,1,1,-1,0ZM-0.55,0A0.55,0.55,0,1,0,0.55,0A0.55,0.55,0,1,0,-0.55,0Z"
@@ -80,6 +87,25 @@ LEGEND: dict[str, Any] = {
 }
 
 
+# Key years: legends above the plot, read before the marks and within the first screen. Where the
+# plot is narrower than NARROW pixels (phones) they stack and long labels wrap; wider, they sit side
+# by side, the metric legend in two columns (read down the first, then the second).
+NARROW = 500
+TOP_LEGEND: dict[str, Any] = {
+    "orient": "top",
+    "direction": "vertical",
+    "columns": alt.ExprRef(f"width < {NARROW} ? 1 : 2"),
+    "labelLimit": 300,
+    "titleLimit": 300,
+    "labelExpr": f"width < {NARROW} && {WRAP_LABEL}",
+}
+TOP_LEGEND_LAYOUT = alt.ExprRef(f"{{top: {{anchor: 'start', direction: width < {NARROW} ? 'vertical' : 'horizontal'}}}}")
+
+
+# The program years band: a light shade behind the marks.
+BAND_STYLE: dict[str, Any] = {"opacity": 0.15, "color": "gray"}
+
+
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
@@ -90,10 +116,13 @@ MULTILINE = "split(datum.label, '\\n')"
 BAND_AXIS = alt.Axis(labelExpr=MULTILINE, labelLimit=150, grid=True, bandPosition=0, ticks=False, domain=False)
 
 
-def _site_axis(frame: pd.DataFrame, lens: bool, all_sites: pd.DataFrame | None = None) -> tuple[pd.Series, list[str]]:
+def _site_axis(
+    frame: pd.DataFrame, lens: bool, all_sites: pd.DataFrame | None = None, order: list[str] | None = None
+) -> tuple[pd.Series, list[str]]:
     """Axis labels for sites (with the role on a second line under the lens) and their order.
 
-    The order covers ``all_sites`` (default: the sites of ``frame``) so sites without data keep a row.
+    The order covers ``all_sites`` (default: the sites of ``frame``) so sites without data keep a row;
+    it is ``order`` (site names) when given, else ``order_sites``.
     """
 
     def label(name: str, role: str) -> str:
@@ -102,7 +131,7 @@ def _site_axis(frame: pd.DataFrame, lens: bool, all_sites: pd.DataFrame | None =
     everyone = frame if all_sites is None else all_sites
     roles = dict(zip(everyone["site_name"], everyone["role"]))
     labels = pd.Series([label(n, r) for n, r in zip(frame["site_name"], frame["role"])], index=frame.index, dtype=object)
-    return labels, [label(name, roles[name]) for name in order_sites(everyone, lens)]
+    return labels, [label(name, roles[name]) for name in (order_sites(everyone, lens) if order is None else order)]
 
 
 def _confidence_shape(domain: list[str]) -> alt.Shape:
@@ -129,14 +158,38 @@ def _finish(chart: alt.TopLevelMixin, title: str | alt.Title, height: int | alt.
     return chart.properties(title=title, width="container", height=height, description=description, autosize=FIT_WIDTH)
 
 
-def year_chart(frame: pd.DataFrame, lens: bool = False) -> alt.TopLevelMixin:
-    """Dot chart of known years: a band per site, a sub-row and colour per metric, disc (confirmed) or ring (single source).
+def _program_band(period: tuple[int, int], start: object, end: object, x: alt.X | str) -> alt.Chart:
+    """The program years shaded from ``start`` to ``end`` across the plot, with a tooltip naming them
+    (``x`` encodes the field ``start``)."""
+    return (
+        alt.Chart(pd.DataFrame({"start": [start], "end": [end], "label": [program_label(period)]}))
+        .mark_rect(**BAND_STYLE)
+        .encode(x=x, x2=alt.X2("end"), tooltip=alt.Tooltip("label:N", title="Shaded"))
+    )
 
-    With ``lens``, a band per metric with implementation and learning sites in their own sub-rows
-    and a tick at each role's average year. Unknown values are not plotted.
+
+def _year_domain(frame: pd.DataFrame, period: tuple[int, int] | None) -> list[float] | None:
+    """The year axis of the Key years chart: every known year of ``frame`` and the program years, a year's margin
+    either side (the same whichever metric is shown, so switching metrics keeps the axis)."""
+    years = [*frame.loc[frame["known"], "numeric"], *(period or ())]
+    return [min(years) - 1, max(years) + 1] if years else None
+
+
+def year_chart(
+    frame: pd.DataFrame, lens: bool = False, period: tuple[int, int] | None = None, metric: str = ALL_KEY_YEARS
+) -> alt.TopLevelMixin:
+    """Dot chart of known years with the program years shaded, legends and the year axis above the marks.
+
+    Every metric (``ALL_KEY_YEARS``): a band per site, a sub-row and colour per metric; with
+    ``lens``, a band per metric with implementation and learning sites in their own sub-rows and a
+    tick at each role's average year. One ``metric``: a row per site, earliest first, in one colour
+    (by role with ``lens``), and "not found in sources" written in the rows of sites without a
+    value. Marks are discs when confirmed and rings when single-source; unknown values are never plotted.
     """
-    known = frame[frame["known"]].copy()
-    labels = list(dict.fromkeys(frame["metric_label"]))
+    shown = chosen_years(frame, metric)
+    single = single_metric(shown)
+    known = shown[shown["known"]].copy()
+    labels = list(dict.fromkeys(shown["metric_label"]))
     tooltip = [
         alt.Tooltip("site_name:N", title="Site"),
         alt.Tooltip("role:N", title="Role"),
@@ -146,22 +199,38 @@ def year_chart(frame: pd.DataFrame, lens: bool = False) -> alt.TopLevelMixin:
         alt.Tooltip("confidence:N", title="Confidence"),
         alt.Tooltip("note:N", title="Note"),
     ]
-    x = alt.X(
-        "numeric:Q",
-        title="Year",
-        scale=alt.Scale(zero=False, nice=False, padding=12),
-        axis=alt.Axis(format="d", tickMinStep=1, tickCount=6),
-    )
+    domain = _year_domain(frame, period)
+    x_scale = alt.Scale(domain=domain, nice=False) if domain else alt.Scale(zero=False, nice=False, padding=12)
+    x_axis = alt.Axis(format="d", tickMinStep=1, tickCount=6, orient="top")
+    x = alt.X("numeric:Q", title=None, scale=x_scale, axis=x_axis)  # the ticks read as years; the title names the metric
     shape = _confidence_shape(["confirmed", "single-source"])
-    if lens:
+    role_color = alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **TOP_LEGEND))
+    offset: Any = alt.YOffset()
+    extra: list[alt.Chart] = []
+    order_note = ""
+    if single is not None:
+        order = year_site_order(shown, lens)
+        known["site_axis"], axis_order = _site_axis(known, lens, shown, order)
+        y = alt.Y("site_axis:N", sort=axis_order, title=None, scale=alt.Scale(domain=axis_order), axis=BAND_AXIS)
+        color: Any = role_color if lens else alt.value(C.CATEGORY_COLORS[0])
+        gaps = shown[~shown["known"]].copy()
+        gaps["site_axis"], _ = _site_axis(gaps, lens, shown, order)
+        extra.append(
+            alt.Chart(gaps)
+            .mark_text(align="left", dx=4, fontStyle="italic", color=C.CHART_TEXT)
+            .encode(x=alt.value(0), y=y, text="display:N", tooltip=tooltip)
+        )
+        title, order_note = single, "Sites by role, earliest first" if lens else "Sites earliest first"
+        height: int | alt.Step = alt.Step(48 if lens else 32)  # under the lens a label takes up to three lines
+    elif lens:
         known["metric_axis"] = known["metric_label"].map(wrap_label)
         order = [wrap_label(label) for label in labels]
         y = alt.Y("metric_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=BAND_AXIS)
         offset = alt.YOffset("role:N", sort=list(ROLES), scale=alt.Scale(domain=list(ROLES)))
-        color = alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **LEGEND))
-        means = role_means(frame).dropna(subset=["average"])
+        color = role_color
+        means = role_means(shown).dropna(subset=["average"])
         means["metric_axis"] = means["metric_label"].map(wrap_label)
-        ticks = (
+        extra.append(
             alt.Chart(means)
             .mark_tick(thickness=2, size=16)
             .encode(
@@ -178,23 +247,31 @@ def year_chart(frame: pd.DataFrame, lens: bool = False) -> alt.TopLevelMixin:
                 ],
             )
         )
-        title, height, extra = "Key years by site role (tick: role average)", 56 * max(len(labels), 1), [ticks]
+        title, height = "Key years by site role (tick: role average)", 52 * max(len(labels), 1)
     else:
-        known["site_axis"], order = _site_axis(known, False, frame)
+        known["site_axis"], order = _site_axis(known, False, shown)
         y = alt.Y("site_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=BAND_AXIS)
         offset = alt.YOffset("metric_label:N", sort=labels, scale=alt.Scale(domain=labels))
         color = alt.Color(
             "metric_label:N",
             scale=alt.Scale(domain=labels, range=list(C.CATEGORY_COLORS[: len(labels)])),
-            legend=alt.Legend(title="Metric (one sub-row each, in this order)", **LEGEND),
+            legend=alt.Legend(title="Metric (one sub-row each, in this order)", **TOP_LEGEND),
         )
-        title, height, extra = "Key years per site", 64 * max(len(order), 1), []
+        title, height = "Key years per site", 54 * max(len(order), 1)
     points = (
         alt.Chart(known)
         .mark_point(size=110, filled=True, opacity=1)
         .encode(x=x, y=y, yOffset=offset, color=color, shape=shape, tooltip=tooltip)
     )
-    return _finish(alt.layer(points, *extra), title, height, year_alt_text(frame, lens))
+    layers = [points, *extra]
+    if period:
+        # A year is a point at its start: shading half a year either side keeps the first and last program years inside.
+        band_x = alt.X("start:Q", title=None, scale=x_scale, axis=x_axis)
+        layers.insert(0, _program_band(period, period[0] - 0.5, period[1] + 0.5, band_x))
+    notes = [note for note in (order_note, f"Shaded: {program_label(period)}" if period else "") if note]
+    heading = alt.Title(title, subtitle=notes, subtitleColor=C.CHART_TEXT) if notes else title
+    chart = _finish(alt.layer(*layers), heading, height, year_alt_text(shown, lens, period))
+    return chart.configure_legend(layout=TOP_LEGEND_LAYOUT)
 
 
 def _role_scale() -> alt.Scale:
@@ -345,42 +422,41 @@ def timeline_chart(
     )
     layers: list[alt.Chart] = [points]
     if period:
-        band = pd.DataFrame(
-            {"start": [f"{period[0]}-01-01"], "end": [f"{period[1]}-12-31"], "label": [f"program years {period[0]}–{period[1]}"]}
-        )
-        layers.insert(
-            0,
-            alt.Chart(band)
-            .mark_rect(opacity=0.15, color="gray")
-            .encode(x="start:T", x2="end:T", tooltip=alt.Tooltip("label:N", title="Shaded")),
-        )
+        layers.insert(0, _program_band(period, f"{period[0]}-01-01", f"{period[1]}-12-31", "start:T"))
     title = "Dated events per site" + (" (shaded: program years)" if period else "")
     return _finish(alt.layer(*layers), title, 70 * max(len(order), 1), timeline_alt_text(frame, period))
 
 
 @dataclass(frozen=True)
 class KeyYearsView:
-    """The Key years tab: the chart, the metrics not plotted for want of a value, and (with the
-    role lens) the implementation-versus-learning comparison."""
+    """The Key years tab: the chart (its data behind it in long form), the same years as a wide site ×
+    metric table, the metrics not plotted for want of a value, and (with the role lens and every
+    metric) the implementation-versus-learning comparison."""
 
     chart: ChartView
+    table: pd.DataFrame
+    table_name: str
     not_found_markdown: str
     comparison_markdown: str
 
 
 @page_cache()
-def key_years_view(catalog: Catalog, filters: F.Filters, lens: bool) -> KeyYearsView:
-    """The Key years tab for the sites in view."""
+def key_years_view(catalog: Catalog, filters: F.Filters, lens: bool, metric: str = ALL_KEY_YEARS) -> KeyYearsView:
+    """The Key years tab for the sites in view: every year metric, or one ``metric`` (an unknown id shows every one)."""
     years = year_frame(catalog, filters)
+    shown = chosen_years(years, metric)
+    period = program_period(catalog)
+    name = "key-years" if single_metric(shown) is None else f"key-years-{shown['metric'].iloc[0]}"
     chart = chart_view(
         "Key years",
-        year_takeaway(years, lens),
-        year_chart(years, lens),
-        shown_table(years),
-        "key-years",
-        year_alt_text(years, lens),
+        escape_markdown(year_takeaway(shown, lens, period)),
+        year_chart(years, lens, period, metric),
+        year_long_table(shown, lens),
+        name,
+        year_alt_text(shown, lens, period),
     )
-    return KeyYearsView(chart, not_found_markdown(years), role_comparison_markdown(years) if lens else "")
+    comparison = role_comparison_markdown(shown) if lens and single_metric(shown) is None else ""
+    return KeyYearsView(chart, year_table(shown, lens), f"{name}-by-site", not_found_markdown(shown), comparison)
 
 
 @dataclass(frozen=True)
