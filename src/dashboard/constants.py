@@ -26,6 +26,7 @@ RECORD_FILES = {
     "metric_definitions": "metric_definitions.yaml",
     "metrics": "metrics.yaml",
     "census": "census.yaml",
+    "ecosystem_prompts": "ecosystem_prompts.yaml",
 }
 GEO_STATES_FILE = Path("geo") / "us-states.geojson"
 

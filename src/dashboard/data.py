@@ -63,6 +63,7 @@ class Catalog:
     relationships: pd.DataFrame
     sources: pd.DataFrame
     national_partners: pd.DataFrame
+    ecosystem_prompts: pd.DataFrame
     data_dir: str = field(default="")
 
     def counts(self) -> dict[str, int]:
@@ -82,6 +83,7 @@ TABLE_NAMES = (
     "metric_definitions",
     "metrics",
     "sources",
+    "ecosystem_prompts",
 )
 
 
@@ -224,6 +226,8 @@ def _check_references(program: Program | None, records: dict[str, list[Any]], un
             return
         if what == "metric" and "metric_definitions" in unreadable:
             return
+        if what == "lesson" and "lessons" in unreadable:
+            return
         if value is not None and value not in allowed:
             problems.append(Problem(C.RECORD_FILES[key], f"unknown {what} '{value}'", record=row.id, field=field_name))
 
@@ -251,6 +255,11 @@ def _check_references(program: Program | None, records: dict[str, list[Any]], un
     for row in records["resources"]:
         for site in row.sites:
             need("resources", row, "sites", site, sites, "site")
+    for row in records["ecosystem_prompts"]:
+        for lesson in row.lessons:
+            need("ecosystem_prompts", row, "lessons", lesson, ids["lessons"], "lesson")
+        for product in row.products:
+            need("ecosystem_prompts", row, "products", product, ids["products"], "product")
     definitions = {row.id: row for row in records["metric_definitions"]}
     for key in ("metrics", "census"):
         for row in records[key]:

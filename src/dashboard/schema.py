@@ -231,6 +231,16 @@ class Metric(Cited):
     note: Text | None = None
 
 
+class EcosystemPrompt(Cited):
+    """An editorial link from one computed ecosystem-mapping prompt (its id in the network module)
+    to the CTDC lessons and products that speak to it, with the reasoning behind the link."""
+
+    lessons: list[Slug]
+    products: list[Slug]
+    basis: Literal["editorial"]
+    reasoning: Text
+
+
 RECORD_MODELS: dict[str, type[Record]] = {
     "sources": Source,
     "national_partners": NationalPartner,
@@ -244,4 +254,5 @@ RECORD_MODELS: dict[str, type[Record]] = {
     "metric_definitions": MetricDefinition,
     "metrics": Metric,
     "census": Metric,
+    "ecosystem_prompts": EcosystemPrompt,
 }
