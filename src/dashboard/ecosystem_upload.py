@@ -221,8 +221,11 @@ def _yaml_tables(name: str, text: str) -> tuple[dict[str, _Table], list[UploadPr
     problems = []
     for key in (ORGANIZATIONS, TIES):
         value, seq = entries.get(key) or entries.get("organisations" if key == ORGANIZATIONS else key) or (None, None)
-        if value is None or value == "":
+        if value is None:
             problems.append(UploadProblem(name, f"has no '{key}' list."))
+            continue
+        if value == "":  # the key with nothing under it: an empty table
+            tables[key] = _Table(name, header=list(TABLE_COLUMNS[key]), by_line=True)
             continue
         if not isinstance(value, list) or not isinstance(seq, yaml.SequenceNode):
             problems.append(UploadProblem(name, f"'{key}' must be a list of entries, each starting with '- '."))
@@ -417,7 +420,8 @@ def _validate(tables: dict[str, _Table], name: str, origin: str) -> UploadResult
     orgs_table, ties_table = tables[ORGANIZATIONS], tables[TIES]
     for kind, table, limit in ((ORGANIZATIONS, orgs_table, MAX_ORGANIZATIONS), (TIES, ties_table, MAX_TIES)):
         if not table.rows:
-            problems.append(table.problem(f"the {kind} table has no rows under its headings."))
+            empty = f"the '{kind}' list has no entries." if table.by_line else f"the {kind} table has no rows under its headings."
+            problems.append(table.problem(empty))
         elif len(table.rows) > limit:
             problems.append(table.problem(f"has {len(table.rows):,} {kind}; the most allowed is {limit:,}."))
     if problems:
@@ -553,16 +557,17 @@ TEMPLATE_YAML = """\
 # ties: one entry per tie; source and target are names from the organizations list. kind is
 # free text, for example: {kinds}.
 # Quote a value that holds a colon, e.g.  notes: "Note: ..."
+# Remove the '#' in front of an entry's lines to use it, and copy it for each further entry.
 organizations:
-  - name: ""
-    type: ""
-    url: ""
-    notes: ""
+  # - name: City of Example, Office of Innovation
+  #   type: local government
+  #   url: https://example.org/
+  #   notes: What it does in the ecosystem.
 ties:
-  - source: ""
-    target: ""
-    kind: ""
-    note: ""
+  # - source: City of Example, Office of Innovation
+  #   target: Example Data Collaborative
+  #   kind: partnered
+  #   note: What the tie is.
 """
 
 
