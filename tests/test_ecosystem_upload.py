@@ -39,8 +39,8 @@ CASES = [
     (["organizations_missing_type.csv", "ties.csv"],
      r"^organizations_missing_type\.csv, row 1: the organizations table is missing the column 'type' \(found: name, url\)\.$"),
     (["organizations_unknown_type.csv", "ties.csv"],
-     r"^organizations_unknown_type\.csv, row 4, column 'type': unknown type 'local goverment'\. Did you mean 'local government'\? "
-     r"Allowed types: local government, civic tech group, "),
+     (r"^organizations_unknown_type\.csv, row 4, column 'type': unknown type 'local goverment'\. Did you mean 'local government'\? "
+      r"Allowed types: local government, civic tech group, ")),
     (["organizations_synonym_type.csv", "ties.csv"], r"row 3, column 'type': unknown type 'brigade'\. Did you mean 'civic tech group'\?"),
     (["organizations_duplicate.csv", "ties.csv"],
      r"^organizations_duplicate\.csv, row 4, column 'name': the name 'code for alpha' is already used \(row 2\)\.$"),
@@ -48,8 +48,8 @@ CASES = [
     (["organizations_bad_url.csv", "ties.csv"], r"row 2, column 'url': the url must be a full address starting with http:// or https://\.$"),
     (["organizations_header_only.csv", "ties.csv"], r"^organizations_header_only\.csv: the organizations table has no rows under its headings\.$"),
     (["organizations.csv", "ties_unknown_organization.csv"],
-     r"^ties_unknown_organization\.csv, row 2, column 'source': 'Alpha Dta Group' is not in the organizations list\. "
-     r"Did you mean 'Alpha Data Group'\?$"),
+     (r"^ties_unknown_organization\.csv, row 2, column 'source': 'Alpha Dta Group' is not in the organizations list\. "
+      r"Did you mean 'Alpha Data Group'\?$")),
     (["organizations.csv", "ties_self.csv"], r"^ties_self\.csv, row 2, column 'target': a tie from 'Alpha Data Group' to itself\.$"),
     (["organizations.csv", "ties_missing_target.csv"], r"^ties_missing_target\.csv, row 1: the ties table is missing the column 'target'"),
     (["organizations.csv", "ties_empty_source.csv"], r"^ties_empty_source\.csv, row 2, column 'source': the source is empty\.$"),
@@ -228,7 +228,7 @@ def test_workbook_formulas_and_numbers_stay_text():
     ties = [["source", "target", "kind"], ["=1+1", "2024", "funded"]]
     result = U.parse_upload([("map.xlsx", workbook_bytes({"organizations": orgs, "ties": ties}))])
     orgs_read, ties_read = same_network(result)
-    assert orgs_read == [("=1+1", "other"), ("2024", "funder")]
+    assert orgs_read == [("=1+1", "other"), ("2024", "funder")] and ties_read == [("=1+1", "funded", "2024")]
     assert result.ecosystem.organizations["notes"].tolist() == ['=HYPERLINK("http://evil.example","x")', "3.5"]
 
 

@@ -45,7 +45,7 @@ def test_path_of_three():
     assert row["cross-type share"] == 1.0 and row["isolated"] == 0 and row["groups"] == 1
     assert row["local government tied to"] == "data intermediary"
     assert row["data intermediary tied to"] == "local government; civic tech group"
-    assert list(metrics.organizations["id"])[0] == "b"  # most connected first
+    assert metrics.organizations["id"].iloc[0] == "b"  # most connected first
     assert metrics.betweenness_sample is None
 
 

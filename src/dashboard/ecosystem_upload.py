@@ -26,7 +26,14 @@ import pandas as pd
 import yaml
 
 from .export import neutralize, safe_csv
-from .network import NETWORK_TYPES, ORGANIZATION_COLUMNS, TIE_COLUMNS, Ecosystem, NetworkMetrics, network_chart
+from .network import (
+    NETWORK_TYPES,
+    ORGANIZATION_COLUMNS,
+    TIE_COLUMNS,
+    Ecosystem,
+    NetworkMetrics,
+    network_chart,
+)
 from .schema import RELATIONSHIP_KINDS
 from .text import is_http_url
 
@@ -678,7 +685,10 @@ def chart_image(ecosystem: Ecosystem, metrics: NetworkMetrics, fmt: str) -> byte
     if fmt not in ("svg", "png"):
         raise ValueError(f"unknown image format '{fmt}' (use svg or png)")
     chart: alt.TopLevelMixin = network_chart(ecosystem, metrics, width=IMAGE_WIDTH).properties(background="white")
-    buffer = io.StringIO() if fmt == "svg" else io.BytesIO()
-    chart.save(buffer, format=fmt, **({"scale_factor": 2} if fmt == "png" else {}))
-    value = buffer.getvalue()
-    return value.encode("utf-8") if isinstance(value, str) else value
+    if fmt == "svg":
+        text = io.StringIO()
+        chart.save(text, format="svg")
+        return text.getvalue().encode("utf-8")
+    image = io.BytesIO()
+    chart.save(image, format="png", scale_factor=2)
+    return image.getvalue()
