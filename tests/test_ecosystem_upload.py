@@ -374,3 +374,26 @@ def test_picture_downloads_are_valid_images_with_inert_text(hostile):
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     with pytest.raises(ValueError):
         U.chart_image(eco, metrics, "gif")
+
+
+ALIAS_BOMB = (b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+              b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\norganizations: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\nties: []\n")
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ([("o.csv", b'name,type\n"unterminated,other\n'), ("t.csv", b"source,target,kind\n")], r"could not be read as CSV"),
+    ([("o.csv", b'name,type\n"' + b"x" * 200_000 + b'",other\n'), ("t.csv", b"source,target,kind\n")], r"could not be read as CSV"),
+    ([("bomb.yaml", ALIAS_BOMB)], r"^bomb\.yaml, line 3: each entry under 'organizations' must be a mapping"),
+    ([("many.yaml", b"m: &m {name: A, type: other}\norganizations: [" + b"*m, " * 5_001 + b"]\nties: []\n")],
+     r"^many\.yaml: has 5,001 organizations; the most allowed is 5,000\.$"),
+    ([("tag.yaml", b"organizations: !!python/object/apply:os.system ['echo']\nties: []\n")], r"must be a mapping"),
+    ([("key.yaml", b"? [a, b]\n: c\n")], r"is not valid YAML"),
+    ([("two.yaml", b"a: 1\n---\nb: 2\n")], r"is not valid YAML"),
+    ([("noise.xlsx", bytes(range(256)) * 4)], r"could not be read as an Excel workbook"),
+    ([("noise.csv", bytes(range(255, -1, -1)) * 4), ("t.csv", b"source,target,kind\n")], r"is not UTF-8 text"),
+    ([], r"no file was given"),
+])
+def test_hostile_files_get_a_message_not_a_traceback(files, expected):
+    result = U.parse_upload(files)
+    assert result.ecosystem is None and len(result.problems) <= U.MAX_LISTED + 1
+    assert any(re.search(expected, m) for m in messages(result)), messages(result)

@@ -193,7 +193,7 @@ def _csv_table(name: str, text: str) -> tuple[_Table | None, list[UploadProblem]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     table = _Table(name)
     try:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
         header = next(reader, [])
         rows = []
         for number, cells in enumerate(reader, start=2):
@@ -236,6 +236,10 @@ def _yaml_tables(name: str, text: str) -> tuple[dict[str, _Table], list[UploadPr
             continue
         if not isinstance(value, list) or not isinstance(seq, yaml.SequenceNode):
             problems.append(UploadProblem(name, f"'{key}' must be a list of entries, each starting with '- '."))
+            continue
+        limit = MAX_ORGANIZATIONS if key == ORGANIZATIONS else MAX_TIES
+        if len(value) > limit:
+            problems.append(UploadProblem(name, f"has {len(value):,} {key}; the most allowed is {limit:,}."))
             continue
         table = _Table(name, by_line=True)
         for item, item_node in zip(value, seq.value):
@@ -439,10 +443,7 @@ def _validate(tables: dict[str, _Table], name: str, origin: str) -> UploadResult
     names = [o["name"] for o in organizations]
     ties = _ties(ties_table, ids, known, names, problems, notes)
     if problems:
-        if len(problems) > MAX_LISTED:
-            more = len(problems) - MAX_LISTED
-            problems = problems[:MAX_LISTED] + [UploadProblem(problems[MAX_LISTED].file, f"… and {more:,} more problems.")]
-        return UploadResult(None, tuple(problems), tuple(notes))
+        return UploadResult(None, _capped(problems), tuple(notes))
     ecosystem = Ecosystem(
         name=name,
         organizations=pd.DataFrame(organizations, columns=ORGANIZATION_COLUMNS),
@@ -450,6 +451,14 @@ def _validate(tables: dict[str, _Table], name: str, origin: str) -> UploadResult
         origin="example" if origin == "example" else "upload",
     )
     return UploadResult(ecosystem, (), tuple(notes))
+
+
+def _capped(problems: list[UploadProblem]) -> tuple[UploadProblem, ...]:
+    """The first ``MAX_LISTED`` problems, and one more line saying how many were left out."""
+    if len(problems) <= MAX_LISTED:
+        return tuple(problems)
+    more = len(problems) - MAX_LISTED
+    return (*problems[:MAX_LISTED], UploadProblem(problems[MAX_LISTED].file, f"… and {more:,} more problems."))
 
 
 # ---------------------------------------------------------------- the entry point
@@ -489,7 +498,7 @@ def parse_upload(files: Sequence[tuple[str, bytes]], name: str = "Your ecosystem
     else:
         return UploadResult(None, (UploadProblem(", ".join(f for f, _ in files), _format_advice(files)),))
     if problems:
-        return UploadResult(None, tuple(problems))
+        return UploadResult(None, _capped(problems))
     return _validate(tables, name, origin)
 
 
