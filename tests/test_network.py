@@ -347,3 +347,16 @@ def test_hostile_names_stay_inert_in_text_and_spec(catalog: Catalog):
         assert not re.search(r"(?<!\\)[<>]", escaped) and "](" not in escaped
     spec = json.dumps(N.network_chart(eco, metrics).to_dict())
     assert "HYPERLINK" in spec  # kept as text for Vega to draw as text (never as markup)
+
+
+def test_centre_label_sits_in_the_widest_gap_between_its_lines():
+    """Hub h has lines up (a), right (b) and down (c); d on the left is tied to a only: the
+    widest gap is on the left, so h's label goes there."""
+    eco = make([("a", "local government"), ("b", "civic tech group"), ("c", "data intermediary"), ("d", "funder"), ("h", "other")],
+               [("h", "a", "partnered"), ("h", "b", "partnered"), ("h", "c", "partnered"), ("d", "a", "funded")])
+    nodes, _ = N.chart_data(eco, N.network_metrics(eco))
+    hub = next(n for n in nodes if n["name"] == "h")
+    assert (hub["x"], hub["y"]) == (0.0, 0.0)
+    assert (hub["lx"], hub["ly"], hub["side"]) == (-N.CENTRE_LABEL_AT, 0.0, "left")
+    ring = {n["name"]: (n["lx"], n["ly"], n["side"]) for n in nodes if n["name"] != "h"}
+    assert ring == {"a": (0.0, 1.0, "top"), "b": (1.0, 0.0, "right"), "c": (0.0, -1.0, "bottom"), "d": (-1.0, 0.0, "left")}

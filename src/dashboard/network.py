@@ -425,8 +425,6 @@ def layout(metrics: NetworkMetrics, limit: int = MAX_DRAWN) -> pd.DataFrame:
 
 
 def _side(x: float, y: float) -> str:
-    if (x, y) == (0.0, 0.0):
-        return "bottom"
     if x > 0.25:
         return "right"
     if x < -0.25:
@@ -443,6 +441,7 @@ LABEL_PLACEMENT: dict[str, dict[str, Any]] = {
 }
 MAX_LABELS = 20
 SPOKE_LABEL_AT = 0.62
+CENTRE_LABEL_AT = 0.12
 
 
 def _clip(text: str, limit: int = 240) -> str:
@@ -464,10 +463,15 @@ def chart_data(ecosystem: Ecosystem, metrics: NetworkMetrics, limit: int = MAX_D
     for org_id, pos in positions.iterrows():
         m, o = per_org.loc[org_id], info.loc[org_id]
         x, y = float(pos["x"]), float(pos["y"])
-        side = _side(x, y)
+        lx, ly = x, y
+        if (x, y) == (0.0, 0.0):
+            # The centre's label goes into the widest gap between its lines, a little way out.
+            angle = _widest_gap(positions, metrics.graph, org_id)
+            lx, ly = round(CENTRE_LABEL_AT * math.cos(angle), ROUND), round(CENTRE_LABEL_AT * math.sin(angle), ROUND)
+        side = _side(math.cos(math.atan2(ly, lx)), math.sin(math.atan2(ly, lx))) if (lx, ly) != (0.0, 0.0) else "bottom"
         label = short_label(str(o["name"])) if org_id in labelled else ""
         nodes.append({
-            "name": str(o["name"]), "type": str(o["type"]), "x": x, "y": y, "side": side,
+            "name": str(o["name"]), "type": str(o["type"]), "x": x, "y": y, "lx": lx, "ly": ly, "side": side,
             # Labels above a mark stay on one line (a second line would run into the mark).
             "label": label if side == "top" else wrap_label(label, LABEL_WIDTH),
             "partners": int(m["partners"]), "ties": int(m["ties"]), "betweenness": float(m["betweenness"]),
@@ -498,6 +502,18 @@ def chart_data(ecosystem: Ecosystem, metrics: NetworkMetrics, limit: int = MAX_D
             "note": _clip(" ".join(pair["notes"])), "sources": _clip(_sources_text(ecosystem, pair["sources"])),
         })
     return nodes, edges
+
+
+def _widest_gap(positions: pd.DataFrame, graph: nx.Graph, centre: Hashable) -> float:
+    """The direction (radians) halfway across the widest angle between the centre's drawn lines;
+    straight down when it has none."""
+    angles = sorted(math.atan2(positions.loc[n, "y"], positions.loc[n, "x"]) % (2 * math.pi)
+                    for n in graph[centre] if n in positions.index)
+    if not angles:
+        return -math.pi / 2
+    gaps = [((angles[(i + 1) % len(angles)] - a) % (2 * math.pi) or 2 * math.pi, a) for i, a in enumerate(angles)]
+    width, start = max(gaps, key=lambda g: round(g[0], 9))
+    return start + width / 2
 
 
 def _x(field_name: str) -> alt.X:
@@ -551,7 +567,7 @@ def network_chart(ecosystem: Ecosystem, metrics: NetworkMetrics, width: int | Li
         subset = [n for n in nodes if n["side"] == side and n["label"]]
         if subset:
             layers.append(alt.Chart(alt.Data(values=subset)).mark_text(fontSize=10, lineBreak="\n", **placement).encode(
-                x=_x("x"), y=_y("y"), text="label:N", tooltip=node_tooltip))
+                x=_x("lx"), y=_y("ly"), text="label:N", tooltip=node_tooltip))
     title = alt.Title(text=[ecosystem.name], subtitle=[f"Organizations and {ecosystem.tie_word}s; size shows partners"],
                       subtitleColor=C.CHART_TEXT, anchor="start")
     return alt.layer(*layers).properties(
