@@ -82,6 +82,38 @@ ROUND = 4
 # Betweenness shown with this many decimals.
 BETWEENNESS_DECIMALS = 3
 
+# Labels: at most this many (the most connected) are written on the picture; how a label sits
+# beside its mark, by the side of the picture the mark is on.
+MAX_LABELS = 20
+LABEL_PLACEMENT: dict[str, dict[str, Any]] = {
+    "right": {"align": "left", "baseline": "middle", "dx": 10, "dy": 0},
+    "left": {"align": "right", "baseline": "middle", "dx": -10, "dy": 0},
+    "top": {"align": "center", "baseline": "bottom", "dx": 0, "dy": -11},
+    "bottom": {"align": "center", "baseline": "top", "dx": 0, "dy": 11},
+}
+# A spoke's kind label sits this far out from the centre (where spokes lie further apart); the
+# centre organization's label this far from it, in layout units.
+SPOKE_LABEL_AT = 0.62
+CENTRE_LABEL_AT = 0.12
+
+# The key players the CTDC handout names, as far as the type vocabulary has them (civic hackers,
+# data experts, local government, community groups, philanthropies).
+KEY_PLAYER_TYPES = ("local government", "civic tech group", "data intermediary", "community organization", "funder")
+DATA_AND_TECH_TYPES = ("civic tech group", "data intermediary")
+MAX_NAMED = 5
+
+# Each type as a countable noun (singular, plural), for sentences.
+TYPE_NOUNS: dict[str, tuple[str, str]] = {
+    "local government": ("local government organization", "local government organizations"),
+    "civic tech group": ("civic tech group", "civic tech groups"),
+    "data intermediary": ("data intermediary", "data intermediaries"),
+    "community organization": ("community organization", "community organizations"),
+    "university": ("university", "universities"),
+    "funder": ("funder", "funders"),
+    "other": ("other organization", "other organizations"),
+    NATIONAL_PARTNER: ("national partner", "national partners"),
+}
+
 ORGANIZATION_COLUMNS = ["id", "name", "type", "url", "notes", "sources"]
 TIE_COLUMNS = ["source", "target", "kind", "note", "sources"]
 
@@ -432,18 +464,6 @@ def _side(x: float, y: float) -> str:
     return "top" if y > 0 else "bottom"
 
 
-# How a label sits beside its mark, by the side of the picture the mark is on.
-LABEL_PLACEMENT: dict[str, dict[str, Any]] = {
-    "right": {"align": "left", "baseline": "middle", "dx": 10, "dy": 0},
-    "left": {"align": "right", "baseline": "middle", "dx": -10, "dy": 0},
-    "top": {"align": "center", "baseline": "bottom", "dx": 0, "dy": -11},
-    "bottom": {"align": "center", "baseline": "top", "dx": 0, "dy": 11},
-}
-MAX_LABELS = 20
-SPOKE_LABEL_AT = 0.62
-CENTRE_LABEL_AT = 0.12
-
-
 def _clip(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -646,12 +666,6 @@ def sentences_markdown(sentences: Iterable[str]) -> str:
 
 Status = Literal["gap", "in place", "not applicable"]
 
-# The key players the CTDC handout names, as far as the type vocabulary has them (civic hackers,
-# data experts, local government, community groups, philanthropies).
-KEY_PLAYER_TYPES = ("local government", "civic tech group", "data intermediary", "community organization", "funder")
-DATA_AND_TECH_TYPES = ("civic tech group", "data intermediary")
-MAX_NAMED = 5
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -677,19 +691,6 @@ class _Net:
         listed = list(nodes)
         shown = ", ".join(self.names[n] for n in listed[:MAX_NAMED])
         return shown + (f" and {len(listed) - MAX_NAMED} more" if len(listed) > MAX_NAMED else "")
-
-
-# Each type as a countable noun (singular, plural), for sentences.
-TYPE_NOUNS: dict[str, tuple[str, str]] = {
-    "local government": ("local government organization", "local government organizations"),
-    "civic tech group": ("civic tech group", "civic tech groups"),
-    "data intermediary": ("data intermediary", "data intermediaries"),
-    "community organization": ("community organization", "community organizations"),
-    "university": ("university", "universities"),
-    "funder": ("funder", "funders"),
-    "other": ("other organization", "other organizations"),
-    NATIONAL_PARTNER: ("national partner", "national partners"),
-}
 
 
 def _orgs(count: int, kind: str) -> str:
