@@ -72,8 +72,34 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
 _UNTIDY = re.compile(r"[\x00-\x1f\x7f]|\s\s")
 
+# What openpyxl raises on a damaged or foreign file: a broken archive, missing or malformed parts
+# (XML parse errors are SyntaxError subclasses), or values it cannot interpret.
+WORKBOOK_ERRORS = (zipfile.BadZipFile, KeyError, IndexError, ValueError, TypeError, AttributeError, OSError, EOFError, SyntaxError)
+# Width of the downloadable picture, in pixels.
+IMAGE_WIDTH = 720
+
 EXAMPLE_NAME = "Riverbend (fictional example)"
 EXAMPLE_FILES = ("riverbend_organizations.csv", "riverbend_ties.csv")
+
+TEMPLATE_YAML = """\
+# Your civic tech and data ecosystem: who is in it, and who is tied to whom.
+# organizations: one entry per organization. type is one of:
+#   {types}
+# ties: one entry per tie; source and target are names from the organizations list. kind is
+# free text, for example: {kinds}.
+# Quote a value that holds a colon, e.g.  notes: "Note: ..."
+# Remove the '#' in front of an entry's lines to use it, and copy it for each further entry.
+organizations:
+  # - name: City of Example, Office of Innovation
+  #   type: local government
+  #   url: https://example.org/
+  #   notes: What it does in the ecosystem.
+ties:
+  # - source: City of Example, Office of Innovation
+  #   target: Example Data Collaborative
+  #   kind: partnered
+  #   note: What the tie is.
+"""
 
 
 # ---------------------------------------------------------------- results
@@ -257,11 +283,6 @@ def _yaml_tables(name: str, text: str) -> tuple[dict[str, _Table], list[UploadPr
         _use_aliases(table, key)
         tables[key] = table
     return tables, problems
-
-
-# What openpyxl raises on a damaged or foreign file: a broken archive, missing or malformed parts
-# (XML parse errors are SyntaxError subclasses), or values it cannot interpret.
-WORKBOOK_ERRORS = (zipfile.BadZipFile, KeyError, IndexError, ValueError, TypeError, AttributeError, OSError, EOFError, SyntaxError)
 
 
 def _xlsx_tables(name: str, data: bytes) -> tuple[dict[str, _Table], list[UploadProblem]]:
@@ -566,27 +587,6 @@ def _csv_bytes(header: Iterable[str]) -> bytes:
     return (",".join(header) + "\n").encode("utf-8")
 
 
-TEMPLATE_YAML = """\
-# Your civic tech and data ecosystem: who is in it, and who is tied to whom.
-# organizations: one entry per organization. type is one of:
-#   {types}
-# ties: one entry per tie; source and target are names from the organizations list. kind is
-# free text, for example: {kinds}.
-# Quote a value that holds a colon, e.g.  notes: "Note: ..."
-# Remove the '#' in front of an entry's lines to use it, and copy it for each further entry.
-organizations:
-  # - name: City of Example, Office of Innovation
-  #   type: local government
-  #   url: https://example.org/
-  #   notes: What it does in the ecosystem.
-ties:
-  # - source: City of Example, Office of Innovation
-  #   target: Example Data Collaborative
-  #   kind: partnered
-  #   note: What the tie is.
-"""
-
-
 def template_files(fmt: str) -> dict[str, bytes]:
     """Blank templates to fill in: ``"csv"`` (two files), ``"yaml"`` or ``"xlsx"`` (one file each)."""
     if fmt == "csv":
@@ -684,9 +684,6 @@ def kumu_json_bytes(ecosystem: Ecosystem, metrics: NetworkMetrics) -> bytes:
     connections = [{"from": labels[a], "to": labels[b], "type": e["kind"], "description": e["note"]} for a, b, e in graph.edges(data=True)]
     document = {"name": _safe(ecosystem.name), "elements": elements, "connections": connections}
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-IMAGE_WIDTH = 720
 
 
 def chart_image(ecosystem: Ecosystem, metrics: NetworkMetrics, fmt: str) -> bytes:
