@@ -261,7 +261,10 @@ def test_tables_list_every_organization_and_tie(catalog: Catalog):
     ties = N.tie_table(eco)
     assert len(ties) == len(eco.ties) and set(ties["source"]) <= set(eco.organizations["name"])
     upload = make([("a", "other"), ("b", "funder")], [("b", "a", "funded")])
-    assert "sources" not in N.organization_table(upload, N.network_metrics(upload)).columns
+    upload_metrics = N.network_metrics(upload)
+    assert "sources" not in N.organization_table(upload, upload_metrics).columns
+    points = next(layer for layer in N.network_chart(upload, upload_metrics).to_dict()["layer"] if layer["mark"]["type"] == "point")
+    assert "sources" not in {t["field"] for t in points["encoding"]["tooltip"]}
 
 
 # ---------------------------------------------------------------- prompts

@@ -559,13 +559,14 @@ def network_chart(ecosystem: Ecosystem, metrics: NetworkMetrics, width: int | Li
     nodes, edges = chart_data(ecosystem, metrics, limit)
     present = [t for t in NETWORK_TYPES if any(n["type"] == t for n in nodes)]
     legend = alt.Legend(title="Organization type", values=present, orient="bottom", columns=2, labelLimit=220, symbolStrokeWidth=0.8)
-    edge_tooltip = [alt.Tooltip("tie:N", title="Tie"), alt.Tooltip("note:N", title="Note"), alt.Tooltip("sources:N", title="Sources")]
+    # Sources are shown where the ecosystem cites any (a CTDC site), not as an empty line for uploads.
+    cited = [alt.Tooltip("sources:N", title="Sources")] if ecosystem.source_titles else []
+    edge_tooltip = [alt.Tooltip("tie:N", title="Tie"), alt.Tooltip("note:N", title="Note"), *cited]
     node_tooltip = [
         alt.Tooltip("name:N", title="Organization"), alt.Tooltip("type:N", title="Type"),
         alt.Tooltip("partners:Q", title="Partners"), alt.Tooltip("ties:Q", title="Ties"),
         alt.Tooltip("betweenness:Q", title="Betweenness", format=".2f"),
-        alt.Tooltip("types_connected:Q", title="Types connected"), alt.Tooltip("notes:N", title="Notes"),
-        alt.Tooltip("sources:N", title="Sources"),
+        alt.Tooltip("types_connected:Q", title="Types connected"), alt.Tooltip("notes:N", title="Notes"), *cited,
     ]
     edge_data = alt.Data(values=edges)
     layers: list[alt.Chart] = [
