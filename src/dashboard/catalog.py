@@ -27,6 +27,7 @@ class Catalog:
     resources: pd.DataFrame
     metric_definitions: pd.DataFrame
     metrics: pd.DataFrame
+    ecosystem_prompts: pd.DataFrame
     data_dir: str = ""
     fingerprint: str = ""
 

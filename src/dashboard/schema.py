@@ -265,6 +265,15 @@ class Metric(Cited):
     note: Text | None = Field(default=None, description="what is known, and how")
 
 
+class EcosystemPrompt(Cited):
+    """An editorial link from one computed ecosystem-mapping prompt to the CTDC lessons and products that speak to it."""
+
+    lessons: list[Slug] = Field(description="ids of the lessons (lessons.yaml) that speak to the prompt; may be empty")
+    products: list[Slug] = Field(description="ids of the products (products.yaml) that speak to the prompt; may be empty")
+    basis: Literal["editorial"] = Field(description="always editorial: the links are this dataset's own judgement")
+    reasoning: Text = Field(description="one or two sentences on why these records speak to the prompt")
+
+
 @dataclass(frozen=True)
 class Table:
     """One data file: its table name on the catalog, its file, its record model and what a record is."""
@@ -291,6 +300,7 @@ TABLES: tuple[Table, ...] = (
     Table("metric_definitions", "metric_definitions.yaml", MetricDefinition, "metric"),
     Table("metrics", "metrics.yaml", Metric, "metric value"),
     Table("census", "census.yaml", Metric, "census value", merged_into="metrics"),
+    Table("ecosystem_prompts", "ecosystem_prompts.yaml", EcosystemPrompt, "ecosystem prompt"),
 )
 TABLES_BY_NAME = {table.name: table for table in TABLES}
 CATALOG_TABLES: tuple[str, ...] = tuple(table.name for table in TABLES if table.merged_into is None)
@@ -320,5 +330,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("metrics", "metric", ("metric_definitions",)),
     Reference("census", "site", ("sites",)),
     Reference("census", "metric", ("metric_definitions",)),
+    Reference("ecosystem_prompts", "lessons", ("lessons",)),
+    Reference("ecosystem_prompts", "products", ("products",)),
     *(Reference(table.name, "sources", ("sources",)) for table in TABLES if table.name != "sources"),
 )
