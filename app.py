@@ -12,5 +12,6 @@ import streamlit as st  # noqa: E402
 
 from dashboard import shell  # noqa: E402
 
-st.set_page_config(page_title="CTDC Atlas", page_icon=":material/hub:", layout="wide")
+# An emoji icon: the browser draws it itself (a Material icon would be fetched from the internet).
+st.set_page_config(page_title="CTDC Atlas", page_icon="🗺️", layout="wide")
 shell.run_app()

@@ -200,10 +200,18 @@ def assert_shell_is_there(page) -> None:
 
 @pytest.mark.parametrize("spec", [s for s in PAGE_SPECS if not s.default], ids=lambda s: s.url_path)
 def test_deep_link_on_a_freshly_started_server_keeps_navigation_and_filters(browser, spec):
-    # Each link is the very first request the new server sees, as when a shared link wakes the app.
-    with streamlit_server() as url, open_page(browser, f"{url}/{DEEP_LINKS.get(spec.url_path, spec.url_path)}") as page:
+    # Each link is the very first request the new server sees, as when a shared link wakes the app;
+    # then a first click on the navigation must keep the filters (the first run of a new server).
+    path = DEEP_LINKS.get(spec.url_path, spec.url_path)
+    path += ("&" if "?" in path else "?") + "sites=Boston&role=implementation"
+    with streamlit_server() as url, open_page(browser, f"{url}/{path}") as page:
         assert_shell_is_there(page)
         assert page.locator('[data-testid="stException"]').count() == 0
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Overview").click()
+        page.wait_for_function("() => location.pathname === '/'", timeout=15_000)
+        page.get_by_text("Filtered to sites: Boston; implementation sites only.").first.wait_for(timeout=30_000)
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+        assert query.get("sites") == ["Boston"] and query.get("role") == ["implementation"]
 
 
 def test_a_page_script_named_like_its_url_would_lose_the_shell(browser, tmp_path):
