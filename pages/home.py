@@ -3,9 +3,10 @@
 import streamlit as st
 
 from dashboard import maps, overview
-from dashboard.shell import page_context
+from dashboard.shell import page_context, site_links
+from dashboard.text import escape_markdown
 
-MAP_HEIGHT = 320
+MAP_HEIGHT = 320  # at most: the map is fitted to the sites in view
 
 context = page_context()
 view = overview.overview_view(context.catalog, context.filters)
@@ -20,7 +21,12 @@ with st.container(horizontal=True):
 start_column, map_column = st.columns([2, 3], gap="medium")
 with map_column:
     st.markdown(f"## Where the sites are\n\n*{maps.key_sentence()}*")
-    st.pydeck_chart(site_map.deck, height=MAP_HEIGHT, alt=site_map.alt_text)
+    st.pydeck_chart(site_map.deck, height=site_map.height, alt=site_map.alt_text)
+    if site_map.moved_note:
+        st.caption(escape_markdown(site_map.moved_note))
+    if site_map.unlabelled:
+        st.caption("Not named on the map, so that names do not overlap:")
+        site_links(context, site_map.unlabelled)
 
 with start_column:
     st.markdown("## Where to start\n\nNew here? Pick a path; your filters come along.")

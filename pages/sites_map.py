@@ -4,10 +4,10 @@ import streamlit as st
 
 from dashboard import maps
 from dashboard.blocks import csv_download
-from dashboard.shell import page_context
+from dashboard.shell import page_context, site_links
 from dashboard.text import escape_markdown, intro_markdown, section_markdown
 
-MAP_HEIGHT = 440
+MAP_HEIGHT = 440  # at most: the map is fitted to the sites in view
 THEMES_NOTE = " Themes describe products, not places, so the map is narrowed only by the site and role filters."
 
 context = page_context()
@@ -16,7 +16,7 @@ st.title("Sites on the map")
 st.markdown(
     intro_markdown(
         "Where the CTDC sites are, coloured by their role and sized by their grant. "
-        "Select a circle to open that site's profile; the table below lists the same sites.",
+        "Tap or click a circle for a link to that site's profile; the table below lists the same sites.",
         context.describe_filters() + (THEMES_NOTE if context.filters.themes else ""),
     )
 )
@@ -38,34 +38,32 @@ with map_column:
         selection_mode="single-object",
         key="site_map",
         alt=site_map.alt_text,
-        height=MAP_HEIGHT,
+        height=site_map.height,
     )
     if not site_map.has_outlines:
         st.caption("The state outlines could not be loaded, so the sites are drawn without them.")
-
-with side_column:
-    picked = maps.picked_site_id(event.selection, [site_id for site_id, _, _ in site_map.sites])
+    # Right under the map (on a phone the columns stack, and the key comes after): the chosen site's
+    # profile, then the sites whose names did not fit on the map.
+    picked = maps.picked_site_id(event, [site_id for site_id, _, _ in site_map.sites])
     if picked:
-        name = escape_markdown(context.site_names[picked])
-        st.markdown(f"**Selected: {name}**")
         st.page_link(
             context.pages["site"],
-            label=f"Open the {name} profile",
+            label=f"Open the {escape_markdown(context.site_names[picked])} profile",
             icon=":material/location_city:",
             query_params=context.site_link(picked),
         )
-    hint = "" if picked else "*Select a circle on the map to see which site it is.*\n\n"
-    if site_map.legend_markdown or hint:
-        st.markdown(hint + site_map.legend_markdown)
+    elif site_map.sites:
+        st.caption("Tap or click a circle: a link to its profile appears here.")
+    if site_map.unlabelled:
+        st.caption("Not named on the map, so that names do not overlap:")
+        site_links(context, site_map.unlabelled)
+
+with side_column:
+    if site_map.legend_markdown:
+        st.markdown(site_map.legend_markdown)
 
 st.markdown(section_markdown("The sites as a table", site_map.table_markdown))
 csv_download(site_map.table, "map-sites")
 if site_map.sites:
     st.markdown("**Site profiles**")
-    for site_id, name, role_label in site_map.sites:
-        st.page_link(
-            context.pages["site"],
-            label=f"{escape_markdown(name)} ({role_label.lower()})",
-            icon=":material/location_city:",
-            query_params=context.site_link(site_id),
-        )
+    site_links(context, site_map.sites)

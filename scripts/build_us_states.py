@@ -11,18 +11,18 @@ packaging is under the ISC license.
 
 Output
 ------
-A GeoJSON FeatureCollection with one feature per state, the 50 states and the
-District of Columbia (territories, Puerto Rico included, are left out). Each
-feature has properties ``{"name": ..., "id": <two-digit state FIPS code>}``.
-Shared borders are simplified once, arc by arc (Douglas-Peucker), so that
-neighbouring states still meet without gaps; coordinates are rounded to 3
-decimals; rings come out closed, with at least 4 positions, exterior rings
-counter-clockwise and holes clockwise (RFC 7946). Rings that collapse under
-simplification (tiny islands) are dropped.
-
-Some of Alaska's Aleutian islands lie west of the 180th meridian, so their
-longitudes are positive (about 172 to 180). They are kept as they are: no ring
-crosses the antimeridian.
+A GeoJSON FeatureCollection with one feature per state of the contiguous United
+States (the 48 states below Canada) and the District of Columbia: 49 features.
+Alaska and Hawaii are left out, as are the territories (Puerto Rico included):
+the app's sites all lie in the contiguous states, and Alaska's outline (whose
+Aleutian islands cross the 180th meridian) would otherwise sit as a stray
+fragment at the edge of a map fitted to the sites. Each feature has properties
+``{"name": ..., "id": <two-digit state FIPS code>}``. Shared borders are
+simplified once, arc by arc (Douglas-Peucker), so that neighbouring states
+still meet without gaps; coordinates are rounded to 3 decimals; rings come out
+closed, with at least 4 positions, exterior rings counter-clockwise and holes
+clockwise (RFC 7946). Rings that collapse under simplification (tiny islands)
+are dropped.
 
 Regenerate
 ----------
@@ -33,7 +33,7 @@ From the repository root (the package is unpacked in a scratch directory)::
     python scripts/build_us_states.py "$dir/package/states-10m.json"
 
 Options: ``--out PATH`` (default ``static/us-states.geojson``) and
-``--tolerance DEGREES`` (default 0.03, about 3 km, which keeps the file near 110 KB: the
+``--tolerance DEGREES`` (default 0.03, about 3 km, which keeps the file near 70 KB: the
 maps show the states as context at country scale).
 
 Only the Python standard library is used.
@@ -52,9 +52,9 @@ DEFAULT_OUT = REPO_ROOT / "static" / "us-states.geojson"
 DEFAULT_TOLERANCE = 0.03  # degrees, Douglas-Peucker
 DECIMALS = 3
 
-# Two-digit FIPS codes of the 50 states and the District of Columbia.
+# Two-digit FIPS codes of the contiguous states and the District of Columbia (no 02 Alaska, no 15 Hawaii).
 STATE_FIPS = frozenset(
-    "01 02 04 05 06 08 09 10 11 12 13 15 16 17 18 19 20 21 22 23 24 25 26 27 28 "
+    "01 04 05 06 08 09 10 11 12 13 16 17 18 19 20 21 22 23 24 25 26 27 28 "
     "29 30 31 32 33 34 35 36 37 38 39 40 41 42 44 45 46 47 48 49 50 51 53 54 55 56".split()
 )
 

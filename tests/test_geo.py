@@ -38,35 +38,34 @@ def collection() -> dict:
 
 
 def test_file_is_small():
-    assert GEOJSON.stat().st_size < 300 * 1024
+    assert GEOJSON.stat().st_size < 100 * 1024
 
 
-def test_feature_collection_of_states_and_dc(collection):
+def test_feature_collection_of_the_contiguous_states_and_dc(collection):
     assert collection["type"] == "FeatureCollection"
     features = collection["features"]
-    assert len(features) == 51
+    assert len(features) == 49
     names = {f["properties"]["name"] for f in features}
-    assert {"Massachusetts", "District of Columbia", "Washington"} <= names
-    assert "Puerto Rico" not in names
+    assert {"Massachusetts", "District of Columbia", "Washington", "Florida", "Maine"} <= names
+    assert not names & {"Alaska", "Hawaii", "Puerto Rico"}
     ids = [f["properties"]["id"] for f in features]
-    assert len(set(ids)) == 51
+    assert len(set(ids)) == 49 and not {"02", "15"} & set(ids)
     assert all(len(i) == 2 and i.isdigit() and int(i) <= 56 for i in ids)
+    assert ids == sorted(ids)
 
 
-def test_coordinates_in_bounds(collection):
-    # Everything lies in lon [-180, -60], lat [17, 72], except the Aleutian
-    # islands west of the 180th meridian, whose longitudes are positive. Those
-    # may only be Alaska's, and no ring may straddle the antimeridian.
+def test_coordinates_lie_in_the_contiguous_states(collection):
+    # No stray fragment far from the rest: every ring lies in the box of the lower 48 states.
     for feature in collection["features"]:
         name = feature["properties"]["name"]
         for ring in rings(feature):
-            lons = [p[0] for p in ring]
-            lats = [p[1] for p in ring]
-            assert all(17 <= lat <= 72 for lat in lats), name
-            if name == "Alaska" and min(lons) > 0:
-                assert all(170 <= lon <= 180 for lon in lons), name
-            else:
-                assert all(-180 <= lon <= -60 for lon in lons), name
+            assert all(-125 <= lon <= -66.5 and 24 <= lat <= 49.5 for lon, lat in ring), name
+
+
+def test_script_keeps_only_the_contiguous_states_and_dc():
+    script = load_script()
+    assert len(script.STATE_FIPS) == 49 and not {"02", "15", "72"} & script.STATE_FIPS
+    assert {"11", "25", "53"} <= script.STATE_FIPS  # DC, Massachusetts, Washington
 
 
 def test_rings_closed_and_valid(collection):

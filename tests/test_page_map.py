@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import urllib.parse
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, deck_layers, headings, open_app, page_links, page_text, script
-from dashboard import text
+from dashboard import maps, text
 
 SITE_NAMES = ["Boston", "St. Louis", "Washington, DC", "Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"]
 
@@ -31,8 +32,51 @@ def test_map_draws_outlines_and_all_seven_sites(map_page):
     assert layers["states"]["@@type"] == "GeoJsonLayer"
     assert [row["name"] for row in layers["sites"]["data"]] == SITE_NAMES
     assert chart.proto.alt.startswith("Map of the United States") and "Pittsburgh" in chart.proto.alt
-    assert json.loads(chart.proto.tooltip) == {"text": "{name}\n{role_label}\nGrant: {grant_text}"}
+    tooltip = json.loads(chart.proto.tooltip)
+    assert tooltip["text"] == "{name}\n{role_label}, grant {grant_text}"  # plain text, never HTML
+    assert "html" not in tooltip and tooltip["style"]["transform"] == "none"  # pinned inside the map
     assert list(chart.proto.selection_mode)  # selecting a site is on
+
+
+def map_column(at) -> list[tuple[str, str | None]]:
+    """What the map's column holds, in order: (element type, page-link label or caption text)."""
+    column = at.columns[0]
+    found = []
+    for element in column.children.values():
+        kind = getattr(element, "type", type(element).__name__)
+        text = element.proto.label if kind == "page_link" else element.value if kind == "caption" else None
+        found.append((kind, text))
+    return found
+
+
+def pick(at: AppTest, site_id: str) -> AppTest:
+    """Choose ``site_id`` on the map, as a tap on its circle does (the chart's event state), and rerun."""
+    at.session_state["site_map"] = {"selection": {"indices": {"sites": [0]}, "objects": {"sites": [{"id": site_id}]}}}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_before_a_tap_the_map_says_what_a_tap_does_and_the_key_is_in_the_side_column(map_page):
+    assert map_column(map_page) == [
+        ("deck_gl_json_chart", None),
+        ("caption", "Tap or click a circle: a link to its profile appears here."),
+    ]
+    (side,) = [element.value for element in map_page.columns[1].children.values()]
+    assert side.startswith("**How to read the map**") and "minimum size" in side
+
+
+def test_a_chosen_site_puts_its_profile_link_right_under_the_map():
+    at = pick(open_page(script("map"), role="learning"), "pittsburgh")
+    assert map_column(at) == [("deck_gl_json_chart", None), ("page_link", "Open the Pittsburgh profile")]
+    assert page_links(at)["Open the Pittsburgh profile"] == "site?site=Pittsburgh"  # the role filter travels by itself
+
+
+def test_a_chosen_site_out_of_view_or_unknown_gives_no_link():
+    for site_id in ("boston", "<script>alert(1)</script>"):  # Boston is not a learning site
+        at = pick(open_page(script("map"), role="learning"), site_id)
+        assert [kind for kind, _ in map_column(at)] == ["deck_gl_json_chart", "caption"]
+        assert not any(label.startswith("Open the") for label in page_links(at))
 
 
 def table_rows(at) -> list[list[str]]:
@@ -114,6 +158,14 @@ def test_overview_has_a_small_map_and_where_to_start_links():
         assert found[label] == page
 
 
+def test_overview_map_says_which_circle_is_drawn_beside_its_place(catalog):
+    at = open_page(script("overview"))
+    shown = [c.value for c in at.columns[1].children.values() if getattr(c, "type", "") == "caption"]
+    points = maps.site_points(catalog, list(catalog.sites["id"]))
+    assert shown == [text.escape_markdown(maps.moved_sentence(maps.layout_map(points, 320).marks))]
+    assert shown[0].startswith("Pittsburgh is drawn beside its place")
+
+
 def test_overview_links_carry_only_their_own_parameters():
     # The filters are bound to the URL in app.py and travel with every page change by themselves:
     # a link that added them again would repeat them (the browser suite follows links for real).
@@ -122,6 +174,28 @@ def test_overview_links_carry_only_their_own_parameters():
     assert found["See the sites on a map"] == "map?"
     assert found["Read about Cleveland"] == "site?site=Cleveland"
     assert len(deck_layers(at)["sites"]["data"]) == 4
+
+
+LONG_NAME = "Pittsburgh" + " and its neighbouring boroughs" * 3  # too long to fit on a phone's map
+
+
+@pytest.mark.parametrize("key", ["map", "overview"])
+def test_a_site_whose_name_does_not_fit_is_linked_right_under_the_map(tmp_path, monkeypatch, key):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    sites = data / "sites.yaml"
+    sites.write_text(sites.read_text(encoding="utf-8").replace("name: Pittsburgh\n", f"name: {LONG_NAME}\n", 1), encoding="utf-8")
+    monkeypatch.setenv("CTDC_DATA_DIR", str(data))
+    at = open_page(script(key))
+    column = at.columns[0] if key == "map" else at.columns[1]  # the Overview's map is on the right
+    kinds = [(getattr(e, "type", ""), getattr(e, "value", None)) for e in column.children.values()]
+    caption = ("caption", "Not named on the map, so that names do not overlap:")
+    assert caption in kinds
+    after = [getattr(e, "proto", None) for e in list(column.children.values())[kinds.index(caption) + 1 :]]
+    assert [(link.label, link.query_string) for link in after] == [
+        (f"{LONG_NAME} (learning site)", urllib.parse.urlencode({"site": LONG_NAME}))
+    ]
+    assert LONG_NAME not in [row["name"] for row in deck_layers(at)["site-labels"]["data"]]
 
 
 def test_markdown_in_a_site_name_is_shown_as_text(tmp_path, monkeypatch):

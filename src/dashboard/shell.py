@@ -189,6 +189,15 @@ def global_filters(catalog: Catalog) -> F.Filters:
     )
 
 
+def site_links(context: PageContext, sites: Sequence[tuple[str, str, str]]) -> None:
+    """A link to each site's profile, labelled with its name and role (``sites``: id, name, role label)."""
+    for site_id, name, role_label in sites:
+        st.page_link(
+            context.pages["site"], label=f"{escape_markdown(name)} ({role_label.lower()})", icon=":material/location_city:",
+            query_params=context.site_link(site_id),
+        )  # fmt: skip
+
+
 def url_choice(key: str, options: Sequence[str], default: str) -> str:
     """The option a link names for ``key`` (in any case; the last value when repeated), else ``default``;
     an unknown value gets a quiet notice. For page widgets, which start from the link but are not bound
