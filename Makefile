@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+REPLICAS ?= 2
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: run test validate refresh-census bench browser screenshots clean
+.PHONY: run test validate refresh-census bench replicas browser nginx screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +26,8 @@ node_modules/axe-core/axe.min.js: package.json
 run: $(VENV)/.installed
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address localhost --server.headless true
 
-## Install test tools (and Chromium when missing), then run every test
-test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser
+## Install test tools (and Chromium and nginx when missing), then run every test
+test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser nginx
 	$(PY) -m pytest
 
 ## Check the dataset (or another: make validate DATA=path/to/data)
@@ -37,9 +38,13 @@ validate: $(VENV)/.installed
 refresh-census: $(VENV)/.installed
 	$(PY) -m dashboard refresh-census $(DATA)
 
-## Page rerun times against an empty page (a benchmark, not a test)
-bench: $(VENV)/.dev-installed
+## What a visitor waits for on a real server, beside a hello-world app (a benchmark, not a test; about 8 minutes)
+bench: $(VENV)/.dev-installed browser nginx
 	$(PY) scripts/bench.py
+
+## Serve the app as $(REPLICAS) replicas behind nginx on http://localhost:$(PORT), sticky by cookie (deploy/ without containers)
+replicas: $(VENV)/.installed nginx
+	$(PY) scripts/replicas.py --replicas $(REPLICAS) --port $(PORT)
 
 ## Screenshots of every page at desktop and phone sizes, into artifacts/
 screenshots: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser
@@ -51,6 +56,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
 	  else echo "Cannot install Chromium here: browser tests will be skipped (or fail when CI=true)"; fi; }
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing nginx (Debian package 'nginx')"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq nginx; \
+	  else echo "Cannot install nginx here: the replica tests will be skipped (or fail when CI=true)"; fi; }
 
 clean:
 	rm -rf $(VENV) node_modules artifacts .pytest_cache
