@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -117,10 +118,19 @@ def write_nginx_config(directory: Path, port: int, upstreams: list[str]) -> Path
     return main
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running topology: nginx's URL, and each replica's address and process id."""
+
+    url: str
+    addresses: list[str]
+    pids: list[int]
+
+
 @contextlib.contextmanager
 def topology(replicas: int, port: int | None = None, *, app: Path = ROOT / "app.py",
-             env: dict[str, str] | None = None, log: IO[bytes] | int | None = subprocess.DEVNULL) -> Iterator[tuple[str, list[str]]]:
-    """Start ``replicas`` servers of ``app`` and nginx in front; yield nginx's URL and the replicas' addresses."""
+             env: dict[str, str] | None = None, log: IO[bytes] | int | None = subprocess.DEVNULL) -> Iterator[Served]:
+    """Start ``replicas`` servers of ``app`` and nginx in front of them; stop them all on leaving."""
     nginx = nginx_binary()
     if nginx is None:
         raise RuntimeError("nginx is not installed (Debian package 'nginx')")
@@ -140,7 +150,7 @@ def topology(replicas: int, port: int | None = None, *, app: Path = ROOT / "app.
                                               stdout=log, stderr=subprocess.STDOUT))
             url = f"http://127.0.0.1:{port}"
             wait_healthy(url, processes, timeout=30)
-            yield url, addresses
+            yield Served(url, addresses, [p.pid for p in processes[:replicas]])
         finally:
             for process in reversed(processes):
                 stop(process)
@@ -156,8 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--replicas must be 1 or more")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        with topology(args.replicas, args.port, log=None) as (url, addresses):
-            print(f"Serving {url} with {len(addresses)} replica(s): {', '.join(addresses)}", flush=True)
+        with topology(args.replicas, args.port, log=None) as served:
+            print(f"Serving {served.url} with {args.replicas} replica(s): {', '.join(served.addresses)}", flush=True)
             while True:
                 time.sleep(3600)
     except RuntimeError as exc:

@@ -8,7 +8,7 @@ rows) and sources are each the shipped count times the factor, spread over the s
 shipped records are. Every name is plainly fictional ("Synthetic City 0042"), every link points
 at example.org, and the text is filler of the shipped records' typical length. Only the
 vocabularies, the metric definitions' ids, value types and units (the app looks metrics up by
-id) and the state outlines come from the shipped data. The output validates with
+id) and the shipped directory's folders (the state outlines) come from the shipped data. The output validates with
 ``python -m dashboard validate OUT_DIR``; it is benchmark input, never data to commit.
 """
 
@@ -28,9 +28,9 @@ from typing import Any
 import yaml
 
 from dashboard import schema
-from dashboard.constants import DEFAULT_DATA_DIR, GEO_STATES_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "data"
 # The data format (data/README.md): one KIND.yaml per kind of record, program.yaml a mapping.
 KINDS = ("sources", "program", "national_partners", "sites", "organizations", "relationships", "products",
          "outcomes", "lessons", "resources", "metric_definitions", "metrics", "census")
@@ -218,16 +218,14 @@ def build(shipped: Path, factor: int, seed: int = 1) -> dict[str, Any]:
 
 
 def write(records: dict[str, Any], shipped: Path, target: Path) -> None:
-    """Write ``records`` as the dataset's YAML files into ``target``, with the shipped state outlines."""
+    """Write ``records`` as the dataset's YAML files into ``target``, with the shipped directory's folders."""
     target.mkdir(parents=True, exist_ok=True)
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     for kind in KINDS:
         body = yaml.dump(records[kind], Dumper=dumper, sort_keys=False, allow_unicode=True, width=120)
         (target / f"{kind}.yaml").write_text(f"# Synthetic benchmark data (fictional): {kind}.\n" + body, encoding="utf-8")
-    outlines = shipped / GEO_STATES_FILE
-    if outlines.is_file():
-        (target / GEO_STATES_FILE).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(outlines, target / GEO_STATES_FILE)
+    for folder in (item for item in shipped.iterdir() if item.is_dir()):  # e.g. the state outlines in geo/
+        shutil.copytree(folder, target / folder.name, dirs_exist_ok=True)
 
 
 def check(target: Path) -> subprocess.CompletedProcess[str]:
@@ -243,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--factor", type=int, default=10, help="times the shipped dataset (default 10)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--from", dest="shipped", type=Path, default=DEFAULT_DATA_DIR, help="the dataset to scale")
+    parser.add_argument("--from", dest="shipped", type=Path, default=SHIPPED, help="the dataset to scale")
     parser.add_argument("--no-check", action="store_true", help="skip validating the written directory")
     args = parser.parse_args(argv)
     if args.factor < 1:
