@@ -417,7 +417,8 @@ def checks(results: dict[str, Any]) -> list[Check]:
     memory = results.get("memory")
     if memory:
         per = memory["app"]["per_extra_session_mb"]
-        out.append(Check("memory per extra session", f"{per} MB", f"<= {MAX_SESSION_MB:g} MB", per <= MAX_SESSION_MB))
+        out.append(Check("memory per extra session", f"{per} MB", f"<= {MAX_SESSION_MB:g} MB",
+                         per <= MAX_SESSION_MB and not memory["app"]["errors"]))
     synthetic = results.get("synthetic")
     if synthetic:
         out.extend(_synthetic_checks(synthetic))

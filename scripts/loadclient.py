@@ -22,8 +22,8 @@ page than the link's, reports a page not found or a compile error, times out, or
 connection fails.
 
 Behind the load balancer in ``deploy/`` a visitor first fetches the page's HTML, keeps the
-affinity cookie it sets, sends it with the WebSocket handshake and fetches the health endpoint
-again at the end; the ``X-Replica`` header nginx adds to each response names the replica, so a
+affinity cookie it sets, sends it with the WebSocket handshake and fetches the page again at the
+end; the ``X-Replica`` header nginx adds to each response names the replica, so a
 visitor that met more than one replica shows that stickiness failed.
 """
 
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import statistics
 import time
 import urllib.error
 import urllib.parse
@@ -48,7 +47,6 @@ from websockets.typing import Subprotocol
 REPLICA_HEADER = "X-Replica"
 RERUN_TIMEOUT_S = 60.0
 STREAM_PATH = "/_stcore/stream"
-HEALTH_PATH = "/_stcore/health"
 FINISHED_EARLY_FOR_RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 FINISHED_WITH_COMPILE_ERROR = ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR
 
@@ -309,7 +307,7 @@ class LoadResult:
 
 
 async def _visitor(base_url: str, links: list[Link], offset: int, reruns: int, result: LoadResult) -> None:
-    """One visitor: fetch the first link's HTML, open a session, rerun ``reruns`` links in turn, fetch health."""
+    """One visitor: fetch the first link's HTML, open a session, rerun ``reruns`` links in turn, fetch the HTML again."""
     visitor = HttpVisitor(base_url)
     result.replicas_by_user.append(visitor.replicas)
     first = links[offset % len(links)]
@@ -318,7 +316,7 @@ async def _visitor(base_url: str, links: list[Link], offset: int, reruns: int, r
         async with Session(base_url, visitor) as session:
             for step in range(reruns):
                 result.reruns.append(await session.rerun(links[(offset + step) % len(links)]))
-        await asyncio.to_thread(visitor.get, HEALTH_PATH)
+        await asyncio.to_thread(visitor.get, str(first))  # a reload: still the same replica?
     except (OSError, urllib.error.URLError, TimeoutError) as exc:
         result.failures.append(f"connection: {exc}")
     except Exception as exc:  # noqa: BLE001 - e.g. a refused WebSocket handshake
@@ -340,11 +338,6 @@ async def page_reruns(base_url: str, link: Link, runs: int) -> tuple[Rerun, list
         first = await session.rerun(link)
         later = [await session.rerun(link) for _ in range(runs)]
     return first, later
-
-
-def median(values: list[float]) -> float:
-    """The median, or NaN for no values."""
-    return statistics.median(values) if values else math.nan
 
 
 def link_list(texts: list[str]) -> list[Link]:

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "deploy" / "nginx" / "ctdc.conf.template"
 HEALTH_PATH = "/_stcore/health"
 START_TIMEOUT_S = 180.0
+DEBIAN_NGINX = "/usr/sbin/nginx"  # not on a normal user's PATH
 # nginx's main context around the template's http-context snippet, as the nginx image's own
 # nginx.conf is around /etc/nginx/conf.d/*.conf; every file in one private directory.
 NGINX_MAIN = """\
@@ -75,7 +76,7 @@ def wait_healthy(url: str, processes: list[subprocess.Popen[bytes]], timeout: fl
     while time.monotonic() - start < timeout:
         for process in processes:
             if process.poll() is not None:
-                raise RuntimeError(f"{' '.join(map(str, process.args))!r} exited with code {process.returncode}")  # type: ignore[arg-type]
+                raise RuntimeError(f"process {process.pid} ({process.args!r}) exited with code {process.returncode}")
         try:
             with opener.open(url + HEALTH_PATH, timeout=2) as response:
                 if response.status == 200 and response.read().strip() == b"ok":
@@ -107,7 +108,7 @@ def render_nginx(port: int, upstreams: list[str]) -> str:
 
 def nginx_binary() -> str | None:
     """The nginx executable, if installed."""
-    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+    return shutil.which("nginx") or (DEBIAN_NGINX if Path(DEBIAN_NGINX).exists() else None)
 
 
 def write_nginx_config(directory: Path, port: int, upstreams: list[str]) -> Path:
