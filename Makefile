@@ -38,7 +38,7 @@ validate: $(VENV)/.installed
 refresh-census: $(VENV)/.installed
 	$(PY) -m dashboard refresh-census $(DATA)
 
-## What a visitor waits for on a real server, beside a hello-world app (a benchmark, not a test; about 8 minutes)
+## What a visitor waits for on a real server, beside a hello-world app (a benchmark, not a test; 7 to 10 minutes)
 bench: $(VENV)/.dev-installed browser nginx
 	$(PY) scripts/bench.py
 
