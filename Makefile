@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+REPLICAS ?= 2
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: run test validate refresh-census schema bench browser screenshots clean
+.PHONY: run test validate refresh-census schema bench replicas browser nginx screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +27,9 @@ node_modules/axe-core/axe.min.js: package.json
 run: $(VENV)/.installed
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address localhost --server.headless true
 
-## Install test tools (and Chromium when missing), then run every test: unit, page, browser, data,
-## schema, Data Package validation, lint (ruff), format and types (mypy)
-test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser
+## Install test tools (and Chromium and nginx when missing), then run every test: unit, page, browser,
+## data, schema, Data Package validation, deploy topology, lint (ruff), format and types (mypy)
+test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser nginx
 	$(PY) -m pytest
 
 ## Check the dataset (or another: make validate DATA=path/to/data)
@@ -43,9 +44,13 @@ refresh-census: $(VENV)/.installed
 schema: $(VENV)/.installed
 	$(PY) -m dashboard schema $(DATA)
 
-## Page rerun times against an empty page (a benchmark, not a test)
-bench: $(VENV)/.dev-installed
+## What a visitor waits for on a real server, beside a hello-world app (a benchmark, not a test; 7 to 10 minutes)
+bench: $(VENV)/.dev-installed browser nginx
 	$(PY) scripts/bench.py
+
+## Serve the app as $(REPLICAS) replicas behind nginx on http://localhost:$(PORT), sticky by cookie (deploy/ without containers)
+replicas: $(VENV)/.installed nginx
+	$(PY) scripts/replicas.py --replicas $(REPLICAS) --port $(PORT)
 
 ## Screenshots of every page at desktop and phone sizes, into artifacts/
 screenshots: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser
@@ -57,6 +62,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
 	  else echo "Cannot install Chromium here: browser tests will be skipped (or fail when CI=true)"; fi; }
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing nginx (Debian package 'nginx')"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq nginx; \
+	  else echo "Cannot install nginx here: the replica tests will be skipped (or fail when CI=true)"; fi; }
 
 clean:
 	rm -rf $(VENV) node_modules artifacts .pytest_cache

@@ -84,8 +84,10 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(app: Path = ROOT / "app.py", env: dict[str, str] | None = None) -> Iterator[str]:
-    """A freshly started ``streamlit run`` of ``app`` on a free loopback port; yields its URL once healthy."""
+def streamlit_server(app: Path = ROOT / "app.py", env: dict[str, str] | None = None, *, warm: bool = True) -> Iterator[str]:
+    """A freshly started ``streamlit run`` of ``app`` on a free loopback port; yields its URL once healthy
+    and, with ``warm``, once one session has opened it (as the deploy scripts do: see
+    ``scripts/replicas.py``'s ``warm_up``); ``warm=False`` leaves the very first session to the test."""
     port = _free_port()
     full_env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
     process = subprocess.Popen(
@@ -108,6 +110,10 @@ def streamlit_server(app: Path = ROOT / "app.py", env: dict[str, str] | None = N
                 time.sleep(0.3)
         else:
             pytest.fail("streamlit did not become healthy within 60 s")
+        if warm:
+            from scripts.replicas import warm_up
+
+            warm_up(url)
         yield url
     finally:
         process.terminate()

@@ -1,0 +1,96 @@
+"""The benchmark's protocol-level client: links, percentiles, the frontend's message cache, and reruns against a real
+``streamlit run`` server of the app."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from scripts import loadclient as lc
+
+
+@pytest.mark.parametrize(
+    "text, page, query",
+    [
+        ("/", "", ""),
+        ("/map", "map", ""),
+        ("site?site=st-louis", "site", "site=st-louis"),
+        ("/?sites=St.+Louis&sites=Boston", "", "sites=St.+Louis&sites=Boston"),
+    ],
+)
+def test_link_parse_and_text_round_trip(text, page, query):
+    link = lc.Link.parse(text)
+    assert (link.page, link.query) == (page, query)
+    assert lc.Link.parse(str(link)) == link
+
+
+def test_query_repeats_list_values():
+    assert lc.query(sites=["St. Louis", "Washington, DC"], role="learning") == (
+        "sites=St.+Louis&sites=Washington%2C+DC&role=learning"
+    )
+
+
+def test_percentile_interpolates_between_ranks():
+    assert lc.percentile([5, 1, 4, 2, 3], 50) == 3
+    assert lc.percentile([1, 2, 3, 4, 5], 95) == pytest.approx(4.8)
+    assert lc.percentile([7], 95) == 7
+
+
+def cacheable(hash_: str) -> ForwardMsg:
+    msg = ForwardMsg(hash=hash_)
+    msg.metadata.cacheable = True
+    return msg
+
+
+def test_message_cache_keeps_used_messages_and_ages_out_the_rest():
+    cache = lc.MessageCache()
+    cache.note(cacheable("a"))
+    cache.note(cacheable("b"))
+    cache.note(ForwardMsg(hash="not-cacheable"))
+    assert cache.hashes() == ["a", "b"]
+    for _ in range(cache.max_age):
+        cache.finished()
+        cache.note(ForwardMsg(ref_hash="a"))  # the server referred to "a" again: it stays fresh
+    cache.finished()
+    assert cache.hashes() == ["a"]
+
+
+def test_exception_and_missing_page_are_errors():
+    raised = ForwardMsg()
+    raised.delta.new_element.exception.type = "ValueError"
+    raised.delta.new_element.exception.message = "bad"
+    assert lc._problem(raised) == "exception: ValueError: bad"
+    missing = ForwardMsg()
+    missing.page_not_found.page_name = "nope"
+    assert "page not found" in lc._problem(missing)
+    assert lc._problem(ForwardMsg(script_finished=ForwardMsg.FINISHED_SUCCESSFULLY)) is None
+
+
+def test_first_visit_then_later_reruns_send_cached_references(server_url):
+    first, later = asyncio.run(lc.page_reruns(server_url, lc.Link("map"), 2))
+    assert first.error is None and all(r.error is None for r in later)
+    # the tab keeps the blocks it has seen: later reruns send references to them, not the blocks again
+    assert all(r.bytes < first.bytes for r in later)
+    assert all(r.bytes < 20_000 for r in later)
+
+
+def test_a_link_with_filters_reaches_its_page(server_url):
+    link = lc.Link("site", lc.query(site="boston", role="implementation"))
+    first, later = asyncio.run(lc.page_reruns(server_url, link, 1))
+    assert first.error is None and later[0].error is None
+
+
+def test_an_unknown_page_is_reported_as_an_error(server_url):
+    first, _ = asyncio.run(lc.page_reruns(server_url, lc.Link("no-such-page"), 0))
+    assert first.error is not None and "page not found" in first.error
+
+
+def test_load_counts_every_rerun_of_every_visitor(server_url):
+    links = [lc.Link(), lc.Link("themes"), lc.Link("library")]
+    result = asyncio.run(lc.run_load(server_url, links, users=3, reruns=2))
+    assert len(result.reruns) == 6 and result.errors == 0
+    assert result.throughput > 0 and result.p(50) > 0
+    assert {r.link for r in result.reruns} == set(links)
+    assert result.replicas == {} and result.unsticky == 0  # no load balancer in front: no replica header
