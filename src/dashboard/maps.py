@@ -171,6 +171,9 @@ def sites_table(points: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+MAX_TABLE_ROWS = 50  # a longer table is cut, saying so: the CSV download has every site
+
+
 def sites_table_markdown(points: pd.DataFrame) -> str:
     """The map's text alternative as a Markdown table narrow enough for a phone: site (with its
     state), role and grant. The CSV download adds the landmark and coordinates."""
@@ -180,9 +183,14 @@ def sites_table_markdown(points: pd.DataFrame) -> str:
     rows += [
         f"| {escape_markdown(p['name'])} ({escape_markdown(p['state'])}) | {escape_markdown(p['role'].capitalize())} "
         f"| {escape_markdown(p['grant_text'])} |"
-        for p in points.to_dict("records")
+        for p in points.head(MAX_TABLE_ROWS).to_dict("records")
     ]
-    return "\n".join(rows)
+    cut = (
+        f"\n\n*The first {MAX_TABLE_ROWS} of {len(points)} sites; the CSV lists every one.*"
+        if len(points) > MAX_TABLE_ROWS
+        else ""
+    )
+    return "\n".join(rows) + cut
 
 
 def _mercator_y(lat: float) -> float:

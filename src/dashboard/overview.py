@@ -14,6 +14,8 @@ from .schema import CROSS_SITE
 from .text import escape_markdown, intro_markdown
 from .values import format_usd
 
+MAX_START_SITES = 8  # "See what ... built" links; a program of many sites is browsed from the map
+
 
 @dataclass(frozen=True)
 class Kpi:
@@ -74,7 +76,7 @@ def start_sites(sites: pd.DataFrame) -> tuple[tuple[str, str], ...]:
     """The sites to start from, with their link labels (escaped Markdown): the implementation sites in view
     ("See what Boston built"), or every site in view when none built a product ("Read about Cleveland")."""
     built = sites[sites["role"] == "implementation"]
-    chosen = built if len(built) else sites
+    chosen = (built if len(built) else sites).head(MAX_START_SITES)
     return tuple(
         (
             row.id,

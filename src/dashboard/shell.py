@@ -189,13 +189,19 @@ def global_filters(catalog: Catalog) -> F.Filters:
     )
 
 
+MAX_SITE_LINKS = 12  # longer lists end with a count: a program of hundreds of sites lists them in its table
+
+
 def site_links(context: PageContext, sites: Sequence[tuple[str, str, str]]) -> None:
-    """A link to each site's profile, labelled with its name and role (``sites``: id, name, role label)."""
-    for site_id, name, role_label in sites:
+    """A link to each site's profile, labelled with its name and role (``sites``: id, name, role label);
+    past ``MAX_SITE_LINKS``, a line saying how many more the table lists."""
+    for site_id, name, role_label in sites[:MAX_SITE_LINKS]:
         st.page_link(
             context.pages["site"], label=f"{escape_markdown(name)} ({role_label.lower()})", icon=":material/location_city:",
             query_params=context.site_link(site_id),
         )  # fmt: skip
+    if len(sites) > MAX_SITE_LINKS:
+        st.caption(f"…and {len(sites) - MAX_SITE_LINKS} more: the sites table and its CSV list every one.")
 
 
 def url_choice(key: str, options: Sequence[str], default: str) -> str:

@@ -26,6 +26,7 @@ from .themes import (
     matrix_takeaway,
     section_lessons_markdown,
     section_takeaway,
+    summed_by_role,
     theme_site_matrix,
 )
 
@@ -121,6 +122,7 @@ def section_chart(sections: pd.DataFrame) -> alt.TopLevelMixin:
     )
 
 
+MAX_HEATMAP_SITES = 30  # more sites in view than this, and the heatmap sums them by role
 MATRIX_ALT = (
     "Heatmap of themes by site. Each cell gives the number of product and lesson records in this "
     "dataset that carry the theme at the site; the table below the chart lists every cell."
@@ -142,8 +144,13 @@ def matrix_view(catalog: Catalog, filters: F.Filters) -> ChartView | None:
         f"Cross-site lessons ({cross_site_count(lessons_in_view(catalog, filters))} in view) belong to no single site "
         "and are not counted in the grid.*"
     )
+    drawn = matrix
+    sites = matrix["site"].nunique()
+    if sites > MAX_HEATMAP_SITES:  # one column per site would be unreadable (and too much data to send)
+        drawn = summed_by_role(matrix)
+        note += f" *With {sites} sites in view the grid sums them by site role; the table below lists every site.*"
     return chart_view(
-        "Themes by site", matrix_takeaway(matrix), theme_site_chart(matrix), matrix, "themes-by-site", MATRIX_ALT, note
+        "Themes by site", matrix_takeaway(matrix), theme_site_chart(drawn), matrix, "themes-by-site", MATRIX_ALT, note
     )
 
 

@@ -13,7 +13,7 @@ from .caching import page_cache
 from .catalog import Catalog
 from .citations import Cite, citer, numbered_sources, sources_markdown
 from .links import filter_params, page_href, site_param
-from .schema import CROSS_SITE, LESSON_SECTIONS, SECTION_BASES, THEMES
+from .schema import CROSS_SITE, LESSON_SECTIONS, ROLES, SECTION_BASES, THEMES
 from .text import escape_markdown, markdown_link, plural
 
 CROSS_SITE_LABEL = "Cross-site"
@@ -55,6 +55,20 @@ def theme_site_matrix(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
             n_products = int(product_sites.get(site.id, 0))
             n_lessons = int(lesson_sites.get(site.id, 0))
             rows.append((theme, site.id, site.name, site.role, n_products, n_lessons, n_products + n_lessons))
+    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+
+
+def summed_by_role(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The theme × site counts summed per site role, with the matrix's columns: one "site" per role
+    in view, named with its number of sites (for views with too many sites to draw one column each)."""
+    rows = []
+    for role in ROLES:
+        part = matrix[matrix["role"] == role]
+        if part.empty:
+            continue
+        label = f"All {part['site'].nunique()} {C.ROLE_LABELS[role].lower()}s"
+        for theme, group in part.groupby("theme", sort=False):
+            rows.append((theme, role, label, role, *(int(group[c].sum()) for c in ("products", "lessons", "records"))))
     return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
 
 

@@ -1,0 +1,65 @@
+"""Every page's builders on a program a hundred times CTDC's size (700 sites): no error (Altair's row
+limit included), and the page text stays bounded where a list would grow with the sites."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import (
+    ecosystem_metrics,
+    library,
+    maps,
+    metric_charts,
+    overview,
+    search,
+    site_profile_text,
+    theme_charts,
+    themes,
+)
+from dashboard.filters import Filters
+from dashboard.loading import load_catalog
+from dashboard.schema import LESSON_SECTIONS
+from scripts import synthetic_program as syn
+
+ALL = Filters()
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    target = tmp_path_factory.mktemp("hundredfold") / "data"
+    syn.write(syn.build(syn.SHIPPED, 100), syn.SHIPPED, target)
+    return load_catalog(target)
+
+
+def test_the_program_is_a_hundred_times_the_size(big):
+    assert len(big.sites) == 700 and len(big.products) == 700
+
+
+def test_themes_builders_work_and_the_heatmap_sums_many_sites_by_role(big):
+    matrix = theme_charts.matrix_view(big, ALL)
+    assert matrix is not None and len(matrix.table) == 700 * 10  # the table keeps every site
+    drawn = matrix.spec["datasets"]
+    assert "sums them by site role" in matrix.note and all(len(data) < 20_000 for data in drawn.values())
+    assert theme_charts.sections_view(big, ALL, LESSON_SECTIONS[0]).chart is not None
+    assert themes.theme_view(big, ALL, "housing").products_markdown
+    assert search.search_view(big, ALL, "data").found
+
+
+def test_metrics_builders_work(big):
+    for lens in (False, True):
+        assert metric_charts.key_years_view(big, ALL, lens, ecosystem_metrics.ALL_KEY_YEARS).chart.spec
+        assert metric_charts.partners_view(big, ALL, lens).spec
+        assert metric_charts.timeline_view(big, ALL, lens).spec
+        assert len(ecosystem_metrics.names_view(big, ALL, lens).table) == 700
+    vintages = ecosystem_metrics.census_vintages(big, ALL)
+    assert len(metric_charts.census_view(big, ALL, vintages[0], False).charts) == 4
+
+
+def test_map_overview_profile_and_library_stay_bounded(big):
+    site_map = maps.map_view(big, ALL, height=440)
+    assert len(site_map.sites) == 700 and site_map.table_markdown.count("\n| ") == maps.MAX_TABLE_ROWS
+    assert "the CSV lists every one" in site_map.table_markdown and len(site_map.table) == 700
+    view = overview.overview_view(big, ALL)
+    assert len(view.start_sites) == overview.MAX_START_SITES
+    assert site_profile_text.site_page(big, big.sites["id"].iloc[0], big.sites["id"].iloc[1]).comparison is not None
+    assert len(library.resources_view(big, ALL).table) == len(big.resources)
