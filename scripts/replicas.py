@@ -60,9 +60,14 @@ def free_port() -> int:
 
 
 def start_streamlit(
-    script: Path, port: int, *, env: dict[str, str] | None = None, log: IO[bytes] | int | None = subprocess.DEVNULL
+    script: Path,
+    port: int,
+    *,
+    env: dict[str, str] | None = None,
+    log: IO[bytes] | int | None = subprocess.DEVNULL,
+    address: str = "127.0.0.1",
 ) -> subprocess.Popen[bytes]:
-    """``streamlit run script`` on ``127.0.0.1:port``, headless, from the script's folder (so its ``.streamlit/`` applies)."""
+    """``streamlit run script`` on ``address:port``, headless, from the script's folder (so its ``.streamlit/`` applies)."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
     command = [
         sys.executable,
@@ -73,7 +78,7 @@ def start_streamlit(
         "--server.port",
         str(port),
         "--server.address",
-        "127.0.0.1",
+        address,
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",
@@ -195,15 +200,37 @@ def warm_up(url: str) -> None:
         raise RuntimeError(f"{url}: the warm-up visit failed: {first.error}")
 
 
+def serve_one(address: str, port: int) -> int:
+    """One server on ``address:port``, warmed once it is healthy; until it exits or this is stopped."""
+    process = start_streamlit(ROOT / "app.py", port, log=None, address=address)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", [process])
+        warm_up(f"http://127.0.0.1:{port}")
+        print(f"Serving http://{address}:{port} (warmed)", flush=True)
+        return process.wait()
+    except RuntimeError as exc:
+        print(f"Could not start: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        stop(process)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Serve until interrupted."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, default=8080, help="the port nginx listens on (default 8080)")
+    parser.add_argument(
+        "--one-server",
+        metavar="ADDRESS",
+        help="serve one Streamlit server on ADDRESS:PORT, warmed, without nginx (the container's command)",
+    )
     args = parser.parse_args(argv)
     if args.replicas < 1:
         parser.error("--replicas must be 1 or more")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if args.one_server:
+        return serve_one(args.one_server, args.port)
     try:
         with topology(args.replicas, args.port, log=None) as served:
             print(f"Serving {served.url} with {args.replicas} replica(s): {', '.join(served.addresses)}", flush=True)

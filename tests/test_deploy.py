@@ -43,7 +43,24 @@ def test_image_runs_as_a_non_root_user_with_a_health_check():
     assert steps["USER"][-1] not in ("root", "0")
     assert len(steps["HEALTHCHECK"]) == 1 and "/_stcore/health" in steps["HEALTHCHECK"][0]
     command = steps["CMD"][-1]
-    assert "streamlit" in command and "app.py" in command and "--server.address=0.0.0.0" in command
+    assert '"scripts/replicas.py", "--one-server", "0.0.0.0", "--port", "8501"' in command  # one warmed server
+    assert steps["EXPOSE"] == ["8501"]
+
+
+def test_the_container_command_serves_a_warm_server_whose_first_deep_link_finds_its_page():
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "replicas.py"), "--one-server", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("Serving http://127.0.0.1:")  # printed once the server is warm
+        first, _ = asyncio.run(lc.page_reruns(f"http://127.0.0.1:{port}", lc.Link("map"), 0))
+        assert first.error is None, first.error  # no "page not found": the server had been opened once
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
 
 
 def test_compose_uses_the_template_of_the_loopback_topology_and_the_image_port():
