@@ -55,7 +55,8 @@ def test_the_container_command_serves_a_warm_server_whose_first_deep_link_finds_
     )  # fmt: skip
     try:
         assert process.stdout is not None
-        assert process.stdout.readline().startswith("Serving http://127.0.0.1:")  # printed once the server is warm
+        lines = iter(process.stdout.readline, "")  # the server's own log comes first
+        assert any(line.startswith("Serving http://127.0.0.1:") for line in lines)  # printed once the server is warm
         first, _ = asyncio.run(lc.page_reruns(f"http://127.0.0.1:{port}", lc.Link("map"), 0))
         assert first.error is None, first.error  # no "page not found": the server had been opened once
     finally:
