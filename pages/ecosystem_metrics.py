@@ -102,7 +102,7 @@ else:
                 context.share("census_vintage", vintage, vintages[0])
                 census = metric_charts.census_view(catalog, view, vintage, lens)
                 st.caption(
-                    f"{escape_markdown(census.vintage)}; compiled from the cited sources: {census.sources_markdown}. "
+                    f"{escape_markdown(census.vintage)}. Sources: {census.sources_markdown}. "
                     "Every chart on this tab shows this release only."
                 )
                 for pair in (census.charts[:2], census.charts[2:]):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import shutil
@@ -195,7 +196,9 @@ def warm_up(url: str) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import loadclient
 
-    first, _ = asyncio.run(loadclient.page_reruns(url, loadclient.Link(), 0))
+    # In a thread of its own: the caller may already run an event loop (as a browser driver does).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        first, _ = pool.submit(asyncio.run, loadclient.page_reruns(url, loadclient.Link(), 0)).result()
     if first.error:
         raise RuntimeError(f"{url}: the warm-up visit failed: {first.error}")
 

@@ -287,7 +287,15 @@ def test_census_measure_and_its_source_links(catalog):
     part = metric_charts.census_measure(frame, "population")
     assert set(part["metric"]) == {"population"} and len(part) == 7
     links = metric_charts.census_sources_markdown(catalog, frame)
-    assert links.count("](https://") >= 1 and "](http" in links.split("; ")[0]
+    primary, secondary = links.split("; secondary: ")
+    assert primary.startswith(
+        "primary, the Census Bureau's query for each place: [Boston](https://api.census.gov/data/2023/acs/acs5?"
+    )
+    assert primary.count("](https://api.census.gov/") == 7  # one query per site, labelled by the site
+    assert "secondary compilation" in secondary and "github.com" in secondary
+    table = ecosystem_metrics.shown_table(part, margins=True)
+    assert "margin of error" in table.columns
+    assert set(table["margin of error"]) <= {values.NOT_FOUND} or table["margin of error"].str.startswith("± ").any()
 
 
 def test_partner_table_columns_follow_the_lens(catalog):

@@ -17,10 +17,9 @@ from . import constants as C
 from . import filters as F
 from .caching import page_cache
 from .catalog import Catalog
-from .citations import cited_ids
 from .schema import ORGANIZATION_TYPES, ROLES
 from .text import escape_markdown, markdown_link
-from .values import NOT_FOUND, format_value, parse_partial_date
+from .values import NOT_FOUND, format_value, is_missing, parse_partial_date
 
 YEAR_METRICS = (
     "nnip_join_year",
@@ -95,7 +94,7 @@ def metric_frame(
     rows = catalog.metrics[catalog.metrics["metric"].isin(ids)]
     if vintage is not None:
         rows = rows[rows["vintage"] == vintage]
-    rows = rows[["site", "metric", "value", "vintage", "confidence", "note", "sources"]]
+    rows = rows[["site", "metric", "value", "margin_of_error", "vintage", "confidence", "note", "sources"]]
     out = grid.merge(rows, on=["site", "metric"], how="left")
     out["metric_label"] = out["metric"].map(definitions["label"]).astype(str)
     out["group"] = out["metric"].map(definitions["group"]).astype(str)
@@ -106,6 +105,10 @@ def metric_frame(
     out["numeric"] = [_numeric(v, t) for v, t in zip(value, out["value_type"])]
     out["display"] = [format_value(v, t, u) for v, t, u in zip(value, out["value_type"], out["unit"])]
     out["known"] = out["display"] != NOT_FOUND
+    out["margin"] = [
+        "± " + format_value(m, t, u) if known and not is_missing(m) else NOT_FOUND
+        for m, t, u, known in zip(out["margin_of_error"], out["value_type"], out["unit"], out["known"])
+    ]
     out["vintage"] = out["vintage"].astype(object).where(out["known"] & out["vintage"].notna(), "")
     out["confidence"] = out["confidence"].astype(object).where(out["known"] & out["confidence"].notna(), "unconfirmed")
     out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
@@ -123,6 +126,7 @@ def metric_frame(
         "value",
         "numeric",
         "display",
+        "margin",
         "known",
         "vintage",
         "confidence",
@@ -132,10 +136,23 @@ def metric_frame(
     return out[columns].reset_index(drop=True)
 
 
-def shown_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The reader-facing columns of a metric frame (what the data tables and CSVs show)."""
-    out = frame[["site_name", "role", "metric_label", "display", "vintage", "confidence", "note", "sources"]]
-    return out.rename(columns={"site_name": "site", "metric_label": "metric", "display": "value"})
+def shown_table(frame: pd.DataFrame, *, margins: bool = False) -> pd.DataFrame:
+    """The reader-facing columns of a metric frame (what the data tables and CSVs show); with ``margins``,
+    each value's margin of error ("not found in sources" where no source gives one)."""
+    columns = [
+        "site_name",
+        "role",
+        "metric_label",
+        "display",
+        *(["margin"] if margins else []),
+        "vintage",
+        "confidence",
+        "note",
+        "sources",
+    ]
+    return frame[columns].rename(
+        columns={"site_name": "site", "metric_label": "metric", "display": "value", "margin": "margin of error"}
+    )
 
 
 def not_found(frame: pd.DataFrame) -> pd.DataFrame:
@@ -389,10 +406,15 @@ def census_measure(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 
 def census_sources_markdown(catalog: Catalog, frame: pd.DataFrame) -> str:
-    """Links to the sources of the known census values, separated by semicolons."""
-    ids = cited_ids(frame[frame["known"]].to_dict("records"))
-    cited = catalog.sources[catalog.sources["id"].isin(ids)]
-    return "; ".join(markdown_link(row["title"], row["url"]) for row in cited.to_dict("records"))
+    """Where the census figures come from, as Markdown: each value's primary source (the first it cites:
+    the Census Bureau's own query for the place) linked by site name, then the other, secondary sources."""
+    known = frame[frame["known"]]
+    titles = catalog.sources.set_index("id")
+    primary = dict.fromkeys((row["site_name"], row["sources"][0]) for row in known.to_dict("records") if row["sources"])
+    secondary = [s for s in dict.fromkeys(s for ids in known["sources"] for s in ids[1:]) if s not in {p for _, p in primary}]
+    first = ", ".join(markdown_link(site, titles.loc[source, "url"], titles.loc[source, "title"]) for site, source in primary)
+    rest = "; ".join(markdown_link(titles.loc[s, "title"], titles.loc[s, "url"]) for s in secondary if s in titles.index)
+    return f"primary, the Census Bureau's query for each place: {first}" + (f"; secondary: {rest}" if rest else "")
 
 
 def census_takeaway(frame: pd.DataFrame, metric: str) -> str:

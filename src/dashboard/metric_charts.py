@@ -300,6 +300,7 @@ def census_chart(frame: pd.DataFrame, metric: str, vintage: str, lens: bool = Fa
     tooltip = [
         alt.Tooltip("site_name:N", title="Site"),
         alt.Tooltip("display:N", title=label),
+        alt.Tooltip("margin:N", title="Margin of error"),
         alt.Tooltip("vintage:N", title="Vintage"),
         alt.Tooltip("confidence:N", title="Confidence"),
     ]
@@ -480,7 +481,7 @@ def census_view(catalog: Catalog, filters: F.Filters, vintage: str, lens: bool) 
                 str(part["metric_label"].iloc[0]) if len(part) else metric,
                 census_takeaway(census, metric),
                 census_chart(census, metric, vintage, lens),
-                shown_table(part),
+                shown_table(part, margins=True),
                 f"census-{metric}",
                 census_alt_text(part, vintage),
             )
