@@ -215,3 +215,13 @@ def deck_layers(at) -> dict[str, dict]:
 
     (chart,) = at.get("deck_gl_json_chart")
     return {layer["id"]: layer for layer in json.loads(chart.proto.json)["layers"]}
+
+
+def run_async(coroutine):
+    """Run ``coroutine`` to completion in a thread of its own: the browser tests keep an event loop
+    running in the main thread for the whole session, where ``asyncio.run`` would refuse."""
+    import asyncio
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -3,7 +3,6 @@ two ``streamlit run`` replicas, started by ``scripts/replicas.py``) serves healt
 
 from __future__ import annotations
 
-import asyncio
 import re
 import signal
 import socket
@@ -15,7 +14,7 @@ import urllib.error
 import pytest
 import yaml
 
-from conftest import ROOT, _free_port, _unavailable
+from conftest import ROOT, _free_port, _unavailable, run_async
 from scripts import loadclient as lc
 from scripts import replicas
 
@@ -57,7 +56,7 @@ def test_the_container_command_serves_a_warm_server_whose_first_deep_link_finds_
         assert process.stdout is not None
         lines = iter(process.stdout.readline, "")  # the server's own log comes first
         assert any(line.startswith("Serving http://127.0.0.1:") for line in lines)  # printed once the server is warm
-        first, _ = asyncio.run(lc.page_reruns(f"http://127.0.0.1:{port}", lc.Link("map"), 0))
+        first, _ = run_async(lc.page_reruns(f"http://127.0.0.1:{port}", lc.Link("map"), 0))
         assert first.error is None, first.error  # no "page not found": the server had been opened once
     finally:
         process.send_signal(signal.SIGTERM)
@@ -193,7 +192,7 @@ def test_websocket_session_goes_to_the_cookie_replica_and_reruns_a_page(topology
         async with lc.Session(url, visitor) as session:
             return await session.rerun(lc.Link("map"))
 
-    rerun = asyncio.run(visit())
+    rerun = run_async(visit())
     assert rerun.error is None and rerun.bytes > 0
     assert len(visitor.replicas) == 2 and visitor.replicas[0] == visitor.replicas[1]
 

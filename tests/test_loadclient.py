@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from conftest import run_async
 from scripts import loadclient as lc
 
 
@@ -69,7 +68,7 @@ def test_exception_and_missing_page_are_errors():
 
 
 def test_first_visit_then_later_reruns_send_cached_references(server_url):
-    first, later = asyncio.run(lc.page_reruns(server_url, lc.Link("map"), 2))
+    first, later = run_async(lc.page_reruns(server_url, lc.Link("map"), 2))
     assert first.error is None and all(r.error is None for r in later)
     # the tab keeps the blocks it has seen: later reruns send references to them, not the blocks again
     assert all(r.bytes < first.bytes for r in later)
@@ -78,18 +77,18 @@ def test_first_visit_then_later_reruns_send_cached_references(server_url):
 
 def test_a_link_with_filters_reaches_its_page(server_url):
     link = lc.Link("site", lc.query(site="boston", role="implementation"))
-    first, later = asyncio.run(lc.page_reruns(server_url, link, 1))
+    first, later = run_async(lc.page_reruns(server_url, link, 1))
     assert first.error is None and later[0].error is None
 
 
 def test_an_unknown_page_is_reported_as_an_error(server_url):
-    first, _ = asyncio.run(lc.page_reruns(server_url, lc.Link("no-such-page"), 0))
+    first, _ = run_async(lc.page_reruns(server_url, lc.Link("no-such-page"), 0))
     assert first.error is not None and "page not found" in first.error
 
 
 def test_load_counts_every_rerun_of_every_visitor(server_url):
     links = [lc.Link(), lc.Link("themes"), lc.Link("library")]
-    result = asyncio.run(lc.run_load(server_url, links, users=3, reruns=2))
+    result = run_async(lc.run_load(server_url, links, users=3, reruns=2))
     assert len(result.reruns) == 6 and result.errors == 0
     assert result.throughput > 0 and result.p(50) > 0
     assert {r.link for r in result.reruns} == set(links)
