@@ -68,6 +68,12 @@ else:
                 st.markdown(years.not_found_markdown)
             if years.comparison_markdown:
                 st.markdown(years.comparison_markdown)
+            st.page_link(
+                context.pages["ecosystem"],
+                label="Where does your place stand? Take the self-check and see it beside the sites",
+                icon=":material/checklist:",
+                query_params=context.link_params(ecosystem_tab="Self-check"),
+            )
 
     with names_tab:
         if names_tab.open:

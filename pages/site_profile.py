@@ -7,12 +7,16 @@ URL; the URL is the source of truth, and each choice is written back to it by na
 
 import streamlit as st
 
-from dashboard import filters, links, site_profile, site_profile_text
-from dashboard.blocks import csv_download, lazy_expander
+from dashboard import filters, links, network_views, site_profile, site_profile_text
+from dashboard.blocks import csv_download, lazy_expander, network_block
 from dashboard.shell import page_context, raw_param
 from dashboard.text import escape_markdown
 
 NO_COMPARISON = ""
+NETWORK_INTRO = (
+    "Organizations as marks, coloured and shaped by type; the ties the sources document as lines, labelled by "
+    "kind. Hover over or tap a line or a mark for its sources; the tables below list them too."
+)
 
 
 def last(key: str) -> str | None:
@@ -83,10 +87,25 @@ if page.comparison is not None:
 
 st.markdown(page.products)
 st.markdown(page.partners)
+network = network_views.site_network(context.catalog, site_id)
+st.markdown(f"## How they were connected\n\n{NETWORK_INTRO}")
+network_block(network.view)
 if page.ties_label:
     with lazy_expander(page.ties_label, "site-relationships") as is_open:
         if is_open:
             st.markdown(page.ties)
+with lazy_expander("Mapping questions asked of this network, with what CTDC learned", "site-prompts") as is_open:
+    if is_open:
+        prompts = network_views.site_prompts_view(context.catalog, site_id)
+        st.markdown(prompts.markdown + "\n\n**Sources of these links**\n\n" + prompts.sources)
+        csv_download(prompts.table, f"mapping-questions-{site_id}")
+st.page_link(
+    context.pages["networks"], label="Compare every site's network", icon=":material/hub:", query_params=context.link_params()
+)
+st.page_link(
+    context.pages["ecosystem"], label="Map your own ecosystem beside this one", icon=":material/upload_file:",
+    query_params=context.link_params(compare=links.site_param(site_id, names)),
+)  # fmt: skip
 st.markdown(page.lessons)
 if page.cross_site_lessons:
     with lazy_expander("Lessons drawn across all sites", "site-cross-site-lessons") as is_open:

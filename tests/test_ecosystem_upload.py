@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 
 from dashboard import ecosystem_upload as U
 from dashboard import network as N
+from dashboard import network_chart as NC
 
 CORPUS = Path(__file__).parent / "fixtures" / "uploads"
 
@@ -326,7 +327,7 @@ def test_worked_example_is_fictional_everywhere():
     assert eco.fictional and eco.origin == "example" and "fictional" in eco.name
     assert eco.organizations["notes"].str.startswith("Fictional").all() and eco.ties["note"].str.startswith("Fictional").all()
     metrics = N.network_metrics(eco)
-    assert "fictional" in N.network_chart(eco, metrics).to_dict()["title"]["text"][0]
+    assert "fictional" in NC.network_chart(eco, metrics).to_dict()["title"]["text"][0]
     assert "fictional" in metrics.summary.iloc[0]["ecosystem"]
     assert "fictional" in U.metrics_csv(metrics).decode().splitlines()[1]
     assert json.loads(U.kumu_json_bytes(eco, metrics))["name"] == U.EXAMPLE_NAME

@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 
 from dashboard import network as N
+from dashboard import network_chart as NC
+from dashboard import network_prompts as NP
 from dashboard.catalog import Catalog
 from dashboard.network import Ecosystem
 
@@ -179,7 +181,7 @@ def test_layout_by_hand_and_main_bridge_at_the_centre():
         [("f", "funder"), ("b", "other"), ("g", "local government"), ("d", "data intermediary"), ("c", "civic tech group")],
         [("b", "f", "funded"), ("b", "g", "partnered"), ("b", "d", "partnered"), ("b", "c", "partnered")],
     )
-    positions = N.layout(N.network_metrics(eco)).set_index("id")
+    positions = NC.layout(N.network_metrics(eco)).set_index("id")
     assert positions.loc["b"].tolist() == [0.0, 0.0]
     assert positions.loc[["g", "c", "d", "f"]].values.tolist() == [[0.0, 1.0], [1.0, 0.0], [0.0, -1.0], [-1.0, 0.0]]
 
@@ -189,8 +191,8 @@ def test_layout_is_the_same_whatever_the_row_order(catalog: Catalog):
     shuffled = Ecosystem(
         eco.name, eco.organizations.sample(frac=1, random_state=4), eco.ties.sample(frac=1, random_state=9), "site"
     )
-    first = N.layout(N.network_metrics(eco)).set_index("id").sort_index()
-    second = N.layout(N.network_metrics(shuffled)).set_index("id").sort_index()
+    first = NC.layout(N.network_metrics(eco)).set_index("id").sort_index()
+    second = NC.layout(N.network_metrics(shuffled)).set_index("id").sort_index()
     assert first.equals(second)
     assert (first.round(4) == first).all().all()
     assert ((first["x"] ** 2 + first["y"] ** 2).round(3).isin([0.0, 1.0])).all()
@@ -211,7 +213,7 @@ def test_layout_of_boston_is_pinned():
         ],
         [("hub", x, "partnered") for x in ("g1", "g2", "t", "u", "f", "n")],
     )
-    positions = N.layout(N.network_metrics(eco)).set_index("id")
+    positions = NC.layout(N.network_metrics(eco)).set_index("id")
     assert positions.to_dict("index") == {
         "hub": {"x": 0.0, "y": 0.0},
         "g1": {"x": 0.0, "y": 1.0},
@@ -226,8 +228,8 @@ def test_layout_of_boston_is_pinned():
 def test_chart_spec_colours_shapes_and_tooltips(catalog: Catalog):
     eco = N.site_ecosystem(catalog, "washington-dc")
     metrics = N.network_metrics(eco)
-    spec = N.network_chart(eco, metrics).to_dict()
-    assert spec["width"] == "container" and spec["description"] == N.chart_alt_text(eco, metrics)
+    spec = NC.network_chart(eco, metrics).to_dict()
+    assert spec["width"] == "container" and spec["description"] == NC.chart_alt_text(eco, metrics)
     marks = {layer["mark"]["type"] for layer in spec["layer"]}
     assert {"rule", "point", "text"} <= marks
     points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
@@ -254,27 +256,27 @@ def test_large_network_draws_the_most_connected_only():
     ties += [(names[0], names[i], "funded") for i in range(1, 60)]
     eco = make([(n, N.NETWORK_TYPES[i % 8]) for i, n in enumerate(names)], ties)
     metrics = N.network_metrics(eco)
-    spec = N.network_chart(eco, metrics).to_dict()  # no MaxRowsError: data are inline values
+    spec = NC.network_chart(eco, metrics).to_dict()  # no MaxRowsError: data are inline values
     points = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
-    assert len(points["data"]["values"]) == N.MAX_DRAWN
+    assert len(points["data"]["values"]) == NC.MAX_DRAWN
     assert "Org 0" in {v["name"] for v in points["data"]["values"]}  # the hub, with 60 partners
-    note = N.drawing_note(metrics)
+    note = NC.drawing_note(metrics)
     assert note and "40 organizations" in note and "5,000" in note
     assert not any(layer["mark"]["type"] == "text" and layer["encoding"]["text"]["field"] == "kind" for layer in spec["layer"])
-    assert N.drawing_note(N.network_metrics(make([("a", "other")], []))) is None
+    assert NC.drawing_note(N.network_metrics(make([("a", "other")], []))) is None
 
 
 def test_legend_in_words_and_short_labels():
-    text = N.legend_text(["local government", "national partner"])
+    text = NC.legend_text(["local government", "national partner"])
     assert "local government: blue square" in text and "national partner: yellow star" in text
     assert "funder" not in text
-    assert N.short_label("Metropolitan Area Planning Council (MAPC)") == "MAPC"
-    assert N.short_label("OpenDataSTL (later OpenSTL)") == "OpenDataSTL"
+    assert NC.short_label("Metropolitan Area Planning Council (MAPC)") == "MAPC"
+    assert NC.short_label("OpenDataSTL (later OpenSTL)") == "OpenDataSTL"
     assert (
-        N.short_label("Center on Urban Poverty and Community Development, Case Western Reserve University")
+        NC.short_label("Center on Urban Poverty and Community Development, Case Western Reserve University")
         == "Center on Urban Poverty…"
     )
-    assert len(N.short_label("x" * 80)) == 28
+    assert len(NC.short_label("x" * 80)) == 28
 
 
 def test_tables_list_every_organization_and_tie(catalog: Catalog):
@@ -288,7 +290,7 @@ def test_tables_list_every_organization_and_tie(catalog: Catalog):
     upload_metrics = N.network_metrics(upload)
     assert "sources" not in N.organization_table(upload, upload_metrics).columns
     points = next(
-        layer for layer in N.network_chart(upload, upload_metrics).to_dict()["layer"] if layer["mark"]["type"] == "point"
+        layer for layer in NC.network_chart(upload, upload_metrics).to_dict()["layer"] if layer["mark"]["type"] == "point"
     )
     assert "sources" not in {t["field"] for t in points["encoding"]["tooltip"]}
 
@@ -296,13 +298,13 @@ def test_tables_list_every_organization_and_tie(catalog: Catalog):
 # ---------------------------------------------------------------- prompts
 
 
-def prompts(eco: Ecosystem, catalog: Catalog) -> dict[str, N.PromptResult]:
-    return {p.id: p for p in N.ecosystem_prompts(eco, N.network_metrics(eco), catalog)}
+def prompts(eco: Ecosystem, catalog: Catalog) -> dict[str, NP.PromptResult]:
+    return {p.id: p for p in NP.ecosystem_prompts(eco, N.network_metrics(eco), catalog)}
 
 
 def test_prompt_links_cover_every_check_and_resolve(catalog: Catalog):
     links = catalog.ecosystem_prompts
-    assert set(links["id"]) == {c.id for c in N.PROMPT_CHECKS}
+    assert set(links["id"]) == {c.id for c in NP.PROMPT_CHECKS}
     assert (links["basis"] == "editorial").all()
     lesson_ids, product_ids = set(catalog.lessons["id"]), set(catalog.products["id"])
     for row in links.to_dict("records"):
@@ -363,9 +365,9 @@ def test_second_route_or_direct_tie_clears_the_bridge_prompt(catalog: Catalog):
 def test_site_prompts_speak_of_documented_ties(catalog: Catalog):
     found = prompts(N.site_ecosystem(catalog, "cleveland"), catalog)
     assert "documented tie" in found["isolated-organizations"].finding
-    table = N.prompt_table(found.values())
+    table = NP.prompt_table(found.values())
     assert list(table.columns) == ["question", "status", "finding", "lessons", "products", "link basis"]
-    assert len(table) == len(N.PROMPT_CHECKS) and set(table["link basis"]) == {"editorial"}
+    assert len(table) == len(NP.PROMPT_CHECKS) and set(table["link basis"]) == {"editorial"}
 
 
 # ---------------------------------------------------------------- hostile names
@@ -391,11 +393,11 @@ def test_hostile_names_stay_inert_in_text_and_spec(catalog: Catalog):
     markdown = N.sentences_markdown(metrics.sentences)
     assert not re.search(r"(?<!\\)[<>]", markdown) and "](" not in markdown and "**" not in markdown
     assert r"\<script\>" in markdown
-    found = N.ecosystem_prompts(eco, metrics, catalog)
+    found = NP.ecosystem_prompts(eco, metrics, catalog)
     for result in found:
         escaped = N.sentences_markdown([result.finding])
         assert not re.search(r"(?<!\\)[<>]", escaped) and "](" not in escaped
-    spec = json.dumps(N.network_chart(eco, metrics).to_dict())
+    spec = json.dumps(NC.network_chart(eco, metrics).to_dict())
     assert "HYPERLINK" in spec  # kept as text for Vega to draw as text (never as markup)
 
 
@@ -406,9 +408,60 @@ def test_centre_label_sits_in_the_widest_gap_between_its_lines():
         [("a", "local government"), ("b", "civic tech group"), ("c", "data intermediary"), ("d", "funder"), ("h", "other")],
         [("h", "a", "partnered"), ("h", "b", "partnered"), ("h", "c", "partnered"), ("d", "a", "funded")],
     )
-    nodes, _ = N.chart_data(eco, N.network_metrics(eco))
+    nodes, _ = NC.chart_data(eco, N.network_metrics(eco))
     hub = next(n for n in nodes if n["name"] == "h")
     assert (hub["x"], hub["y"]) == (0.0, 0.0)
-    assert (hub["lx"], hub["ly"], hub["side"]) == (-N.CENTRE_LABEL_AT, 0.0, "left")
+    assert (hub["lx"], hub["ly"], hub["side"]) == (-NC.CENTRE_LABEL_AT, 0.0, "left")
     ring = {n["name"]: (n["lx"], n["ly"], n["side"]) for n in nodes if n["name"] != "h"}
     assert ring == {"a": (0.0, 1.0, "top"), "b": (1.0, 0.0, "right"), "c": (0.0, -1.0, "bottom"), "d": (-1.0, 0.0, "left")}
+
+
+# ---------------------------------------------------------------- what the pages add
+
+
+def test_few_ties_is_what_the_evidence_note_says(catalog: Catalog):
+    for site_id in catalog.sites["id"]:
+        eco = N.site_ecosystem(catalog, site_id)
+        row = N.network_metrics(eco).summary.iloc[0]
+        note = N.evidence_note(eco, row)
+        assert note is not None and note.startswith("Few ties are documented") == N.few_ties(row)
+        assert N.few_ties(row) == (row["ties"] < row["organizations"] - 1 or row["isolated"] > 0)
+
+
+def test_compare_sites_keeps_the_sites_asked_for(catalog: Catalog):
+    frame = N.compare_sites(catalog, ["cleveland", "boston"])
+    assert list(frame["site"]) == ["boston", "cleveland"]  # implementation sites first
+    assert N.compare_sites(catalog, []).empty and list(N.compare_sites(catalog, []).columns) == N.summary_columns()
+
+
+def test_kinds_are_written_only_where_they_overlap_nothing(catalog: Catalog):
+    def box(x: float, y: float, text: str) -> tuple[float, float, float, float]:
+        width, height = len(text) * NC.CHAR_PX["edge"], NC.LINE_PX
+        cx, cy = x * NC.PX_PER_UNIT[0], -y * NC.PX_PER_UNIT[1]
+        return (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+
+    seen_hidden = False
+    for site_id in catalog.sites["id"]:
+        eco = N.site_ecosystem(catalog, site_id)
+        nodes, edges = NC.chart_data(eco, N.network_metrics(eco))
+        shown = [box(e["mx"], e["my"], e["kind"]) for e in edges if e["labelled"]]
+        marks = [box(n["x"], n["y"], "x" * 4) for n in nodes]  # a mark is narrower than four characters
+        for i, a in enumerate(shown):
+            for b in shown[i + 1 :] + marks:
+                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (site_id, a, b)
+        seen_hidden |= any(not e["labelled"] for e in edges)
+        spec = NC.network_chart(eco, N.network_metrics(eco)).to_dict()
+        text_layers = [layer for layer in spec["layer"] if layer.get("transform") == [{"filter": "datum.labelled"}]]
+        assert len(text_layers) == (1 if shown else 0)
+    assert seen_hidden  # St. Louis's crowded centre leaves some kinds to the tooltips and the table
+
+
+def test_comparison_frame_and_chart(catalog: Catalog):
+    summary = N.compare_sites(catalog)
+    frame = NC.comparison_frame(summary, lens=True)
+    assert len(frame) == 2 * len(summary) and set(frame["measure"]) == set(NC.SHARES.values())
+    assert frame["site_axis"].iloc[0].endswith("\nimplementation")
+    empty = summary.assign(**{"cross-type share": float("nan")})
+    assert set(NC.comparison_frame(empty)["display"]) >= {NC.NO_TIES}
+    chart = NC.comparison_chart(frame, lens=True).to_dict()
+    assert "the role's average" in chart["title"]["subtitle"][0] and "Cleveland: density 7%" in chart["description"]

@@ -1,12 +1,12 @@
 """Page blocks shared by the pages: a chart with its takeaway and data, a table with its CSV, an
-expander built only while open, and the data problems box."""
+expander built only while open, a network picture with its tables, and the data problems box."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +15,12 @@ from .chart_view import ChartView
 from .export import display_frame, safe_csv
 from .text import escape_markdown, section_markdown
 
+if TYPE_CHECKING:  # the network modules load only on the pages that draw a network
+    from .network_views import NetworkView
+
 MAX_PROBLEMS_SHOWN = 200
+# An organization's web address is shown as a link (only http(s) addresses reach the tables).
+LINK_COLUMNS = {"url": st.column_config.LinkColumn("url")}
 
 
 def show_problems(problems: list[Any]) -> None:
@@ -68,3 +73,19 @@ def chart_block(view: ChartView) -> None:
     with lazy_expander(f"Data behind “{view.title}”", f"data-{view.name}") as is_open:
         if is_open:
             table_with_download(view.table, view.name)
+
+
+def network_block(view: NetworkView, *, tables: bool = True) -> None:
+    """A network picture with its evidence note (a callout above it when few ties are documented, else a
+    line under it), its legend in words, takeaways, and (with ``tables``) its organizations and ties as
+    tables with CSV, built when opened."""
+    if view.few_ties:  # said first and plainly, so nobody reads missing evidence as missing ties
+        st.info(view.evidence, icon=":material/info:")
+    st.vega_lite_chart(view.spec, width="stretch")
+    notes = " ".join(n for n in (view.legend, view.drawing_note, "" if view.few_ties else view.evidence) if n)
+    st.markdown(f":small[{notes}]\n\n{view.takeaways}")
+    if tables:
+        with lazy_expander(f"{view.name}: every organization and tie as a table", f"data-{view.stem}") as is_open:
+            if is_open:
+                table_with_download(view.organizations, f"{view.stem}-organizations", column_config=LINK_COLUMNS)
+                table_with_download(view.ties, f"{view.stem}-ties")

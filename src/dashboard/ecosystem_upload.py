@@ -26,18 +26,14 @@ import pandas as pd
 import yaml
 
 from .export import neutralize, safe_csv
-from .network import (
-    NETWORK_TYPES,
-    ORGANIZATION_COLUMNS,
-    TIE_COLUMNS,
-    Ecosystem,
-    NetworkMetrics,
-    network_chart,
-)
+from .network import NETWORK_TYPES, ORGANIZATION_COLUMNS, TIE_COLUMNS, Ecosystem, NetworkMetrics
+from .network_chart import network_chart
 from .schema import RELATIONSHIP_KINDS
-from .text import is_http_url
+from .text import escape_markdown, is_http_url
 
-MAX_BYTES = 2 * 1024 * 1024
+# The most one file may hold; .streamlit/config.toml sets server.maxUploadSize to the same number of MB.
+MAX_UPLOAD_MB = 2
+MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ORGANIZATIONS = 5_000
 MAX_TIES = 20_000
 # A workbook is a zip archive: refuse one that would unpack to more than this (a "zip bomb").
@@ -85,7 +81,6 @@ TYPE_SYNONYMS = {
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
-_UNTIDY = re.compile(r"[\x00-\x1f\x7f]|\s\s")
 
 # What openpyxl raises on a damaged or foreign file: a broken archive, missing or malformed parts
 # (XML parse errors are SyntaxError subclasses), or values it cannot interpret.
@@ -187,7 +182,7 @@ def _shown(value: str) -> str:
 def _clean(value: object) -> str:
     """A cell as one line of text: numbers and dates written out, control characters dropped,
     runs of white space made one space. Formula-like text stays as it is (it is never run)."""
-    if isinstance(value, str) and not _UNTIDY.search(value):
+    if isinstance(value, str) and value.isprintable() and "  " not in value:  # the common case, checked fast
         return value.strip()
     if value is None:
         return ""
@@ -456,28 +451,29 @@ def _ties(
         ends = {}
         for column in ("source", "target"):
             value = cells[column]
+            key = _key(value)
             if not value:
                 bad.append(table.problem(f"the {column} is empty.", at, column))
-            elif _key(value) not in known:
+            elif key not in known:
                 hint = ""
                 if suggestions_left > 0:
                     suggestions_left -= 1
                     near = difflib.get_close_matches(value, names, n=1, cutoff=0.75)
                     hint = f" Did you mean {_shown(near[0])}?" if near else ""
                 bad.append(table.problem(f"{_shown(value)} is not in the organizations list.{hint}", at, column))
-            elif _key(value) in ids:
-                ends[column] = ids[_key(value)]
+            elif key in ids:
+                ends[column] = ids[key]
         if len(ends) == 2 and ends["source"] == ends["target"]:
             bad.append(table.problem(f"a tie from {_shown(cells['source'])} to itself.", at, "target"))
         problems.extend(bad)
         if bad or len(ends) < 2:
             continue
         kind = cells["kind"] or NOT_STATED
-        key = (frozenset(ends.values()), kind.casefold())
-        if key in seen:
+        pair = (frozenset(ends.values()), kind.casefold())
+        if pair in seen:
             repeated.append(at)
             continue
-        seen[key] = at
+        seen[pair] = at
         rows.append({"source": ends["source"], "target": ends["target"], "kind": kind, "note": cells["note"], "sources": ()})
     if repeated:
         where = "lines" if table.by_line else "rows"
@@ -550,7 +546,9 @@ def parse_upload(files: Sequence[tuple[str, bytes]], name: str = "Your ecosystem
     problems = []
     for file_name, data in files:
         if len(data) > MAX_BYTES:
-            problems.append(UploadProblem(file_name, f"is {len(data) / 1024 / 1024:.1f} MB; the most allowed is 2 MB."))
+            problems.append(
+                UploadProblem(file_name, f"is {len(data) / 1024 / 1024:.1f} MB; the most allowed is {MAX_UPLOAD_MB} MB.")
+            )
         elif not data.strip(b" \t\r\n\xef\xbb\xbf"):
             problems.append(UploadProblem(file_name, "is empty."))
     if problems:
@@ -639,8 +637,30 @@ def load_example() -> UploadResult:
 # ---------------------------------------------------------------- templates
 
 
+def upload_guide_markdown() -> str:
+    """What a map holds, for the page: the two tables' columns, the allowed types and the limits (Markdown)."""
+    orgs, ties = (", ".join(f"`{c}`" for c in TABLE_COLUMNS[k]) for k in (ORGANIZATIONS, TIES))
+    return (
+        f"A map is two tables. **Organizations**: {orgs}; one row per organization, `type` one of "
+        f"{escape_markdown(', '.join(NETWORK_TYPES))}. **Ties**: {ties}; one row per tie, `source` and `target` "
+        "written exactly as in the organizations' `name` column (any case), `kind` in your own words "
+        f"(for example {escape_markdown(', '.join(RELATIONSHIP_KINDS[:4]))}). Upload the two CSV files together, one "
+        f"YAML file or one Excel workbook with the sheets `organizations` and `ties`. At most {MAX_ORGANIZATIONS:,} "
+        f"organizations, {MAX_TIES:,} ties and {MAX_UPLOAD_MB} MB per file. Your files are read in this browser "
+        "session's memory only: nothing is stored on the server, and nobody else can see them."
+    )
+
+
 def _csv_bytes(header: Iterable[str]) -> bytes:
     return (",".join(header) + "\n").encode("utf-8")
+
+
+TEMPLATE_FILES = {"csv": ("organizations.csv", "ties.csv"), "yaml": ("ecosystem.yaml",), "xlsx": ("ecosystem.xlsx",)}
+
+
+def template_file(fmt: str, file_name: str) -> bytes:
+    """One file of a template (see ``TEMPLATE_FILES``), made when asked for."""
+    return template_files(fmt)[file_name]
 
 
 def template_files(fmt: str) -> dict[str, bytes]:

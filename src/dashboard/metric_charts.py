@@ -7,6 +7,7 @@ ring when single-source), never by colour alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from . import filters as F
 from .caching import page_cache
 from .catalog import Catalog
 from .chart_view import ChartView, chart_view
+from .citations import citer, numbered_sources, sources_markdown
 from .ecosystem_metrics import (
     ALL_KEY_YEARS,
     CENSUS_METRICS,
@@ -55,19 +57,22 @@ from .ecosystem_metrics import (
     year_takeaway,
 )
 from .schema import ORGANIZATION_TYPES, ROLES
+from .self_check import QUESTIONS, YOUR_ANSWER, SelfCheck, Standing, self_check_table, standings, summary_sentence, your_rows
 from .text import escape_markdown, wrap_label
+from .values import NOT_FOUND
 
 # Confidence is drawn as the mark's shape: a filled disc when confirmed, a ring when single-source.
 RING = "M-1,0A1,1,0,1,1,1,0A1,1,0,1,1,-1,0ZM-0.55,0A0.55,0.55,0,1,0,0.55,0A0.55,0.55,0,1,0,-0.55,0Z"
 
 
-CONFIDENCE_SHAPES = {"confirmed": "circle", "single-source": RING, PRODUCT_CONFIDENCE: "square"}
+CONFIDENCE_SHAPES = {"confirmed": "circle", "single-source": RING, PRODUCT_CONFIDENCE: "square", YOUR_ANSWER: "diamond"}
 
 
 CONFIDENCE_LABELS = {
     "confirmed": "confirmed (2+ sources)",
     "single-source": "single source",
     PRODUCT_CONFIDENCE: "product record",
+    YOUR_ANSWER: "your answer (not from sources)",
 }
 
 
@@ -203,7 +208,8 @@ def year_chart(
     x_scale = alt.Scale(domain=domain, nice=False) if domain else alt.Scale(zero=False, nice=False, padding=12)
     x_axis = alt.Axis(format="d", tickMinStep=1, tickCount=6, orient="top")
     x = alt.X("numeric:Q", title=None, scale=x_scale, axis=x_axis)  # the ticks read as years; the title names the metric
-    shape = _confidence_shape(["confirmed", "single-source"])
+    yours = [YOUR_ANSWER] if (known["confidence"] == YOUR_ANSWER).any() else []
+    shape = _confidence_shape(["confirmed", "single-source", *yours])
     role_color = alt.Color("role:N", scale=_role_scale(), legend=alt.Legend(title="Site role", **TOP_LEGEND))
     offset: Any = alt.YOffset()
     extra: list[alt.Chart] = []
@@ -517,4 +523,76 @@ def timeline_view(catalog: Catalog, filters: F.Filters, lens: bool) -> ChartView
         timeline_table(events),
         "timeline",
         timeline_alt_text(events, period),
+    )
+
+
+@dataclass(frozen=True)
+class SelfCheckView:
+    """The self-check beside the sites: the Key years chart with the person's place as its first row,
+    a summary sentence, each question's standing of the sites when the program began (cited), the
+    numbered sources, and the same as a table for CSV."""
+
+    chart: ChartView
+    summary: str
+    began: str
+    sources: str
+    table: pd.DataFrame
+
+
+def _began_markdown(check: SelfCheck, table: dict[str, list[Standing]], start: int, cite: Callable[[Any], str]) -> str:
+    """Per question: the person's answer (marked as theirs), then the sites in place when the program
+    began, those that began later and those not found in sources, each year cited."""
+    blocks = []
+    for question, answer in zip(QUESTIONS, check.answers):
+        rows = table.get(question.metric, [])
+        groups = {
+            f"In place when CTDC began ({start})": [s for s in rows if s.kind == "in place"],
+            "Later": [s for s in rows if s.kind == "later"],
+            NOT_FOUND.capitalize(): [s for s in rows if s.kind == "unknown"],
+        }
+        lines = [f"- {escape_markdown(check.label)}: **{escape_markdown(answer.text)}** *(your answer)*"]
+        for title, members in groups.items():
+            if not members:
+                continue
+            if title == NOT_FOUND.capitalize():
+                lines.append(f"- {title}: " + ", ".join(escape_markdown(s.site_name) for s in members))
+            else:
+                shown = (f"{escape_markdown(s.site_name)} {escape_markdown(s.text)} {cite(s.sources)}".rstrip() for s in members)
+                lines.append(f"- {title}: " + "; ".join(shown))
+        blocks.append(f"**{escape_markdown(question.label)}**\n\n" + "\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+@page_cache()
+def self_check_view(catalog: Catalog, filters: F.Filters, check: SelfCheck) -> SelfCheckView:
+    """The person's answers on the Key years chart beside the sites in view, and where each site stood
+    on the same questions when the program began (its first year; the year the chart's shading starts)."""
+    years = year_frame(catalog, filters)
+    asked = years[years["metric"].isin([q.metric for q in QUESTIONS])]
+    period = program_period(catalog)
+    start = period[0] if period else int(pd.Timestamp.now().year)
+    labels = dict(zip(asked["metric"], asked["metric_label"]))
+    frame = pd.concat([your_rows(check, labels), asked], ignore_index=True)
+    yours = "diamonds" if any(a.year is not None for a in check.answers) else "none plotted yet"
+    alt_text = (
+        f"{year_alt_text(asked, False, period)} The first row, {check.label}, holds your answers ({yours}), not sourced values."
+    )
+    table = standings(asked, start)
+    summary = summary_sentence(check, table, start)
+    sources = numbered_sources(catalog, {s for rows in table.values() for r in rows if r.kind != "unknown" for s in r.sources})
+    chart = chart_view(
+        "Your place beside the sites",
+        escape_markdown(summary),
+        year_chart(frame, False, period),
+        shown_table(frame),
+        "self-check-key-years",
+        alt_text,
+        note="Marks left of the shaded band were in place before CTDC began. Your answers are drawn as diamonds.",
+    )
+    return SelfCheckView(
+        chart,
+        escape_markdown(summary),
+        _began_markdown(check, table, start, citer(sources)),
+        sources_markdown(sources),
+        self_check_table(check, table, start),
     )

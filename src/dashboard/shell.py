@@ -231,9 +231,9 @@ def url_tabs(context: PageContext, labels: list[str], key: str, default: str | N
     return tabs
 
 
-def share_link(context: PageContext) -> None:
-    """A visible, copyable link to exactly this view: what the page shows (``PageContext.share``), then
-    the filters, each once (see ``links.canonical_query``)."""
+def view_url(context: PageContext) -> str:
+    """The address of exactly this view: what the page shows so far (``PageContext.share``), then the
+    filters, each once (see ``links.canonical_query``); only the query when the page's address is unknown."""
     try:
         base = st.context.url or ""
     except Exception:  # noqa: BLE001 - no browser context (e.g. in tests)
@@ -242,10 +242,14 @@ def share_link(context: PageContext) -> None:
     if base.count("/") == 2:  # scheme://host with no path
         base += "/"
     query = canonical_query(dict(context.link_state), context.filters, context.site_names)
-    url = base + ("?" + query if query else "")
+    return (base + ("?" + query if query else "")) or "?" + query
+
+
+def share_link(context: PageContext) -> None:
+    """A visible, copyable link to exactly this view (``view_url``)."""
     with st.sidebar:
         st.markdown("**Share this view:** copy this link; it opens this page with the same filters.")
-        st.code(url or "?" + query, language=None, wrap_lines=True)  # wrapped: a scrolling block would not be keyboard-reachable
+        st.code(view_url(context), language=None, wrap_lines=True)  # wrapped: a scrolling block would not be keyboard-reachable
 
 
 def footer(context: PageContext, page: st.Page) -> None:

@@ -262,7 +262,9 @@ def site_page(catalog: Catalog, site_id: str, compare_id: str | None = None) -> 
         intro=intro_markdown(profile, sources),
         products=section_markdown(f"What {profile.name} built", products_markdown(profile, sources)),
         partners=section_markdown("Who took part", partners_markdown(profile, sources)),
-        ties_label=f"How they were connected ({len(profile.relationships)} documented ties)" if profile.relationships else "",
+        ties_label=f"The {len(profile.relationships)} documented ties in words, each with its sources"
+        if profile.relationships
+        else "",
         ties=relationships_markdown(profile, sources),
         lessons=section_markdown(f"Lessons from {profile.name}", LESSONS_NOTE, lessons),
         cross_site_lessons=lessons_markdown(profile.cross_site_lessons, sources),

@@ -1,0 +1,188 @@
+"""Networks and Your ecosystem in a real browser: the worked example and a file of hostile names uploaded
+through the page (names shown as text, no script run, formulas neutralised in the download), a bad file
+answered with row-numbered messages, a shared self-check link opened in a fresh browser showing the
+same answers and chart, axe-core's WCAG 2.2 AA rules (target size included) at desktop and phone sizes,
+and screenshots of a network and of an upload's result at both sizes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import urllib.parse
+
+import pytest
+from PIL import Image, ImageStat
+from test_browser import VIEWPORTS, axe_violations, open_page, wait_for_app
+
+from conftest import ARTIFACTS
+from dashboard import ecosystem_upload as U
+
+CHART = '[data-testid="stVegaLiteChart"]'
+WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+HOSTILE = [
+    ["<script>window.__pwned = 1</script>", "local government"],
+    ["<img src=x onerror=window.__pwned=1>", "civic tech group"],
+    ["[click me](javascript:window.__pwned=1)", "data intermediary"],
+    ['=HYPERLINK("http://evil.example","x")', "community organization"],
+    ["**bold** and `code`", "funder"],
+]
+
+
+@pytest.fixture(scope="module")
+def app_url(browser, server_url) -> str:
+    """The app on a server that has already served one page (the very first request of a fresh server
+    shows Streamlit's "Page not found" dialog, streamlit/streamlit#9624; test_browser.py covers it)."""
+    with open_page(browser, f"{server_url}/") as page:
+        page.get_by_text("Implementation sites").first.wait_for(timeout=30_000)
+    return server_url
+
+
+def csv_file(name: str, rows: list[list[str]]) -> dict:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return {"name": name, "mimeType": "text/csv", "buffer": buffer.getvalue().encode("utf-8")}
+
+
+def upload(page, files: list[dict]) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+
+
+def picture(page, title: str):
+    """The network picture whose accessible name (its alt text) begins with its ecosystem's name."""
+    return page.locator(f'{CHART}[aria-label^="Network picture of {title}"]')
+
+
+def test_the_worked_example_uploaded_through_the_page_is_drawn_beside_a_site(browser, app_url):
+    with open_page(browser, f"{app_url}/ecosystem?compare=St.+Louis") as page:
+        upload(page, [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in U.example_files()])
+        picture(page, "Your ecosystem").wait_for(timeout=30_000)
+        picture(page, "St. Louis").wait_for(timeout=30_000)
+        main = page.locator('[data-testid="stMain"]')
+        assert "12 organizations and 11 ties." in main.inner_text()
+        assert "Is local government tied to a civic tech group?" in main.inner_text()
+        download = page.get_by_role("button", name="Metrics per organization (CSV)")
+        with page.expect_download(timeout=30_000) as info:
+            download.click()
+        rows = list(csv.reader(io.StringIO(info.value.path().read_text(encoding="utf-8"))))
+        assert rows[0][:3] == ["ecosystem", "name", "type"] and len(rows) == 13
+        assert rows[1][1] == "Riverbend Data Collaborative"  # the hub first
+
+
+def test_hostile_names_stay_text_on_the_page_and_in_the_download(browser, app_url):
+    hub = HOSTILE[2][0]
+    organizations = csv_file("organizations.csv", [["name", "type"], *HOSTILE])
+    ties = csv_file("ties.csv", [["source", "target", "kind"], *[[n, hub, "partnered"] for n, _ in HOSTILE if n != hub]])
+    with open_page(browser, f"{app_url}/ecosystem") as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        upload(page, [organizations, ties])
+        picture(page, "Your ecosystem").wait_for(timeout=30_000)
+        main = page.locator('[data-testid="stMain"]')
+        text = main.inner_text()
+        assert "<script>window.__pwned = 1</script>" in text and "[click me](javascript:window.__pwned=1)" in text
+        assert "**bold** and `code`" in text  # Markdown in a name is shown as typed
+        assert main.locator("script, img[src=x], a[href^=javascript]").count() == 0
+        picture(page, "Your ecosystem").hover()  # tooltips are text too
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.__pwned") is None and dialogs == []
+        with page.expect_download(timeout=30_000) as info:
+            page.get_by_role("button", name="Metrics per organization (CSV)").click()
+        cells = [cell for row in csv.reader(io.StringIO(info.value.path().read_text(encoding="utf-8"))) for cell in row]
+        assert '\'=HYPERLINK("http://evil.example","x")' in cells
+        assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+
+
+def test_a_bad_file_gets_row_numbered_messages(browser, app_url):
+    organizations = csv_file(
+        "organizations.csv", [["name", "type"], ["City Hall", "goverment"], ["Data Hub", "data intermediary"]]
+    )
+    ties = csv_file("ties.csv", [["source", "target", "kind"], ["City Hall", "Data Hubb", "partnered"]])
+    with open_page(browser, f"{app_url}/ecosystem") as page:
+        upload(page, [organizations, ties])
+        alert = page.locator('[data-testid="stAlertContentError"]')
+        alert.wait_for(timeout=30_000)
+        text = alert.inner_text()
+        assert "2 problem(s)" in text
+        assert "organizations.csv, row 2, column 'type': unknown type 'goverment'. Did you mean 'local government'?" in text
+        assert "ties.csv, row 2, column 'target': 'Data Hubb' is not in the organizations list. Did you mean 'Data Hub'?" in text
+        assert page.locator(CHART).count() == 0
+
+
+def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(browser, app_url):
+    with open_page(browser, f"{app_url}/ecosystem?ecosystem_tab=Self-check") as page:
+        form = page.locator('[data-testid="stForm"]')
+        form.get_by_label("Your place (optional)").fill("Riverton <b>x</b>")
+        form.get_by_role("radiogroup", name="Is a local organization a partner").get_by_text("Yes", exact=True).click()
+        form.get_by_label("Since (year)").nth(0).fill("2011")
+        form.get_by_role("radiogroup", name="Does city government run an open data portal?").get_by_text("No", exact=True).click()
+        form.get_by_role("button", name="Show my place beside the sites").click()
+        page.wait_for_timeout(500)
+        wait_for_app(page)
+        page.locator(f'{CHART}[aria-label*="Riverton <b>x</b>"]').wait_for(timeout=30_000)
+        link = page.locator('[data-testid="stMain"] [data-testid="stCode"]').inner_text().strip()
+        shared = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text().strip()
+        alt_text = page.locator(CHART).first.get_attribute("aria-label")
+        summary = page.get_by_text("1 of 6 in place, by your answers").first.inner_text()
+    assert link == shared and link.startswith(app_url)
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)
+    assert query == {"ecosystem_tab": ["Self-check"], "my_place": ["Riverton <b>x</b>"], "my_nnip": ["2011"], "my_portal": ["no"]}
+    with open_page(browser, link) as page:  # a new browser context: nothing shared but the link
+        page.locator(f'{CHART}[aria-label*="Riverton <b>x</b>"]').wait_for(timeout=30_000)
+        form = page.locator('[data-testid="stForm"]')
+        assert form.get_by_label("Your place (optional)").input_value() == "Riverton <b>x</b>"
+        assert form.get_by_label("Since (year)").nth(0).input_value() == "2011"
+        portal = form.get_by_role("radiogroup", name="Does city government run an open data portal?")
+        assert portal.get_by_role("radio", name="No", exact=True).is_checked()
+        assert page.locator(CHART).first.get_attribute("aria-label") == alt_text
+        assert page.get_by_text(summary).count() == 1
+        assert page.locator("b", has_text="x").count() == 0  # the name is text, not markup
+
+
+PAGES = {
+    "networks": "networks",
+    "networks-every": "networks?networks_tab=Every+network&lens=true",
+    "site-network": "site?site=Cleveland",
+    "ecosystem-example": "ecosystem?example=true",
+    "self-check": "ecosystem?my_place=Riverton&my_nnip=2012&my_brigade=yes&my_policy=no",
+}
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("path", list(PAGES.values()), ids=list(PAGES))
+def test_wcag22_aa_with_target_size(browser, app_url, path, viewport):
+    with open_page(browser, f"{app_url}/{path}", VIEWPORTS[viewport]) as page:
+        page.locator(CHART).first.wait_for(timeout=30_000)
+        page.wait_for_timeout(500)
+        violations = axe_violations(page, tags=WCAG22_AA)
+        assert violations == [], violations
+
+
+SHOTS = {
+    "network": ("site?site=St.+Louis", "How they were connected"),
+    "upload-result": ("ecosystem?example=true", "3. Your network beside a CTDC site"),
+    "self-check": (
+        "ecosystem?my_place=Riverton&my_nnip=2012&my_brigade=yes&my_policy=2016&my_portal=no",
+        "Your place beside the sites",
+    ),
+}
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("name", list(SHOTS))
+def test_screenshots(browser, app_url, name, viewport):
+    path, heading = SHOTS[name]
+    with open_page(browser, f"{app_url}/{path}", VIEWPORTS[viewport]) as page:
+        page.locator(CHART).first.wait_for(timeout=30_000)
+        page.add_style_tag(content='[data-testid="stHeader"] { display: none; }')  # it would cover the top
+        page.get_by_role("heading", name=heading).first.evaluate("element => element.scrollIntoView()")
+        page.wait_for_timeout(800)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        target = ARTIFACTS / f"{name}-{viewport}.png"
+        page.screenshot(path=str(target))
+        shot = Image.open(target).convert("RGB")
+        assert shot.size == VIEWPORTS[viewport]
+        assert max(ImageStat.Stat(shot).stddev) > 20, "the screenshot is (nearly) blank"
+        chart = page.locator(CHART).first.bounding_box()
+        assert chart is not None and chart["y"] < VIEWPORTS[viewport][1]  # the picture starts on the first screen

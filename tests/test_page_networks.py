@@ -1,0 +1,190 @@
+"""AppTest runs of the site networks: the Partner networks page (comparison with the role lens, every
+site's picture, every organization), the network section of the site profile with its plain word on
+few documented ties, its tables and mapping questions, and hostile links."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pyarrow as pa
+import pytest
+
+from conftest import chart_protos, headings, markdown, open_app, page_links, page_text, script
+from dashboard import network as N
+from dashboard import network_views
+
+PAGE = script("networks")
+IMPLEMENTATION = ["Boston", "St. Louis", "Washington, DC"]
+LEARNING = ["Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"]
+
+
+def plain(text: str) -> str:
+    """Escaped Markdown as the reader sees it."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def spec(proto) -> dict:
+    return json.loads(proto.spec)
+
+
+def inline_values(proto) -> list[dict]:
+    """Every inline data row of a chart's layers (the network picture carries its data inline)."""
+    return [row for layer in spec(proto).get("layer", []) for row in layer.get("data", {}).get("values", [])]
+
+
+def arrow_rows(proto) -> list[dict]:
+    """Every row of a chart's named datasets (sent as Arrow)."""
+    return [row for ds in proto.datasets for row in pa.ipc.open_stream(ds.data.data).read_all().to_pylist()]
+
+
+# ---------------------------------------------------------------- Partner networks
+
+
+def test_compare_tab_charts_every_site_and_tables_their_metrics():
+    at = open_app(PAGE)
+    assert at.title[0].value == "Partner networks"
+    assert [t.label for t in at.tabs] == ["Compare sites", "Every network", "Organizations"]
+    (proto,) = chart_protos(at)
+    rows = arrow_rows(proto)
+    assert {r["site_name"] for r in rows} == set(IMPLEMENTATION + LEARNING)
+    assert len(spec(proto)["description"]) > 80
+    table = at.dataframe[0].value
+    assert list(table["site"]) == IMPLEMENTATION + LEARNING
+    for column in (
+        "density",
+        "cross-type share",
+        "most partners",
+        "main bridge",
+        "local government tied to",
+        "civic tech group tied to",
+    ):
+        assert column in table.columns
+    cleveland = table.set_index("site").loc["Cleveland"]
+    assert cleveland["local government tied to"] == "none in the map"  # Cleveland's record names no city office
+    text = page_text(at)
+    assert "Few ties are documented for 5 of them" in text and "gaps in the record" in text
+    assert "A documented tie between a civic tech group and a data intermediary: 3 of 3 implementation sites" in text
+
+
+def test_the_lens_groups_sites_by_role_and_marks_role_averages():
+    at = open_app(PAGE, {"lens": "TRUE"})
+    assert at.toggle(key="lens").value is True
+    (proto,) = chart_protos(at)
+    chart = spec(proto)
+    assert chart["title"]["subtitle"] == ["Grouped by role; tick: the role's average"]
+    assert any(layer["mark"]["type"] == "tick" for layer in chart["layer"])
+    order = chart["layer"][0]["encoding"]["y"]["sort"]
+    assert [label.split("\n")[-1] for label in order] == ["implementation"] * 3 + ["learning"] * 4
+    at.toggle(key="lens").set_value(False).run()
+    assert not any(layer["mark"]["type"] == "tick" for layer in spec(chart_protos(at)[0])["layer"])
+    assert at.code[-1].value.endswith("/networks") or "lens" not in at.code[-1].value
+
+
+def test_role_filter_keeps_learning_sites_only():
+    at = open_app(PAGE, {"role": "learning", "networks_tab": "every network"})
+    assert [h for h in headings(at) if h in IMPLEMENTATION + LEARNING] == LEARNING
+    pictures = chart_protos(at)
+    assert len(pictures) == 4
+    for proto in pictures:
+        names = {row["name"] for row in inline_values(proto) if "name" in row}
+        assert names and len(spec(proto)["description"]) > 60
+    links = page_links(at)
+    assert links["Cleveland: profile, tables and mapping questions"].endswith("site=Cleveland")
+
+
+def test_every_network_says_when_few_ties_are_documented():
+    at = open_app(PAGE, {"networks_tab": "Every network", "sites": ["Boston", "Cleveland"]})
+    notes = [plain(info.value) for info in at.info]
+    assert len(notes) == 1 and notes[0].startswith("Few ties are documented for Cleveland: 2 ties among 8 organizations")
+    assert "not that the organizations did not work together" in notes[0]
+    assert "Lines show the ties described in the sources" in plain(markdown(at))  # Boston: said quietly, under its picture
+
+
+def test_organizations_tab_lists_hubs_and_bridges_of_every_site(catalog):
+    at = open_app(PAGE, {"networks_tab": "Organizations"})
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == ["site", "organization", "type"]
+    assert list(table["betweenness"]) == sorted(table["betweenness"], reverse=True)
+    expected = sum(len(N.site_ecosystem(catalog, s).organizations) for s in catalog.sites["id"])
+    assert len(table) == expected
+    assert table.iloc[0]["organization"] == "Metropolitan Area Planning Council (MAPC)"
+
+
+def test_no_sites_in_view():
+    at = open_app(PAGE, {"sites": ["Boston"], "role": "learning"})
+    assert not chart_protos(at) and any("No sites match" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"networks_tab": "<script>alert(1)</script>", "lens": "<img src=x onerror=alert(1)>"},
+        {"networks_tab": ["Organizations", "x" * 10_000], "lens": ["true", "false"]},
+        {"tab": "Every network", "sites": ["<b>x</b>"]},
+    ],
+)
+def test_hostile_links_render(params):
+    at = open_app(PAGE, params)
+    assert chart_protos(at) or at.dataframe
+    assert "<script>" not in markdown(at) and "<img" not in markdown(at)
+
+
+# ---------------------------------------------------------------- the site profile's network
+
+
+def open_site(site: str, **extra):
+    return open_app(script("site"), {"site": site, **extra})
+
+
+def test_site_profile_draws_the_network_with_sources_on_hover():
+    at = open_site("St. Louis")
+    assert "How they were connected" in headings(at)
+    (proto,) = chart_protos(at)
+    chart = spec(proto)
+    assert chart["title"]["text"] == ["St. Louis"] and "Network picture of St. Louis" in chart["description"]
+    rows = inline_values(proto)
+    assert {r["name"] for r in rows if "name" in r} >= {"Rise Community Development (Rise)", "OpenDataSTL (later OpenSTL)"}
+    ties = [r for r in rows if "tie" in r]
+    assert ties and all(r["sources"] for r in ties)  # every drawn tie names its sources in the tooltip
+    tooltips = [t["title"] for layer in chart["layer"] for t in layer["encoding"].get("tooltip", [])]
+    assert "Sources" in tooltips
+    text = page_text(at)
+    assert "civic tech group: orange triangle" in text and "Most ties: CivTech St. Louis (6 partners)" in text
+    assert "Compare every site's network" in page_links(at)
+
+
+def test_site_profile_says_plainly_when_few_ties_are_documented():
+    at = open_site("cleveland")
+    (note,) = [plain(info.value) for info in at.info]
+    assert note.startswith("Few ties are documented for Cleveland") and "4 organizations have no documented tie" in note
+
+
+def test_site_profile_network_tables_and_questions_open_on_request(catalog):
+    at = open_site("Boston")
+    assert not at.dataframe
+    at.session_state["data-network-boston"] = True
+    at.session_state["site-prompts"] = True
+    at.run()
+    organizations, ties = (frame.value for frame in at.dataframe)
+    network = network_views.site_network(catalog, "boston")
+    assert list(organizations["organization"]) == list(network.view.organizations["organization"])
+    assert len(ties) == len(catalog.relationships[catalog.relationships["site"] == "boston"])
+    assert ties["sources"].str.len().min() > 10  # every tie with its sources' titles
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert {
+        "Download network-boston-organizations (CSV)",
+        "Download network-boston-ties (CSV)",
+        "Download mapping-questions-boston (CSV)",
+    } <= set(labels)
+    text = markdown(at)
+    assert "Is local government tied to a civic tech group?" in text.replace("\\", "")
+    assert ":orange-badge[gap]" in text and "basis: editorial" in text.replace("\\", "")
+    assert "](site?site=Washington%2C+DC)" in text  # a linked product opens its site's profile
+
+
+def test_site_network_view_is_built_once_per_site(catalog):
+    first = network_views.site_network(catalog, "pittsburgh")
+    second = network_views.site_network(catalog, "pittsburgh")
+    assert first.view.spec == second.view.spec and first.view.few_ties
+    assert first.summary.iloc[0]["ties"] == len(catalog.relationships[catalog.relationships["site"] == "pittsburgh"])
