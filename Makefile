@@ -30,7 +30,7 @@ run: $(VENV)/.installed
 ## Install test tools (and Chromium and nginx when missing), then run every test: unit, page, browser,
 ## data, schema, Data Package validation, deploy topology, lint (ruff), format and types (mypy)
 test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser nginx
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 ## Check the dataset (or another: make validate DATA=path/to/data)
 validate: $(VENV)/.installed
