@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from conftest import run_async
@@ -54,6 +55,58 @@ def test_message_cache_keeps_used_messages_and_ages_out_the_rest():
         cache.note(ForwardMsg(ref_hash="a"))  # the server referred to "a" again: it stays fresh
     cache.finished()
     assert cache.hashes() == ["a"]
+
+
+def drawing(element_kind: str, hash_: str = "") -> ForwardMsg:
+    msg = cacheable(hash_) if hash_ else ForwardMsg()
+    getattr(msg.delta.new_element, element_kind).SetInParent()
+    return msg
+
+
+def test_a_reference_counts_as_the_element_it_points_to():
+    cache = lc.MessageCache()
+    assert cache.note(drawing("vega_lite_chart", "chart")) == lc.Shown("vega_lite_chart")
+    assert cache.note(ForwardMsg(ref_hash="chart")) == lc.Shown("vega_lite_chart")
+    assert cache.note(ForwardMsg(ref_hash="never-seen")) is None
+    for _ in range(cache.max_age + 1):
+        cache.finished()
+    assert cache.elements == {}  # forgotten with the message it belongs to
+
+
+def test_alerts_are_shown_by_their_kind_with_their_text_and_widgets_with_their_id():
+    alert = ForwardMsg()
+    alert.delta.new_element.alert.body = "row 3: unknown type"
+    alert.delta.new_element.alert.format = Alert.ERROR
+    assert lc._shown(alert) == lc.Shown("error", "row 3: unknown type")
+    uploader = ForwardMsg()
+    uploader.delta.new_element.file_uploader.id = "$$ID-abc-ecosystem_files"
+    assert lc._shown(uploader) == lc.Shown("file_uploader", "$$ID-abc-ecosystem_files")
+    assert lc._shown(ForwardMsg(script_finished=ForwardMsg.FINISHED_SUCCESSFULLY)) is None
+    rerun = lc.Rerun(lc.Link(), 1.0, 10, 2, shown=(lc._shown(alert), lc._shown(uploader), lc._shown(alert)))
+    assert rerun.count("error") == 2 and rerun.texts("file_uploader") == ["$$ID-abc-ecosystem_files"]
+
+
+def test_the_uploader_is_found_by_its_key_and_never_guessed():
+    session = lc.Session("http://127.0.0.1:9")
+    shown = (lc.Shown("file_uploader", "$$ID-1-first"), lc.Shown("file_uploader", "$$ID-2-second"))
+    session.last = lc.Rerun(lc.Link(), 1.0, 10, 2, shown=shown)
+    assert session.uploader_id("second") == "$$ID-2-second"
+    with pytest.raises(LookupError):
+        session.uploader_id()  # two on the page, no key
+    with pytest.raises(LookupError):
+        session.uploader_id("third")
+
+
+def test_a_session_pauses_between_reruns_only_as_long_as_still_needed():
+    session = lc.Session("http://127.0.0.1:9", pause_s=0.1)
+    assert session.pause_left(now=50.0) == 0.0  # nothing ran yet
+    session.finished_at = 50.0
+    assert session.pause_left(now=50.0) == pytest.approx(0.1)
+    assert session.pause_left(now=50.04) == pytest.approx(0.06)
+    assert session.pause_left(now=51.0) == 0.0
+    unpaused = lc.Session("http://127.0.0.1:9")
+    unpaused.finished_at = 50.0
+    assert unpaused.pause_left(now=50.0) == 0.0
 
 
 def test_exception_and_missing_page_are_errors():
