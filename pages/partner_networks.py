@@ -8,6 +8,8 @@ from dashboard.blocks import chart_block, lazy_expander, network_block, table_wi
 from dashboard.shell import page_context, url_choice, url_tabs
 from dashboard.text import escape_markdown, intro_markdown
 
+MAX_PICTURES = 12  # a program of many sites is compared in a table; this many pictures are drawn
+
 context = page_context()
 catalog, view = context.catalog, context.filters
 
@@ -55,8 +57,14 @@ else:
     with pictures_tab:
         if pictures_tab.open:
             names = context.site_names
-            networks = dict(zip(site_ids, network_views.site_networks(catalog, tuple(site_ids))))
-            for pair in [site_ids[i : i + 2] for i in range(0, len(site_ids), 2)]:
+            drawn = site_ids[:MAX_PICTURES]
+            if len(site_ids) > MAX_PICTURES:
+                st.caption(
+                    f"The first {MAX_PICTURES} of {len(site_ids)} sites in view: narrow the filters, or open a site's "
+                    "profile, to see another's network. The Compare sites tab measures every one."
+                )
+            networks = dict(zip(drawn, network_views.site_networks(catalog, tuple(drawn))))
+            for pair in [drawn[i : i + 2] for i in range(0, len(drawn), 2)]:
                 for column, site_id in zip(st.columns(2), pair):
                     with column:
                         st.markdown(f"## {escape_markdown(names[site_id])}")

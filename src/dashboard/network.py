@@ -163,7 +163,8 @@ def site_ecosystem(catalog: Catalog, site_id: str) -> Ecosystem:
         for r in ties.to_dict("records")
     ]
     cited = {s for row in rows + tie_rows for s in row["sources"]}
-    titles = {r["id"]: _source_title(r) for r in catalog.sources.to_dict("records") if r["id"] in cited}
+    sources = catalog.sources[catalog.sources["id"].isin(cited)]  # filtered first: the list can be long
+    titles = {r["id"]: _source_title(r) for r in sources.to_dict("records")}
     return Ecosystem(
         name=str(sites.loc[site_id, "name"]),
         organizations=pd.DataFrame(rows, columns=ORGANIZATION_COLUMNS),

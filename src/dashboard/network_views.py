@@ -314,7 +314,8 @@ def network_comparison(catalog: Catalog, filters: F.Filters, lens: bool) -> Netw
     sites = catalog.sites.set_index("id")
     if lens:
         site_ids = sorted(site_ids, key=lambda s: order.get(sites.loc[s, "role"], len(order)))
-    metrics = [network_metrics(site_ecosystem(catalog, s)) for s in site_ids]
+    ecosystems = {s: site_ecosystem(catalog, s) for s in site_ids}
+    metrics = [network_metrics(ecosystems[s]) for s in site_ids]
     summary = pd.concat([m.summary for m in metrics], ignore_index=True)
     shares = comparison_frame(summary, lens)
     chart = chart_view(
@@ -329,7 +330,7 @@ def network_comparison(catalog: Catalog, filters: F.Filters, lens: bool) -> Netw
     )
     organizations = pd.concat(
         [
-            organization_table(site_ecosystem(catalog, s), m).drop(columns=["notes", "url"]).assign(site=sites.loc[s, "name"])
+            organization_table(ecosystems[s], m).drop(columns=["notes", "url"]).assign(site=sites.loc[s, "name"])
             for s, m in zip(site_ids, metrics)
         ],
         ignore_index=True,
