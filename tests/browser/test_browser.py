@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from PIL import Image, ImageStat
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ARTIFACTS, AXE, streamlit_server
 from dashboard.links import PAGE_SPECS
@@ -220,7 +221,12 @@ def test_deep_link_on_a_freshly_started_server_keeps_navigation_and_filters(brow
         assert page.locator('[data-testid="stException"]').count() == 0
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Overview").click()
         page.wait_for_function("() => location.pathname === '/'", timeout=15_000)
+        # The old page said the same about the filters: wait for the Overview's own heading, then give
+        # the address bar the moment the app takes to write the bound filters back into it.
+        page.get_by_role("heading", name="Where to start").wait_for(timeout=30_000)
         page.get_by_text("Filtered to sites: Boston; implementation sites only.").first.wait_for(timeout=30_000)
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function("() => location.search.includes('sites=')", timeout=10_000)
         query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
         assert query.get("sites") == ["Boston"] and query.get("role") == ["implementation"]
 
