@@ -15,7 +15,7 @@ def test_resource_sections_group_every_resource_by_kind(catalog):
     entries = sum(markdown.count("\n\n") + 1 for _, markdown in sections)
     assert entries == len(catalog.resources) == 33
     text = "\n".join(markdown for _, markdown in sections)
-    assert "not found in sources" in text and "nan" not in text.split()
+    assert "Civic Tech and Data Collaborative, date not found in sources" in text and "nan" not in text.split()
     assert "All sites" in text and "St\\. Louis" in text
 
 
