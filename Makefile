@@ -44,7 +44,7 @@ refresh-census: $(VENV)/.installed
 schema: $(VENV)/.installed
 	$(PY) -m dashboard schema $(DATA)
 
-## What a visitor waits for on a real server, beside a hello-world app (a benchmark, not a test; 7 to 10 minutes)
+## What a visitor waits for on a real server, beside a hello-world app (a benchmark, not a test; about 4 minutes)
 bench: $(VENV)/.dev-installed browser nginx
 	$(PY) scripts/bench.py
 

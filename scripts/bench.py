@@ -13,7 +13,8 @@ between clicks: back to back, a rerun waits about 40 ms for the client's delayed
   all held open); the growth per extra session;
 - pages: one visitor per page; each round reruns every page once, each right after a rerun of
   hello-world, so a slow spell falls on both; p50/p95 of the later reruns, the first visit's and
-  a later rerun's bytes;
+  a later rerun's bytes; a reference page of 30 fixed Markdown blocks (about as many elements as a
+  page sends, nothing computed) is timed the same way, to show what a page's size alone costs;
 - load: N visitors at once, M reruns each, over every page and typical filter links (hello-world:
   its one page); p50, p95, throughput and errors, the median of several rounds;
 - upload: the largest map Your ecosystem accepts (5,000 organizations and 20,000 ties, two generated
@@ -67,6 +68,16 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
 APP = ROOT / "app.py"
 HELLO_SOURCE = 'import streamlit as st\n\nst.write("Hello")\n'
+# A reference for what a page's size alone costs: as many Markdown blocks as a typical page sends,
+# fixed text, nothing computed or read. Timed in the pages part beside hello-world, like a page.
+BLOCKS = 30
+REFERENCE = f"reference: {BLOCKS} fixed Markdown blocks, nothing else"
+BLOCKS_SOURCE = (
+    "import streamlit as st\n\n"
+    f"for number in range({BLOCKS}):\n"
+    "    st.markdown(f\"**Block {number}.** A fixed paragraph of about the length of a page's text block, "
+    'with a [link](https://example.org) and *some emphasis*, written again on every rerun.")\n'
+)
 
 PAGES = [
     ("Overview", "/"),
@@ -167,11 +178,13 @@ def serve(script: Path, name: str, env: dict[str, str] | None = None) -> Iterato
 
 @contextlib.contextmanager
 def hello_app() -> Iterator[Path]:
-    """A folder holding the hello-world script and the project's ``.streamlit/config.toml``."""
+    """A folder holding the hello-world script (``hello.py``), the reference page of fixed Markdown
+    blocks (``blocks.py``) and the project's ``.streamlit/config.toml``."""
     with tempfile.TemporaryDirectory(prefix="ctdc-hello-") as tmp:
         folder = Path(tmp)
         shutil.copytree(ROOT / ".streamlit", folder / ".streamlit", ignore=shutil.ignore_patterns("secrets.toml"))
         (folder / "hello.py").write_text(HELLO_SOURCE, encoding="utf-8")
+        (folder / "blocks.py").write_text(BLOCKS_SOURCE, encoding="utf-8")
         yield folder / "hello.py"
 
 
@@ -214,11 +227,15 @@ async def _rerun_with_cpu(session: lc.Session, link: lc.Link, pid: int) -> tuple
     return rerun, cpu_seconds([pid]) - before
 
 
-async def _paired_pages(app: tuple[str, int], hello: tuple[str, int], rounds: int, pause_s: float) -> dict[str, Any]:
-    (app_url, app_pid), (hello_url, hello_pid) = app, hello
-    sessions = {name: lc.Session(app_url, pause_s=pause_s) for name, _ in PAGES}
+async def _paired_pages(
+    app: tuple[str, int], hello: tuple[str, int], blocks: tuple[str, int], rounds: int, pause_s: float
+) -> dict[str, Any]:
+    (hello_url, hello_pid) = hello
+    # name -> (server URL, server pid, link); the reference page of fixed blocks is timed like a page
+    targets = {name: (app[0], app[1], lc.Link.parse(text)) for name, text in PAGES}
+    targets[REFERENCE] = (blocks[0], blocks[1], lc.Link())
+    sessions = {name: lc.Session(url, pause_s=pause_s) for name, (url, _, _) in targets.items()}
     hello_session = lc.Session(hello_url, pause_s=pause_s)
-    links = {name: lc.Link.parse(text) for name, text in PAGES}
     first = {}
     later: dict[str, list[lc.Rerun]] = {name: [] for name in sessions}
     paired: dict[str, list[lc.Rerun]] = {name: [] for name in sessions}
@@ -230,17 +247,18 @@ async def _paired_pages(app: tuple[str, int], hello: tuple[str, int], rounds: in
         return rerun
 
     await lc.page_reruns(hello_url, lc.Link(), 0)  # warm-up: no first visit below pays for loading the data
-    for link in links.values():
-        await lc.page_reruns(app_url, link, 0)
+    for url, _, link in targets.values():
+        await lc.page_reruns(url, link, 0)
     await asyncio.gather(hello_session.open(), *(s.open() for s in sessions.values()))
     try:
         hello_first = await hello_session.rerun(lc.Link())
         for name, session in sessions.items():
-            first[name] = await session.rerun(links[name])
+            first[name] = await session.rerun(targets[name][2])
         for _ in range(rounds):
             for name, session in sessions.items():
+                _, pid, link = targets[name]
                 paired[name].append(await timed(hello_session, lc.Link(), hello_pid, "hello"))
-                later[name].append(await timed(session, links[name], app_pid, name))
+                later[name].append(await timed(session, link, pid, name))
     finally:
         await asyncio.gather(hello_session.close(), *(s.close() for s in sessions.values()))
 
@@ -251,7 +269,12 @@ async def _paired_pages(app: tuple[str, int], hello: tuple[str, int], rounds: in
         page["ratio"] = round(page["p50_ms"] / page["hello_p50_ms"], 2)
         pages[name] = page
     all_hello = [r for runs in paired.values() for r in runs]
-    return {"rounds": rounds, "pages": pages, "hello": _figures(hello_first, all_hello, cpu["hello"])}
+    return {
+        "rounds": rounds,
+        "pages": pages,
+        "reference": pages.pop(REFERENCE),
+        "hello": _figures(hello_first, all_hello, cpu["hello"]),
+    }
 
 
 def _figures(first_visit: lc.Rerun, reruns: list[lc.Rerun], cpu_s: float) -> dict[str, Any]:
@@ -271,9 +294,12 @@ def _figures(first_visit: lc.Rerun, reruns: list[lc.Rerun], cpu_s: float) -> dic
     }
 
 
-def measure_pages(app: tuple[str, int], hello: tuple[str, int], rounds: int, pause_s: float = PAUSE_S) -> dict[str, Any]:
-    """One visitor per page, rerun in rounds paired with hello-world reruns; the servers' CPU time per rerun too."""
-    return asyncio.run(_paired_pages(app, hello, rounds, pause_s))
+def measure_pages(
+    app: tuple[str, int], hello: tuple[str, int], blocks: tuple[str, int], rounds: int, pause_s: float = PAUSE_S
+) -> dict[str, Any]:
+    """One visitor per page (and one on the reference page of fixed blocks), rerun in rounds paired with
+    hello-world reruns; the servers' CPU time per rerun too."""
+    return asyncio.run(_paired_pages(app, hello, blocks, rounds, pause_s))
 
 
 def load_runner(url: str, links: list[lc.Link], users: int, reruns: int, pids: list[int]) -> Callable[[], dict[str, Any]]:
@@ -761,20 +787,14 @@ def markdown(results: dict[str, Any], found: list[Check]) -> str:
             ),
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for name, p in pages["pages"].items():
+        rows = [*pages["pages"].items(), (REFERENCE, pages["reference"]), ("hello-world", pages["hello"])]
+        for name, p in rows:
             lines.append(
-                f"| {name} | {p['p50_ms']} | {p['p95_ms']} | {p['hello_p50_ms']} | {p['ratio']} | {p['server_cpu_ms_per_rerun']} | "
-                f"{p['first_visit_ms']} | {p['first_visit_bytes']:,} | {p['later_rerun_bytes']:,} | "
-                f"{p['later_rerun_messages']} | {p['errors']} |"
+                f"| {name} | {p['p50_ms']} | {p['p95_ms']} | {p.get('hello_p50_ms', '')} | {p.get('ratio', '')} | "
+                f"{p['server_cpu_ms_per_rerun']} | {p['first_visit_ms']} | {p['first_visit_bytes']:,} | "
+                f"{p['later_rerun_bytes']:,} | {p['later_rerun_messages']} | {p['errors']} |"
             )
-        h = pages["hello"]
-        lines += [
-            (
-                f"| hello-world | {h['p50_ms']} | {h['p95_ms']} |  |  | {h['server_cpu_ms_per_rerun']} | {h['first_visit_ms']} | "
-                f"{h['first_visit_bytes']:,} | {h['later_rerun_bytes']:,} | {h['later_rerun_messages']} | {h['errors']} |"
-            ),
-            "",
-        ]
+        lines.append("")
     lines += _upload_markdown(results.get("upload"))
     load, memory, cold = results.get("load"), results.get("memory"), results.get("cold")
     if load or memory or cold:
@@ -901,11 +921,18 @@ def main(argv: list[str] | None = None) -> int:
             hello_app() as hello_script,
             serve(APP, "app") as (app_url, app_proc),
             serve(hello_script, "hello") as (hello_url, hello_proc),
+            serve(hello_script.with_name("blocks.py"), "blocks") as (blocks_url, blocks_proc),
         ):
             step("memory", lambda: measure_memory((app_url, app_proc.pid), (hello_url, hello_proc.pid), links, args.users))
             step(
                 "pages",
-                lambda: measure_pages((app_url, app_proc.pid), (hello_url, hello_proc.pid), args.page_rounds, args.pause),
+                lambda: measure_pages(
+                    (app_url, app_proc.pid),
+                    (hello_url, hello_proc.pid),
+                    (blocks_url, blocks_proc.pid),
+                    args.page_rounds,
+                    args.pause,
+                ),
             )
             step(
                 "load",
