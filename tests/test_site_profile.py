@@ -45,6 +45,14 @@ def test_outcome_without_a_value_reads_not_found():
     assert line == f"**{text.escape_markdown(values.NOT_FOUND)}**: Users"
 
 
+def test_a_source_without_a_date_says_which_fact_is_missing():
+    row = {"number": 3, "title": "A report", "url": "https://example.org/r", "publisher": "Urban Institute", "id": "s-1"}
+    for missing in (None, float("nan"), ""):
+        line = citations.source_line({**row, "date": missing})
+        assert "Urban Institute, date not found in sources · s\\-1" in line
+    assert "Urban Institute, 2018\\-06 ·" in citations.source_line({**row, "date": "2018-06"})
+
+
 def test_product_markdown_cites_every_outcome_and_links_only_http(catalog, stl):
     sources = site_profile_text.page_sources(catalog, stl)
     product = next(p for p in stl.products if p["id"] == "yourstlcourts")

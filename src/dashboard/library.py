@@ -11,7 +11,7 @@ from . import filters as F
 from .caching import page_cache
 from .catalog import Catalog
 from .text import escape_markdown, markdown_link
-from .values import NOT_FOUND, date_text
+from .values import date_text
 
 RESOURCE_COLUMNS = ["id", "title", "kind", "publisher", "date", "sites", "url", "summary", "sources"]
 SOURCE_COLUMNS = ["id", "title", "publisher", "date", "kind", "url", "note"]
@@ -20,11 +20,9 @@ SOURCE_COLUMNS = ["id", "title", "publisher", "date", "kind", "url", "note"]
 def resource_entry(resource: dict, site_names: dict[str, str]) -> str:
     """One resource as Markdown: linked title, publisher, date, sites, then its summary."""
     sites = ", ".join(site_names.get(s, s) for s in resource["sites"]) or "All sites"
-    when = date_text(resource["date"])
-    when = f"date {when}" if when == NOT_FOUND else when
     return (
         f"**{markdown_link(resource['title'], resource['url'])}** — {escape_markdown(resource['publisher'])}, "
-        f"{escape_markdown(when)} · {escape_markdown(sites)}  \n"
+        f"{escape_markdown(date_text(resource['date']))} · {escape_markdown(sites)}  \n"
         f"{escape_markdown(resource['summary'])}"
     )
 

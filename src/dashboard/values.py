@@ -60,8 +60,9 @@ def parse_partial_date(text: object) -> pd.Timestamp | None:
 
 
 def date_text(value: object) -> str:
-    """A partial date as shown, or "not found in sources"."""
-    return NOT_FOUND if is_missing(value) or value == "" else str(value)
+    """A partial date as shown, or "date not found in sources" (it stands beside other facts, such as
+    a publisher, so it names what is missing)."""
+    return f"date {NOT_FOUND}" if is_missing(value) or value == "" else str(value)
 
 
 def format_usd(amount: float) -> str:
