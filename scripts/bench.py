@@ -56,6 +56,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import headless_chromium
 import loadclient as lc
 import replicas
 import synthetic_program
@@ -480,25 +481,13 @@ def _settled(page: Any) -> None:
 
 def _browser() -> Any:
     """Playwright and a headless system Chromium, or None when either is missing."""
-    executable = next(
-        (p for p in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")) if p and Path(p).exists()),
-        None,
-    )
+    executable = headless_chromium.executable()
     if executable is None:
         return None
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-dev-shm-usage",
-        "--use-angle=swiftshader",
-        "--enable-unsafe-swiftshader",
-    ]
-    return playwright, playwright.chromium.launch(executable_path=executable, args=args, headless=True)
+    return playwright, headless_chromium.launch(playwright, executable)
 
 
 def _cold_start_once(browser: Any, script: Path, name: str) -> dict[str, float]:

@@ -6,15 +6,15 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from scripts import headless_chromium, replicas
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -52,22 +52,6 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-dev-shm-usage",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-]
-
-
-def _chromium() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
 
 
 def _unavailable(reason: str) -> None:
@@ -77,50 +61,26 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def streamlit_server(app: Path = ROOT / "app.py", env: dict[str, str] | None = None, *, warm: bool = True) -> Iterator[str]:
-    """A freshly started ``streamlit run`` of ``app`` on a free loopback port; yields its URL once healthy
-    and, with ``warm``, once one session has opened it (as the deploy scripts do: see
-    ``scripts/replicas.py``'s ``warm_up``); ``warm=False`` leaves the very first session to the test."""
-    port = _free_port()
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=app.parent, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    """A freshly started ``streamlit run`` of ``app`` on a free loopback port (started as the deploy
+    scripts start a replica); yields its URL once healthy and, with ``warm``, once one session has
+    opened it (``replicas.warm_up``); ``warm=False`` leaves the very first session to the test."""
+    port = replicas.free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                pytest.fail(f"streamlit exited early:\n{output}")
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("streamlit did not become healthy within 60 s")
-        if warm:
-            from scripts.replicas import warm_up
-
-            warm_up(url)
-        yield url
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile() as log:
+        process = replicas.start_streamlit(app, port, env=env, log=log)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            try:
+                replicas.wait_healthy(url, [process], timeout=60)
+            except RuntimeError as exc:
+                log.seek(0)
+                pytest.fail(f"{exc}\n{log.read().decode(errors='replace')}")
+            if warm:
+                replicas.warm_up(url)
+            yield url
+        finally:
+            replicas.stop(process)
 
 
 @pytest.fixture(scope="session")
@@ -133,7 +93,7 @@ def server_url():
 @pytest.fixture(scope="session")
 def browser():
     """Headless system Chromium driven by Playwright."""
-    executable = _chromium()
+    executable = headless_chromium.executable()
     if executable is None:
         _unavailable("Chromium not found (Debian package 'chromium'); `make test` installs it when it can")
     try:
@@ -143,7 +103,7 @@ def browser():
     if not AXE.exists():
         _unavailable("axe-core is not installed (npm install)")
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        instance = headless_chromium.launch(playwright, executable)
         yield instance
         instance.close()
 

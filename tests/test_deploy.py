@@ -14,7 +14,7 @@ import urllib.error
 import pytest
 import yaml
 
-from conftest import ROOT, _free_port, _unavailable, run_async
+from conftest import ROOT, _unavailable, run_async
 from scripts import loadclient as lc
 from scripts import replicas
 
@@ -47,7 +47,7 @@ def test_image_runs_as_a_non_root_user_with_a_health_check():
 
 
 def test_the_container_command_serves_a_warm_server_whose_first_deep_link_finds_its_page():
-    port = _free_port()
+    port = replicas.free_port()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "replicas.py"), "--one-server", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -108,7 +108,7 @@ def nginx_or_skip() -> str:
 def test_nginx_accepts_the_rendered_configuration(tmp_path):
     nginx = nginx_or_skip()
     tmp_path.chmod(0o755)
-    config = replicas.write_nginx_config(tmp_path, _free_port(), ["127.0.0.1:9001", "127.0.0.1:9002"])
+    config = replicas.write_nginx_config(tmp_path, replicas.free_port(), ["127.0.0.1:9001", "127.0.0.1:9002"])
     checked = subprocess.run([nginx, "-t", "-c", str(config), "-p", str(tmp_path)], capture_output=True, text=True, timeout=30)
     assert checked.returncode == 0, checked.stderr
 
@@ -117,7 +117,7 @@ def test_nginx_accepts_the_rendered_configuration(tmp_path):
 def topology(tmp_path_factory):
     """``scripts/replicas.py --replicas 2`` as a user runs it; yields nginx's URL, the replicas' addresses and the process."""
     nginx_or_skip()
-    port = _free_port()
+    port = replicas.free_port()
     log_path = tmp_path_factory.mktemp("replicas") / "replicas.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
