@@ -110,6 +110,18 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _member(record: dict[str, Any], kind: str) -> dict[str, Any]:
+    """An organization or national partner of the catalog as a member of a site's network, of type ``kind``."""
+    return {
+        "id": record["id"],
+        "name": record["name"],
+        "type": kind,
+        "url": _text(record["url"]),
+        "notes": _text(record["role"]),
+        "sources": tuple(record["sources"]),
+    }
+
+
 def _source_title(row: Mapping[str, Any]) -> str:
     return f"{row['title']} ({row['publisher']})"
 
@@ -129,29 +141,9 @@ def site_ecosystem(catalog: Catalog, site_id: str) -> Ecosystem:
     local = orgs[[site_id in s for s in orgs["sites"]]]
     reached = set(ties["source"]) | set(ties["target"])
     members = pd.concat([local, orgs[orgs["id"].isin(reached - set(local["id"]))]])
-    rows = [
-        {
-            "id": r["id"],
-            "name": r["name"],
-            "type": r["type"],
-            "url": _text(r["url"]),
-            "notes": _text(r["role"]),
-            "sources": tuple(r["sources"]),
-        }
-        for r in members.to_dict("records")
-    ]
     national = catalog.national_partners
-    rows += [
-        {
-            "id": r["id"],
-            "name": r["name"],
-            "type": NATIONAL_PARTNER,
-            "url": _text(r["url"]),
-            "notes": _text(r["role"]),
-            "sources": tuple(r["sources"]),
-        }
-        for r in national[national["id"].isin(reached)].to_dict("records")
-    ]
+    rows = [_member(r, r["type"]) for r in members.to_dict("records")]
+    rows += [_member(r, NATIONAL_PARTNER) for r in national[national["id"].isin(reached)].to_dict("records")]
     tie_rows = [
         {
             "source": r["source"],
