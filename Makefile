@@ -56,19 +56,19 @@ replicas: $(VENV)/.installed nginx
 screenshots: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser
 	$(PY) -m pytest tests/browser -k screenshots
 
+# $(call apt_install,command,its path,Debian package,what is skipped without it): install the package
+# when the command is missing and this user can (root or sudo); otherwise say what will not run.
+apt_install = command -v $(1) >/dev/null 2>&1 || test -x $(2) || { \
+	  echo "Installing $(1) (Debian package '$(3)')"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(3); \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq $(3); \
+	  else echo "Cannot install $(1) here: $(4) will be skipped (or fail when CI=true)"; fi; }
+
 browser:
-	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
-	  echo "Installing Chromium (Debian package 'chromium')"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
-	  else echo "Cannot install Chromium here: browser tests will be skipped (or fail when CI=true)"; fi; }
+	@$(call apt_install,chromium,/usr/bin/chromium,chromium,the browser tests)
 
 nginx:
-	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
-	  echo "Installing nginx (Debian package 'nginx')"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx; \
-	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq nginx; \
-	  else echo "Cannot install nginx here: the replica tests will be skipped (or fail when CI=true)"; fi; }
+	@$(call apt_install,nginx,/usr/sbin/nginx,nginx,the replica tests)
 
 clean:
 	rm -rf $(VENV) node_modules artifacts .pytest_cache
