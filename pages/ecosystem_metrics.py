@@ -61,9 +61,7 @@ else:
                 "Key years as a table: a row per site, a column per metric", f"data-{years.table_name}"
             ) as is_open:
                 if is_open:
-                    table_with_download(
-                        years.table, years.table_name, column_config={"site": st.column_config.TextColumn("site", pinned=True)}
-                    )
+                    table_with_download(years.table, years.table_name, pinned="site")
             if years.not_found_markdown:
                 st.markdown(years.not_found_markdown)
             if years.comparison_markdown:
@@ -85,7 +83,7 @@ else:
             table_with_download(
                 names.table,
                 "names-and-instruments",
-                column_config={"site": st.column_config.TextColumn("site", pinned=True)},
+                pinned="site",
             )
             with lazy_expander("Vintage, confidence, notes and sources of each value", "data-names-detail") as is_open:
                 if is_open:

@@ -48,7 +48,7 @@ else:
             table_with_download(
                 comparison.table,
                 "network-comparison",
-                column_config={"site": st.column_config.TextColumn("site", pinned=True)},
+                pinned="site",
             )
             with lazy_expander("Every summary measure, as computed (CSV)", "data-network-summary") as is_open:
                 if is_open:

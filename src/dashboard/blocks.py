@@ -48,9 +48,17 @@ def csv_download(frame: pd.DataFrame, name: str) -> None:
 
 
 def table_with_download(
-    frame: pd.DataFrame, name: str, *, column_config: dict | None = None, height: int | Literal["auto"] = "auto"
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    column_config: dict | None = None,
+    pinned: str | None = None,
+    height: int | Literal["auto"] = "auto",
 ) -> None:
-    """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it."""
+    """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it; the ``pinned``
+    column (e.g. "site" of a wide site × measure table) stays in view while the others scroll."""
+    if pinned:
+        column_config = {**(column_config or {}), pinned: st.column_config.TextColumn(pinned, pinned=True)}
     st.dataframe(display_frame(frame), hide_index=True, column_config=column_config, height=height)
     csv_download(frame, name)
 
