@@ -5,6 +5,7 @@ Sources, search finds whole words and organizations, and the pages pass axe's WC
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Callable
 
 import pytest
 from test_browser import VIEWPORTS, axe_violations, open_page, wait_for_app
@@ -62,6 +63,11 @@ def test_six_in_app_links_keep_one_clean_url(browser, server_url):
         assert max(lengths) - min(lengths) < 40, lengths  # the URL does not grow as links are followed
 
 
+def on_page(path: str) -> Callable[[str], bool]:
+    """A URL test: the address is the page at ``path`` (whatever its query)."""
+    return lambda url: urllib.parse.urlparse(url).path.endswith(path)
+
+
 def test_back_leaves_a_page_with_tabs_in_one_step(browser, server_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(HISTORY_LOG)
@@ -80,15 +86,15 @@ def test_back_leaves_a_page_with_tabs_in_one_step(browser, server_url):
         wait_for_app(page)
         pushes = [entry for entry in page.evaluate("window.__history") if entry.startswith("pushState")]
         assert len(pushes) == 2, pushes  # one entry per page change, none for tabs
-        page.go_back()
-        wait_for_app(page)
-        assert urllib.parse.urlparse(page.url).path.endswith("/themes")
-        page.go_back()
-        wait_for_app(page)
-        assert urllib.parse.urlparse(page.url).path.endswith("/library")
-        page.go_forward()
-        wait_for_app(page)
-        assert urllib.parse.urlparse(page.url).path.endswith("/themes")
+        # A history step is asynchronous: each waits (up to 15 s) for the address, then for that page's
+        # own title and the end of its run, so the next step does not overtake a run still in flight.
+        for step, path, title in ((page.go_back, "/themes", "Themes"), (page.go_back, "/library", "Library"),
+                                  (page.go_forward, "/themes", "Themes")):  # fmt: skip
+            step()
+            page.wait_for_url(on_page(path), timeout=15_000)
+            page.locator('[data-testid="stMainBlockContainer"] h1').filter(has_text=title).first.wait_for(timeout=15_000)
+            wait_for_app(page)
+            assert urllib.parse.urlparse(page.url).path.endswith(path)
     finally:
         context.close()
 
