@@ -8,6 +8,7 @@ import urllib.parse
 from collections.abc import Callable
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_browser import VIEWPORTS, axe_violations, open_page, wait_for_app
 
 HISTORY_LOG = """
@@ -63,6 +64,18 @@ def test_six_in_app_links_keep_one_clean_url(browser, server_url):
         assert max(lengths) - min(lengths) < 40, lengths  # the URL does not grow as links are followed
 
 
+def open_tab(page, name: str, key: str) -> None:
+    """Click a page's tab and wait until the run it starts has finished: the share link names the tab.
+    (Right after the click the app may still read "not running", before the tab's run has begun.)"""
+    page.get_by_role("tab", name=name).click()
+    wanted = f"{key}={urllib.parse.quote_plus(name)}"
+    page.wait_for_function(
+        "wanted => document.querySelector('[data-testid=\"stSidebar\"] [data-testid=\"stCode\"]')?.innerText.includes(wanted)",
+        arg=wanted, timeout=15_000,
+    )  # fmt: skip
+    wait_for_app(page)
+
+
 def on_page(path: str) -> Callable[[str], bool]:
     """A URL test: the address is the page at ``path`` (whatever its query)."""
     return lambda url: urllib.parse.urlparse(url).path.endswith(path)
@@ -77,13 +90,9 @@ def test_back_leaves_a_page_with_tabs_in_one_step(browser, server_url):
         wait_for_app(page)
         click_link(page, "Themes")
         for tab in ("One theme", "Lessons by section", "Search"):
-            page.get_by_role("tab", name=tab).click()
-            page.wait_for_timeout(300)
-            wait_for_app(page)
-        assert "themes_tab=Search" in share_link(page)
+            open_tab(page, tab, "themes_tab")
         click_link(page, "Ecosystem metrics")
-        page.get_by_role("tab", name="Names").click()
-        wait_for_app(page)
+        open_tab(page, "Names", "metrics_tab")
         pushes = [entry for entry in page.evaluate("window.__history") if entry.startswith("pushState")]
         assert len(pushes) == 2, pushes  # one entry per page change, none for tabs
         # A history step is asynchronous: each waits (up to 15 s) for the address, then for that page's
@@ -91,7 +100,10 @@ def test_back_leaves_a_page_with_tabs_in_one_step(browser, server_url):
         for step, path, title in ((page.go_back, "/themes", "Themes"), (page.go_back, "/library", "Library"),
                                   (page.go_forward, "/themes", "Themes")):  # fmt: skip
             step()
-            page.wait_for_url(on_page(path), timeout=15_000)
+            try:
+                page.wait_for_url(on_page(path), timeout=15_000)
+            except PlaywrightTimeout:
+                pytest.fail(f"{step.__name__} did not reach {path}: at {page.url}; history {page.evaluate('window.__history')}")
             page.locator('[data-testid="stMainBlockContainer"] h1').filter(has_text=title).first.wait_for(timeout=15_000)
             wait_for_app(page)
             assert urllib.parse.urlparse(page.url).path.endswith(path)
