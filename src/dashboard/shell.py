@@ -288,19 +288,20 @@ def run_app() -> None:
     The filters are created before ``st.navigation`` so that their URL parameters are bound before
     the page is chosen and survive page changes.
     """
-    first_runs = not _NAVIGATED.is_set()
     st.html(STYLE)
     catalog = require_catalog()
     pages = make_pages()
-    filters = global_filters(catalog)
-    page = st.navigation(list(pages.values()))
-    if first_runs:
+    if not _NAVIGATED.is_set():
         # Until some run of this server process has called st.navigation, Streamlit runs the app
         # inside its legacy handler for a pages/ folder; widgets made there are bound to the URL as
-        # if they belonged to one page, and the first page change drops the filters from the URL.
-        # Running once more after navigation is known makes them bind like in every later run.
+        # if they belonged to one page, and the first page change can drop the filters from the URL.
+        # So the first run makes navigation known, before any widget exists, and runs again: the
+        # filters are made only by runs that bind them like every later run.
+        st.navigation(list(pages.values()))
         _NAVIGATED.set()
         st.rerun()
+    filters = global_filters(catalog)
+    page = st.navigation(list(pages.values()))
     context = PageContext(catalog, filters, pages)
     with handing(context):
         page.run()

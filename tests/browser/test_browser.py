@@ -28,11 +28,16 @@ VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 MAP_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
 
 
+APP_SETTLED = """() => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+  && document.querySelector('[data-testid="stMainBlockContainer"] h1')
+  && !document.querySelector('[data-testid="stSkeleton"]')"""
+
+
 def wait_for_app(page) -> None:
-    """Wait until the script has finished running and the page holds content."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=30_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
+    """Wait until, at one and the same moment, the script is not running and the page holds content (a
+    heading, no placeholder skeleton). Checked together, not one after the other: between a first run
+    that ends early and the run that follows it, "not running" alone is true on an empty page."""
+    page.wait_for_function(APP_SETTLED, timeout=60_000)
 
 
 @contextlib.contextmanager
