@@ -469,16 +469,6 @@ def measure_upload(
     return asyncio.run(_upload_runs(app, hello, files, repeats, rounds, pause_s))
 
 
-def _settled(page: Any) -> None:
-    """Wait until the first script run has finished and the main area shows content."""
-    page.wait_for_function(
-        """() => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-                 && document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"]')
-                 && !document.querySelector('[data-testid="stSkeleton"]')""",
-        timeout=120_000,
-    )
-
-
 def _browser() -> Any:
     """Playwright and a headless system Chromium, or None when either is missing."""
     executable = headless_chromium.executable()
@@ -498,7 +488,7 @@ def _cold_start_once(browser: Any, script: Path, name: str) -> dict[str, float]:
         try:
             page = context.new_page()
             page.goto(url, timeout=120_000)
-            _settled(page)
+            headless_chromium.wait_until_settled(page, '[data-testid="stMarkdownContainer"]', timeout_ms=120_000)
             content = time.monotonic() - start
         finally:
             context.close()

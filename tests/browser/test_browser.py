@@ -14,6 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ARTIFACTS, AXE, streamlit_server
 from dashboard.links import PAGE_SPECS
+from scripts import headless_chromium
 
 # url path, text that proves the page rendered
 PAGES = [
@@ -28,16 +29,9 @@ VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 MAP_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
 
 
-APP_SETTLED = """() => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-  && document.querySelector('[data-testid="stMainBlockContainer"] h1')
-  && !document.querySelector('[data-testid="stSkeleton"]')"""
-
-
 def wait_for_app(page) -> None:
-    """Wait until, at one and the same moment, the script is not running and the page holds content (a
-    heading, no placeholder skeleton). Checked together, not one after the other: between a first run
-    that ends early and the run that follows it, "not running" alone is true on an empty page."""
-    page.wait_for_function(APP_SETTLED, timeout=60_000)
+    """Wait until the script has finished running and the page holds content (a heading)."""
+    headless_chromium.wait_until_settled(page, "h1", timeout_ms=60_000)
 
 
 @contextlib.contextmanager
