@@ -27,11 +27,17 @@ PAGES = [
 ]
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 MAP_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
+SHARE_LINK = '[data-testid="stSidebar"] [data-testid="stCode"]'  # the sidebar's "Share this view" link
 
 
 def wait_for_app(page) -> None:
     """Wait until the script has finished running and the page holds content (a heading)."""
     headless_chromium.wait_until_settled(page, "h1", timeout_ms=60_000)
+
+
+def share_link(page) -> str:
+    """The link the sidebar offers to share the view."""
+    return page.locator(SHARE_LINK).inner_text().strip()
 
 
 @contextlib.contextmanager
@@ -181,7 +187,7 @@ def test_a_themes_link_opens_the_tab_it_names(browser, server_url):
         page.get_by_role("tab", name="One theme").click()
         page.get_by_text("carry the theme").first.wait_for(timeout=30_000)
         wait_for_app(page)
-        share = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text()
+        share = share_link(page)
         assert "themes_tab=One+theme" in share and "q=" not in share  # the share link follows the open tab
 
 

@@ -12,7 +12,7 @@ import urllib.parse
 
 import pytest
 from PIL import Image, ImageStat
-from test_browser import VIEWPORTS, axe_violations, open_page, wait_for_app
+from test_browser import VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
 from conftest import ARTIFACTS
 from dashboard import ecosystem_upload as U
@@ -122,7 +122,7 @@ def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(brow
         wait_for_app(page)
         page.locator(f'{CHART}[aria-label*="Riverton <b>x</b>"]').wait_for(timeout=30_000)
         link = page.locator('[data-testid="stMain"] [data-testid="stCode"]').inner_text().strip()
-        shared = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text().strip()
+        shared = share_link(page)
         alt_text = page.locator(CHART).first.get_attribute("aria-label")
         summary = page.get_by_text("1 of 6 in place, by your answers").first.inner_text()
     assert link == shared and link.startswith(app_url)

@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 from PIL import Image, ImageStat
-from test_browser import VIEWPORTS, axe_violations, open_page, wait_for_app
+from test_browser import VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
 from conftest import ARTIFACTS
 
@@ -63,7 +63,7 @@ def test_metric_choice_is_in_the_share_link_and_the_link_reopens_it(browser, met
         page.get_by_role("option", name="Year joined NNIP", exact=True).click()
         page.locator(f'{CHART}[aria-label^="Dot chart of year joined NNIP"]').wait_for(timeout=30_000)
         wait_for_app(page)
-        shared = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text().strip()
+        shared = share_link(page)
         assert "year_metric=Year+joined+NNIP" in shared
         alt_text = page.locator(CHART).get_attribute("aria-label")
     assert "Boston: 1995" in alt_text and "St. Louis: not found in sources" in alt_text

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_browser import VIEWPORTS, axe_violations, open_page, wait_for_app
+from test_browser import SHARE_LINK, VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
 HISTORY_LOG = """
 (() => { const log = window.__history = [];
@@ -23,10 +23,6 @@ HISTORY_LOG = """
 
 def query(url: str) -> list[tuple[str, str]]:
     return urllib.parse.parse_qsl(urllib.parse.urlparse(url).query, keep_blank_values=True)
-
-
-def share_link(page) -> str:
-    return page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text().strip()
 
 
 def click_link(page, text: str) -> None:
@@ -70,8 +66,8 @@ def open_tab(page, name: str, key: str) -> None:
     page.get_by_role("tab", name=name).click()
     wanted = f"{key}={urllib.parse.quote_plus(name)}"
     page.wait_for_function(
-        "wanted => document.querySelector('[data-testid=\"stSidebar\"] [data-testid=\"stCode\"]')?.innerText.includes(wanted)",
-        arg=wanted, timeout=15_000,
+        "([selector, wanted]) => document.querySelector(selector)?.innerText.includes(wanted)",
+        arg=[SHARE_LINK, wanted], timeout=15_000,
     )  # fmt: skip
     wait_for_app(page)
 
