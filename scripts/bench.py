@@ -263,12 +263,7 @@ async def _paired_pages(
     finally:
         await asyncio.gather(hello_session.close(), *(s.close() for s in sessions.values()))
 
-    pages = {}
-    for name in sessions:
-        page = _figures(first[name], later[name], cpu[name])
-        page["hello_p50_ms"] = round(lc.percentile([r.ms for r in paired[name]], 50), 1)
-        page["ratio"] = round(page["p50_ms"] / page["hello_p50_ms"], 2)
-        pages[name] = page
+    pages = {name: _beside_hello(_figures(first[name], later[name], cpu[name]), paired[name]) for name in sessions}
     all_hello = [r for runs in paired.values() for r in runs]
     return {
         "rounds": rounds,
@@ -293,6 +288,12 @@ def _figures(first_visit: lc.Rerun, reruns: list[lc.Rerun], cpu_s: float) -> dic
         "errors": sum(r.error is not None for r in [first_visit, *reruns]),
         "error_sample": next((r.error for r in [first_visit, *reruns] if r.error), None),
     }
+
+
+def _beside_hello(figures: dict[str, Any], hello_reruns: list[lc.Rerun]) -> dict[str, Any]:
+    """``figures`` with the p50 of the hello-world reruns paired with them, and their p50 as a multiple of it."""
+    hello_p50 = round(lc.percentile([r.ms for r in hello_reruns], 50), 1)
+    return {**figures, "hello_p50_ms": hello_p50, "ratio": round(figures["p50_ms"] / hello_p50, 2)}
 
 
 def measure_pages(
@@ -432,9 +433,7 @@ async def _upload_runs(
         if session is not None:
             await session.close()
     ok = [r.ms for r in drawn if r.error is None]
-    after = _figures(drawn[-1], later, cpu)
-    after["hello_p50_ms"] = round(lc.percentile([r.ms for r in paired], 50), 1)
-    after["ratio"] = round(after["p50_ms"] / after["hello_p50_ms"], 2)
+    after = _beside_hello(_figures(drawn[-1], later, cpu), paired)
     return {
         "organizations": MAP_ORGANIZATIONS,
         "ties": MAP_TIES,
