@@ -291,17 +291,18 @@ def run_app() -> None:
     st.html(STYLE)
     catalog = require_catalog()
     pages = make_pages()
+    navigation = list(pages.values())
     if not _NAVIGATED.is_set():
         # Until some run of this server process has called st.navigation, Streamlit runs the app
         # inside its legacy handler for a pages/ folder; widgets made there are bound to the URL as
         # if they belonged to one page, and the first page change can drop the filters from the URL.
         # So the first run makes navigation known, before any widget exists, and runs again: the
         # filters are made only by runs that bind them like every later run.
-        st.navigation(list(pages.values()))
+        st.navigation(navigation)
         _NAVIGATED.set()
         st.rerun()
     filters = global_filters(catalog)
-    page = st.navigation(list(pages.values()))
+    page = st.navigation(navigation)
     context = PageContext(catalog, filters, pages)
     with handing(context):
         page.run()
