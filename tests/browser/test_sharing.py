@@ -102,7 +102,7 @@ def test_back_leaves_a_page_with_tabs_in_one_step(browser, server_url):
                 pytest.fail(f"{step.__name__} did not reach {path}: at {page.url}; history {page.evaluate('window.__history')}")
             page.locator('[data-testid="stMainBlockContainer"] h1').filter(has_text=title).first.wait_for(timeout=15_000)
             wait_for_app(page)
-            assert urllib.parse.urlparse(page.url).path.endswith(path)
+            assert on_page(path)(page.url), page.url
     finally:
         context.close()
 
