@@ -10,7 +10,7 @@ if SRC not in sys.path:  # the script runs again on every rerun
 
 import streamlit as st  # noqa: E402
 
-from dashboard import shell  # noqa: E402
+from dashboard.ui import shell  # noqa: E402
 
 # An emoji icon: the browser draws it itself (a Material icon would be fetched from the internet).
 st.set_page_config(page_title="CTDC Atlas", page_icon="🗺️", layout="wide")

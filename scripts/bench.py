@@ -61,9 +61,9 @@ import loadclient as lc
 import replicas
 import synthetic_program
 
-from dashboard import ecosystem_upload
-from dashboard.network import NETWORK_TYPES
-from dashboard.schema import RELATIONSHIP_KINDS
+from dashboard.data.schema import RELATIONSHIP_KINDS
+from dashboard.network.model import NETWORK_TYPES
+from dashboard.upload import ecosystem_upload
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"

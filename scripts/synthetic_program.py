@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from dashboard import schema
+from dashboard.data import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data"

@@ -24,7 +24,7 @@ MINIMAL_DIR = ROOT / "tests" / "fixtures" / "minimal"
 @pytest.fixture(scope="session")
 def catalog():
     """The shipped dataset, loaded once."""
-    from dashboard.loading import load_catalog
+    from dashboard.data.loading import load_catalog
 
     return load_catalog(DATA_DIR)
 
@@ -109,8 +109,8 @@ def browser():
 
 
 def script(key: str) -> str:
-    """The script of a page, by its key in the page registry (``"map"`` -> ``pages/sites_map.py``)."""
-    from dashboard.links import PAGES_BY_KEY
+    """The script of a page, by its key in the page registry (``"map"`` -> ``app_pages/sites_map.py``)."""
+    from dashboard.state.links import PAGES_BY_KEY
 
     return PAGES_BY_KEY[key].script
 

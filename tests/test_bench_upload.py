@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from conftest import ROOT, run_async
-from dashboard import ecosystem_upload
+from dashboard.upload import ecosystem_upload
 
 sys.path.insert(0, str(ROOT / "scripts"))  # bench.py imports its neighbours as the command runs it
 import bench  # noqa: E402

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from conftest import DATA_DIR, MINIMAL_DIR
-from dashboard import census
 from dashboard.__main__ import main
-from dashboard.loading import load_catalog
+from dashboard.data import census
+from dashboard.data.loading import load_catalog
 
 FIXTURES = Path(__file__).parent / "fixtures" / "census"
 VINTAGE = "ACS 2019-2023 5-year"

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 from conftest import DATA_DIR, run_cli
-from dashboard import census, constants, schema
-from dashboard.catalog import Catalog
-from dashboard.schema import CATALOG_TABLES, LESSON_SECTIONS, PRODUCT_STATUSES, RELATIONSHIP_KINDS
+from dashboard import constants
+from dashboard.data import census, schema
+from dashboard.data.catalog import Catalog
+from dashboard.data.schema import CATALOG_TABLES, LESSON_SECTIONS, PRODUCT_STATUSES, RELATIONSHIP_KINDS
 
 SITE_IDS = {"boston", "st-louis", "washington-dc", "cleveland", "pittsburgh", "san-antonio", "seattle-king-county"}
 IMPLEMENTATION = {"boston", "st-louis", "washington-dc"}
@@ -125,7 +126,7 @@ def test_relationships_connect_known_actors(catalog: Catalog):
 
 def test_data_readme_documents_every_schema_field():
     """The human-facing spec in data/README.md names every field the schema has."""
-    from dashboard.dictionary import data_dictionary
+    from dashboard.data.dictionary import data_dictionary
 
     paragraphs = (DATA_DIR / "README.md").read_text().split("\n\n")
     for row in data_dictionary().itertuples():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import datapackage, export, schema
+from dashboard.data import datapackage, export, schema
 
 
 def unzip(archive: bytes, target: Path) -> Path:

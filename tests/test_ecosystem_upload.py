@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from dashboard import ecosystem_upload as U
-from dashboard import network as N
-from dashboard import network_chart as NC
+from dashboard.network import model as N
+from dashboard.network import picture as NC
+from dashboard.upload import ecosystem_upload as U
 
 CORPUS = Path(__file__).parent / "fixtures" / "uploads"
 

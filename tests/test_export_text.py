@@ -8,8 +8,8 @@ import zipfile
 
 import pandas as pd
 
-from dashboard import export, text
-from dashboard.schema import CATALOG_TABLES
+from dashboard.data import export, text
+from dashboard.data.schema import CATALOG_TABLES
 
 
 def test_csv_neutralises_formulas_and_joins_lists():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard import filters, links
+from dashboard.state import filters, links
 
 
 def test_site_names_follow_the_catalog_order(catalog):

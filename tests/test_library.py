@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import library, values
-from dashboard.filters import Filters
+from dashboard.data import values
+from dashboard.state.filters import Filters
+from dashboard.views import library
 
 
 def test_resource_sections_group_every_resource_by_kind(catalog):

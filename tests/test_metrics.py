@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard import filters, overview
+from dashboard.state import filters
+from dashboard.views import overview
 
 
 def test_overview_counts_follow_the_sites(catalog):

@@ -10,11 +10,11 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import network as N
-from dashboard import network_chart as NC
-from dashboard import network_prompts as NP
-from dashboard.catalog import Catalog
-from dashboard.network import Ecosystem
+from dashboard.data.catalog import Catalog
+from dashboard.network import model as N
+from dashboard.network import picture as NC
+from dashboard.network import prompts as NP
+from dashboard.network.model import Ecosystem
 
 
 def make(orgs: list[tuple[str, str]], ties: list[tuple[str, str, str]], origin: N.Origin = "upload") -> Ecosystem:

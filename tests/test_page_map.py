@@ -10,7 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, deck_layers, headings, open_app, page_links, page_text, script
-from dashboard import maps, text
+from dashboard.data import text
+from dashboard.views import sites_map as maps
 
 SITE_NAMES = ["Boston", "St. Louis", "Washington, DC", "Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"]
 

@@ -116,8 +116,8 @@ def test_hostile_links_render(params):
 
 
 def test_chart_data_reaches_the_page_as_the_arrow_bytes_built_once(catalog):
-    from dashboard import metric_charts
-    from dashboard.filters import Filters
+    from dashboard.state.filters import Filters
+    from dashboard.views.metrics import charts as metric_charts
 
     view = metric_charts.key_years_view(catalog, Filters(), False)
     built = {name: data for name, data in view.chart.spec["datasets"].items()}

@@ -11,8 +11,8 @@ import pyarrow as pa
 import pytest
 
 from conftest import chart_protos, headings, markdown, open_app, page_links, page_text, script
-from dashboard import network as N
-from dashboard import network_views
+from dashboard.network import model as N
+from dashboard.network import views as network_views
 
 PAGE = script("networks")
 IMPLEMENTATION = ["Boston", "St. Louis", "Washington, DC"]

@@ -15,8 +15,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import ROOT, chart_protos, headings, markdown, open_app, page_text, script
-from dashboard import ecosystem_upload as U
-from dashboard import network_views
+from dashboard.network import views as network_views
+from dashboard.upload import ecosystem_upload as U
 
 PAGE = script("ecosystem")
 MAP_KEY = "ecosystem_map"

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import (
-    ecosystem_metrics,
-    library,
-    maps,
-    metric_charts,
-    overview,
-    search,
-    site_profile_text,
-    theme_charts,
-    themes,
-)
-from dashboard.filters import Filters
-from dashboard.loading import load_catalog
-from dashboard.schema import LESSON_SECTIONS
+from dashboard.data.loading import load_catalog
+from dashboard.data.schema import LESSON_SECTIONS
+from dashboard.state.filters import Filters
+from dashboard.views import library, overview
+from dashboard.views import sites_map as maps
+from dashboard.views.metrics import charts as metric_charts
+from dashboard.views.metrics import frames as ecosystem_metrics
+from dashboard.views.site_profile import markdown as site_profile_text
+from dashboard.views.themes import charts as theme_charts
+from dashboard.views.themes import records as themes
+from dashboard.views.themes import search
 from scripts import synthetic_program as syn
 
 ALL = Filters()

@@ -12,9 +12,11 @@ import pyarrow as pa
 import pytest
 
 from conftest import chart_protos, open_app, page_text, script
-from dashboard import ecosystem_metrics, metric_charts, self_check
-from dashboard.filters import Filters
-from dashboard.self_check import NO, UNANSWERED, YES, Answer, SelfCheck
+from dashboard.state.filters import Filters
+from dashboard.views.metrics import charts as metric_charts
+from dashboard.views.metrics import frames as ecosystem_metrics
+from dashboard.views.metrics import self_check
+from dashboard.views.metrics.self_check import NO, UNANSWERED, YES, Answer, SelfCheck
 
 THIS_YEAR = 2026
 PAGE = script("ecosystem")

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from dashboard import constants, shell
-from dashboard.filters import Filters
+from dashboard import constants
+from dashboard.state.filters import Filters
+from dashboard.ui import shell
 
 
 def test_data_edits_are_noticed_after_the_recheck_interval(minimal_copy, monkeypatch):

@@ -9,8 +9,11 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import citations, links, schema, site_profile, site_profile_text, text, values
-from dashboard.schema import LESSON_SECTIONS, ORGANIZATION_TYPES
+from dashboard.data import citations, schema, text, values
+from dashboard.data.schema import LESSON_SECTIONS, ORGANIZATION_TYPES
+from dashboard.state import links
+from dashboard.views.site_profile import assembly as site_profile
+from dashboard.views.site_profile import markdown as site_profile_text
 
 
 @pytest.fixture(scope="module")

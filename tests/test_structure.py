@@ -5,51 +5,43 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
 from conftest import DATA_DIR, ROOT
-from dashboard import dictionary, links, schema
+from dashboard.data import dictionary, schema
+from dashboard.state import links
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_no_page_script_stem_equals_a_url_path():
-    # On a freshly started server Streamlit runs pages/<url_path>.py on its own (without app.py's
-    # navigation and filters) for a deep link to /<url_path>; a distinct stem keeps deep links intact.
-    stems = {Path(spec.script).stem for spec in links.PAGE_SPECS}
-    assert not stems & {spec.url_path for spec in links.PAGE_SPECS}
-    assert not {p.stem for p in (ROOT / "pages").glob("*.py")} & {spec.url_path for spec in links.PAGE_SPECS}
-
-
 def test_every_page_script_is_registered_once_and_exists():
     scripts = [spec.script for spec in links.PAGE_SPECS]
-    assert sorted(scripts) == sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+    assert sorted(scripts) == sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
     assert len({spec.key for spec in links.PAGE_SPECS}) == len(links.PAGE_SPECS)
     assert [spec.default for spec in links.PAGE_SPECS].count(True) == 1
 
 
 def test_page_scripts_take_their_context_and_never_read_filters_themselves():
-    for path in (ROOT / "pages").glob("*.py"):
+    for path in (ROOT / "app_pages").glob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert "page_context()" in source, path.name
         assert 'session_state.get("sites")' not in source and "require_catalog" not in source, path.name
         assert "streamlit." not in source.replace("import streamlit as st", ""), f"{path.name} imports Streamlit internals"
-        assert '"pages/' not in source and "'pages/" not in source, f"{path.name} links by path string"
+        assert '"app_pages/' not in source and "'app_pages/" not in source, f"{path.name} links by path string"
 
 
 def test_no_module_imports_streamlit_internals():
-    for path in [*(ROOT / "src" / "dashboard").glob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]:
+    for path in [*(ROOT / "src" / "dashboard").rglob("*.py"), *(ROOT / "app_pages").glob("*.py"), ROOT / "app.py"]:
         imports = re.findall(r"^\s*(?:from|import) (streamlit[\w.]*)", path.read_text(encoding="utf-8"), re.M)
         assert set(imports) <= {"streamlit"}, (path.name, imports)
 
 
 def test_one_letter_module_aliases_mean_one_module_everywhere():
     seen: dict[str, set[str]] = {}
-    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "pages").glob("*.py"), *(ROOT / "tests").rglob("*.py")]:
+    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "app_pages").glob("*.py"), *(ROOT / "tests").rglob("*.py")]:
         for module, alias in re.findall(
             r"^\s*(?:from [.\w]+ )?import ([.\w]+) as (\w)\b", path.read_text(encoding="utf-8"), re.M
         ):
@@ -69,7 +61,7 @@ def test_readme_names_every_page_and_url_parameter():
 def test_readme_layout_matches_the_tree():
     layout = README.split("## Layout", 1)[1].split("```", 2)[1]
     named = set(re.findall(r"(?:^|\s)([\w-]+(?:/[\w-]+)*(?:\.py|/|\.txt))", layout))
-    for entry in ("app.py", "pages/", "src/dashboard/", "data/", "tests/", "requirements.txt", "deploy/", "scripts/"):
+    for entry in ("app.py", "app_pages/", "src/dashboard/", "data/", "tests/", "requirements.txt", "deploy/", "scripts/"):
         if (ROOT / entry.rstrip("/")).exists():
             assert entry in named, f"README layout omits {entry}"
     tracked = {
@@ -79,12 +71,14 @@ def test_readme_layout_matches_the_tree():
         assert any(path == entry.rstrip("/") or path.endswith("/" + entry.rstrip("/")) for path in tracked), (
             f"README layout names {entry}"
         )
-    for module in (ROOT / "src" / "dashboard").glob("*.py"):
-        assert module.name in layout or module.name == "__init__.py" or module.name == "__main__.py", (
-            f"README layout omits {module.name}"
-        )
-    for script in (ROOT / "pages").glob("*.py"):
-        assert script.name in layout, f"README layout omits pages/{script.name}"
+    for module in (ROOT / "src" / "dashboard").rglob("*.py"):
+        if module.name not in ("__init__.py", "__main__.py"):
+            assert module.name in layout, f"README layout omits {module.relative_to(ROOT)}"
+    for package in (ROOT / "src" / "dashboard").rglob("__init__.py"):
+        if package.parent.name != "dashboard":
+            assert f"{package.parent.name}/" in layout, f"README layout omits the package {package.parent.name}/"
+    for script in (ROOT / "app_pages").glob("*.py"):
+        assert script.name in layout, f"README layout omits app_pages/{script.name}"
 
 
 def test_every_schema_field_says_what_it_means():

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
-from dashboard import constants, filters, schema, theme_charts, themes
-from dashboard.schema import LESSON_SECTIONS, THEMES
+from dashboard import constants
+from dashboard.data import schema
+from dashboard.data.schema import LESSON_SECTIONS, THEMES
+from dashboard.state import filters
+from dashboard.views.themes import charts as theme_charts
+from dashboard.views.themes import records as themes
 
 ALL = filters.Filters()
 

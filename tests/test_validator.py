@@ -9,7 +9,7 @@ import pytest
 
 from conftest import MINIMAL_DIR, run_cli
 from dashboard.__main__ import main
-from dashboard.loading import DataError, load_catalog
+from dashboard.data.loading import DataError, load_catalog
 
 
 class Result:

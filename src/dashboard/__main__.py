@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 import yaml
 
-from . import census, dictionary
-from . import constants as C
-from .loading import resolve_data_dir, validate
-from .schema import TABLES_BY_NAME
+from dashboard import constants as C
+from dashboard.data import census, dictionary
+from dashboard.data.loading import resolve_data_dir, validate
+from dashboard.data.schema import TABLES_BY_NAME
 
 
 def _validate(args: argparse.Namespace) -> int:

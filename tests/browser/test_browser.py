@@ -13,7 +13,7 @@ from PIL import Image, ImageStat
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ARTIFACTS, AXE, streamlit_server
-from dashboard.links import PAGE_SPECS
+from dashboard.state.links import PAGE_SPECS
 from scripts import headless_chromium
 
 # url path, text that proves the page rendered
@@ -191,17 +191,21 @@ def test_a_themes_link_opens_the_tab_it_names(browser, server_url):
         assert "themes_tab=One+theme" in share and "q=" not in share  # the share link follows the open tab
 
 
-DEEP_LINKS = {"site": "site?site=st-louis"}
+# The first visit of a new server for each page, as when a shared link wakes the app: page key ->
+# (path and query, its heading).
+FIRST_VISITS = {
+    "overview": ("?sites=Boston&role=implementation", "CTDC Atlas"),
+    "map": ("map?sites=Boston&role=implementation", "Sites on the map"),
+    "site": ("site?site=St.+Louis&sites=Boston&role=implementation", "St. Louis"),
+    "networks": ("networks?sites=Boston&role=implementation", "Partner networks"),
+    "themes": ("themes?sites=Boston&role=implementation", "Themes"),
+    "metrics": ("metrics?role=learning", "Ecosystem metrics"),
+    "ecosystem": ("ecosystem?example=true&role=implementation", "Your ecosystem"),
+    "library": ("library?sites=Boston&role=implementation", "Library"),
+}
 
 
-def dismiss_page_not_found(page) -> None:
-    """Close the "Page not found" notice Streamlit shows over a fresh server's first deep link (while it
-    still runs the right page, with the app's shell: the tests check that) - a known Streamlit behaviour
-    of apps with a pages/ folder, which the deploy scripts avoid by warming each server once."""
-    notice = page.get_by_role("dialog").filter(has_text="Page not found")
-    if notice.count():
-        notice.get_by_role("button").first.click()
-        notice.wait_for(state="hidden", timeout=10_000)
+NEW_TAB_HISTORY = 1  # a new tab's history holds its blank start page before any link opens
 
 
 def assert_shell_is_there(page) -> None:
@@ -211,44 +215,49 @@ def assert_shell_is_there(page) -> None:
     shown = [text.strip().splitlines()[-1] for text in nav.locator("a").all_inner_texts()]  # after the icon's name
     assert shown == [spec.title for spec in PAGE_SPECS]
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert sidebar.get_by_text("Filter by site").first.is_visible() and sidebar.get_by_text("Share this view").first.is_visible()
+    assert sidebar.get_by_text("Filter by site").first.is_visible()
+    assert sidebar.get_by_text("Share this view").first.is_visible()
 
 
-@pytest.mark.parametrize("spec", [s for s in PAGE_SPECS if not s.default], ids=lambda s: s.url_path)
-def test_deep_link_on_a_freshly_started_server_keeps_navigation_and_filters(browser, spec):
-    # Each link is the very first request the new server sees, as when a shared link wakes the app;
-    # then a first click on the navigation must keep the filters (the first run of a new server).
-    path = DEEP_LINKS.get(spec.url_path, spec.url_path)
-    path += ("&" if "?" in path else "?") + "sites=Boston&role=implementation"
+def test_every_page_has_a_first_visit_case():
+    assert set(FIRST_VISITS) == {spec.key for spec in PAGE_SPECS}
+
+
+@pytest.mark.parametrize("key", list(FIRST_VISITS))
+def test_a_fresh_servers_first_deep_link_opens_its_page_with_no_notice_and_one_history_entry(browser, key):
+    # Each link is the very first request the new server sees; then a first click on the navigation
+    # must keep the filters.
+    path, heading = FIRST_VISITS[key]
     with streamlit_server(warm=False) as url, open_page(browser, f"{url}/{path}") as page:
-        dismiss_page_not_found(page)
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
         assert_shell_is_there(page)
         assert page.locator('[data-testid="stException"]').count() == 0
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Overview").click()
-        page.wait_for_function("() => location.pathname === '/'", timeout=15_000)
-        # The old page said the same about the filters: wait for the Overview's own heading, then give
-        # the address bar the moment the app takes to write the bound filters back into it.
-        page.get_by_role("heading", name="Where to start").wait_for(timeout=30_000)
-        page.get_by_text("Filtered to sites: Boston; implementation sites only.").first.wait_for(timeout=30_000)
-        with contextlib.suppress(PlaywrightTimeout):
-            page.wait_for_function("() => location.search.includes('sites=')", timeout=10_000)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.evaluate("history.length") == NEW_TAB_HISTORY + 1  # the link itself, nothing more
         query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
-        assert query.get("sites") == ["Boston"] and query.get("role") == ["implementation"]
+        expected_role = "learning" if key == "metrics" else "implementation"
+        assert query.get("role") == [expected_role]
+        target = "Overview" if key != "overview" else "Library"
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(target).click()
+        page.wait_for_function("(p) => location.pathname === p", arg="/" if key != "overview" else "/library", timeout=15_000)
+        wait_for_app(page)
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function("() => location.search.includes('role=')", timeout=10_000)
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+        assert query.get("role") == [expected_role]
+        assert page.evaluate("history.length") == NEW_TAB_HISTORY + 2  # and one for the page change
 
 
-def test_a_page_script_named_like_its_url_would_lose_the_shell(browser, tmp_path):
-    """Reproduces the pitfall the page file names avoid: with pages/map.py registered as /map, Streamlit
-    runs that file on its own for a deep link on a fresh server, without navigation or filters."""
+def test_a_legacy_pages_folder_would_show_page_not_found_on_a_first_deep_link(browser, tmp_path):
+    """Why the page scripts live in app_pages/: the same two-page app with its scripts in a folder called
+    pages/ opens a fresh server's first deep link under Streamlit's "Page not found" notice."""
     (tmp_path / "pages").mkdir()
-    (tmp_path / "pages" / "map.py").write_text('import streamlit as st\nst.title("Bare page")\n')
-    (tmp_path / "pages" / "home.py").write_text('import streamlit as st\nst.title("Home")\n')
+    (tmp_path / "pages" / "first.py").write_text('import streamlit as st\nst.title("First")\n')
+    (tmp_path / "pages" / "second.py").write_text('import streamlit as st\nst.title("Second")\n')
     (tmp_path / "app.py").write_text(
         "import streamlit as st\n"
-        'st.sidebar.multiselect("Filter by site", ["A"], key="sites", bind="query-params")\n'
-        'st.navigation([st.Page("pages/home.py", default=True), st.Page("pages/map.py", url_path="map")]).run()\n'
+        'st.navigation([st.Page("pages/first.py", default=True), st.Page("pages/second.py", url_path="other")]).run()\n'
     )
-    with streamlit_server(tmp_path / "app.py", warm=False) as url, open_page(browser, f"{url}/map") as page:
-        page.get_by_text("Bare page").wait_for(timeout=30_000)
-        assert page.get_by_text("Filter by site").count() == 0  # app.py did not run: no filters
-        nav = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
-        assert "Home" not in " ".join(nav)  # nor its navigation: at most pages/ listed by file name
+    with streamlit_server(tmp_path / "app.py", warm=False) as url, open_page(browser, f"{url}/other") as page:
+        page.get_by_text("Page not found").first.wait_for(timeout=30_000)
+        page.wait_for_function("(n) => history.length > n", arg=NEW_TAB_HISTORY + 1, timeout=10_000)  # extra entries

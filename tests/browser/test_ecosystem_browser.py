@@ -15,7 +15,7 @@ from PIL import Image, ImageStat
 from test_browser import VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
 from conftest import ARTIFACTS
-from dashboard import ecosystem_upload as U
+from dashboard.upload import ecosystem_upload as U
 
 CHART = '[data-testid="stVegaLiteChart"]'
 WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -26,15 +26,6 @@ HOSTILE = [
     ['=HYPERLINK("http://evil.example","x")', "community organization"],
     ["**bold** and `code`", "funder"],
 ]
-
-
-@pytest.fixture(scope="module")
-def app_url(browser, server_url) -> str:
-    """The app on a server that has already served one page (the very first request of a fresh server
-    shows Streamlit's "Page not found" dialog, streamlit/streamlit#9624; test_browser.py covers it)."""
-    with open_page(browser, f"{server_url}/") as page:
-        page.get_by_text("Implementation sites").first.wait_for(timeout=30_000)
-    return server_url
 
 
 def csv_file(name: str, rows: list[list[str]]) -> dict:
@@ -54,8 +45,8 @@ def picture(page, title: str):
     return page.locator(f'{CHART}[aria-label^="Network picture of {title}"]')
 
 
-def test_the_worked_example_uploaded_through_the_page_is_drawn_beside_a_site(browser, app_url):
-    with open_page(browser, f"{app_url}/ecosystem?compare=St.+Louis") as page:
+def test_the_worked_example_uploaded_through_the_page_is_drawn_beside_a_site(browser, server_url):
+    with open_page(browser, f"{server_url}/ecosystem?compare=St.+Louis") as page:
         upload(page, [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in U.example_files()])
         picture(page, "Your ecosystem").wait_for(timeout=30_000)
         picture(page, "St. Louis").wait_for(timeout=30_000)
@@ -70,11 +61,11 @@ def test_the_worked_example_uploaded_through_the_page_is_drawn_beside_a_site(bro
         assert rows[1][1] == "Riverbend Data Collaborative"  # the hub first
 
 
-def test_hostile_names_stay_text_on_the_page_and_in_the_download(browser, app_url):
+def test_hostile_names_stay_text_on_the_page_and_in_the_download(browser, server_url):
     hub = HOSTILE[2][0]
     organizations = csv_file("organizations.csv", [["name", "type"], *HOSTILE])
     ties = csv_file("ties.csv", [["source", "target", "kind"], *[[n, hub, "partnered"] for n, _ in HOSTILE if n != hub]])
-    with open_page(browser, f"{app_url}/ecosystem") as page:
+    with open_page(browser, f"{server_url}/ecosystem") as page:
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         upload(page, [organizations, ties])
@@ -94,12 +85,12 @@ def test_hostile_names_stay_text_on_the_page_and_in_the_download(browser, app_ur
         assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
 
 
-def test_a_bad_file_gets_row_numbered_messages(browser, app_url):
+def test_a_bad_file_gets_row_numbered_messages(browser, server_url):
     organizations = csv_file(
         "organizations.csv", [["name", "type"], ["City Hall", "goverment"], ["Data Hub", "data intermediary"]]
     )
     ties = csv_file("ties.csv", [["source", "target", "kind"], ["City Hall", "Data Hubb", "partnered"]])
-    with open_page(browser, f"{app_url}/ecosystem") as page:
+    with open_page(browser, f"{server_url}/ecosystem") as page:
         upload(page, [organizations, ties])
         alert = page.locator('[data-testid="stAlertContentError"]')
         alert.wait_for(timeout=30_000)
@@ -110,8 +101,8 @@ def test_a_bad_file_gets_row_numbered_messages(browser, app_url):
         assert page.locator(CHART).count() == 0
 
 
-def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(browser, app_url):
-    with open_page(browser, f"{app_url}/ecosystem?ecosystem_tab=Self-check") as page:
+def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(browser, server_url):
+    with open_page(browser, f"{server_url}/ecosystem?ecosystem_tab=Self-check") as page:
         form = page.locator('[data-testid="stForm"]')
         form.get_by_label("Your place (optional)").fill("Riverton <b>x</b>")
         form.get_by_role("radiogroup", name="Is a local organization a partner").get_by_text("Yes", exact=True).click()
@@ -125,7 +116,7 @@ def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(brow
         shared = share_link(page)
         alt_text = page.locator(CHART).first.get_attribute("aria-label")
         summary = page.get_by_text("1 of 6 in place, by your answers").first.inner_text()
-    assert link == shared and link.startswith(app_url)
+    assert link == shared and link.startswith(server_url)
     query = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)
     assert query == {"ecosystem_tab": ["Self-check"], "my_place": ["Riverton <b>x</b>"], "my_nnip": ["2011"], "my_portal": ["no"]}
     with open_page(browser, link) as page:  # a new browser context: nothing shared but the link
@@ -151,8 +142,8 @@ PAGES = {
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("path", list(PAGES.values()), ids=list(PAGES))
-def test_wcag22_aa_with_target_size(browser, app_url, path, viewport):
-    with open_page(browser, f"{app_url}/{path}", VIEWPORTS[viewport]) as page:
+def test_wcag22_aa_with_target_size(browser, server_url, path, viewport):
+    with open_page(browser, f"{server_url}/{path}", VIEWPORTS[viewport]) as page:
         page.locator(CHART).first.wait_for(timeout=30_000)
         page.wait_for_timeout(500)
         violations = axe_violations(page, tags=WCAG22_AA)
@@ -171,9 +162,9 @@ SHOTS = {
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("name", list(SHOTS))
-def test_screenshots(browser, app_url, name, viewport):
+def test_screenshots(browser, server_url, name, viewport):
     path, heading = SHOTS[name]
-    with open_page(browser, f"{app_url}/{path}", VIEWPORTS[viewport]) as page:
+    with open_page(browser, f"{server_url}/{path}", VIEWPORTS[viewport]) as page:
         page.locator(CHART).first.wait_for(timeout=30_000)
         page.add_style_tag(content='[data-testid="stHeader"] { display: none; }')  # it would cover the top
         page.get_by_role("heading", name=heading).first.evaluate("element => element.scrollIntoView()")

@@ -21,15 +21,8 @@ VIEWS = {"every-metric": "", "one-metric": NNIP, "lens": "?lens=true", "one-metr
 
 
 @pytest.fixture(scope="module")
-def metrics_url(browser, server_url) -> str:
-    """The Ecosystem metrics page of a server that has already served one page.
-
-    The very first request to a freshly started server shows Streamlit's "Page not found" dialog over
-    the page (streamlit/streamlit#9624); test_browser.py covers deep links on a fresh server, and the
-    dialog would hide the top of these screenshots.
-    """
-    with open_page(browser, f"{server_url}/") as page:
-        page.get_by_text("Implementation sites").first.wait_for(timeout=30_000)
+def metrics_url(server_url) -> str:
+    """The Ecosystem metrics page."""
     return f"{server_url}/metrics"
 
 

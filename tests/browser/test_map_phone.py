@@ -16,23 +16,12 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_browser import MAP_CANVAS, VIEWPORTS, axe_violations, wait_for_app
 
 from conftest import ARTIFACTS
-from dashboard import constants, filters, maps
+from dashboard import constants
+from dashboard.state import filters
+from dashboard.views import sites_map as maps
 
 TOUCH_SLOP_PX = 10  # taps this far from a circle's centre (inside its 24 px) still pick it
 COLOUR_TOLERANCE = 60  # sum of channel differences for "the role colour" after antialiasing
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm_server(browser, server_url) -> None:
-    """Open the home page once first: on a freshly started server Streamlit shows its "Page not found"
-    notice over the first deep link (streamlit/streamlit#9624), whose backdrop would dim the map's colours."""
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(server_url)
-        wait_for_app(page)
-    finally:
-        context.close()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,121 @@
+"""Site profile: what one site built, with whom, what it learned and its ecosystem, with every claim cited.
+
+The site travels in the URL as ``?site=`` with an optional ``?compare=`` site, each by name (an id
+or any case is accepted). The pickers offer site ids shown by name, so they are not bound to the
+URL; the URL is the source of truth, and each choice is written back to it by name.
+"""
+
+import streamlit as st
+
+from dashboard.data.text import escape_markdown
+from dashboard.network import views as network_views
+from dashboard.state import filters, links
+from dashboard.ui.blocks import csv_download, lazy_expander, network_block
+from dashboard.ui.shell import page_context, raw_param
+from dashboard.views.site_profile import assembly as site_profile
+from dashboard.views.site_profile import markdown as site_profile_text
+
+NO_COMPARISON = ""
+NETWORK_INTRO = (
+    "Organizations as marks, coloured and shaped by type; the ties the sources document as lines, labelled by "
+    "kind. Hover over or tap a line or a mark for its sources; the tables below list them too."
+)
+
+
+def last(key: str) -> str | None:
+    """The last value the URL holds for ``key``, or None."""
+    values = raw_param(key)
+    return values[-1] if values else None
+
+
+def on_site_change() -> None:
+    """Write the chosen site to the URL; drop a comparison with the same site."""
+    chosen = st.session_state.get("site_choice")
+    if chosen:
+        st.query_params["site"] = links.site_param(chosen, names)
+    if chosen and links.site_id(last("compare"), names) == chosen:
+        del st.query_params["compare"]
+
+
+def on_compare_change() -> None:
+    """Write the comparison site to the URL, or remove it."""
+    compare = st.session_state.get("compare_choice")
+    if compare:
+        st.query_params["compare"] = links.site_param(compare, names)
+    elif "compare" in st.query_params:
+        del st.query_params["compare"]
+
+
+context = page_context()
+names = context.site_names
+in_view = filters.selected_site_ids(context.catalog, context.filters)
+site_id, site_notice = links.resolve_site(last("site"), names, in_view)
+compare_id, compare_notice = links.resolve_compare(last("compare"), names, site_id)
+context.share("site", links.site_param(site_id, names))
+context.share("compare", links.site_param(compare_id, names) if compare_id else None)
+# Follow the URL (links, Back button): the pickers show what the URL asks for.
+for key, value in (("site_choice", site_id), ("compare_choice", compare_id or NO_COMPARISON)):
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+
+st.page_link(context.pages["map"], label="Back to the map", icon=":material/arrow_back:", query_params=context.link_params())
+pick, other = st.columns(2)
+pick.selectbox(
+    "Site",
+    site_profile.site_choices(names, in_view, site_id),
+    format_func=names.get,
+    key="site_choice",
+    on_change=on_site_change,
+)
+other.selectbox(
+    "Compare with",
+    [NO_COMPARISON, *(s for s in names if s != site_id)],
+    format_func=lambda s: names.get(s, "No comparison"),
+    key="compare_choice",
+    on_change=on_compare_change,
+)
+for notice in (site_notice, compare_notice):
+    if notice:
+        st.caption(escape_markdown(notice))
+
+page = site_profile_text.site_page(context.catalog, site_id, compare_id)
+st.title(escape_markdown(page.name))
+st.markdown(page.intro)
+
+if page.comparison is not None:
+    first, second = page.comparison.names
+    st.markdown(f"## {escape_markdown(first)} and {escape_markdown(second)} side by side\n\n" + page.comparison.markdown)
+    csv_download(page.comparison.table, f"{page.site_id}-vs-{compare_id}")
+    st.divider()
+
+st.markdown(page.products)
+st.markdown(page.partners)
+network = network_views.site_network(context.catalog, site_id)
+st.markdown(f"## How they were connected\n\n{NETWORK_INTRO}")
+network_block(network.view)
+if page.ties_label:
+    with lazy_expander(page.ties_label, "site-relationships") as is_open:
+        if is_open:
+            st.markdown(page.ties)
+with lazy_expander("Mapping questions asked of this network, with what CTDC learned", "site-prompts") as is_open:
+    if is_open:
+        prompts = network_views.site_prompts_view(context.catalog, site_id)
+        st.markdown(prompts.markdown + "\n\n**Sources of these links**\n\n" + prompts.sources)
+        csv_download(prompts.table, f"mapping-questions-{site_id}")
+st.page_link(
+    context.pages["networks"], label="Compare every site's network", icon=":material/hub:", query_params=context.link_params()
+)
+st.page_link(
+    context.pages["ecosystem"], label="Map your own ecosystem beside this one", icon=":material/upload_file:",
+    query_params=context.link_params(compare=links.site_param(site_id, names)),
+)  # fmt: skip
+st.markdown(page.lessons)
+if page.cross_site_lessons:
+    with lazy_expander("Lessons drawn across all sites", "site-cross-site-lessons") as is_open:
+        if is_open:
+            st.markdown(page.cross_site_lessons)
+st.markdown(page.metrics)
+csv_download(page.metrics_table, f"metrics-{page.site_id}")
+if page.resources:
+    st.markdown(page.resources)
+st.markdown(page.sources)

@@ -1,0 +1,454 @@
+"""The network picture: a deterministic layout of the most connected organizations, the records
+it draws, and an Altair chart legible on a phone (colour and shape by type, a legend and alt text
+in words). No Streamlit here; every text is plain and escaped by Vega when drawn.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any, Literal
+
+import altair as alt
+import networkx as nx
+import pandas as pd
+
+from dashboard import constants as C
+from dashboard.data.text import wrap_label
+from dashboard.network.model import NETWORK_TYPES, TYPE_STYLES, Ecosystem, NetworkMetrics, counted, sources_text
+from dashboard.views.metrics.charts import MULTILINE
+
+# Drawing: at most this many organizations (the most connected), edge labels only on small pictures.
+MAX_DRAWN = 40
+MAX_EDGE_LABELS = 25
+LABEL_WIDTH = 14
+CHART_HEIGHT = 440
+# Half-width and half-height of the drawing area in layout units (the ring has radius 1).
+X_EXTENT = 1.9
+Y_EXTENT = 1.35
+ROUND = 4
+
+# Labels: at most this many (the most connected) are written on the picture; how a label sits
+# beside its mark, by the side of the picture the mark is on.
+MAX_LABELS = 20
+LABEL_PLACEMENT: dict[str, dict[str, Any]] = {
+    "right": {"align": "left", "baseline": "middle", "dx": 10, "dy": 0},
+    "left": {"align": "right", "baseline": "middle", "dx": -10, "dy": 0},
+    "top": {"align": "center", "baseline": "bottom", "dx": 0, "dy": -11},
+    "bottom": {"align": "center", "baseline": "top", "dx": 0, "dy": 11},
+}
+# How many pixels one layout unit takes on a phone (a drawing area of about 350 by 440 pixels), and
+# the size of text and marks there: a tie's kind is written only where it overlaps no mark, no
+# organization's label and no other kind (every kind is also in its tooltip and the ties table).
+PX_PER_UNIT = (350 / (2 * X_EXTENT), CHART_HEIGHT / (2 * Y_EXTENT))
+CHAR_PX = {"edge": 4.8, "node": 5.4}
+LINE_PX = 12
+MARK_PX = 20
+# A spoke's kind label sits this far out from the centre (where spokes lie further apart); the
+# centre organization's label this far from it, in layout units.
+SPOKE_LABEL_AT = 0.62
+CENTRE_LABEL_AT = 0.12
+
+
+def short_label(name: str, limit: int = 28) -> str:
+    """A short label for the picture: the abbreviation in brackets when there is one (``MAPC``),
+    otherwise the name without bracketed parts, cut at a word to ``limit`` characters."""
+    for inner in re.findall(r"\(([^()]*)\)", name):
+        if 2 <= len(inner) <= 10 and " " not in inner and sum(ch.isupper() for ch in inner) >= 2:
+            return inner
+    plain = re.sub(r"\s*\([^()]*\)", "", name).strip() or name.strip()
+    if len(plain) <= limit:
+        return plain
+    head = plain[: limit - 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    return cut.rstrip(" ,;:–-") + "…"
+
+
+def drawing_note(metrics: NetworkMetrics, limit: int = MAX_DRAWN) -> str | None:
+    """Plain text saying the picture shows only part of a large network (None when it shows all)."""
+    n = len(metrics.organizations)
+    if n <= limit:
+        return None
+    return (
+        f"The picture shows the {limit} organizations with the most ties, of {n:,}, and the ties among them; "
+        "the tables and downloads have every organization and tie."
+    )
+
+
+def layout(metrics: NetworkMetrics, limit: int = MAX_DRAWN) -> pd.DataFrame:
+    """Deterministic positions (columns id, x, y) of the drawn organizations: the ``limit`` most connected.
+
+    The main bridge (the one organization with the highest betweenness, when a single one leads)
+    sits at the centre; the others sit on a unit circle, clockwise from the top, grouped by type
+    in vocabulary order and, within a type, most connected first, then by name. No randomness and
+    coordinates rounded to four decimals, so every run on every machine gives the same picture.
+    """
+    drawn = metrics.organizations.head(limit)
+    ranked = drawn["betweenness"].sort_values(ascending=False, kind="mergesort")
+    centre = None
+    if len(drawn) > 2 and ranked.iloc[0] > 0 and ranked.iloc[0] > ranked.iloc[1]:
+        centre = drawn.loc[ranked.index[0], "id"]
+    order = {t: i for i, t in enumerate(NETWORK_TYPES)}
+    ring = (
+        drawn[drawn["id"] != centre]
+        .assign(_type=lambda f: f["type"].map(order).fillna(len(order)), _name=lambda f: f["name"].str.casefold())
+        .sort_values(["_type", "partners", "_name", "id"], ascending=[True, False, True, True], kind="mergesort")
+    )
+    rows = [{"id": centre, "x": 0.0, "y": 0.0}] if centre is not None else []
+    for i, org_id in enumerate(ring["id"]):
+        angle = math.pi / 2 - 2 * math.pi * i / len(ring)
+        # + 0.0 turns a rounded -0.0 into 0.0, so equal layouts compare and print equal.
+        rows.append({"id": org_id, "x": round(math.cos(angle), ROUND) + 0.0, "y": round(math.sin(angle), ROUND) + 0.0})
+    return pd.DataFrame(rows, columns=["id", "x", "y"])
+
+
+def _side(x: float, y: float) -> str:
+    if x > 0.25:
+        return "right"
+    if x < -0.25:
+        return "left"
+    return "top" if y > 0 else "bottom"
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def chart_data(
+    ecosystem: Ecosystem, metrics: NetworkMetrics, limit: int = MAX_DRAWN
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The records the picture draws, as plain JSON-ready values: one per drawn organization, and
+    one per drawn connected pair with the kinds, notes and sources of its ties joined."""
+    positions = layout(metrics, limit).set_index("id")
+    per_org = metrics.organizations.set_index("id")
+    info = ecosystem.organizations.set_index("id")
+    labelled = set(metrics.organizations["id"].head(MAX_LABELS))
+    nodes = []
+    for org_id, pos in positions.iterrows():
+        m, o = per_org.loc[org_id], info.loc[org_id]
+        x, y = float(pos["x"]), float(pos["y"])
+        lx, ly = x, y
+        if (x, y) == (0.0, 0.0):
+            # The centre's label goes into the widest gap between its lines, a little way out.
+            angle = _widest_gap(positions, metrics.graph, org_id)
+            lx, ly = round(CENTRE_LABEL_AT * math.cos(angle), ROUND), round(CENTRE_LABEL_AT * math.sin(angle), ROUND)
+        side = _side(math.cos(math.atan2(ly, lx)), math.sin(math.atan2(ly, lx))) if (lx, ly) != (0.0, 0.0) else "bottom"
+        label = short_label(str(o["name"])) if org_id in labelled else ""
+        nodes.append(
+            {
+                "name": str(o["name"]),
+                "type": str(o["type"]),
+                "x": x,
+                "y": y,
+                "lx": lx,
+                "ly": ly,
+                "side": side,
+                # Labels above a mark stay on one line (a second line would run into the mark).
+                "label": label if side == "top" else wrap_label(label, LABEL_WIDTH),
+                "partners": int(m["partners"]),
+                "ties": int(m["ties"]),
+                "betweenness": float(m["betweenness"]),
+                "types_connected": int(m["types_connected"]),
+                "notes": _clip(str(o["notes"])),
+                "sources": _clip(sources_text(ecosystem, o["sources"])),
+            }
+        )
+    names = info["name"].astype(str)
+    ties = ecosystem.ties
+    drawn = ties[ties["source"].isin(positions.index) & ties["target"].isin(positions.index)]
+    pairs: dict[frozenset[Hashable], dict[str, list[str]]] = {}
+    for t in drawn.to_dict("records"):
+        a, b = t["source"], t["target"]
+        pair = pairs.setdefault(frozenset((a, b)), {"ends": [a, b], "kinds": [], "ties": [], "notes": [], "sources": []})
+        pair["kinds"].append(str(t["kind"]))
+        pair["ties"].append(f"{names[a]} {t['kind']} {names[b]}")
+        if t["note"]:
+            pair["notes"].append(str(t["note"]))
+        pair["sources"] += [s for s in t["sources"] if s not in pair["sources"]]
+    edges = []
+    for pair in pairs.values():
+        (xa, ya), (xb, yb) = (tuple(float(v) for v in positions.loc[end, ["x", "y"]]) for end in pair["ends"])
+        # A spoke from the centre carries its label out towards the ring, where spokes lie further apart.
+        t = SPOKE_LABEL_AT if (xa, ya) == (0.0, 0.0) else 1 - SPOKE_LABEL_AT if (xb, yb) == (0.0, 0.0) else 0.5
+        edges.append(
+            {
+                "x": xa,
+                "y": ya,
+                "x2": xb,
+                "y2": yb,
+                "mx": round(xa + t * (xb - xa), ROUND),
+                "my": round(ya + t * (yb - ya), ROUND),
+                "kind": ", ".join(dict.fromkeys(pair["kinds"])),
+                "tie": _clip("; ".join(pair["ties"])),
+                "note": _clip(" ".join(pair["notes"])),
+                "sources": _clip(sources_text(ecosystem, pair["sources"])),
+            }
+        )
+    for edge, room in zip(edges, _label_room(nodes, edges)):
+        edge["labelled"] = room and len(edges) <= MAX_EDGE_LABELS
+    return nodes, edges
+
+
+Box = tuple[float, float, float, float]
+
+
+def _box(x: float, y: float, width: float, height: float, align: str = "center", baseline: str = "middle") -> Box:
+    """A text or mark box in phone pixels (left, top, right, bottom) for a point in layout units."""
+    px, py = x * PX_PER_UNIT[0], -y * PX_PER_UNIT[1]
+    left = px - width / 2 if align == "center" else px if align == "left" else px - width
+    top = py - height / 2 if baseline == "middle" else py if baseline == "top" else py - height
+    return (left, top, left + width, top + height)
+
+
+def _text_box(x: float, y: float, text: str, kind: str, placement: Mapping[str, Any] | None = None) -> Box:
+    lines = text.split("\n")
+    width, height = max(len(line) for line in lines) * CHAR_PX[kind], LINE_PX * len(lines)
+    if placement is None:
+        return _box(x, y, width, height)
+    dx, dy = placement["dx"] / PX_PER_UNIT[0], -placement["dy"] / PX_PER_UNIT[1]
+    return _box(x + dx, y + dy, width, height, placement["align"], placement["baseline"])
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _label_room(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[bool]:
+    """For each edge in turn, whether its kind can be written at its label point without overlapping a
+    mark, an organization's label or a kind already written (deterministic: edges in their order)."""
+    taken = [_box(n["x"], n["y"], MARK_PX, MARK_PX) for n in nodes]
+    taken += [_text_box(n["lx"], n["ly"], n["label"], "node", LABEL_PLACEMENT[n["side"]]) for n in nodes if n["label"]]
+    room = []
+    for edge in edges:
+        box = _text_box(edge["mx"], edge["my"], edge["kind"], "edge")
+        free = not any(_overlap(box, other) for other in taken)
+        if free:
+            taken.append(box)
+        room.append(free)
+    return room
+
+
+def _widest_gap(positions: pd.DataFrame, graph: nx.Graph, centre: Hashable) -> float:
+    """The direction (radians) halfway across the widest angle between the centre's drawn lines;
+    straight down when it has none."""
+    angles = sorted(
+        math.atan2(positions.loc[n, "y"], positions.loc[n, "x"]) % (2 * math.pi) for n in graph[centre] if n in positions.index
+    )
+    if not angles:
+        return -math.pi / 2
+    gaps = [((angles[(i + 1) % len(angles)] - a) % (2 * math.pi) or 2 * math.pi, a) for i, a in enumerate(angles)]
+    width, start = max(gaps, key=lambda g: round(g[0], 9))
+    return start + width / 2
+
+
+def _x(field_name: str) -> alt.X:
+    return alt.X(f"{field_name}:Q", scale=alt.Scale(domain=[-X_EXTENT, X_EXTENT]), axis=None)
+
+
+def _y(field_name: str) -> alt.Y:
+    return alt.Y(f"{field_name}:Q", scale=alt.Scale(domain=[-Y_EXTENT, Y_EXTENT]), axis=None)
+
+
+def _type_scale(attribute: str) -> alt.Scale:
+    return alt.Scale(domain=list(NETWORK_TYPES), range=[getattr(TYPE_STYLES[t], attribute) for t in NETWORK_TYPES])
+
+
+def network_chart(
+    ecosystem: Ecosystem, metrics: NetworkMetrics, width: int | Literal["container"] = "container", limit: int = MAX_DRAWN
+) -> alt.LayerChart:
+    """The network picture: ties as lines (labelled by kind where there is room), organizations as
+    marks coloured and shaped by type and sized by partners, short labels, tooltips with sources.
+
+    Data are passed as inline values built here (never a DataFrame), so no row limit applies;
+    at most ``limit`` organizations are drawn (see ``drawing_note``).
+    """
+    nodes, edges = chart_data(ecosystem, metrics, limit)
+    present = [t for t in NETWORK_TYPES if any(n["type"] == t for n in nodes)]
+    legend = alt.Legend(
+        title="Organization type", values=present, orient="bottom", columns=2, labelLimit=220, symbolStrokeWidth=0.8
+    )
+    # Sources are shown where the ecosystem cites any (a CTDC site), not as an empty line for uploads.
+    cited = [alt.Tooltip("sources:N", title="Sources")] if ecosystem.source_titles else []
+    edge_tooltip = [alt.Tooltip("tie:N", title="Tie"), alt.Tooltip("note:N", title="Note"), *cited]
+    node_tooltip = [
+        alt.Tooltip("name:N", title="Organization"),
+        alt.Tooltip("type:N", title="Type"),
+        alt.Tooltip("partners:Q", title="Partners"),
+        alt.Tooltip("ties:Q", title="Ties"),
+        alt.Tooltip("betweenness:Q", title="Betweenness", format=".2f"),
+        alt.Tooltip("types_connected:Q", title="Types connected"),
+        alt.Tooltip("notes:N", title="Notes"),
+        *cited,
+    ]
+    edge_data = alt.Data(values=edges)
+    layers: list[alt.Chart] = [
+        alt.Chart(edge_data)
+        .mark_rule(color=C.CHART_TEXT, opacity=0.7, strokeWidth=1.5)
+        .encode(x=_x("x"), y=_y("y"), x2="x2:Q", y2="y2:Q", tooltip=edge_tooltip)
+    ]
+    if any(e["labelled"] for e in edges):
+        layers.append(
+            alt.Chart(edge_data)
+            .transform_filter("datum.labelled")
+            .mark_text(fontSize=9, color=C.CHART_TEXT, fontStyle="italic")
+            .encode(x=_x("mx"), y=_y("my"), text="kind:N", tooltip=edge_tooltip)
+        )
+    top = max([n["partners"] for n in nodes] + [1])
+    layers.append(
+        alt.Chart(alt.Data(values=nodes))
+        .mark_point(filled=True, opacity=1, stroke=C.CHART_TEXT, strokeWidth=0.8)
+        .encode(
+            x=_x("x"),
+            y=_y("y"),
+            color=alt.Color("type:N", scale=_type_scale("color"), legend=legend),
+            shape=alt.Shape("type:N", scale=_type_scale("shape"), legend=legend),
+            size=alt.Size("partners:Q", scale=alt.Scale(domain=[0, top], range=[60, 420]), legend=None),
+            tooltip=node_tooltip,
+        )
+    )
+    for side, placement in LABEL_PLACEMENT.items():
+        subset = [n for n in nodes if n["side"] == side and n["label"]]
+        if subset:
+            layers.append(
+                alt.Chart(alt.Data(values=subset))
+                .mark_text(fontSize=10, lineBreak="\n", **placement)
+                .encode(x=_x("lx"), y=_y("ly"), text="label:N", tooltip=node_tooltip)
+            )
+    title = alt.Title(
+        text=[ecosystem.name],
+        subtitle=[f"Organizations and {ecosystem.tie_word}s; size shows partners"],
+        subtitleColor=C.CHART_TEXT,
+        anchor="start",
+    )
+    return (
+        alt.layer(*layers)
+        .properties(
+            title=title,
+            width=width,
+            height=CHART_HEIGHT,
+            description=chart_alt_text(ecosystem, metrics),
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        )
+        .configure_view(stroke=None)
+    )
+
+
+def legend_text(types: Iterable[str]) -> str:
+    """The legend in words, for the given types (plain text)."""
+    parts = [f"{t}: {TYPE_STYLES[t].color_name} {TYPE_STYLES[t].shape_name}" for t in NETWORK_TYPES if t in set(types)]
+    return (
+        "Colour and shape show each organization's type (" + "; ".join(parts) + "). "
+        "Larger marks have more partners. Lines are ties, labelled by kind where there is room; every tie's kind "
+        "is in its tooltip and in the table of ties."
+    )
+
+
+def chart_alt_text(ecosystem: Ecosystem, metrics: NetworkMetrics) -> str:
+    """A one-paragraph description of the picture for screen readers (plain text)."""
+    summary = metrics.summary.iloc[0]
+    n, ties = int(summary["organizations"]), int(summary["ties"])
+    text = (
+        f"Network picture of {ecosystem.name}: {counted(n, 'organization')} as marks coloured and shaped by type, "
+        f"and {counted(ties, ecosystem.tie_word)} as lines."
+    )
+    if ties:
+        top = metrics.organizations.iloc[0]
+        text += f" {top['name']} has the most partners ({top['partners']})."
+    note = drawing_note(metrics)
+    return text + (f" {note}" if note else " The tables list every organization and tie.")
+
+
+# ---------------------------------------------------------------- the sites compared
+
+# The two shares compared across sites, and their colours (Okabe–Ito, distinct from the role colours).
+SHARES = {"density": "Density", "cross-type share": "Cross-type share"}
+SHARE_COLORS = ("#009E73", "#D55E00")
+NO_TIES = "no documented ties"
+
+
+def comparison_frame(summary: pd.DataFrame, lens: bool = False) -> pd.DataFrame:
+    """The shares of each site in long form (site_name, role, axis label, measure, value, display),
+    sites in the summary's order (implementation sites first under ``lens``, with the role on a second line)."""
+    rows = []
+    for row in summary.to_dict("records"):
+        axis = wrap_label(str(row["ecosystem"]), 15) + (f"\n{row['role']}" if lens else "")
+        for column, label in SHARES.items():
+            value = row[column]
+            known = isinstance(value, (int, float)) and not math.isnan(value)
+            rows.append(
+                {
+                    "site_name": row["ecosystem"],
+                    "role": row["role"],
+                    "site_axis": axis,
+                    "measure": label,
+                    "value": float(value) if known else None,
+                    "display": f"{value:.0%}" if known else NO_TIES,
+                }
+            )
+    return pd.DataFrame(rows, columns=["site_name", "role", "site_axis", "measure", "value", "display"])
+
+
+def comparison_alt_text(frame: pd.DataFrame) -> str:
+    """Alt text of the comparison chart: each site's two shares in words."""
+    parts = []
+    for name, group in frame.groupby("site_name", sort=False):
+        values = dict(zip(group["measure"], group["display"]))
+        parts.append(f"{name}: density {values[SHARES['density']]}, cross-type share {values[SHARES['cross-type share']]}")
+    return "Bar chart of each site's network density and cross-type share. " + "; ".join(parts) + "."
+
+
+def comparison_chart(frame: pd.DataFrame, lens: bool = False) -> alt.TopLevelMixin:
+    """Two bars per site (density and cross-type share, 0–100%), labelled with the value; a site without
+    documented ties reads so instead of a bar. With ``lens``, sites are grouped by role and each role's
+    average is marked with a tick."""
+    order = list(dict.fromkeys(frame["site_axis"]))
+    measures = list(SHARES.values())
+    y = alt.Y("site_axis:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=alt.Axis(labelExpr=MULTILINE))
+    offset = alt.YOffset("measure:N", sort=measures, scale=alt.Scale(domain=measures))
+    x = alt.X("value:Q", title=None, scale=alt.Scale(domain=[0, 1.25]), axis=alt.Axis(format="%", values=[0, 0.5, 1]))
+    color = alt.Color(
+        "measure:N",
+        scale=alt.Scale(domain=measures, range=list(SHARE_COLORS)),
+        legend=alt.Legend(title=None, orient="top", direction="vertical", labelLimit=360),
+    )
+    tooltip = [
+        alt.Tooltip("site_name:N", title="Site"),
+        alt.Tooltip("role:N", title="Role"),
+        alt.Tooltip("measure:N", title="Measure"),
+        alt.Tooltip("display:N", title="Value"),
+    ]
+    known = frame[frame["value"].notna()]
+    layers: list[alt.Chart] = [
+        alt.Chart(known).mark_bar().encode(x=x, y=y, yOffset=offset, color=color, tooltip=tooltip),
+        alt.Chart(frame)
+        .mark_text(align="left", dx=4, color=C.CHART_TEXT)
+        .encode(x=alt.X("label_x:Q", scale=alt.Scale(domain=[0, 1.25]), axis=None), y=y, yOffset=offset, text="display:N")
+        .transform_calculate(label_x="isValid(datum.value) ? datum.value : 0"),
+    ]
+    if lens:
+        means = known.groupby(["role", "measure"], as_index=False)["value"].mean()
+        means = means.merge(frame[["role", "site_axis", "measure"]], on=["role", "measure"])
+        layers.append(
+            alt.Chart(means)
+            .mark_tick(thickness=2, size=14, color="black")
+            .encode(
+                x="value:Q",
+                y=y,
+                yOffset=offset,
+                tooltip=[
+                    alt.Tooltip("role:N", title="Role"),
+                    alt.Tooltip("measure:N", title="Measure"),
+                    alt.Tooltip("value:Q", title="Role average", format=".0%"),
+                ],
+            )
+        )
+    subtitle = ["Grouped by role; tick: the role's average"] if lens else []
+    title = alt.Title("Each site's documented network", subtitle=subtitle, subtitleColor=C.CHART_TEXT)
+    return alt.layer(*layers).properties(
+        title=title,
+        width="container",
+        height=alt.Step(18),
+        description=comparison_alt_text(frame),
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+    )

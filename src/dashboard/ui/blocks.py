@@ -1,0 +1,99 @@
+"""Page blocks shared by the pages: a chart with its takeaway and data, a table with its CSV, an
+expander built only while open, a network picture with its tables, and the data problems box."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.charts.chart_view import ChartView
+from dashboard.data.export import display_frame, safe_csv
+from dashboard.data.text import escape_markdown, section_markdown
+
+if TYPE_CHECKING:  # the network modules load only on the pages that draw a network
+    from dashboard.network.views import NetworkView
+
+MAX_PROBLEMS_SHOWN = 200
+# An organization's web address is shown as a link (only http(s) addresses reach the tables).
+LINK_COLUMNS = {"url": st.column_config.LinkColumn("url")}
+
+
+def show_problems(problems: list[Any]) -> None:
+    """An error box listing what is wrong with the data, one line per problem."""
+    lines = "\n".join(f"- {escape_markdown(problem)}" for problem in problems[:MAX_PROBLEMS_SHOWN])
+    more = f"\n\n…and {len(problems) - MAX_PROBLEMS_SHOWN} more." if len(problems) > MAX_PROBLEMS_SHOWN else ""
+    st.error(
+        f"The data did not pass validation ({len(problems)} problem(s)). Fix the files listed below, "
+        "then run `make validate`.\n\n" + lines + more,
+        icon=":material/error:",
+    )
+
+
+def csv_download(frame: pd.DataFrame, name: str) -> None:
+    """A button downloading ``frame`` as spreadsheet-safe CSV, generated only when clicked."""
+    st.download_button(
+        f"Download {name} (CSV)",
+        functools.partial(safe_csv, frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download-{name}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def table_with_download(
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    column_config: dict | None = None,
+    pinned: str | None = None,
+    height: int | Literal["auto"] = "auto",
+) -> None:
+    """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it; the ``pinned``
+    column (e.g. "site" of a wide site × measure table) stays in view while the others scroll."""
+    if pinned:
+        column_config = {**(column_config or {}), pinned: st.column_config.TextColumn(pinned, pinned=True)}
+    st.dataframe(display_frame(frame), hide_index=True, column_config=column_config, height=height)
+    csv_download(frame, name)
+
+
+@contextlib.contextmanager
+def lazy_expander(label: str, key: str) -> Iterator[bool]:
+    """An expander whose content is built only while it is open; yields whether it is open.
+
+    Opening or closing it reruns the page, so closed expanders cost nothing on other reruns.
+    """
+    box = st.expander(label, key=key, on_change="rerun")
+    with box:
+        yield bool(box.open)
+
+
+def chart_block(view: ChartView) -> None:
+    """A chart with its title, takeaway (and note), alt text, and its data as a table with CSV, built when opened."""
+    st.markdown(section_markdown(view.title, view.takeaway, view.note))
+    st.vega_lite_chart(view.spec, width="stretch")
+    with lazy_expander(f"Data behind “{view.title}”", f"data-{view.name}") as is_open:
+        if is_open:
+            table_with_download(view.table, view.name)
+
+
+def network_block(view: NetworkView, *, tables: bool = True) -> None:
+    """A network picture with its evidence note (a callout above it when few ties are documented, else a
+    line under it), its legend in words, takeaways, and (with ``tables``) its organizations and ties as
+    tables with CSV, built when opened."""
+    if view.few_ties:  # said first and plainly, so nobody reads missing evidence as missing ties
+        st.info(view.evidence, icon=":material/info:")
+    st.vega_lite_chart(view.spec, width="stretch")
+    notes = " ".join(n for n in (view.legend, view.drawing_note, "" if view.few_ties else view.evidence) if n)
+    st.markdown(f":small[{notes}]\n\n{view.takeaways}")
+    if tables:
+        with lazy_expander(f"{view.name}: every organization and tie as a table", f"data-{view.stem}") as is_open:
+            if is_open:
+                table_with_download(view.organizations, f"{view.stem}-organizations", column_config=LINK_COLUMNS)
+                table_with_download(view.ties, f"{view.stem}-ties")
