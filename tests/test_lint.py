@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 
-PATHS = ["app.py", "pages", "src", "tests", "scripts"]
+PATHS = ["app.py", "app_pages", "src", "tests", "scripts"]
 
 
 def run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -29,3 +29,16 @@ def test_ruff(args):
 def test_mypy_on_the_package():
     result = run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "path, banned",
+    [("src/dashboard/data/probe.py", True), ("src/dashboard/views/probe.py", True), ("src/dashboard/ui/probe.py", False),
+     ("app_pages/probe.py", False)],
+)  # fmt: skip
+def test_only_the_ui_package_and_the_page_scripts_may_import_streamlit(path, banned):
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("ruff")), "check", "--select", "TID251", "--stdin-filename", path, "-"],
+        input="import streamlit as st\n\nst.write(1)\n", cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert ("TID251" in result.stdout) is banned, result.stdout
