@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import pandas as pd
 import pytest
 
-from dashboard import constants, ecosystem_metrics, filters, metric_charts, values
-from dashboard.schema import ORGANIZATION_TYPES
+from dashboard import constants
+from dashboard.data import values
+from dashboard.data.schema import ORGANIZATION_TYPES
+from dashboard.state import filters
+from dashboard.views.metrics import charts as metric_charts
+from dashboard.views.metrics import frames as ecosystem_metrics
 
 ALL = filters.Filters()
 LEARNING = filters.Filters(role="learning")
@@ -46,7 +49,7 @@ def test_unknown_values_carry_not_found_and_nan(catalog):
 
 
 def test_metric_frame_adds_rows_for_missing_records(catalog):
-    trimmed = dataclasses.replace(catalog, metrics=catalog.metrics[catalog.metrics["id"] != "boston--population--acs2023"])
+    trimmed = catalog.replaced(metrics=catalog.metrics[catalog.metrics["id"] != "boston--population--acs2023"])
     frame = ecosystem_metrics.metric_frame(trimmed, ALL, ("population",))
     assert len(frame) == 7
     boston = frame[frame["site"] == "boston"].iloc[0]
@@ -151,7 +154,7 @@ def _two_vintages(catalog):
     extra["id"] = "boston--population--acs2018"
     extra["vintage"] = "ACS 2014-2018 5-year"
     extra["value"] = 123456
-    return dataclasses.replace(catalog, metrics=pd.concat([catalog.metrics, extra], ignore_index=True))
+    return catalog.replaced(metrics=pd.concat([catalog.metrics, extra], ignore_index=True))
 
 
 def test_census_uses_a_single_vintage(catalog):
@@ -345,12 +348,12 @@ def test_key_years_chart_shades_the_program_years_from_the_catalog(catalog, lens
 
 
 def test_key_years_band_follows_the_program_record(catalog):
-    other = dataclasses.replace(catalog, program={**catalog.program, "years": "2015–2017"})
+    other = catalog.replaced(program={**catalog.program, "years": "2015–2017"})
     period = metric_charts.program_period(other)
     chart = metric_charts.year_chart(metric_charts.year_frame(other, ALL), False, period)
     row = rows_of(chart, layers_by_mark(chart)["rect"][0]).iloc[0]
     assert (row.start, row.end, row.label) == (2014.5, 2017.5, "program years 2015–2017")
-    unknown = dataclasses.replace(catalog, program={**catalog.program, "years": None})
+    unknown = catalog.replaced(program={**catalog.program, "years": None})
     assert metric_charts.program_period(unknown) is None
     bare = metric_charts.year_chart(metric_charts.year_frame(catalog, ALL), False, None)
     assert "rect" not in layers_by_mark(bare) and bare.to_dict()["title"] == "Key years per site"
@@ -487,7 +490,7 @@ def test_key_years_takeaway_counts_the_program_years(catalog):
 def test_key_years_text_from_the_data_is_escaped(catalog):
     sites = catalog.sites.copy()
     sites.loc[sites["id"] == "boston", "name"] = "<script>alert(1)</script> *Boston*"
-    hostile = dataclasses.replace(catalog, sites=sites)
+    hostile = catalog.replaced(sites=sites)
     view = metric_charts.key_years_view(hostile, ALL, False, NNIP)
     assert "<script>" not in view.chart.takeaway and "\\<script\\>" in view.chart.takeaway
     assert "\\*Boston\\*" in view.chart.takeaway

@@ -3,7 +3,6 @@ that stay separate tap targets and names that stay clear."""
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import math
@@ -12,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import constants, filters, maps
+from dashboard import constants
+from dashboard.state import filters
+from dashboard.views import sites_map as maps
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
@@ -168,7 +169,7 @@ def test_colours_follow_role(all_points):
 def test_tooltip_is_plain_text_and_hostile_names_stay_inert(catalog):
     sites = catalog.sites.copy()
     sites.loc[sites["id"] == "boston", "name"] = HOSTILE
-    hostile = dataclasses.replace(catalog, sites=sites)
+    hostile = catalog.replaced(sites=sites)
     points = maps.site_points(hostile, ["boston", "cleveland"])
     deck = deck_for(points)
     # The tooltip is a "text" template: deck.gl sets it as text, so markup in a name is shown, never run.
@@ -291,7 +292,7 @@ def test_a_crowded_circle_moves_aside_and_keeps_its_place(layout, catalog):
 def test_sites_on_the_same_spot_are_drawn_apart(catalog):
     sites = catalog.sites.copy()
     sites.loc[sites["id"] == "cleveland", ["lat", "lon"]] = [42.3603, -71.058]  # on top of Boston
-    points = maps.site_points(dataclasses.replace(catalog, sites=sites), ["boston", "cleveland"])
+    points = maps.site_points(catalog.replaced(sites=sites), ["boston", "cleveland"])
     layout = maps.layout_map(points, 440)
     assert_separate_tap_targets(layout)
     assert dict(zip(layout.marks["id"], layout.marks["moved"])) == {"boston": False, "cleveland": True}

@@ -3,14 +3,13 @@ hostile input, on the shipped catalog and on a small catalog written for the pur
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pytest
 
-from dashboard import search as S
+from dashboard.views.themes import search as S
 
 HOSTILE = "**bold** <script>alert(1)</script> [link](javascript:alert(1)) `code` # heading _u_ | a | ~~s~~ $x$"
 
@@ -32,8 +31,7 @@ def index(catalog):
 def tiny(catalog):
     """An index of a few records written to test matching, ranking, filters and escaping."""
     product = {"status": "active", "status_note": "Running.", "status_as_of": "2018", "launched": None, "license": None}
-    small = dataclasses.replace(
-        catalog,
+    small = catalog.replaced(
         products=_rows(
             catalog,
             "products",

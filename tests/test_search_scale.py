@@ -3,15 +3,14 @@ sites), indexed and searched. Timings are printed (run with ``-s``), never asser
 
 from __future__ import annotations
 
-import dataclasses
 import statistics
 import time
 
 import pandas as pd
 import pytest
 
-from dashboard import search as S
-from dashboard.schema import CROSS_SITE
+from dashboard.data.schema import CROSS_SITE
+from dashboard.views.themes import search as S
 
 FACTOR = 100
 QUERIES = ["court", "housing", "youth jobs", "data", "communi", "Rise Community Development", "a", "zzqqxx"]
@@ -42,8 +41,7 @@ def scaled(catalog, factor: int):
         frame["name"] = frame["name"].map(lambda v: v if k == 0 else f"{v} {k}")
         return ids(frame, k)
 
-    return dataclasses.replace(
-        catalog,
+    return catalog.replaced(
         sites=copies(catalog.sites, sites),
         products=copies(catalog.products, one_site),
         lessons=copies(catalog.lessons, one_site),

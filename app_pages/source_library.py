@@ -1,0 +1,77 @@
+"""Library: the program's resources, every cited source, the data dictionary and downloads."""
+
+import functools
+
+import streamlit as st
+
+from dashboard.data import export
+from dashboard.ui.blocks import lazy_expander, table_with_download
+from dashboard.ui.shell import page_context, url_tabs
+from dashboard.views import library
+
+context = page_context()
+catalog = context.catalog
+LINK_COLUMN = {"url": st.column_config.LinkColumn("url")}
+
+st.title("Library")
+st.markdown(
+    "The publications the program produced, every public source the dataset cites, what each "
+    "data field means, and the whole dataset to download."
+)
+
+# A link opens the tab it names (?library_tab=...), and only the open tab is computed.
+resources_tab, sources_tab, dictionary_tab, download_tab = url_tabs(
+    context, ["Resources", "Sources", "Data dictionary", "Download the data"], "library_tab"
+)
+
+with resources_tab:
+    if resources_tab.open:
+        resources = library.resources_view(catalog, context.filters)
+        st.caption(resources.caption)
+        st.markdown(resources.markdown)
+        with lazy_expander("The resources as a table", "data-resources") as is_open:
+            if is_open:
+                table_with_download(resources.table, "resources", column_config=LINK_COLUMN)
+
+with sources_tab:
+    if sources_tab.open:
+        st.markdown(
+            "Every fact in the dataset cites one or more of these public documents. Ids starting "
+            "`ctdc-s`, `eco-` and `acs-` follow the project's three numbered source lists."
+        )
+        table_with_download(library.source_table(catalog), "sources", column_config=LINK_COLUMN)
+
+with dictionary_tab:
+    if dictionary_tab.open:
+        st.markdown(
+            "What each data field means, generated from the schema the validator enforces. Dates keep the "
+            "precision the source gives; values not found in sources are empty (null), never zero."
+        )
+        table_with_download(library.dictionary_table(), "data-dictionary")
+
+with download_tab:
+    if download_tab.open:
+        st.markdown(
+            "The whole dataset, not only the filtered view: one CSV per table in a zip with a Frictionless "
+            "Data Package descriptor (`datapackage.json`: each column's type and meaning, the keys between "
+            "tables, the licence and the sources), or one JSON document. Text that a spreadsheet would run "
+            "as a formula is prefixed with a quote."
+        )
+        counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in catalog.counts().items())
+        st.caption(f"Contains {counts}. Data as of {catalog.program['data_as_of']}.")
+        st.download_button(
+            "Download all tables (CSV zip)",
+            functools.partial(export.catalog_zip, catalog),
+            file_name="ctdc-atlas-data.zip",
+            mime="application/zip",
+            icon=":material/folder_zip:",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Download the dataset (JSON)",
+            functools.partial(export.catalog_json, catalog),
+            file_name="ctdc-atlas-data.json",
+            mime="application/json",
+            icon=":material/data_object:",
+            on_click="ignore",
+        )

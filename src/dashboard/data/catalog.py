@@ -1,0 +1,64 @@
+"""The catalog: the whole dataset as pandas DataFrames, one per table of the schema's registry."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from dashboard.data.schema import CATALOG_TABLES
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The whole dataset, read-only: the program, and one DataFrame per table (census rows are in
+    ``metrics``). ``fingerprint`` changes whenever a data file changes; caches key on it."""
+
+    program: dict[str, Any]
+    sources: pd.DataFrame
+    national_partners: pd.DataFrame
+    sites: pd.DataFrame
+    organizations: pd.DataFrame
+    relationships: pd.DataFrame
+    products: pd.DataFrame
+    outcomes: pd.DataFrame
+    lessons: pd.DataFrame
+    resources: pd.DataFrame
+    metric_definitions: pd.DataFrame
+    metrics: pd.DataFrame
+    ecosystem_prompts: pd.DataFrame
+    data_dir: str = ""
+    fingerprint: str = ""
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table called ``name`` (one of ``schema.CATALOG_TABLES``)."""
+        if name not in CATALOG_TABLES:
+            raise KeyError(name)
+        frame: pd.DataFrame = getattr(self, name)
+        return frame
+
+    def counts(self) -> dict[str, int]:
+        """Number of records in each table."""
+        return {name: len(self.table(name)) for name in CATALOG_TABLES}
+
+    def cache_key(self) -> str:
+        """What identifies this catalog's content for Streamlit's caches instead of hashing every table:
+        the folder and the version of the files it was read from (``replaced`` gives a changed copy a
+        version of its own)."""
+        return f"{self.data_dir}|{self.fingerprint}"
+
+    def replaced(self, **changes: Any) -> Catalog:
+        """A copy with some tables (or the program) replaced, whose fingerprint names the change, so no
+        cache mistakes it for this catalog."""
+        digest = hashlib.sha256()
+        for name, value in sorted(changes.items()):
+            content = (value.to_csv() if isinstance(value, pd.DataFrame) else repr(value)).encode()
+            digest.update(name.encode() + b"=" + content)
+        return dataclasses.replace(self, **changes, fingerprint=f"{self.fingerprint}+{digest.hexdigest()[:16]}")
+
+    def site_names(self) -> dict[str, str]:
+        """Site id -> display name, in the catalog's order."""
+        return dict(zip(self.sites["id"], self.sites["name"]))
