@@ -1,6 +1,6 @@
 """Benchmark what a visitor feels on a real server, each figure beside a hello-world app started the same way.
 
-    make bench          (PYTHONPATH=src python scripts/bench.py [--quick] [--only load,replicas ...])
+    make bench          (PYTHONPATH=src python -m scripts.bench [--quick] [--only load,replicas ...])
 
 Both apps run with ``streamlit run`` on loopback ports with the project's ``.streamlit/config.toml``;
 the hello-world app is ``st.write("Hello")``. The protocol-level client (``loadclient.py``) talks
@@ -56,14 +56,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import headless_chromium
-import loadclient as lc
-import replicas
-import synthetic_program
-
 from dashboard.data.schema import RELATIONSHIP_KINDS
 from dashboard.network.model import NETWORK_TYPES
 from dashboard.upload import ecosystem_upload
+from scripts import headless_chromium, replicas, synthetic_program
+from scripts import loadclient as lc
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"

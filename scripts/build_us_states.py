@@ -30,7 +30,7 @@ From the repository root (the package is unpacked in a scratch directory)::
 
     dir="$(mktemp -d)"
     (cd "$dir" && npm pack us-atlas@3.0.1 && tar xzf us-atlas-3.0.1.tgz)
-    python scripts/build_us_states.py "$dir/package/states-10m.json"
+    python -m scripts.build_us_states "$dir/package/states-10m.json"
 
 Options: ``--out PATH`` (default ``static/us-states.geojson``) and
 ``--tolerance DEGREES`` (default 0.03, about 3 km, which keeps the file near 70 KB: the

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))  # bench.py imports its neighbours as the command runs it
-import bench  # noqa: E402
+from scripts import bench
 
 
 def test_reference_page_writes_the_stated_number_of_fixed_blocks():

@@ -3,15 +3,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from conftest import ROOT, run_async
+from conftest import run_async
 from dashboard.upload import ecosystem_upload
-
-sys.path.insert(0, str(ROOT / "scripts"))  # bench.py imports its neighbours as the command runs it
-import bench  # noqa: E402
+from scripts import bench
 
 lc = bench.lc
 PAGE = lc.Link.parse(bench.UPLOAD_PAGE)
