@@ -46,11 +46,11 @@ schema: $(VENV)/.installed
 
 ## What a visitor waits for on a real server, beside a hello-world app (a benchmark, not a test; about 4 minutes)
 bench: $(VENV)/.dev-installed browser nginx
-	$(PY) scripts/bench.py
+	$(PY) -m scripts.bench
 
 ## Serve the app as $(REPLICAS) replicas behind nginx on http://localhost:$(PORT), sticky by cookie (deploy/ without containers)
 replicas: $(VENV)/.installed nginx
-	$(PY) scripts/replicas.py --replicas $(REPLICAS) --port $(PORT)
+	$(PY) -m scripts.replicas --replicas $(REPLICAS) --port $(PORT)
 
 ## Screenshots of every page at desktop and phone sizes, into artifacts/
 screenshots: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js browser

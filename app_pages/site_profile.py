@@ -63,7 +63,7 @@ pick, other = st.columns(2)
 pick.selectbox(
     "Site",
     site_profile.site_choices(names, in_view, site_id),
-    format_func=names.get,
+    format_func=lambda s: names[s],  # every choice is a site id
     key="site_choice",
     on_change=on_site_change,
 )

@@ -8,7 +8,8 @@ is written to disk or shared with another session.
 
 import datetime as dt
 import functools
-from typing import TypeVar
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 import streamlit as st
 
@@ -35,6 +36,17 @@ DOWNLOADS = {
     "svg": ("Picture (SVG)", "svg", "image/svg+xml"),
 }
 
+
+class UploadedFile(Protocol):
+    """What this page reads of a file from st.file_uploader."""
+
+    file_id: str
+    name: str
+
+    def getvalue(self) -> bytes:
+        """The file's bytes."""
+
+
 context = page_context()
 catalog, names = context.catalog, context.site_names
 
@@ -56,7 +68,8 @@ map_tab, check_tab = url_tabs(
 def kept(name: str, from_link: T) -> T:
     """Where a choice starts: the last value chosen in this session (kept while its tab or the page is
     closed, which drops the widget's own state), else the link's."""
-    return st.session_state.get(f"kept-{name}", from_link)
+    value: T = st.session_state.get(f"kept-{name}", from_link)
+    return value
 
 
 def keep(name: str, value: object) -> None:
@@ -64,10 +77,10 @@ def keep(name: str, value: object) -> None:
     st.session_state[f"kept-{name}"] = value
 
 
-def current_map(files: list, example: bool) -> network_views.MapResult | None:
+def current_map(files: Sequence[UploadedFile], example: bool) -> network_views.MapResult | None:
     """The map to show: new uploaded files (read once per upload), else the session's last upload (kept
     until removed), else the worked example, else none."""
-    shown = st.session_state.get(MAP_KEY)
+    shown: network_views.MapResult | None = st.session_state.get(MAP_KEY)
     if files:
         key = "|".join(f.file_id for f in files)
         if shown is None or shown.key != key:
@@ -209,7 +222,7 @@ with map_tab:
 with check_tab:
     if check_tab.open:
         this_year = dt.date.today().year
-        raw = {p: (raw_param(p) or [None])[-1] for p in (self_check.PLACE_PARAM, *self_check.QUESTION_PARAMS)}
+        raw = {p: [None, *raw_param(p)][-1] for p in (self_check.PLACE_PARAM, *self_check.QUESTION_PARAMS)}
         from_link, ignored = self_check.read_self_check(raw, this_year)
         for param, value in ignored.items():
             ignored_notice(param, (links.short_text(value),))

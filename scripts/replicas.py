@@ -1,6 +1,6 @@
 """Serve the app as N ``streamlit run`` replicas on loopback ports behind nginx: deploy/'s topology without containers.
 
-    python scripts/replicas.py --replicas 2 --port 8080      (or: make replicas)
+    python -m scripts.replicas --replicas 2 --port 8080      (or: make replicas)
 
 nginx (the Debian package) uses the same template as the Compose file,
 ``deploy/nginx/ctdc.conf.template``: sticky sessions by cookie, the WebSocket upgrade and long
@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from scripts import loadclient
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "deploy" / "nginx" / "ctdc.conf.template"
@@ -193,9 +195,6 @@ def warm_up(url: str) -> None:
     of the app has called st.navigation; a deep link opened by that very first session shows a
     "Page not found" notice over the page (the page itself is right).
     """
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import loadclient
-
     # In a thread of its own: the caller may already run an event loop (as a browser driver does).
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         first, _ = pool.submit(asyncio.run, loadclient.page_reruns(url, loadclient.Link(), 0)).result()

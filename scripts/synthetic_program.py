@@ -1,6 +1,6 @@
 """Write a synthetic data directory FACTOR times the size of the shipped one, for load and scale benchmarks.
 
-    PYTHONPATH=src python scripts/synthetic_program.py OUT_DIR --factor 100
+    PYTHONPATH=src python -m scripts.synthetic_program OUT_DIR --factor 100
     CTDC_DATA_DIR=OUT_DIR streamlit run app.py
 
 Sites, organizations, relationships, products, outcomes, lessons, resources, metrics (and census

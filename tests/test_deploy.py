@@ -42,14 +42,14 @@ def test_image_runs_as_a_non_root_user_with_a_health_check():
     assert steps["USER"][-1] not in ("root", "0")
     assert len(steps["HEALTHCHECK"]) == 1 and "/_stcore/health" in steps["HEALTHCHECK"][0]
     command = steps["CMD"][-1]
-    assert '"scripts/replicas.py", "--one-server", "0.0.0.0", "--port", "8501"' in command  # one warmed server
+    assert '"-m", "scripts.replicas", "--one-server", "0.0.0.0", "--port", "8501"' in command  # one warmed server
     assert steps["EXPOSE"] == ["8501"]
 
 
 def test_the_container_command_serves_a_warm_server_whose_first_deep_link_finds_its_page():
     port = replicas.free_port()
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "replicas.py"), "--one-server", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "scripts.replicas", "--one-server", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     try:
@@ -85,7 +85,7 @@ def test_image_context_keeps_what_the_app_needs():
         for line in (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     }
-    for needed in ("app.py", "src", "data", ".streamlit", "requirements.txt"):
+    for needed in ("app.py", "src", "data", ".streamlit", "requirements.txt", "scripts"):  # scripts: the command
         assert needed not in ignored
 
 
@@ -121,7 +121,7 @@ def topology(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("replicas") / "replicas.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "scripts" / "replicas.py"), "--replicas", "2", "--port", str(port)],
+            [sys.executable, "-m", "scripts.replicas", "--replicas", "2", "--port", str(port)],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -216,6 +216,6 @@ def _listening(port: int) -> bool:
 
 def test_replicas_script_reports_a_bad_replica_count():
     finished = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "replicas.py"), "--replicas", "0"], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "scripts.replicas", "--replicas", "0"], capture_output=True, text=True, timeout=30
     )
     assert finished.returncode == 2 and "--replicas must be 1 or more" in finished.stderr
