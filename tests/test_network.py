@@ -309,6 +309,15 @@ def test_chart_spec_colours_shapes_and_tooltips(catalog: Catalog):
     assert labels and {v["kind"] for v in labels[0]["data"]["values"]} <= set(eco.ties["kind"])
 
 
+def test_a_network_without_ties_draws_no_empty_line_layer(catalog: Catalog):
+    eco = N.site_ecosystem(catalog, "cleveland")  # no tie documented during CTDC
+    assert eco.ties.empty
+    marks = [layer["mark"]["type"] for layer in NC.network_chart(eco, N.network_metrics(eco)).to_dict()["layer"]]
+    assert "rule" not in marks and "point" in marks
+    every = N.site_ecosystem(catalog, "cleveland", C.TIES_ALL)
+    assert "rule" in [layer["mark"]["type"] for layer in NC.network_chart(every, N.network_metrics(every)).to_dict()["layer"]]
+
+
 def test_large_network_draws_the_most_connected_only():
     names = [f"Org {i}" for i in range(5000)]
     ties = [(names[i], names[(i * 31 + 7) % 5000], "partnered") for i in range(5000) if i != (i * 31 + 7) % 5000]
