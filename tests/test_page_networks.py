@@ -216,6 +216,8 @@ def test_site_profile_ties_switch_binds_the_network_to_the_share_link():
 def test_site_profile_network_tables_and_questions_open_on_request(catalog):
     at = open_site("Boston")
     assert not at.dataframe
+    labels = [e.label for e in at.expander]
+    assert "Boston: every organization and tie as a table, counting 5 ties documented during CTDC (2014–2018)" in labels
     at.session_state["data-network-boston"] = True
     at.session_state["site-prompts"] = True
     at.run()

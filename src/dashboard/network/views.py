@@ -84,8 +84,8 @@ class NetworkView:
     in words, the takeaways, the evidence note (CTDC sites; said strongly when few ties are documented),
     a note when the picture shows only part, and the organizations and ties as tables.
 
-    ``legend``, ``takeaways``, ``evidence`` and ``drawing_note`` are escaped Markdown; ``stem`` names
-    the CSV downloads.
+    ``legend``, ``takeaways``, ``evidence`` and ``drawing_note`` are escaped Markdown; ``counting`` says
+    which ties the picture and the tables count and how many (plain text); ``stem`` names the CSV downloads.
     """
 
     name: str
@@ -100,6 +100,7 @@ class NetworkView:
     ties: pd.DataFrame
     stem: str
     fictional: bool
+    counting: str
 
 
 def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str) -> NetworkView:
@@ -120,6 +121,7 @@ def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str) -> Ne
         ties=tie_table(ecosystem),
         stem=stem,
         fictional=ecosystem.fictional,
+        counting=P.counting(ecosystem.tie_scope if ecosystem.origin == "site" else None, len(ecosystem.ties)),
     )
 
 
