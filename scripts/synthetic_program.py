@@ -198,7 +198,9 @@ def build(shipped: Path, factor: int, seed: int = 1) -> dict[str, Any]:
                 "source": source,
                 "target": target,
                 "kind": rng.choice(schema.RELATIONSHIP_KINDS),
+                "period": schema.TIE_PERIODS[i % len(schema.TIE_PERIODS)],
                 "site": tie_site,
+                "period_basis": "Synthetic: the cited sources date the tie.",
                 "sources": w.cite(2),
             }
         )

@@ -13,7 +13,16 @@ from conftest import DATA_DIR, run_cli
 from dashboard import constants
 from dashboard.data import census, schema
 from dashboard.data.catalog import Catalog
-from dashboard.data.schema import CATALOG_TABLES, LESSON_SECTIONS, PRODUCT_STATUSES, RELATIONSHIP_KINDS
+from dashboard.data.dictionary import data_dictionary
+from dashboard.data.schema import (
+    CATALOG_TABLES,
+    LESSON_SECTIONS,
+    PRODUCT_STATUSES,
+    RELATIONSHIP_KIND_MEANINGS,
+    RELATIONSHIP_KINDS,
+    TIE_PERIOD_MEANINGS,
+    TIE_PERIODS,
+)
 
 SITE_IDS = {"boston", "st-louis", "washington-dc", "cleveland", "pittsburgh", "san-antonio", "seattle-king-county"}
 IMPLEMENTATION = {"boston", "st-louis", "washington-dc"}
@@ -122,6 +131,41 @@ def test_relationships_connect_known_actors(catalog: Catalog):
     assert set(catalog.relationships["source"]) <= actors
     assert set(catalog.relationships["target"]) <= actors
     assert catalog.relationships["kind"].isin(RELATIONSHIP_KINDS).all()
+
+
+def test_every_tie_kind_and_period_says_what_it_means():
+    assert list(RELATIONSHIP_KIND_MEANINGS) == list(RELATIONSHIP_KINDS)
+    assert list(TIE_PERIOD_MEANINGS) == list(TIE_PERIODS)
+    assert "hosted" not in RELATIONSHIP_KINDS  # split into what it meant: an institutional home, an event host
+    rows = data_dictionary().set_index(["file", "field"])
+    for field, meanings in (("kind", RELATIONSHIP_KIND_MEANINGS), ("period", TIE_PERIOD_MEANINGS)):
+        allowed = rows.loc[("relationships.yaml", field), "allowed values"]
+        for value, meaning in meanings.items():
+            assert len(meaning.split()) >= 5 and f"{value} ({meaning})" in allowed, value
+    assert rows.loc[("relationships.yaml", "period_basis"), "required"]
+
+
+def test_every_tie_says_when_it_held_and_what_dates_it(catalog: Catalog):
+    ties = catalog.relationships
+    assert ties["period"].isin(TIE_PERIODS).all()
+    assert ties["period_basis"].map(lambda text: isinstance(text, str) and len(text.split()) >= 6).all()
+    # A membership of a network is an affiliation, never counted as work done in the program.
+    members = ties[ties["kind"] == "member of"]
+    assert set(members["period"]) == {"standing", "before"}
+    assert members["target"].isin(["nnip", "code-for-america"]).sum() == 15  # 8 NNIP partners, 7 brigades
+    assert ties.set_index("id").loc["boston-foundation-member-of-nnip", "period"] == "before"  # 1996 material
+    # No source documents work done during CTDC at these learning sites: their ties are affiliations.
+    for site in ("cleveland", "pittsburgh", "seattle-king-county"):
+        assert set(ties[ties["site"] == site]["period"]) == {"standing"}, site
+
+
+def test_st_louis_ties_say_what_their_sources_say(catalog: Catalog):
+    ties = catalog.relationships.set_index("id")
+    started = ties.loc["rise-co-initiated-opendatastl"]
+    assert started["kind"] == "co-initiated" and "initiated by" in started["note"]
+    work = ties.loc["opendatastl-initiated-civtech-st-louis"]
+    assert set(work["sources"]) == {"ctdc-s16", "ctdc-s67", "ctdc-s69"} and work["period"] == "ctdc"
+    assert not ties.index.str.contains("hosted").any()
 
 
 def test_data_readme_documents_every_schema_field():

@@ -1,5 +1,6 @@
-"""Ecosystem networks: metrics against small graphs worked out by hand, the CTDC site networks,
-the deterministic layout, the picture, and the mapping prompts with their editorial links."""
+"""Ecosystem networks: metrics against small graphs worked out by hand, the CTDC site networks (by
+default counting only the ties documented during CTDC), the deterministic layout, the picture, and
+the mapping prompts with their editorial links."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import re
 import pandas as pd
 import pytest
 
+from dashboard import constants as C
 from dashboard.data.catalog import Catalog
+from dashboard.network import comparison as NX
 from dashboard.network import model as N
+from dashboard.network import periods as P
 from dashboard.network import picture as NC
 from dashboard.network import prompts as NP
 from dashboard.network.model import Ecosystem
@@ -121,7 +125,7 @@ def test_large_networks_estimate_betweenness_from_a_fixed_sample():
 
 
 def test_site_network_has_its_organizations_national_partners_and_ties(catalog: Catalog):
-    eco = N.site_ecosystem(catalog, "boston")
+    eco = N.site_ecosystem(catalog, "boston", C.TIES_ALL)
     orgs = eco.organizations.set_index("id")
     local = {o["id"] for o in catalog.organizations.to_dict("records") if "boston" in o["sites"]}
     assert local <= set(orgs.index)
@@ -136,26 +140,81 @@ def test_site_network_has_its_organizations_national_partners_and_ties(catalog: 
         N.site_ecosystem(catalog, "atlantis")
 
 
+def test_a_site_network_counts_only_ties_documented_during_ctdc_by_default(catalog: Catalog):
+    recorded = catalog.relationships[catalog.relationships["site"] == "boston"]
+    default = N.site_ecosystem(catalog, "boston")
+    assert set(default.ties["period"]) == {"ctdc"} and len(default.ties) == (recorded["period"] == "ctdc").sum() == 5
+    assert "nnip" not in set(default.organizations["id"])  # reached only by membership ties
+    everything = N.site_ecosystem(catalog, "boston", C.TIES_ALL)
+    assert len(everything.ties) == len(recorded) == 8
+    assert default.periods == everything.periods == (("ctdc", 5), ("before", 1), ("standing", 2))
+    assert (default.tie_word, everything.tie_word) == ("CTDC-era tie", "documented tie")
+    metrics = N.network_metrics(default)
+    row = metrics.summary.iloc[0]
+    assert (row["ties"], row["ties not counted"], row["which ties"]) == (5, 3, "during CTDC (2014–2018)")
+    text = " ".join(metrics.sentences)
+    assert "Counting only the ties documented during CTDC (2014–2018): 5. Not counted: 1 tie before CTDC, 2 standing" in text
+    assert f"“{C.TIES_SWITCH_LABEL}”" in text
+    assert "Most ties, counting 5 ties documented during CTDC (2014–2018): Metropolitan Area Planning Council (MAPC) (5" in text
+    assert "Main bridges (on the most shortest paths between other organizations), counting 5 ties documented" in text
+    all_metrics = N.network_metrics(everything)
+    all_text = " ".join(all_metrics.sentences)
+    assert "Counting every documented tie, whatever its period: 5 ties during CTDC (2014–2018), 1 tie before" in all_text
+    assert "Most ties, counting 8 documented ties of every period: Metropolitan Area Planning Council (MAPC) (6" in all_text
+    assert (all_metrics.summary.iloc[0]["ties not counted"], all_metrics.summary.iloc[0]["which ties"]) == (0, "every period")
+    with pytest.raises(ValueError, match="unknown choice of ties"):
+        N.site_ecosystem(catalog, "boston", "everything")
+
+
+def test_a_site_with_too_few_ctdc_era_ties_names_no_hubs_or_bridges(catalog: Catalog):
+    for site in ("cleveland", "pittsburgh", "seattle-king-county"):  # affiliations only
+        text = " ".join(N.network_metrics(N.site_ecosystem(catalog, site)).sentences)
+        assert "Too few CTDC-era ties to name hubs or bridges: 0. This atlas ranks a site's organizations only from 3" in text
+        assert "Most ties" not in text and "bridges others" not in text and "Main bridges" not in text
+    pittsburgh = " ".join(N.network_metrics(N.site_ecosystem(catalog, "pittsburgh", C.TIES_ALL)).sentences)
+    assert "Most ties, counting 5 documented ties of every period: Western Pennsylvania Regional Data Center" in pittsburgh
+    cleveland = " ".join(N.network_metrics(N.site_ecosystem(catalog, "cleveland", C.TIES_ALL)).sentences)
+    assert "Too few documented ties to name hubs or bridges: 2." in cleveland and "Most ties" not in cleveland
+    san_antonio = " ".join(N.network_metrics(N.site_ecosystem(catalog, "san-antonio")).sentences)
+    assert "Most ties, counting 3 ties documented during CTDC (2014–2018): Alamo Regional Data Alliance (ARDA)" in san_antonio
+    assert [P.too_few_to_rank({"site": "x", "ties": n}) for n in (0, 2, 3)] == [True, True, False]
+    assert not P.too_few_to_rank({"site": None, "ties": 0})  # an uploaded map is ranked however small
+    upload = make([("a", "other"), ("b", "other"), ("c", "other")], [("a", "b", "partnered"), ("b", "c", "partnered")])
+    text = " ".join(N.network_metrics(upload).sentences)
+    assert "Most ties, counting 2 ties in the map: b (2 partners)" in text and "Counting" not in text  # no periods
+    assert N.network_metrics(upload).summary.iloc[0]["which ties"] == "all (a map has no periods)"
+
+
 def test_every_site_is_compared_with_its_role(catalog: Catalog):
-    frame = N.compare_sites(catalog)
-    assert list(frame.columns) == N.summary_columns()
-    assert set(frame["site"]) == set(catalog.sites["id"]) and frame["role"].notna().all()
-    assert list(frame["role"]) == sorted(frame["role"], key=["implementation", "learning"].index)
-    for row in frame.to_dict("records"):
-        recorded = catalog.relationships[catalog.relationships["site"] == row["site"]]
-        assert row["ties"] == len(recorded)
-        assert row["organizations"] == sum(row[t] for t in N.NETWORK_TYPES)
+    for choice in C.TIE_CHOICES:
+        frame = NX.compare_sites(catalog, ties_counted=choice)
+        assert list(frame.columns) == N.summary_columns()
+        assert set(frame["site"]) == set(catalog.sites["id"]) and frame["role"].notna().all()
+        assert list(frame["role"]) == sorted(frame["role"], key=["implementation", "learning"].index)
+        for row in frame.to_dict("records"):
+            recorded = catalog.relationships[catalog.relationships["site"] == row["site"]]
+            ctdc = int((recorded["period"] == "ctdc").sum())
+            assert row["ties"] == (ctdc if choice == C.TIES_CTDC else len(recorded))
+            assert row["ties"] + row["ties not counted"] == len(recorded)
+            assert row["organizations"] == sum(row[t] for t in N.NETWORK_TYPES)
 
 
 def test_comparison_sentences_follow_the_table(catalog: Catalog):
-    frame = N.compare_sites(catalog)
-    sentences = N.comparison_sentences(frame)
+    frame = NX.compare_sites(catalog)
+    sentences = NX.comparison_sentences(frame)
+    assert sentences[0] == (
+        "Counting 22 ties documented during CTDC (2014–2018) at the 7 sites compared; 24 more, standing affiliations "
+        "and ties of other periods, are not counted."
+    )
     learning = frame[frame["role"] == "learning"]
     tied = int(learning["local government tied to"].str.contains("civic tech group").sum())
-    line = next(s for s in sentences if s.startswith("A documented tie between a local government and a civic tech group"))
+    line = next(s for s in sentences if s.startswith("A CTDC-era tie between a local government and a civic tech group"))
     assert f"{tied} of {len(learning)} learning sites" in line
     mean = learning["organizations"].mean()
-    assert f"{mean:.1f} organizations" in sentences[0]
+    assert f"{mean:.1f} organizations" in sentences[1] and "CTDC-era ties per organization" in sentences[1]
+    every = NX.comparison_sentences(NX.compare_sites(catalog, ties_counted=C.TIES_ALL), C.TIES_ALL)
+    assert every[0] == "Counting 46 documented ties of every period at the 7 sites compared."
+    assert any(s.startswith("A documented tie between a local government and a civic tech group") for s in every)
 
 
 def test_few_documented_ties_are_said_plainly(catalog: Catalog):
@@ -250,6 +309,15 @@ def test_chart_spec_colours_shapes_and_tooltips(catalog: Catalog):
     assert labels and {v["kind"] for v in labels[0]["data"]["values"]} <= set(eco.ties["kind"])
 
 
+def test_a_network_without_ties_draws_no_empty_line_layer(catalog: Catalog):
+    eco = N.site_ecosystem(catalog, "cleveland")  # no tie documented during CTDC
+    assert eco.ties.empty
+    marks = [layer["mark"]["type"] for layer in NC.network_chart(eco, N.network_metrics(eco)).to_dict()["layer"]]
+    assert "rule" not in marks and "point" in marks
+    every = N.site_ecosystem(catalog, "cleveland", C.TIES_ALL)
+    assert "rule" in [layer["mark"]["type"] for layer in NC.network_chart(every, N.network_metrics(every)).to_dict()["layer"]]
+
+
 def test_large_network_draws_the_most_connected_only():
     names = [f"Org {i}" for i in range(5000)]
     ties = [(names[i], names[(i * 31 + 7) % 5000], "partnered") for i in range(5000) if i != (i * 31 + 7) % 5000]
@@ -286,6 +354,10 @@ def test_tables_list_every_organization_and_tie(catalog: Catalog):
     assert len(orgs) == len(eco.organizations) and orgs["sources"].str.len().gt(0).all()
     ties = N.tie_table(eco)
     assert len(ties) == len(eco.ties) and set(ties["source"]) <= set(eco.organizations["name"])
+    assert set(ties["when"]) == {"during CTDC (2014–2018)"} and ties["dated by"].str.len().gt(20).all()
+    every = N.tie_table(N.site_ecosystem(catalog, "st-louis", C.TIES_ALL))
+    assert set(every["when"]) == {"during CTDC (2014–2018)", "standing affiliation"}
+    assert set(C.TIE_PERIOD_LABELS) == set(P.TIE_PERIODS)
     upload = make([("a", "other"), ("b", "funder")], [("b", "a", "funded")])
     upload_metrics = N.network_metrics(upload)
     assert "sources" not in N.organization_table(upload, upload_metrics).columns
@@ -362,9 +434,13 @@ def test_second_route_or_direct_tie_clears_the_bridge_prompt(catalog: Catalog):
     assert prompts(none, catalog)["government-community-bridge"].status == "not applicable"
 
 
-def test_site_prompts_speak_of_documented_ties(catalog: Catalog):
+def test_site_prompts_speak_of_the_ties_they_count(catalog: Catalog):
+    assert (
+        "no documented tie:"
+        in prompts(N.site_ecosystem(catalog, "cleveland", C.TIES_ALL), catalog)["isolated-organizations"].finding
+    )
     found = prompts(N.site_ecosystem(catalog, "cleveland"), catalog)
-    assert "documented tie" in found["isolated-organizations"].finding
+    assert "have no CTDC-era tie:" in found["isolated-organizations"].finding
     table = NP.prompt_table(found.values())
     assert list(table.columns) == ["question", "status", "finding", "lessons", "products", "link basis"]
     assert len(table) == len(NP.PROMPT_CHECKS) and set(table["link basis"]) == {"editorial"}
@@ -429,9 +505,9 @@ def test_few_ties_is_what_the_evidence_note_says(catalog: Catalog):
 
 
 def test_compare_sites_keeps_the_sites_asked_for(catalog: Catalog):
-    frame = N.compare_sites(catalog, ["cleveland", "boston"])
+    frame = NX.compare_sites(catalog, ["cleveland", "boston"])
     assert list(frame["site"]) == ["boston", "cleveland"]  # implementation sites first
-    assert N.compare_sites(catalog, []).empty and list(N.compare_sites(catalog, []).columns) == N.summary_columns()
+    assert NX.compare_sites(catalog, []).empty and list(NX.compare_sites(catalog, []).columns) == N.summary_columns()
 
 
 def test_kinds_are_written_only_where_they_overlap_nothing(catalog: Catalog):
@@ -441,8 +517,8 @@ def test_kinds_are_written_only_where_they_overlap_nothing(catalog: Catalog):
         return (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
 
     seen_hidden = False
-    for site_id in catalog.sites["id"]:
-        eco = N.site_ecosystem(catalog, site_id)
+    for site_id, choice in ((s, c) for s in catalog.sites["id"] for c in C.TIE_CHOICES):
+        eco = N.site_ecosystem(catalog, site_id, choice)
         nodes, edges = NC.chart_data(eco, N.network_metrics(eco))
         shown = [box(e["mx"], e["my"], e["kind"]) for e in edges if e["labelled"]]
         marks = [box(n["x"], n["y"], "x" * 4) for n in nodes]  # a mark is narrower than four characters
@@ -457,7 +533,7 @@ def test_kinds_are_written_only_where_they_overlap_nothing(catalog: Catalog):
 
 
 def test_comparison_frame_and_chart(catalog: Catalog):
-    summary = N.compare_sites(catalog)
+    summary = NX.compare_sites(catalog, ties_counted=C.TIES_ALL)
     frame = NC.comparison_frame(summary, lens=True)
     assert len(frame) == 2 * len(summary) and set(frame["measure"]) == set(NC.SHARES.values())
     assert frame["site_axis"].iloc[0].endswith("\nimplementation")

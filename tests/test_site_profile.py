@@ -134,10 +134,19 @@ def test_metrics_joined_with_definitions(catalog, stl):
     assert "0" not in set(metrics["value"])
 
 
-def test_relationships_and_resources_touch_the_site(stl):
-    assert any(r["kind"] == "co-led" and r["target"] == "opendatastl" for r in stl.relationships)
-    sentence = site_profile_text.relationship_sentence(next(r for r in stl.relationships if r["kind"] == "co-led"))
-    assert sentence.startswith("Rise Community Development (Rise) co-led with OpenDataSTL")
+def test_relationships_and_resources_touch_the_site(stl, catalog):
+    assert any(r["kind"] == "co-initiated" and r["target"] == "opendatastl" for r in stl.relationships)
+    sentence = site_profile_text.relationship_sentence(next(r for r in stl.relationships if r["kind"] == "co-initiated"))
+    assert sentence.startswith(
+        "Rise Community Development (Rise) started a joint effort with OpenDataSTL (later OpenSTL) — during CTDC (2014–2018). "
+        "The St. Louis collaborative was initiated by"
+    )
+    member = next(r for r in stl.relationships if r["kind"] == "member of")
+    assert site_profile_text.relationship_sentence(member).startswith("Rise Community Development (Rise) was a member of ")
+    assert " — standing affiliation. " in site_profile_text.relationship_sentence(member)
+    lines = site_profile_text.relationships_markdown(stl, site_profile_text.page_sources(catalog, stl)).splitlines()
+    periods = ["standing" if "standing affiliation" in line else "ctdc" for line in lines]
+    assert periods == sorted(periods, key=["ctdc", "standing"].index) and len(set(periods)) == 2  # CTDC-era ties first
     assert stl.resources and all("st-louis" in r["sites"] for r in stl.resources)
 
 

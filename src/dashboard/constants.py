@@ -17,6 +17,23 @@ LIST_DELIMITER = "; "
 
 ROLE_LABELS = {"implementation": "Implementation site", "learning": "Learning site"}
 
+# Which of a CTDC site's ties its network counts (the ``ties`` URL parameter): by default those the
+# sources date to the program's years (period "ctdc" in relationships.yaml), or every documented tie.
+TIES_CTDC = "ctdc"
+TIES_ALL = "all"
+TIE_CHOICES = (TIES_CTDC, TIES_ALL)
+TIES_SWITCH_LABEL = "Include affiliations and ties from other periods"
+# A tie's period as the pages write it (the periods are defined in data/schema.py).
+TIE_PERIOD_LABELS = {
+    "ctdc": "during CTDC (2014–2018)",
+    "before": "before CTDC",
+    "after": "after CTDC",
+    "standing": "standing affiliation",
+}
+# A site's network with fewer ties than this names no hubs or bridges: with two ties no organization
+# has more than two partners, and which one comes first depends only on which tie was written down.
+MIN_TIES_TO_RANK = 3
+
 # Census Bureau API: the ACS 5-year release written to census.yaml.
 CENSUS_YEAR = 2023
 CENSUS_VINTAGE = "ACS 2019-2023 5-year"

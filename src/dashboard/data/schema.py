@@ -50,7 +50,22 @@ SectionBasis = Literal["source", "editorial"]
 ResourceKind = Literal["synthesis", "guide", "case study", "toolkit", "blog"]
 SourceKind = Literal["report", "case study", "blog", "news", "web page", "code repository", "dataset", "reference", "slides"]
 Confidence = Literal["confirmed", "single-source", "unconfirmed"]
-RelationshipKind = Literal["led", "co-led", "built", "funded", "hosted", "convened", "partnered", "staffed", "sponsored"]
+RelationshipKind = Literal[
+    "led",
+    "co-led",
+    "initiated",
+    "co-initiated",
+    "built",
+    "funded",
+    "sponsored",
+    "partnered",
+    "staffed",
+    "convened",
+    "event host",
+    "institutional home",
+    "member of",
+]
+TiePeriod = Literal["ctdc", "before", "after", "standing"]
 ValueType = Literal["number", "year", "text"]
 
 ROLES: tuple[str, ...] = get_args(Role)
@@ -63,7 +78,35 @@ RESOURCE_KINDS: tuple[str, ...] = get_args(ResourceKind)
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
 CONFIDENCE_LEVELS: tuple[str, ...] = get_args(Confidence)
 RELATIONSHIP_KINDS: tuple[str, ...] = get_args(RelationshipKind)
+TIE_PERIODS: tuple[str, ...] = get_args(TiePeriod)
 VALUE_TYPES: tuple[str, ...] = get_args(ValueType)
+
+# What a tie's kind says the source organization did with or for the target, one line each.
+RELATIONSHIP_KIND_MEANINGS = {
+    "led": "the source led work the target took part in",
+    "co-led": "the two led a shared effort as equals",
+    "initiated": "the source started the target, a collaborative, project or alliance, alone or with others",
+    "co-initiated": "the two started a shared effort together, e.g. applied together for its grant; the note names it",
+    "built": "the source built a product for the target",
+    "funded": "the source gave the target money",
+    "sponsored": "the source is the target's fiscal sponsor: it holds and administers the target's funds",
+    "partnered": "the sources name the two as partners in the same work, without saying more",
+    "staffed": "the source's staff did the target's work, e.g. ran its committee or led its data collection",
+    "convened": "the source called together the target, a meeting, network or alliance, alone or with others",
+    "event host": "the source hosted or ran an event with or for the target; the note names the event",
+    "institutional home": "the source houses and manages the target",
+    "member of": "the source belongs to the target, a network or partnership, "
+    "e.g. as an NNIP partner or a Code for America brigade",
+}
+# When a tie held, one line each; a tie's period_basis says what in its sources dates it.
+TIE_PERIOD_MEANINGS = {
+    "ctdc": "during CTDC: the sources place the tie in the program's years, 2014–2018, by a date they give "
+    "or as the program's own work",
+    "before": "before CTDC: the sources date the tie only to before 2014 and do not show it during the program",
+    "after": "after CTDC: the sources date the tie only to after 2018",
+    "standing": "a standing affiliation: a membership, institutional home, fiscal sponsorship or shared governance, "
+    "not work done in the program",
+}
 
 # What some vocabulary values mean, for the data dictionary and data/README.md.
 VALUE_MEANINGS = {
@@ -72,6 +115,8 @@ VALUE_MEANINGS = {
     "unconfirmed": "not found in sources; the value is null",
     "source": "the source files the lesson under that section",
     "editorial": "this dataset's own assignment",
+    **RELATIONSHIP_KIND_MEANINGS,
+    **TIE_PERIOD_MEANINGS,
 }
 
 
@@ -185,9 +230,11 @@ class Relationship(Cited):
 
     source: Slug = Field(description="id of the organization or national partner the tie starts from")
     target: Slug = Field(description="id of the organization or national partner the tie points to")
-    kind: RelationshipKind = Field(description="what the source did with or for the target")
+    kind: RelationshipKind = Field(description="what the source did with or for the target (see the kinds' meanings)")
+    period: TiePeriod = Field(description="when it held: during CTDC (2014–2018), before, after, or a standing affiliation")
     site: Slug | None = Field(description="id of the site the tie belongs to; null for national ties")
     note: Text | None = Field(default=None, description="what the sources say about the tie")
+    period_basis: Text = Field(description="what in the sources dates the tie, or shows it is a standing affiliation")
 
 
 class Product(Cited):

@@ -212,6 +212,23 @@ def url_choice(key: str, options: Sequence[str], default: str) -> str:
     return cleaned.kept[-1] if cleaned.kept else default
 
 
+def ties_switch(context: PageContext) -> str:
+    """The switch that adds standing affiliations and ties of other periods to the sites' networks (off by
+    default: only ties documented during CTDC count). Like the page's other choices it starts from the
+    link (``ties=all``) and travels in the share link. Returns ``C.TIES_CTDC`` or ``C.TIES_ALL``."""
+    on = st.toggle(
+        C.TIES_SWITCH_LABEL,
+        value=url_choice("ties", list(C.TIE_CHOICES), C.TIES_CTDC) == C.TIES_ALL,
+        key="ties",
+        help="Off: only the ties the sources date to CTDC's years (2014–2018) are drawn and counted. On: also "
+        "standing affiliations (NNIP partners, Code for America brigades, institutional homes, fiscal "
+        "sponsorships) and ties from before or after the program; the table of ties says when each held.",
+    )
+    choice = C.TIES_ALL if on else C.TIES_CTDC
+    context.share("ties", choice, C.TIES_CTDC)
+    return choice
+
+
 def url_tabs(context: PageContext, labels: list[str], key: str, default: str | None = None) -> Sequence[Any]:
     """Tabs that open on the tab a link names (``key=``, or an older link's ``tab=``) and that the
     share link follows, computing only the open one.

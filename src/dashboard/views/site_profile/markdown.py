@@ -68,14 +68,28 @@ def outcome_line(outcome: dict[str, Any]) -> str:
     return f"**{escape_markdown(value)}**: {escape_markdown(outcome['measure'] + year + note)}"
 
 
-RELATIONSHIP_VERBS = {"co-led": "co-led with", "partnered": "partnered with", "built": "built for"}
+# How each kind of tie reads between two names (a kind not listed reads as itself: "X funded Y").
+RELATIONSHIP_VERBS = {
+    "co-led": "co-led with",
+    "co-initiated": "started a joint effort with",
+    "partnered": "partnered with",
+    "built": "built for",
+    "sponsored": "was the fiscal sponsor of",
+    "event host": "hosted an event with",
+    "institutional home": "was the institutional home of",
+    "member of": "was a member of",
+}
+PERIOD_ORDER = {period: i for i, period in enumerate(C.TIE_PERIOD_LABELS)}
 
 
 def relationship_sentence(relationship: dict[str, Any]) -> str:
-    """Plain text such as "Rise co-led with OpenDataSTL", with the note when there is one."""
+    """Plain text such as "Rise started a joint effort with OpenDataSTL — during CTDC (2014–2018)", with
+    the note when there is one."""
     verb = RELATIONSHIP_VERBS.get(relationship["kind"], relationship["kind"])
     sentence = f"{relationship['source_name']} {verb} {relationship['target_name']}"
-    return f"{sentence}: {relationship['note']}" if relationship.get("note") else sentence
+    if relationship.get("period") in C.TIE_PERIOD_LABELS:
+        sentence += f" — {C.TIE_PERIOD_LABELS[relationship['period']]}"
+    return f"{sentence}. {relationship['note']}" if relationship.get("note") else sentence
 
 
 def _bullets(lines: Iterable[str]) -> str:
@@ -146,9 +160,11 @@ def partners_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
 
 
 def relationships_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
-    """The documented ties between the site's organizations, one cited sentence each."""
+    """The documented ties between the site's organizations, one cited sentence each saying when the tie
+    held: those during CTDC first, then those before and after it, then standing affiliations."""
     cite = citer(sources)
-    return _bullets(f"{escape_markdown(relationship_sentence(x))} {cite(x['sources'])}" for x in profile.relationships)
+    ordered = sorted(profile.relationships, key=lambda x: PERIOD_ORDER.get(x.get("period", ""), len(PERIOD_ORDER)))
+    return _bullets(f"{escape_markdown(relationship_sentence(x))} {cite(x['sources'])}" for x in ordered)
 
 
 def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFrame) -> str:
@@ -262,7 +278,7 @@ def site_page(catalog: Catalog, site_id: str, compare_id: str | None = None) -> 
         intro=intro_markdown(profile, sources),
         products=section_markdown(f"What {profile.name} built", products_markdown(profile, sources)),
         partners=section_markdown("Who took part", partners_markdown(profile, sources)),
-        ties_label=f"The {len(profile.relationships)} documented ties in words, each with its sources"
+        ties_label=f"The {len(profile.relationships)} documented ties in words, each with when it held and its sources"
         if profile.relationships
         else "",
         ties=relationships_markdown(profile, sources),
