@@ -217,6 +217,41 @@ def test_undated_sources_stay_null_and_reposts_carry_no_borrowed_date(catalog: C
         assert sources.loc[source_id, "date"] is None, source_id
 
 
+def test_realizing_the_potential_shows_no_date_and_stores_none(catalog: Catalog):
+    """The post shows no date: its two source records and its resource store null, and the note keeps what is known."""
+    sources = catalog.sources.set_index("id")
+    for source_id in ("ctdc-s37", "eco-5"):
+        assert sources.loc[source_id, "date"] is None, source_id
+        assert "shows no date" in sources.loc[source_id, "note"], source_id
+    assert catalog.resources.set_index("id").loc["blog-realizing-the-potential", "date"] is None
+
+
+def test_dates_not_shown_by_the_cited_documents_name_where_they_come_from(catalog: Catalog):
+    """Every resource dated although none of its sources has a date says in its note which cited source gives it."""
+    dated = set(catalog.sources.loc[catalog.sources["date"].notna(), "id"])
+    borrowed = catalog.resources[
+        catalog.resources["date"].notna() & catalog.resources["sources"].map(lambda s: not dated & set(s))
+    ]
+    assert set(borrowed["id"]) == {"collaborating-for-21st-century-solutions", "blog-tech-is-hard"}
+    for row in borrowed.itertuples():
+        origin = re.search(schema.DATE_FROM_PATTERN, row.note, re.IGNORECASE)
+        assert origin and origin.group(1) in row.sources, row.id
+
+
+def test_san_antonio_what_works_cities_rows_rest_on_one_source(catalog: Catalog):
+    metrics = catalog.metrics.set_index("id")
+    for row_id in ("san-antonio--wwc_certification", "san-antonio--wwc_certification_year"):
+        assert metrics.loc[row_id, "confidence"] == "single-source", row_id
+        assert "eco-65" in metrics.loc[row_id, "note"] and "eco-66" in metrics.loc[row_id, "note"], row_id
+
+
+def test_the_yourstlcourts_address_says_which_source_spells_it(catalog: Catalog):
+    product = catalog.products.set_index("id").loc["yourstlcourts"]
+    assert product["urls"] == ["http://yourstlcourts.com"]
+    assert "YourSTLCourts.com" in product["note"] and "ctdc-s61" in product["note"]
+    assert "ctdc-s61" in product["sources"]
+
+
 def test_resources_added_from_the_research_link_their_sources(catalog: Catalog):
     resources = catalog.resources.set_index("id")
     source_urls = set(catalog.sources["url"])

@@ -34,6 +34,12 @@ def test_resource_entry_escapes_text_and_drops_unsafe_links():
     assert "\\*\\*bold\\*\\*" in entry and "Boston" in entry and values.NOT_FOUND in entry
 
 
+def test_a_resource_note_says_where_its_date_comes_from(catalog):
+    resource = catalog.resources.set_index("id").loc["blog-tech-is-hard"].to_dict()
+    entry = library.resource_entry(resource, catalog.site_names())
+    assert "2016\\-05\\-26" in entry and "Date from ctdc\\-s40" in entry
+
+
 def test_tables_keep_the_documented_columns(catalog):
     assert list(library.resources_view(catalog, Filters()).table.columns) == library.RESOURCE_COLUMNS
     sources = library.source_table(catalog)

@@ -67,6 +67,7 @@ def test_product_markdown_cites_every_outcome_and_links_only_http(catalog, stl):
         in markdown
     )
     assert f"**License:** {text.escape_markdown(values.NOT_FOUND)}" in markdown
+    assert "**Note:** The address as spelled in the St\\. Louis Public Radio report" in markdown
     hostile = {**product, "urls": ["javascript:alert(1)"], "description": "<script>x</script>", "outcomes": []}
     unsafe = site_profile_text.product_markdown(hostile, sources)
     assert "javascript" not in unsafe and "<script>" not in unsafe and "Reported outcomes" not in unsafe

@@ -7,6 +7,7 @@ nothing here raises anything but ``DataError`` for bad data.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,16 @@ from pydantic import BaseModel, ValidationError
 
 from dashboard import constants as C
 from dashboard.data.catalog import Catalog
-from dashboard.data.schema import PROGRAM_FILE, REFERENCES, SLUG_PATTERN, TABLES, TABLES_BY_NAME, Program
+from dashboard.data.schema import (
+    DATE_FROM_PATTERN,
+    PROGRAM_FILE,
+    REFERENCES,
+    SLUG_PATTERN,
+    TABLES,
+    TABLES_BY_NAME,
+    UNDATED_PATTERN,
+    Program,
+)
 from dashboard.data.values import without_nan
 
 
@@ -214,10 +224,40 @@ def _check_references(program: Program | None, records: dict[str, list[Any]], un
             for item in value if isinstance(value, list) else [value]:
                 if item is not None and item not in allowed:
                     problems.append(Problem(TABLES_BY_NAME[ref.table].file, f"unknown {noun} '{item}'", row.id, ref.field))
+    if "sources" not in unreadable:
+        problems.extend(_check_dates(records))
     definitions = {row.id: row for row in records["metric_definitions"]}
     for table in ("metrics", "census"):
         for row in records[table]:
             problems.extend(_check_metric_value(TABLES_BY_NAME[table].file, row, definitions.get(row.metric)))
+    return problems
+
+
+def _date_from(note: str | None) -> str | None:
+    """The source id a note says a date comes from ("date from ctdc-s40"), or None."""
+    found = re.search(DATE_FROM_PATTERN, note or "", re.IGNORECASE)
+    return found.group(1) if found else None
+
+
+def _check_dates(records: dict[str, list[Any]]) -> list[Problem]:
+    """No date where the document shows none: a source whose note says it shows no date, and a resource
+    none of whose sources has a date, store null, unless the note names the source the date comes
+    from ("date from <source id>": another source, or for a resource one of those it cites)."""
+    sources = {row.id: row for row in records["sources"]}
+    problems = []
+    for row in records["sources"]:
+        if row.date is None or not re.search(UNDATED_PATTERN, row.note or "", re.IGNORECASE):
+            continue
+        origin = _date_from(row.note)
+        if origin is None or origin == row.id or origin not in sources:
+            message = "its note says the document shows no date: store null, or name the source the date comes from ('date from <source id>')"
+            problems.append(Problem(TABLES_BY_NAME["sources"].file, message, row.id, "date"))
+    for row in records["resources"]:
+        if row.date is None or any(sources[s].date is not None for s in row.sources if s in sources):
+            continue
+        if _date_from(row.note) not in row.sources:
+            message = "none of its sources has a date: store null, or say in its note which cited source gives it ('date from <source id>')"
+            problems.append(Problem(TABLES_BY_NAME["resources"].file, message, row.id, "date"))
     return problems
 
 

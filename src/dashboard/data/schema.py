@@ -65,6 +65,12 @@ CONFIDENCE_LEVELS: tuple[str, ...] = get_args(Confidence)
 RELATIONSHIP_KINDS: tuple[str, ...] = get_args(RelationshipKind)
 VALUE_TYPES: tuple[str, ...] = get_args(ValueType)
 
+# Dates: a source's note says its document shows no date in these words, and a date stored where no
+# cited document shows one names, in the note, the source it comes from ("date from ctdc-s40").
+# The validator checks both (data/README.md, "Sources").
+UNDATED_PATTERN = r"\bshows no date\b|\bdate (?:is )?not shown\b"
+DATE_FROM_PATTERN = r"\bdate from ([a-z0-9][a-z0-9_-]*)"
+
 # What some vocabulary values mean, for the data dictionary and data/README.md.
 VALUE_MEANINGS = {
     "confirmed": "two or more independent sources",
@@ -133,7 +139,10 @@ class Source(Record):
     id: Slug = Field(description="stable id that records cite (ctdc-sN, eco-N and acs-N follow the research lists)")
     title: Text = Field(description="the document's title, as published")
     publisher: Text = Field(description="who published it")
-    date: PartialDate | None = Field(description="publication date at the precision the document gives; null when not found")
+    date: PartialDate | None = Field(
+        description="publication date at the precision the document gives; null when it shows none "
+        "(unless the note says 'date from <source id>')"
+    )
     url: HttpUrl = Field(description="where to read it: a public http(s) address")
     kind: SourceKind = Field(description="what kind of document it is")
     note: Text | None = Field(default=None, description="what the source confirms, or caveats on it")
@@ -204,6 +213,7 @@ class Product(Cited):
     status: ProductStatus = Field(description="what became of it")
     status_note: Text = Field(description="how the status is known")
     status_as_of: PartialDate = Field(description="when the status was last checked")
+    note: Text | None = Field(default=None, description="caveats on the record's facts, e.g. which sources spell its address")
 
 
 class Outcome(Cited):
@@ -238,6 +248,9 @@ class Resource(Cited):
     url: HttpUrl = Field(description="where to read it")
     summary: Text = Field(description="what it says, in our own words")
     sites: list[Slug] = Field(default=[], description="ids of the sites it is about; empty when program-wide")
+    note: Text | None = Field(
+        default=None, description="caveats on the record, e.g. 'date from <source id>' when no cited source has a date of its own"
+    )
 
 
 class MetricDefinition(Cited):

@@ -14,17 +14,18 @@ from dashboard.data.values import date_text
 from dashboard.state import filters as F
 from dashboard.ui.caching import page_cache
 
-RESOURCE_COLUMNS = ["id", "title", "kind", "publisher", "date", "sites", "url", "summary", "sources"]
+RESOURCE_COLUMNS = ["id", "title", "kind", "publisher", "date", "sites", "url", "summary", "note", "sources"]
 SOURCE_COLUMNS = ["id", "title", "publisher", "date", "kind", "url", "note"]
 
 
 def resource_entry(resource: dict, site_names: dict[str, str]) -> str:
-    """One resource as Markdown: linked title, publisher, date, sites, then its summary."""
+    """One resource as Markdown: linked title, publisher, date, sites, then its summary and note."""
     sites = ", ".join(site_names.get(s, s) for s in resource["sites"]) or "All sites"
+    note = f" :small[*{escape_markdown(resource['note'])}*]" if resource.get("note") else ""
     return (
         f"**{markdown_link(resource['title'], resource['url'])}** — {escape_markdown(resource['publisher'])}, "
         f"{escape_markdown(date_text(resource['date']))} · {escape_markdown(sites)}  \n"
-        f"{escape_markdown(resource['summary'])}"
+        f"{escape_markdown(resource['summary'])}{note}"
     )
 
 

@@ -110,6 +110,8 @@ def product_markdown(product: dict[str, Any], sources: pd.DataFrame) -> str:
         facts.append(f"**Website:** {links_markdown(product['urls'])}")
     if product["code"]:
         facts.append(f"**Code repositories:** {links_markdown(product['code'])}")
+    if product.get("note"):
+        facts.append(f"**Note:** {escape_markdown(product['note'])}")
     parts = [
         f"### {escape_markdown(product['name'])}",
         f"{status_markdown(product)} — {escape_markdown(product['status_note'])}",
