@@ -264,6 +264,10 @@ def build(shipped: Path, factor: int, seed: int = 1) -> dict[str, Any]:
         }
         for i, site in _spread(counts["resources"], site_ids)
     ]
+    dated = {source["id"] for source in out["sources"] if source["date"]}
+    for resource in out["resources"]:  # dated only when a source it cites is (the validator's rule)
+        if not dated.intersection(resource["sources"]):
+            resource["date"] = None
 
     census_metrics = {row["metric"] for row in base["census"]}
     definitions = base["metric_definitions"]
