@@ -168,23 +168,30 @@ def test_no_source_links_a_wikipedia_mirror_or_a_non_english_wikipedia(catalog: 
             assert source.publisher == "Wikipedia", source.id
 
 
-def test_census_rows_cite_their_census_bureau_api_query_first(catalog: Catalog):
+def test_census_rows_name_their_value_source_and_separately_the_unchecked_census_query(catalog: Catalog):
+    """Each figure says it was taken from the compilation (acs-1) and names, apart from its sources,
+    the Census Bureau query that would confirm it, not yet checked: the query is not cited as stating it."""
     sources = catalog.sources.set_index("id")
     geoids = catalog.sites.set_index("id")["census_geoid"]
     census_rows = catalog.metrics[catalog.metrics["vintage"] == constants.CENSUS_VINTAGE]
     assert len(census_rows) == 28
     for row in census_rows.itertuples():
-        primary = row.sources[0]
-        assert primary == census.source_id(row.site, constants.CENSUS_YEAR), row.id
-        assert sources.loc[primary, "url"] == census.api_url(geoids[row.site], constants.CENSUS_YEAR), row.id
-        assert urllib.parse.urlsplit(sources.loc[primary, "url"]).hostname == "api.census.gov"
-        assert sources.loc[primary, "publisher"].startswith("U.S. Census Bureau")
+        assert row.value_source == "acs-1" == row.sources[0], row.id
+        query = row.census_query
+        assert query == census.source_id(row.site, constants.CENSUS_YEAR), row.id
+        assert query not in row.sources, row.id
+        assert row.census_check == schema.NOT_YET_CHECKED and row.census_checked is None, row.id
+        assert row.margin_of_error is None or pd.isna(row.margin_of_error), row.id
+        assert sources.loc[query, "url"] == census.api_url(geoids[row.site], constants.CENSUS_YEAR), row.id
+        assert urllib.parse.urlsplit(sources.loc[query, "url"]).hostname == "api.census.gov"
+        assert sources.loc[query, "publisher"].startswith("U.S. Census Bureau")
+        assert "would confirm" in sources.loc[query, "note"] and "Primary source" not in sources.loc[query, "note"]
         for name in ("B01003_001", "B19013_001", "B17020_002", "B23025_005", constants.CENSUS_VINTAGE, geoids[row.site]):
-            assert name in sources.loc[primary, "title"], (primary, name)
-        if "acs-1" in row.sources:
-            assert row.sources.index("acs-1") == 1, row.id
+            assert name in sources.loc[query, "title"], (query, name)
     compilation = sources.loc["acs-1"]
     assert "secondary" in compilation["title"] and "Secondary source" in compilation["note"]
+    other = catalog.metrics[catalog.metrics["vintage"] != constants.CENSUS_VINTAGE]
+    assert other["census_check"].isna().all() and other["value_source"].isna().all()
 
 
 def test_margins_of_error_are_null_or_positive_never_zero(catalog: Catalog):

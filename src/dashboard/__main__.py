@@ -4,6 +4,7 @@ JSON Schemas and the vocabulary table generated from the schema)."""
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 
@@ -37,26 +38,27 @@ def _refresh_census(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     census_path = data_dir / TABLES_BY_NAME["census"].file
     sites = catalog.sites.to_dict("records")
-    try:
-        variables = census.fetch_acs(sites, year=args.year)
-    except (OSError, ValueError) as exc:
-        print(f"Could not reach the Census Bureau API: {exc}", file=sys.stderr)
+    answers = census.fetch_acs(sites, functools.partial(census.http_get_json, timeout=args.timeout), args.year, args.api)
+    for site, reason in answers.failures.items():
+        print(f"{site}: could not be checked ({reason}); its figures are left as they were", file=sys.stderr)
+    if not answers.variables:
+        print(f"Could not reach the Census Bureau API at {args.api.format(year=args.year)}: nothing checked", file=sys.stderr)
         return 2
     stored = yaml.safe_load(census_path.read_text(encoding="utf-8")) or []
-    rows, checks = census.refresh(variables, stored, args.year)
+    rows, checks = census.refresh(answers, stored, census.Run(args.year, args.api))
     for check in checks:
         print(check.line())
     print(census.summary(checks, census.vintage_label(args.year)))
     if args.dry_run:
         print("Dry run: nothing written.")
-        return 0
+        return 1 if answers.failures else 0
     added = census.append_missing_sources(data_dir / TABLES_BY_NAME["sources"].file, census.census_sources(sites, args.year))
     census.write_census_yaml(census_path, rows)
     print(
-        f"Wrote {len(rows)} rows for {len(variables)} sites to {census_path}"
+        f"Wrote {len(rows)} rows for {len(answers.sites)} sites to {census_path}"
         + (f"; added sources {', '.join(added)}" if added else "")
     )
-    return 0
+    return 1 if answers.failures else 0
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -78,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     refresh.add_argument("data_dir", nargs="?", default=None)
     refresh.add_argument("--year", type=int, default=C.CENSUS_YEAR, help="last year of the 5-year release")
     refresh.add_argument("--dry-run", action="store_true", help="print the report without writing anything")
+    refresh.add_argument(
+        "--api", default=C.CENSUS_API, help="the API's address, {year} standing for the release (default: the Census Bureau's)"
+    )
+    refresh.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each answer (default: 30)")
     refresh.set_defaults(run=_refresh_census)
     schema = sub.add_parser("schema", help="write data/schema/*.json and data/README.md's vocabulary table from the schema")
     schema.add_argument("data_dir", nargs="?", default=None)

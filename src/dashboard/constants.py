@@ -17,6 +17,9 @@ LIST_DELIMITER = "; "
 
 ROLE_LABELS = {"implementation": "Implementation site", "learning": "Learning site"}
 
+# How the project names itself to the servers it asks (the Census Bureau's API, the sources' hosts).
+USER_AGENT = "CTDC-Atlas/1.0 (source and census checks of the CTDC Atlas dataset)"
+
 # Census Bureau API: the ACS 5-year release written to census.yaml.
 CENSUS_YEAR = 2023
 CENSUS_VINTAGE = "ACS 2019-2023 5-year"

@@ -20,6 +20,7 @@ from dashboard import constants as C
 from dashboard.data.catalog import Catalog
 from dashboard.data.schema import (
     DATE_FROM_PATTERN,
+    NOT_YET_CHECKED,
     PROGRAM_FILE,
     REFERENCES,
     SLUG_PATTERN,
@@ -230,6 +231,29 @@ def _check_references(program: Program | None, records: dict[str, list[Any]], un
     for table in ("metrics", "census"):
         for row in records[table]:
             problems.extend(_check_metric_value(TABLES_BY_NAME[table].file, row, definitions.get(row.metric)))
+    problems.extend(problem for row in records["census"] for problem in _check_census_provenance(row))
+    return problems
+
+
+def _check_census_provenance(row: Any) -> list[Problem]:
+    """A census figure names the source its value came from, and cites the Census Bureau's query only
+    once refresh-census has checked the figure against it (on a day it records)."""
+    file = TABLES_BY_NAME["census"].file
+    problems = []
+    if row.value is not None and row.value_source is None:
+        problems.append(Problem(file, "a value names the source it was taken from", row.id, "value_source"))
+    if row.value_source is not None and row.value_source not in row.sources:
+        problems.append(Problem(file, f"'{row.value_source}' must be one of its sources", row.id, "value_source"))
+    if row.census_check == NOT_YET_CHECKED:
+        if row.census_checked is not None:
+            problems.append(Problem(file, "a figure not yet checked has no check date", row.id, "census_checked"))
+        if row.census_query in row.sources:
+            message = f"the Census Bureau query '{row.census_query}' is cited before the figure was checked against it"
+            problems.append(Problem(file, message, row.id, "sources"))
+    elif row.census_checked is None:
+        problems.append(
+            Problem(file, f"a figure whose check is '{row.census_check}' needs the day it was checked", row.id, "census_checked")
+        )
     return problems
 
 
@@ -302,7 +326,8 @@ def validate(data_dir: str | os.PathLike[str] | None = None) -> tuple[Catalog | 
     for table in TABLES:
         frame = _frame(records[table.name], table.model)
         target = table.merged_into or table.name
-        frames[target] = pd.concat([frames[target], frame], ignore_index=True) if target in frames else frame
+        # Census figures add fields of their own to the metrics table: metrics rows leave them empty (None).
+        frames[target] = without_nan(pd.concat([frames[target], frame], ignore_index=True)) if target in frames else frame
     return Catalog(program=program.model_dump(), data_dir=str(root), fingerprint=stamp, **frames), []
 
 

@@ -52,6 +52,7 @@ SourceKind = Literal["report", "case study", "blog", "news", "web page", "code r
 Confidence = Literal["confirmed", "single-source", "unconfirmed"]
 RelationshipKind = Literal["led", "co-led", "built", "funded", "hosted", "convened", "partnered", "staffed", "sponsored"]
 ValueType = Literal["number", "year", "text"]
+CensusCheck = Literal["not yet checked", "agrees", "replaced", "new", "no estimate"]
 
 ROLES: tuple[str, ...] = get_args(Role)
 ORGANIZATION_TYPES: tuple[str, ...] = get_args(OrganizationType)
@@ -64,6 +65,8 @@ SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
 CONFIDENCE_LEVELS: tuple[str, ...] = get_args(Confidence)
 RELATIONSHIP_KINDS: tuple[str, ...] = get_args(RelationshipKind)
 VALUE_TYPES: tuple[str, ...] = get_args(ValueType)
+CENSUS_CHECKS: tuple[str, ...] = get_args(CensusCheck)
+NOT_YET_CHECKED = "not yet checked"
 
 # Dates: a source's note says its document shows no date in these words, and a date stored where no
 # cited document shows one names, in the note, the source it comes from ("date from ctdc-s40").
@@ -78,6 +81,11 @@ VALUE_MEANINGS = {
     "unconfirmed": "not found in sources; the value is null",
     "source": "the source files the lesson under that section",
     "editorial": "this dataset's own assignment",
+    "not yet checked": "not yet checked against the Census Bureau",
+    "agrees": "the Census Bureau's API gave the stored figure",
+    "replaced": "the API's figure differed and replaced the stored one",
+    "new": "no figure was stored; the API's was written",
+    "no estimate": "the API gave no estimate for it",
 }
 
 
@@ -278,6 +286,23 @@ class Metric(Cited):
     note: Text | None = Field(default=None, description="what is known, and how")
 
 
+class CensusFigure(Metric):
+    """One census figure for one site and release: a metric value with where it was taken from and
+    whether the Census Bureau's own API has confirmed it (``census.yaml``)."""
+
+    value_source: Slug | None = Field(
+        description="id of the source the value was taken from (one of its sources); null when the value is null"
+    )
+    census_query: Slug = Field(description="id of the Census Bureau API query (sources.yaml) that would confirm the value")
+    census_check: CensusCheck = Field(description="what refresh-census found when it compared the value with that query")
+    census_checked: PartialDate | None = Field(
+        description="the day refresh-census compared the value with the Census Bureau's API; null when not yet checked"
+    )
+    census_check_note: Text | None = Field(
+        default=None, description="how the value was checked: the address asked and the answer"
+    )
+
+
 class EcosystemPrompt(Cited):
     """An editorial link from one computed ecosystem-mapping prompt to the CTDC lessons and products that speak to it."""
 
@@ -312,7 +337,7 @@ TABLES: tuple[Table, ...] = (
     Table("resources", "resources.yaml", Resource, "resource"),
     Table("metric_definitions", "metric_definitions.yaml", MetricDefinition, "metric"),
     Table("metrics", "metrics.yaml", Metric, "metric value"),
-    Table("census", "census.yaml", Metric, "census value", merged_into="metrics"),
+    Table("census", "census.yaml", CensusFigure, "census value", merged_into="metrics"),
     Table("ecosystem_prompts", "ecosystem_prompts.yaml", EcosystemPrompt, "ecosystem prompt"),
 )
 TABLES_BY_NAME = {table.name: table for table in TABLES}
@@ -343,6 +368,8 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("metrics", "metric", ("metric_definitions",)),
     Reference("census", "site", ("sites",)),
     Reference("census", "metric", ("metric_definitions",)),
+    Reference("census", "value_source", ("sources",)),
+    Reference("census", "census_query", ("sources",)),
     Reference("ecosystem_prompts", "lessons", ("lessons",)),
     Reference("ecosystem_prompts", "products", ("products",)),
     *(Reference(table.name, "sources", ("sources",)) for table in TABLES if table.name != "sources"),
