@@ -266,7 +266,9 @@ def test_links_and_status_are_safe():
         "[github\\.com/OpenSTL/STLCourts\\-api](https://github.com/OpenSTL/STLCourts-api)"
     )
     badge = site_profile_text.status_markdown({"status": "discontinued", "status_as_of": "2019"})
-    assert badge == ":red-badge[Discontinued] as of 2019"
+    assert badge == ":red-badge[Discontinued in 2019] :small[last reported status; no later source is implied]"
+    active = site_profile_text.status_markdown({"status": "active", "status_as_of": "2018-01"})
+    assert active.startswith(":green-badge[Active in 2018\\-01]")
 
 
 def test_products_markdown_lists_every_product_under_its_heading(catalog, stl):

@@ -5,6 +5,12 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DATA_DIR_ENV = "CTDC_DATA_DIR"
+# How to cite the project (Citation File Format); the Library and README citations come from it.
+CITATION_FILE = PROJECT_ROOT / "CITATION.cff"
+# The repository's web address (e.g. https://github.com/OWNER/REPO) is configuration, set by whoever
+# deploys the app in this environment variable: "Suggest a correction" links open its new-issue form
+# (OWNER/REPO/issues/new, GitHub's form). Unset, no correction link is shown.
+REPOSITORY_URL_ENV = "CTDC_REPOSITORY_URL"
 # How often the app looks for edits to the data files (seconds).
 DATA_RECHECK_SECONDS = 1.0
 # Files the browser fetches itself (Streamlit's static file serving, server.enableStaticServing):

@@ -1,6 +1,7 @@
 """The dataset as a Frictionless Data Package: ``datapackage.json`` describing the CSV of every table
-(field types, meanings, allowed values, primary and foreign keys), the licence and the program's
-sources, so researchers can load and check it with their usual tools (``frictionless validate``).
+(field types, meanings, allowed values, primary and foreign keys), the licence, the program's
+sources, the authors (from ``CITATION.cff``) and the creation date (the dataset's ``data_as_of``),
+so researchers can load and check it with their usual tools (``frictionless validate``).
 
 The descriptor is generated from the schema's JSON Schema, like the data dictionary.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.constants import LIST_DELIMITER
+from dashboard.data import cite
 from dashboard.data.catalog import Catalog
 from dashboard.data.schema import PROGRAM_FILE, REFERENCES, TABLES, Program, Record
 
@@ -108,12 +110,16 @@ def descriptor(catalog: Catalog) -> dict[str, Any]:
             merged = [t for t in TABLES if t.merged_into == table.name]
             with_rows = f" (with the rows of {', '.join(t.file for t in merged)})" if merged else ""
             resources.append(_resource(table.name, [table.model, *(t.model for t in merged)], doc + with_rows))
+    as_of = str(program["data_as_of"])
+    created = {"created": f"{as_of}T00:00:00Z"} if len(as_of) == len("YYYY-MM-DD") else {}  # a full date only
     return {
         "profile": "tabular-data-package",
         "name": f"{program['id']}-atlas",
         "title": f"{program['name']} ({program['short_name']}, {program['years']}): the atlas dataset",
         "description": program["summary"],
-        "version": str(program["data_as_of"]),
+        "version": as_of,
+        **created,
+        "contributors": [{"title": name, "role": "author"} for name in cite.authors(cite.citation_file())],
         "licenses": [DATA_LICENSE],
         "sources": [
             {"title": str(sources.loc[source, "title"]), "path": str(sources.loc[source, "url"])}
