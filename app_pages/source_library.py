@@ -4,7 +4,7 @@ import functools
 
 import streamlit as st
 
-from dashboard.data import cite, export
+from dashboard.data import cite, export, linkcheck
 from dashboard.ui.blocks import lazy_expander, table_with_download
 from dashboard.ui.shell import page_context, url_tabs
 from dashboard.views import library
@@ -12,7 +12,11 @@ from dashboard.views import library
 context = page_context()
 catalog = context.catalog
 LINK_COLUMN = {"url": st.column_config.LinkColumn("url")}
-SOURCE_COLUMNS = {**LINK_COLUMN, "correction": st.column_config.LinkColumn("correction", display_text=cite.CORRECTION_LABEL)}
+SOURCE_COLUMNS = {
+    **LINK_COLUMN,
+    "archive": st.column_config.LinkColumn("archive", display_text=linkcheck.ARCHIVE_LABEL, help=linkcheck.ARCHIVE_TITLE),
+    "correction": st.column_config.LinkColumn("correction", display_text=cite.CORRECTION_LABEL),
+}
 
 st.title("Library")
 st.markdown(
@@ -44,9 +48,13 @@ with sources_tab:
     if sources_tab.open:
         st.markdown(
             "Every fact in the dataset cites one or more of these public documents. Ids starting "
-            "`ctdc-s`, `eco-` and `acs-` follow the project's three numbered source lists."
+            "`ctdc-s`, `eco-` and `acs-` follow the project's three numbered source lists. Beside each link, "
+            "*search the archive* opens the Internet Archive's Wayback Machine near the source's date: a "
+            "search that goes to the nearest capture, not a copy we have checked."
         )
-        table_with_download(library.source_table(catalog, cite.repository_url()), "sources", column_config=SOURCE_COLUMNS)
+        sources = library.sources_view(catalog, cite.repository_url())
+        st.caption(sources.caption)
+        table_with_download(sources.table, "sources", column_config=SOURCE_COLUMNS)
 
 with dictionary_tab:
     if dictionary_tab.open:

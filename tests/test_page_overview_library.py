@@ -79,8 +79,12 @@ def test_library_lists_resources_sources_dictionary_and_downloads():
     assert "Collaborating for 21st Century Solutions" in text
     assert "Guide to Civic Tech" in text
     assert "not found in sources" in text and ", nan " not in text
-    sources = run({"tab": "Sources"}, script("library")).dataframe[0].value
+    sources_page = run({"tab": "Sources"}, script("library"))
+    sources = sources_page.dataframe[0].value
     assert len(sources) >= 200 and "url" in sources.columns
+    assert sources["archive"].str.startswith("https://web.archive.org/web/").all()
+    assert set(sources["last check"]) == {"not checked yet"}
+    assert any(c.value.startswith("Links not checked yet: `make check-links`") for c in sources_page.caption)
     dictionary = run({"tab": "Data dictionary"}, script("library")).dataframe[0].value
     assert "allowed values" in dictionary.columns and "sites.csv" in set(dictionary["file"])
     assert not dictionary["file"].str.endswith(".yaml").any()

@@ -56,6 +56,15 @@ def test_a_source_without_a_date_says_which_fact_is_missing():
     assert "Urban Institute, 2018\\-06 ·" in citations.source_line({**row, "date": "2018-06"})
 
 
+def test_every_source_line_offers_a_search_of_the_archive_near_its_date():
+    row = {"number": 1, "title": "A report", "url": "https://example.org/r", "publisher": "P", "id": "s-1"}
+    dated = citations.source_line({**row, "date": "2018-06"})
+    assert ':small[[search the archive](https://web.archive.org/web/201806/https://example.org/r "' in dated
+    assert "a search, not a verified capture" in dated
+    undated = citations.source_line({**row, "date": None})
+    assert "(https://web.archive.org/web/*/https://example.org/r " in undated
+
+
 def test_product_markdown_cites_every_outcome_and_links_only_http(catalog, stl):
     sources = site_profile_text.page_sources(catalog, stl)
     product = next(p for p in stl.products if p["id"] == "yourstlcourts")

@@ -1,5 +1,6 @@
-"""Command line: ``python -m dashboard validate [DATA_DIR]``, ``refresh-census`` and ``schema`` (writes the
-JSON Schemas and the vocabulary table generated from the schema)."""
+"""Command line: ``python -m dashboard validate [DATA_DIR]``, ``refresh-census``, ``check-links`` (asks
+every source's URL, writes data/link_checks.yaml) and ``schema`` (writes the JSON Schemas and the
+vocabulary table generated from the schema)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import argparse
 import functools
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
 
 import yaml
 
 from dashboard import constants as C
-from dashboard.data import census, dictionary
+from dashboard.data import census, dictionary, linkcheck
 from dashboard.data.loading import resolve_data_dir, validate
 from dashboard.data.schema import TABLES_BY_NAME
 
@@ -61,6 +64,27 @@ def _refresh_census(args: argparse.Namespace) -> int:
     return 1 if answers.failures else 0
 
 
+def _check_links(args: argparse.Namespace) -> int:
+    catalog, problems = validate(args.data_dir)
+    if catalog is None:
+        print("The data must validate before its links are checked:", file=sys.stderr)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    polite = linkcheck.Politeness(args.workers, args.delay, args.timeout, args.max_seconds)
+    sources = catalog.sources.to_dict("records")
+    print(f"Checking {len(sources)} source URLs: {polite.workers} hosts at once, {polite.delay:g} s apart on a host ...")
+    checks = linkcheck.check_sources(sources, polite)
+    for check in checks:
+        if check.status != linkcheck.OK:
+            print(f"{check.source}: {linkcheck.last_check_text(asdict(check))} {check.url}")
+    output = args.output or resolve_data_dir(args.data_dir) / linkcheck.LINK_CHECKS_FILE
+    linkcheck.write_checks(output, checks, polite)
+    print(linkcheck.summary(linkcheck.read_checks(output), len(sources)).replace("`", ""))
+    print(f"Wrote {output}")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     for path in dictionary.write_schema_files(resolve_data_dir(args.data_dir)):
         print(f"Wrote {path}")
@@ -85,6 +109,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     refresh.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each answer (default: 30)")
     refresh.set_defaults(run=_refresh_census)
+    links = sub.add_parser(
+        "check-links", help=f"ask every source's URL whether it still answers and write data/{linkcheck.LINK_CHECKS_FILE}"
+    )
+    links.add_argument("data_dir", nargs="?", default=None)
+    links.add_argument("--workers", type=int, default=8, help="hosts asked at once (default: 8); one request per host at a time")
+    links.add_argument("--delay", type=float, default=1.0, help="seconds between two requests to one host (default: 1)")
+    links.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for one answer (default: 15)")
+    links.add_argument("--max-seconds", type=float, default=900.0, help="stop asking after this many seconds (default: 900)")
+    links.add_argument(
+        "--output", type=Path, default=None, help=f"where to write (default: DATA_DIR/{linkcheck.LINK_CHECKS_FILE})"
+    )
+    links.set_defaults(run=_check_links)
     schema = sub.add_parser("schema", help="write data/schema/*.json and data/README.md's vocabulary table from the schema")
     schema.add_argument("data_dir", nargs="?", default=None)
     schema.set_defaults(run=_schema)

@@ -4,10 +4,12 @@ cited source, and the tables behind them, with links to suggest a correction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from dashboard.constants import REPOSITORY_URL_ENV
+from dashboard.data import linkcheck
 from dashboard.data.catalog import Catalog
 from dashboard.data.cite import CORRECTION_LABEL, correction_markdown, correction_url, how_to_cite, repository_url
 from dashboard.data.dictionary import download_dictionary
@@ -48,14 +50,28 @@ def resources_markdown(resources: pd.DataFrame, site_names: dict[str, str], repo
     return "\n\n".join(f"## {escape_markdown(kind)}\n\n{entries}" for kind, entries in sections)
 
 
-def source_table(catalog: Catalog, repository: str | None = None) -> pd.DataFrame:
-    """Every cited source, with the columns shown in the table and its CSV; with a ``repository``, a
-    ``correction`` column linking to its prefilled new-issue form."""
-    table = catalog.sources[SOURCE_COLUMNS]
+@dataclass(frozen=True)
+class SourcesView:
+    """The Sources tab: the last link check in a sentence, and every source with its archive search and last check."""
+
+    caption: str
+    table: pd.DataFrame
+
+
+def sources_view(catalog: Catalog, repository: str | None = None) -> SourcesView:
+    """Every cited source, with its Wayback Machine search (``archive``) beside its link and its
+    ``last check`` from ``data/link_checks.yaml`` ("not checked yet" when the file has none); with a
+    ``repository``, a ``correction`` column linking to its prefilled new-issue form."""
+    report = linkcheck.read_checks(Path(catalog.data_dir) / linkcheck.LINK_CHECKS_FILE)
+    rows = records(catalog.sources[SOURCE_COLUMNS])
+    table = catalog.sources[SOURCE_COLUMNS].assign(
+        archive=[linkcheck.archive_url(row["url"], row["date"]) for row in rows],
+        last_check=[linkcheck.last_check_text(report.results.get(row["id"])) for row in rows],
+    )
+    table = table[[*SOURCE_COLUMNS[: SOURCE_COLUMNS.index("url") + 1], "archive", "last_check", "note"]]
     if repository:
-        links = [correction_url(repository, "sources.yaml", row) for row in records(table)]
-        table = table.assign(correction=links)
-    return table
+        table = table.assign(correction=[correction_url(repository, "sources.yaml", row) for row in rows])
+    return SourcesView(linkcheck.summary(report, len(rows)), table.rename(columns={"last_check": "last check"}))
 
 
 @dataclass(frozen=True)
