@@ -265,3 +265,10 @@ def test_resources_added_from_the_research_link_their_sources(catalog: Catalog):
     for resource_id in ("blog-announcing-housing-insights", "ecosystem-mapping-webinar", "profile-st-louis"):
         assert resource_id in resources.index
         assert resources.loc[resource_id, "url"] in source_urls, resource_id
+
+
+def test_census_query_sources_are_the_records_refresh_census_writes(catalog: Catalog):
+    stored = catalog.sources.set_index("id")
+    for record in census.census_sources(catalog.sites.to_dict("records")):
+        for field in ("title", "publisher", "url", "kind", "note"):
+            assert stored.loc[record["id"], field] == record[field], (record["id"], field)
