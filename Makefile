@@ -6,7 +6,7 @@ PORT ?= 8501
 REPLICAS ?= 2
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: run test validate refresh-census schema bench replicas browser nginx screenshots clean
+.PHONY: run test validate refresh-census check-links schema bench replicas browser nginx screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ validate: $(VENV)/.installed
 ## Check data/census.yaml against the Census Bureau's ACS 5-year API, report each figure and rewrite it (needs internet)
 refresh-census: $(VENV)/.installed
 	$(PY) -m dashboard refresh-census $(DATA)
+
+## Ask every source's URL whether it still answers (politely: one request per host at a time, bounded rate and time) and write data/link_checks.yaml (needs internet)
+check-links: $(VENV)/.installed
+	$(PY) -m dashboard check-links $(DATA)
 
 ## Write data/schema/*.json and data/README.md's vocabulary table from the schema (after changing it)
 schema: $(VENV)/.installed

@@ -290,12 +290,19 @@ def test_census_measure_and_its_source_links(catalog):
     part = metric_charts.census_measure(frame, "population")
     assert set(part["metric"]) == {"population"} and len(part) == 7
     links = metric_charts.census_sources_markdown(catalog, frame)
-    primary, secondary = links.split("; secondary: ")
-    assert primary.startswith(
-        "primary, the Census Bureau's query for each place: [Boston](https://api.census.gov/data/2023/acs/acs5?"
+    taken, queries, status = links.split("; the Census Bureau")[0], links.split("which would confirm them: ")[1], links
+    assert taken.startswith("values taken from [CityStats state files") and "github.com/amcneil36" in taken
+    assert "showing the same figures" in taken and "api.census.gov" not in taken
+    assert queries.startswith("[Boston](https://api.census.gov/data/2023/acs/acs5?")
+    assert queries.count("](https://api.census.gov/") == 7  # one query per site, labelled by the site
+    assert status.endswith("; 28 of 28 figures not yet checked against the Census Bureau")
+    checked = catalog.metrics.copy()
+    first = checked.index[checked["id"] == "boston--population--acs2023"][0]
+    checked.loc[first, ["census_check", "census_checked"]] = ["agrees", "2026-12-01"]
+    redone = metric_charts.census_sources_markdown(catalog.replaced(metrics=checked), frame)
+    assert redone.endswith(
+        "27 of 28 figures not yet checked against the Census Bureau; 1 checked by `make refresh-census` (last on 2026-12-01)"
     )
-    assert primary.count("](https://api.census.gov/") == 7  # one query per site, labelled by the site
-    assert "secondary compilation" in secondary and "github.com" in secondary
     table = ecosystem_metrics.shown_table(part, margins=True)
     assert "margin of error" in table.columns
     assert set(table["margin of error"]) <= {values.NOT_FOUND} or table["margin of error"].str.startswith("± ").any()

@@ -212,23 +212,30 @@ def test_no_source_links_a_wikipedia_mirror_or_a_non_english_wikipedia(catalog: 
             assert source.publisher == "Wikipedia", source.id
 
 
-def test_census_rows_cite_their_census_bureau_api_query_first(catalog: Catalog):
+def test_census_rows_name_their_value_source_and_separately_the_unchecked_census_query(catalog: Catalog):
+    """Each figure says it was taken from the compilation (acs-1) and names, apart from its sources,
+    the Census Bureau query that would confirm it, not yet checked: the query is not cited as stating it."""
     sources = catalog.sources.set_index("id")
     geoids = catalog.sites.set_index("id")["census_geoid"]
     census_rows = catalog.metrics[catalog.metrics["vintage"] == constants.CENSUS_VINTAGE]
     assert len(census_rows) == 28
     for row in census_rows.itertuples():
-        primary = row.sources[0]
-        assert primary == census.source_id(row.site, constants.CENSUS_YEAR), row.id
-        assert sources.loc[primary, "url"] == census.api_url(geoids[row.site], constants.CENSUS_YEAR), row.id
-        assert urllib.parse.urlsplit(sources.loc[primary, "url"]).hostname == "api.census.gov"
-        assert sources.loc[primary, "publisher"].startswith("U.S. Census Bureau")
+        assert row.value_source == "acs-1" == row.sources[0], row.id
+        query = row.census_query
+        assert query == census.source_id(row.site, constants.CENSUS_YEAR), row.id
+        assert query not in row.sources, row.id
+        assert row.census_check == schema.NOT_YET_CHECKED and row.census_checked is None, row.id
+        assert row.margin_of_error is None or pd.isna(row.margin_of_error), row.id
+        assert sources.loc[query, "url"] == census.api_url(geoids[row.site], constants.CENSUS_YEAR), row.id
+        assert urllib.parse.urlsplit(sources.loc[query, "url"]).hostname == "api.census.gov"
+        assert sources.loc[query, "publisher"].startswith("U.S. Census Bureau")
+        assert "would confirm" in sources.loc[query, "note"] and "Primary source" not in sources.loc[query, "note"]
         for name in ("B01003_001", "B19013_001", "B17020_002", "B23025_005", constants.CENSUS_VINTAGE, geoids[row.site]):
-            assert name in sources.loc[primary, "title"], (primary, name)
-        if "acs-1" in row.sources:
-            assert row.sources.index("acs-1") == 1, row.id
+            assert name in sources.loc[query, "title"], (query, name)
     compilation = sources.loc["acs-1"]
     assert "secondary" in compilation["title"] and "Secondary source" in compilation["note"]
+    other = catalog.metrics[catalog.metrics["vintage"] != constants.CENSUS_VINTAGE]
+    assert other["census_check"].isna().all() and other["value_source"].isna().all()
 
 
 def test_margins_of_error_are_null_or_positive_never_zero(catalog: Catalog):
@@ -261,9 +268,51 @@ def test_undated_sources_stay_null_and_reposts_carry_no_borrowed_date(catalog: C
         assert sources.loc[source_id, "date"] is None, source_id
 
 
+def test_realizing_the_potential_shows_no_date_and_stores_none(catalog: Catalog):
+    """The post shows no date: its two source records and its resource store null, and the note keeps what is known."""
+    sources = catalog.sources.set_index("id")
+    for source_id in ("ctdc-s37", "eco-5"):
+        assert sources.loc[source_id, "date"] is None, source_id
+        assert "shows no date" in sources.loc[source_id, "note"], source_id
+    assert catalog.resources.set_index("id").loc["blog-realizing-the-potential", "date"] is None
+
+
+def test_dates_not_shown_by_the_cited_documents_name_where_they_come_from(catalog: Catalog):
+    """Every resource dated although none of its sources has a date says in its note which cited source gives it."""
+    dated = set(catalog.sources.loc[catalog.sources["date"].notna(), "id"])
+    borrowed = catalog.resources[
+        catalog.resources["date"].notna() & catalog.resources["sources"].map(lambda s: not dated & set(s))
+    ]
+    assert set(borrowed["id"]) == {"collaborating-for-21st-century-solutions", "blog-tech-is-hard"}
+    for row in borrowed.itertuples():
+        origin = re.search(schema.DATE_FROM_PATTERN, row.note, re.IGNORECASE)
+        assert origin and origin.group(1) in row.sources, row.id
+
+
+def test_san_antonio_what_works_cities_rows_rest_on_one_source(catalog: Catalog):
+    metrics = catalog.metrics.set_index("id")
+    for row_id in ("san-antonio--wwc_certification", "san-antonio--wwc_certification_year"):
+        assert metrics.loc[row_id, "confidence"] == "single-source", row_id
+        assert "eco-65" in metrics.loc[row_id, "note"] and "eco-66" in metrics.loc[row_id, "note"], row_id
+
+
+def test_the_yourstlcourts_address_says_which_source_spells_it(catalog: Catalog):
+    product = catalog.products.set_index("id").loc["yourstlcourts"]
+    assert product["urls"] == ["http://yourstlcourts.com"]
+    assert "YourSTLCourts.com" in product["note"] and "ctdc-s61" in product["note"]
+    assert "ctdc-s61" in product["sources"]
+
+
 def test_resources_added_from_the_research_link_their_sources(catalog: Catalog):
     resources = catalog.resources.set_index("id")
     source_urls = set(catalog.sources["url"])
     for resource_id in ("blog-announcing-housing-insights", "ecosystem-mapping-webinar", "profile-st-louis"):
         assert resource_id in resources.index
         assert resources.loc[resource_id, "url"] in source_urls, resource_id
+
+
+def test_census_query_sources_are_the_records_refresh_census_writes(catalog: Catalog):
+    stored = catalog.sources.set_index("id")
+    for record in census.census_sources(catalog.sites.to_dict("records")):
+        for field in ("title", "publisher", "url", "kind", "note"):
+            assert stored.loc[record["id"], field] == record[field], (record["id"], field)

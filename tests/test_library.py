@@ -34,11 +34,19 @@ def test_resource_entry_escapes_text_and_drops_unsafe_links():
     assert "\\*\\*bold\\*\\*" in entry and "Boston" in entry and values.NOT_FOUND in entry
 
 
+def test_a_resource_note_says_where_its_date_comes_from(catalog):
+    resource = catalog.resources.set_index("id").loc["blog-tech-is-hard"].to_dict()
+    entry = library.resource_entry(resource, catalog.site_names())
+    assert "2016\\-05\\-26" in entry and "Date from ctdc\\-s40" in entry
+
+
 def test_tables_keep_the_documented_columns(catalog):
     assert list(library.resources_view(catalog, Filters()).table.columns) == library.RESOURCE_COLUMNS
-    sources = library.source_table(catalog)
-    assert list(sources.columns) == library.SOURCE_COLUMNS and len(sources) == len(catalog.sources)
-    assert isinstance(sources, pd.DataFrame)
+    sources = library.sources_view(catalog).table
+    assert list(sources.columns) == ["id", "title", "publisher", "date", "kind", "url", "archive", "last check", "note"]
+    assert len(sources) == len(catalog.sources) and isinstance(sources, pd.DataFrame)
+    with_repository = library.sources_view(catalog, "https://github.com/example-owner/example-repo").table
+    assert list(with_repository.columns)[-1] == "correction"
 
 
 def test_resources_markdown_puts_each_kind_under_a_heading(catalog):

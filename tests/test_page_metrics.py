@@ -59,6 +59,14 @@ def test_only_the_open_tab_is_computed():
     assert len(chart_protos(run({"tab": "Census context"}))) == 4
 
 
+def test_census_tab_says_where_values_came_from_and_that_they_are_not_yet_checked():
+    text = page_text(run({"tab": "Census context"})).replace("\\", "")
+    assert "values taken from [CityStats state files" in text
+    assert "the Census Bureau's own query for each place, which would confirm them: [Boston](https://api.census.gov/" in text
+    assert "28 of 28 figures not yet checked against the Census Bureau" in text
+    assert "primary" not in text
+
+
 def test_role_filter_limits_chart_data_to_learning_sites():
     for tab in TABS:
         at = run({"role": "learning", "tab": tab})

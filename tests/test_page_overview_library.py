@@ -79,13 +79,42 @@ def test_library_lists_resources_sources_dictionary_and_downloads():
     assert "Collaborating for 21st Century Solutions" in text
     assert "Guide to Civic Tech" in text
     assert "not found in sources" in text and ", nan " not in text
-    sources = run({"tab": "Sources"}, script("library")).dataframe[0].value
+    sources_page = run({"tab": "Sources"}, script("library"))
+    sources = sources_page.dataframe[0].value
     assert len(sources) >= 200 and "url" in sources.columns
+    assert sources["archive"].str.startswith("https://web.archive.org/web/").all()
+    assert set(sources["last check"]) == {"not checked yet"}
+    assert any(c.value.startswith("Links not checked yet: `make check-links`") for c in sources_page.caption)
     dictionary = run({"tab": "Data dictionary"}, script("library")).dataframe[0].value
-    assert "allowed values" in dictionary.columns and "sites.yaml" in set(dictionary["file"])
+    assert "allowed values" in dictionary.columns and "sites.csv" in set(dictionary["file"])
+    assert not dictionary["file"].str.endswith(".yaml").any()
     downloads = run({"tab": "Download the data"}, script("library"))
     labels = [b.proto.label for b in downloads.get("download_button")]
     assert labels == ["Download all tables (CSV zip)", "Download the dataset (JSON)"]
+
+
+def test_library_shows_how_to_cite_with_ready_citations(monkeypatch):
+    monkeypatch.delenv("CTDC_REPOSITORY_URL", raising=False)
+    at = run(page=script("library"))
+    (expander,) = [e for e in at.expander if e.label == "How to cite"]
+    codes = [c.value for c in expander.code]
+    assert codes[0].startswith("CTDC Atlas contributors. (2026). CTDC Atlas:") and codes[1].startswith("@misc{ctdc_atlas_2026,")
+    text = " ".join(m.value for m in expander.markdown)
+    assert "CITATION" in text and "no repository address configured (`CTDC_REPOSITORY_URL`)" in text
+    sources = run({"tab": "Sources"}, script("library")).dataframe[0].value
+    assert "correction" not in sources.columns
+
+
+def test_with_a_repository_the_library_offers_corrections(monkeypatch):
+    monkeypatch.setenv("CTDC_REPOSITORY_URL", "https://github.com/example-owner/example-repo")
+    sources = run({"tab": "Sources"}, script("library")).dataframe[0].value
+    assert sources["correction"].str.startswith("https://github.com/example-owner/example-repo/issues/new?title=").all()
+    resources = run(page=script("library"))
+    assert "[Suggest a correction](https://github.com/example-owner/example-repo/issues/new?" in " ".join(
+        m.value for m in resources.markdown
+    )
+    (expander,) = [e for e in resources.expander if e.label == "How to cite"]
+    assert expander.code[0].value.endswith("[Data set and software]. https://github.com/example-owner/example-repo")
 
 
 def test_broken_data_shows_an_error_box_not_a_traceback(tmp_path, monkeypatch):

@@ -55,7 +55,7 @@ def test_theme_from_url_shows_bostons_product():
     assert at.selectbox(key="theme").value == "employment"
     text = markdown(at)
     assert "Youth Jobs Platform" in text and "YourSTLCourts" not in text
-    assert "*Boston · status: " in text
+    assert "*Boston · Active in 2017\\-11 (last reported status)*" in text
     assert [p.proto.label for p in at.get("page_link") if p.proto.label.endswith(" profile")] == ["Boston profile"]
 
 

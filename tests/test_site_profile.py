@@ -56,6 +56,15 @@ def test_a_source_without_a_date_says_which_fact_is_missing():
     assert "Urban Institute, 2018\\-06 ·" in citations.source_line({**row, "date": "2018-06"})
 
 
+def test_every_source_line_offers_a_search_of_the_archive_near_its_date():
+    row = {"number": 1, "title": "A report", "url": "https://example.org/r", "publisher": "P", "id": "s-1"}
+    dated = citations.source_line({**row, "date": "2018-06"})
+    assert ':small[[search the archive](https://web.archive.org/web/201806/https://example.org/r "' in dated
+    assert "a search, not a verified capture" in dated
+    undated = citations.source_line({**row, "date": None})
+    assert "(https://web.archive.org/web/*/https://example.org/r " in undated
+
+
 def test_product_markdown_cites_every_outcome_and_links_only_http(catalog, stl):
     sources = site_profile_text.page_sources(catalog, stl)
     product = next(p for p in stl.products if p["id"] == "yourstlcourts")
@@ -67,6 +76,7 @@ def test_product_markdown_cites_every_outcome_and_links_only_http(catalog, stl):
         in markdown
     )
     assert f"**License:** {text.escape_markdown(values.NOT_FOUND)}" in markdown
+    assert "**Note:** The address as spelled in the St\\. Louis Public Radio report" in markdown
     hostile = {**product, "urls": ["javascript:alert(1)"], "description": "<script>x</script>", "outcomes": []}
     unsafe = site_profile_text.product_markdown(hostile, sources)
     assert "javascript" not in unsafe and "<script>" not in unsafe and "Reported outcomes" not in unsafe
@@ -274,7 +284,9 @@ def test_links_and_status_are_safe():
         "[github\\.com/OpenSTL/STLCourts\\-api](https://github.com/OpenSTL/STLCourts-api)"
     )
     badge = site_profile_text.status_markdown({"status": "discontinued", "status_as_of": "2019"})
-    assert badge == ":red-badge[Discontinued] as of 2019"
+    assert badge == ":red-badge[Discontinued in 2019] :small[last reported status; no later source is implied]"
+    active = site_profile_text.status_markdown({"status": "active", "status_as_of": "2018-01"})
+    assert active.startswith(":green-badge[Active in 2018\\-01]")
 
 
 def test_products_markdown_lists_every_product_under_its_heading(catalog, stl):

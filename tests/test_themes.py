@@ -159,7 +159,7 @@ def test_product_cards_carry_status_links_and_site(catalog):
     cards = themes.product_cards(themes.products_by_theme(catalog, ALL, "employment"))
     (youth_jobs,) = [c for c in cards if "Youth Jobs" in c["markdown"]]
     assert youth_jobs["site"] == "boston" and youth_jobs["site_name"] == "Boston"
-    assert "*Boston · status: " in youth_jobs["markdown"]
+    assert "*Boston · Active in 2017\\-11 (last reported status)*" in youth_jobs["markdown"]
     products = (
         themes.products_by_theme(catalog, ALL, "justice").head(1).assign(urls=[["javascript:alert(1)", "https://example.org/a"]])
     )

@@ -5,6 +5,12 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DATA_DIR_ENV = "CTDC_DATA_DIR"
+# How to cite the project (Citation File Format); the Library and README citations come from it.
+CITATION_FILE = PROJECT_ROOT / "CITATION.cff"
+# The repository's web address (e.g. https://github.com/OWNER/REPO) is configuration, set by whoever
+# deploys the app in this environment variable: "Suggest a correction" links open its new-issue form
+# (OWNER/REPO/issues/new, GitHub's form). Unset, no correction link is shown.
+REPOSITORY_URL_ENV = "CTDC_REPOSITORY_URL"
 # How often the app looks for edits to the data files (seconds).
 DATA_RECHECK_SECONDS = 1.0
 # Files the browser fetches itself (Streamlit's static file serving, server.enableStaticServing):
@@ -33,6 +39,8 @@ TIE_PERIOD_LABELS = {
 # A site's network with fewer ties than this names no hubs or bridges: with two ties no organization
 # has more than two partners, and which one comes first depends only on which tie was written down.
 MIN_TIES_TO_RANK = 3
+# How the project names itself to the servers it asks (the Census Bureau's API, the sources' hosts).
+USER_AGENT = "CTDC-Atlas/1.0 (source and census checks of the CTDC Atlas dataset)"
 
 # Census Bureau API: the ACS 5-year release written to census.yaml.
 CENSUS_YEAR = 2023

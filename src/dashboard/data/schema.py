@@ -67,6 +67,7 @@ RelationshipKind = Literal[
 ]
 TiePeriod = Literal["ctdc", "before", "after", "standing"]
 ValueType = Literal["number", "year", "text"]
+CensusCheck = Literal["not yet checked", "agrees", "replaced", "new", "no estimate"]
 
 ROLES: tuple[str, ...] = get_args(Role)
 ORGANIZATION_TYPES: tuple[str, ...] = get_args(OrganizationType)
@@ -80,6 +81,14 @@ CONFIDENCE_LEVELS: tuple[str, ...] = get_args(Confidence)
 RELATIONSHIP_KINDS: tuple[str, ...] = get_args(RelationshipKind)
 TIE_PERIODS: tuple[str, ...] = get_args(TiePeriod)
 VALUE_TYPES: tuple[str, ...] = get_args(ValueType)
+CENSUS_CHECKS: tuple[str, ...] = get_args(CensusCheck)
+NOT_YET_CHECKED = "not yet checked"
+
+# Dates: a source's note says its document shows no date in these words, and a date stored where no
+# cited document shows one names, in the note, the source it comes from ("date from ctdc-s40").
+# The validator checks both (data/README.md, "Sources").
+UNDATED_PATTERN = r"\bshows no date\b|\bdate (?:is )?not shown\b"
+DATE_FROM_PATTERN = r"\bdate from ([a-z0-9][a-z0-9_-]*)"
 
 # What a tie's kind says the source organization did with or for the target, one line each.
 RELATIONSHIP_KIND_MEANINGS = {
@@ -117,6 +126,11 @@ VALUE_MEANINGS = {
     "editorial": "this dataset's own assignment",
     **RELATIONSHIP_KIND_MEANINGS,
     **TIE_PERIOD_MEANINGS,
+    "not yet checked": "not yet checked against the Census Bureau",
+    "agrees": "the Census Bureau's API gave the stored figure",
+    "replaced": "the API's figure differed and replaced the stored one",
+    "new": "no figure was stored; the API's was written",
+    "no estimate": "the API gave no estimate for it",
 }
 
 
@@ -178,7 +192,10 @@ class Source(Record):
     id: Slug = Field(description="stable id that records cite (ctdc-sN, eco-N and acs-N follow the research lists)")
     title: Text = Field(description="the document's title, as published")
     publisher: Text = Field(description="who published it")
-    date: PartialDate | None = Field(description="publication date at the precision the document gives; null when not found")
+    date: PartialDate | None = Field(
+        description="publication date at the precision the document gives; null when it shows none "
+        "(unless the note says 'date from <source id>')"
+    )
     url: HttpUrl = Field(description="where to read it: a public http(s) address")
     kind: SourceKind = Field(description="what kind of document it is")
     note: Text | None = Field(default=None, description="what the source confirms, or caveats on it")
@@ -251,6 +268,7 @@ class Product(Cited):
     status: ProductStatus = Field(description="what became of it")
     status_note: Text = Field(description="how the status is known")
     status_as_of: PartialDate = Field(description="when the status was last checked")
+    note: Text | None = Field(default=None, description="caveats on the record's facts, e.g. which sources spell its address")
 
 
 class Outcome(Cited):
@@ -285,6 +303,9 @@ class Resource(Cited):
     url: HttpUrl = Field(description="where to read it")
     summary: Text = Field(description="what it says, in our own words")
     sites: list[Slug] = Field(default=[], description="ids of the sites it is about; empty when program-wide")
+    note: Text | None = Field(
+        default=None, description="caveats on the record, e.g. 'date from <source id>' when no cited source has a date of its own"
+    )
 
 
 class MetricDefinition(Cited):
@@ -310,6 +331,23 @@ class Metric(Cited):
     )
     confidence: Confidence = Field(description="how well the sources support the value")
     note: Text | None = Field(default=None, description="what is known, and how")
+
+
+class CensusFigure(Metric):
+    """One census figure for one site and release: a metric value with where it was taken from and
+    whether the Census Bureau's own API has confirmed it (``census.yaml``)."""
+
+    value_source: Slug | None = Field(
+        description="id of the source the value was taken from (one of its sources); null when the value is null"
+    )
+    census_query: Slug = Field(description="id of the Census Bureau API query (sources.yaml) that would confirm the value")
+    census_check: CensusCheck = Field(description="what refresh-census found when it compared the value with that query")
+    census_checked: PartialDate | None = Field(
+        description="the day refresh-census compared the value with the Census Bureau's API; null when not yet checked"
+    )
+    census_check_note: Text | None = Field(
+        default=None, description="how the value was checked: the address asked and the answer"
+    )
 
 
 class EcosystemPrompt(Cited):
@@ -346,7 +384,7 @@ TABLES: tuple[Table, ...] = (
     Table("resources", "resources.yaml", Resource, "resource"),
     Table("metric_definitions", "metric_definitions.yaml", MetricDefinition, "metric"),
     Table("metrics", "metrics.yaml", Metric, "metric value"),
-    Table("census", "census.yaml", Metric, "census value", merged_into="metrics"),
+    Table("census", "census.yaml", CensusFigure, "census value", merged_into="metrics"),
     Table("ecosystem_prompts", "ecosystem_prompts.yaml", EcosystemPrompt, "ecosystem prompt"),
 )
 TABLES_BY_NAME = {table.name: table for table in TABLES}
@@ -377,6 +415,8 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("metrics", "metric", ("metric_definitions",)),
     Reference("census", "site", ("sites",)),
     Reference("census", "metric", ("metric_definitions",)),
+    Reference("census", "value_source", ("sources",)),
+    Reference("census", "census_query", ("sources",)),
     Reference("ecosystem_prompts", "lessons", ("lessons",)),
     Reference("ecosystem_prompts", "products", ("products",)),
     *(Reference(table.name, "sources", ("sources",)) for table in TABLES if table.name != "sources"),

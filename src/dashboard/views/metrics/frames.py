@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard import constants as C
 from dashboard.data.catalog import Catalog
-from dashboard.data.schema import ORGANIZATION_TYPES, ROLES
+from dashboard.data.schema import NOT_YET_CHECKED, ORGANIZATION_TYPES, ROLES
 from dashboard.data.text import escape_markdown, markdown_link
 from dashboard.data.values import NOT_FOUND, format_value, is_missing, parse_partial_date
 from dashboard.state import filters as F
@@ -405,16 +405,39 @@ def census_measure(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
     return frame[frame["metric"] == metric]
 
 
+def _linked_titles(titles: pd.DataFrame, ids: list[str]) -> str:
+    """The sources ``ids`` (those in ``titles``, the source table by id) as linked titles joined by semicolons."""
+    return "; ".join(markdown_link(titles.loc[s, "title"], titles.loc[s, "url"]) for s in ids if s in titles.index)
+
+
 def census_sources_markdown(catalog: Catalog, frame: pd.DataFrame) -> str:
-    """Where the census figures come from, as Markdown: each value's primary source (the first it cites:
-    the Census Bureau's own query for the place) linked by site name, then the other, secondary sources."""
+    """Where the census figures come from, as Markdown: the sources their values were taken from (the
+    compilation first), then, separately, the Census Bureau's query for each place that would confirm
+    them, and how many figures it has confirmed ("not yet checked against the Census Bureau" until
+    ``make refresh-census`` has run)."""
     known = frame[frame["known"]]
     titles = catalog.sources.set_index("id")
-    primary = dict.fromkeys((row["site_name"], row["sources"][0]) for row in known.to_dict("records") if row["sources"])
-    secondary = [s for s in dict.fromkeys(s for ids in known["sources"] for s in ids[1:]) if s not in {p for _, p in primary}]
-    first = ", ".join(markdown_link(site, titles.loc[source, "url"], titles.loc[source, "title"]) for site, source in primary)
-    rest = "; ".join(markdown_link(titles.loc[s, "title"], titles.loc[s, "url"]) for s in secondary if s in titles.index)
-    return f"primary, the Census Bureau's query for each place: {first}" + (f"; secondary: {rest}" if rest else "")
+    rows = catalog.metrics.merge(known[["site", "metric", "vintage", "site_name"]], on=["site", "metric", "vintage"])
+    taken = list(dict.fromkeys(rows["value_source"].dropna()))
+    others = [
+        s
+        for s in dict.fromkeys(s for ids in rows["sources"] for s in ids)
+        if s not in taken and s not in set(rows["census_query"])
+    ]
+    queries = dict.fromkeys(zip(rows["site_name"], rows["census_query"]))
+    parts = [f"values taken from {_linked_titles(titles, taken)}"]
+    if others:
+        parts[0] += f", with {_linked_titles(titles, others)} showing the same figures"
+    sites = ", ".join(
+        markdown_link(site, titles.loc[q, "url"], titles.loc[q, "title"]) for site, q in queries if q in titles.index
+    )
+    parts.append(f"the Census Bureau's own query for each place, which would confirm them: {sites}")
+    unchecked = int((rows["census_check"] == NOT_YET_CHECKED).sum())
+    checked = rows.loc[rows["census_check"] != NOT_YET_CHECKED, "census_checked"]
+    status = f"{unchecked} of {len(rows)} figures not yet checked against the Census Bureau"
+    if len(checked):
+        status += f"; {len(checked)} checked by `make refresh-census` (last on {checked.max()})"
+    return "; ".join([*parts, status])
 
 
 def census_takeaway(frame: pd.DataFrame, metric: str) -> str:

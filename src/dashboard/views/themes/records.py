@@ -12,6 +12,7 @@ from dashboard.data.catalog import Catalog
 from dashboard.data.citations import Cite, citer, numbered_sources, sources_markdown
 from dashboard.data.schema import CROSS_SITE, LESSON_SECTIONS, ROLES, SECTION_BASES, THEMES
 from dashboard.data.text import escape_markdown, markdown_link, plural
+from dashboard.data.values import status_in
 from dashboard.state import filters as F
 from dashboard.state.links import filter_params, page_href, site_param
 from dashboard.ui.caching import page_cache
@@ -257,8 +258,9 @@ def product_cards(products: pd.DataFrame) -> list[dict[str, str]]:
     for product in products.to_dict("records"):
         body = (
             f"**{escape_markdown(product['name'])}**  \n"
-            f"*{escape_markdown(product['site_name'])} · status: {escape_markdown(product['status'])} "
-            f"(as of {escape_markdown(product['status_as_of'])})*\n\n{escape_markdown(product['description'])}"
+            f"*{escape_markdown(product['site_name'])} · "
+            f"{escape_markdown(status_in(product['status'], product['status_as_of']))} (last reported status)*\n\n"
+            f"{escape_markdown(product['description'])}"
         )
         if product["urls"]:
             body += "\n\nWebsite: " + ", ".join(markdown_link(url, url) for url in product["urls"])
