@@ -6,66 +6,24 @@ from __future__ import annotations
 import contextlib
 import io
 import urllib.parse
-from collections.abc import Iterator
 
 import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import ARTIFACTS, AXE, streamlit_server
+from conftest import (
+    ARTIFACTS,
+    MAP_CANVAS,
+    PAGE_IDS,
+    PAGES,
+    VIEWPORTS,
+    axe_violations,
+    open_page,
+    share_link,
+    streamlit_server,
+    wait_for_app,
+)
 from dashboard.state.links import PAGE_SPECS
-from scripts import headless_chromium
-
-# url path, text that proves the page rendered
-PAGES = [
-    ("", "Implementation sites"),
-    ("map", "Sites on the map"),
-    ("site?site=st-louis", "YourSTLCourts"),
-    ("themes", "Themes by site"),
-    ("metrics", "Census context"),
-    ("library", "Download the data"),
-]
-VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
-MAP_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
-SHARE_LINK = '[data-testid="stSidebar"] [data-testid="stCode"]'  # the sidebar's "Share this view" link
-
-
-def wait_for_app(page) -> None:
-    """Wait until the script has finished running and the page holds content (a heading)."""
-    headless_chromium.wait_until_settled(page, "h1", timeout_ms=60_000)
-
-
-def share_link(page) -> str:
-    """The link the sidebar offers to share the view."""
-    return page.locator(SHARE_LINK).inner_text().strip()
-
-
-@contextlib.contextmanager
-def open_page(browser, url: str, viewport=(1280, 900)) -> Iterator:
-    """A page of a fresh browser context (no shared state) opened at ``url``; the context closes after."""
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-    try:
-        page = context.new_page()
-        page.goto(url)
-        wait_for_app(page)
-        yield page
-    finally:
-        context.close()
-
-
-def axe_violations(page, tags: list[str] | None = None) -> list[dict]:
-    """axe-core's violations on the page (its default rules, or only the rules of ``tags``)."""
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """async (tags) => (await axe.run(document, tags ? {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}
-                                                          : {resultTypes: ['violations']})).violations
-            .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""",
-        tags,
-    )
-
-
-PAGE_IDS = [p[0].split("?")[0] or "overview" for p in PAGES]
 
 
 @pytest.mark.parametrize("path, expected", PAGES, ids=PAGE_IDS)

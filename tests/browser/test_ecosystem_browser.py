@@ -12,12 +12,10 @@ import urllib.parse
 
 import pytest
 from PIL import Image, ImageStat
-from test_browser import VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, CHART, VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 from dashboard.upload import ecosystem_upload as U
 
-CHART = '[data-testid="stVegaLiteChart"]'
 WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 HOSTILE = [
     ["<script>window.__pwned = 1</script>", "local government"],

@@ -8,11 +8,9 @@ import urllib.parse
 
 import pytest
 from PIL import Image, ImageStat
-from test_browser import VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, CHART, VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
-CHART = '[data-testid="stVegaLiteChart"]'
 LEGENDS = f"{CHART} .role-legend"
 X_AXIS = f'{CHART} .role-axis[aria-label^="X-axis"]'
 BAND = f"{CHART} .mark-rect.role-mark.layer_0_marks"  # the program years band, drawn first (behind the marks)

@@ -13,9 +13,8 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_browser import MAP_CANVAS, VIEWPORTS, axe_violations, wait_for_app
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, MAP_CANVAS, VIEWPORTS, axe_violations, wait_for_app
 from dashboard import constants
 from dashboard.state import filters
 from dashboard.views import sites_map as maps

@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_browser import SHARE_LINK, VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
+
+from conftest import SHARE_LINK, VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
 HISTORY_LOG = """
 (() => { const log = window.__history = [];
