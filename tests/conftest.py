@@ -126,6 +126,7 @@ VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 CHART = '[data-testid="stVegaLiteChart"]'
 MAP_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
 SHARE_LINK = '[data-testid="stSidebar"] [data-testid="stCode"]'  # the sidebar's "Share this view" link
+TEXT_COLOURS = 10  # antialiased text draws many shades; an empty box holds one colour, a rule or border a few
 
 
 def wait_for_app(page) -> None:
@@ -149,6 +150,18 @@ def open_page(browser, url: str, viewport=(1280, 900)) -> Iterator:
         yield page
     finally:
         context.close()
+
+
+def colours_in(shot, box: dict | None) -> int:
+    """How many colours the screenshot ``shot`` (a PIL image of the viewport) holds inside an element's
+    bounding ``box``, clipped to the screenshot: 0 when the element is not on it, 1 when nothing is drawn."""
+    if box is None:
+        return 0
+    left, top = max(0, round(box["x"])), max(0, round(box["y"]))
+    right, bottom = min(shot.width, round(box["x"] + box["width"])), min(shot.height, round(box["y"] + box["height"]))
+    if right <= left or bottom <= top:
+        return 0
+    return len(shot.crop((left, top, right, bottom)).getcolors(maxcolors=1_000_000) or [])
 
 
 def axe_violations(page, tags: list[str] | None = None) -> list[dict]:

@@ -6,8 +6,8 @@ import dataclasses
 import re
 import urllib.parse
 
-import pandas as pd
 import pytest
+import yaml
 
 from conftest import DATA_DIR, run_cli
 from dashboard import constants
@@ -26,9 +26,13 @@ def test_shipped_data_validates_with_a_one_line_summary():
     assert len(lines) == 1 and lines[0].startswith("OK: ") and "7 sites" in lines[0]
 
 
-def test_catalog_is_frozen_dataframes(catalog: Catalog):
+def test_catalog_is_frozen_tables_with_a_column_per_schema_field_and_a_row_per_record(catalog: Catalog):
+    records = {table.name: len(yaml.safe_load((DATA_DIR / table.file).read_text(encoding="utf-8"))) for table in schema.TABLES}
+    records["metrics"] += records.pop("census")  # census rows join the metrics table
     for name in CATALOG_TABLES:
-        assert isinstance(getattr(catalog, name), pd.DataFrame), name
+        frame = catalog.table(name)
+        assert list(frame.columns) == list(schema.TABLES_BY_NAME[name].model.model_fields), name
+        assert len(frame) == records[name], name
     with pytest.raises(dataclasses.FrozenInstanceError):
         catalog.sites = None  # type: ignore[misc]
 

@@ -13,7 +13,7 @@ import urllib.parse
 import pytest
 from PIL import Image, ImageStat
 
-from conftest import ARTIFACTS, CHART, VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
+from conftest import ARTIFACTS, CHART, TEXT_COLOURS, VIEWPORTS, axe_violations, colours_in, open_page, share_link, wait_for_app
 from dashboard.upload import ecosystem_upload as U
 
 WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -171,7 +171,8 @@ def test_screenshots(browser, server_url, name, viewport):
         target = ARTIFACTS / f"{name}-{viewport}.png"
         page.screenshot(path=str(target))
         shot = Image.open(target).convert("RGB")
-        assert shot.size == VIEWPORTS[viewport]
         assert max(ImageStat.Stat(shot).stddev) > 20, "the screenshot is (nearly) blank"
+        shown = page.get_by_role("heading", name=heading).first.bounding_box()
+        assert colours_in(shot, shown) > TEXT_COLOURS, f"the heading “{heading}” is not drawn in the screenshot"
         chart = page.locator(CHART).first.bounding_box()
         assert chart is not None and chart["y"] < VIEWPORTS[viewport][1]  # the picture starts on the first screen

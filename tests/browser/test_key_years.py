@@ -9,7 +9,7 @@ import urllib.parse
 import pytest
 from PIL import Image, ImageStat
 
-from conftest import ARTIFACTS, CHART, VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
+from conftest import ARTIFACTS, CHART, TEXT_COLOURS, VIEWPORTS, axe_violations, colours_in, open_page, share_link, wait_for_app
 
 LEGENDS = f"{CHART} .role-legend"
 X_AXIS = f'{CHART} .role-axis[aria-label^="X-axis"]'
@@ -100,8 +100,9 @@ def test_key_years_screenshots(browser, metrics_url, viewport, view):
         target = ARTIFACTS / f"key-years-{view}-{viewport}.png"
         page.screenshot(path=str(target))
         shot = Image.open(target).convert("RGB")
-        assert shot.size == VIEWPORTS[viewport]
         assert max(ImageStat.Stat(shot).stddev) > 20, "the screenshot is (nearly) blank"
+        title = page.locator('[data-testid="stMainBlockContainer"] h1').first.bounding_box()
+        assert colours_in(shot, title) > TEXT_COLOURS, "the page title is not drawn on the first screen"
         page.add_style_tag(content='[data-testid="stHeader"] { display: none; }')  # it would cover the chart's top
         chart = ARTIFACTS / f"key-years-{view}-{viewport}-chart.png"
         page.locator(CHART).screenshot(path=str(chart))
