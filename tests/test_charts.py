@@ -298,7 +298,16 @@ def test_census_measure_and_its_source_links(catalog):
     assert "secondary compilation" in secondary and "github.com" in secondary
     table = ecosystem_metrics.shown_table(part, margins=True)
     assert "margin of error" in table.columns
-    assert set(table["margin of error"]) <= {values.NOT_FOUND} or table["margin of error"].str.startswith("± ").any()
+    assert list(table["margin of error"]) == [values.NOT_FOUND] * 7  # no shipped source gives one yet
+
+
+def test_census_margin_of_error_is_shown_where_a_source_gives_one(catalog):
+    metrics = catalog.metrics.copy()
+    boston = (metrics["site"] == "boston") & (metrics["metric"] == "population") & (metrics["vintage"] == VINTAGE)
+    metrics.loc[boston, "margin_of_error"] = 1234
+    frame = metric_charts.census_frame(catalog.replaced(metrics=metrics), ALL, VINTAGE)
+    table = ecosystem_metrics.shown_table(metric_charts.census_measure(frame, "population"), margins=True)
+    assert list(table["margin of error"]) == ["± 1,234"] + [values.NOT_FOUND] * 6
 
 
 def test_partner_table_columns_follow_the_lens(catalog):
