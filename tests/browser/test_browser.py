@@ -25,7 +25,7 @@ from conftest import (
     streamlit_server,
     wait_for_app,
 )
-from dashboard.state.links import PAGE_SPECS
+from dashboard.state.links import PAGE_SPECS, URL_PARAMETERS
 
 
 @pytest.mark.parametrize("path, expected", PAGES, ids=PAGE_IDS)
@@ -117,12 +117,25 @@ def test_filters_survive_a_page_change(browser, server_url):
         page.get_by_text("Filtered to sites: Boston; themes: employment.").first.wait_for(timeout=15_000)
 
 
-def test_hostile_link_renders_without_error(browser, server_url):
-    hostile = urllib.parse.quote("<script>alert(1)</script>")
-    with open_page(browser, f"{server_url}/?sites={hostile}&role={'x' * 3000}&themes=") as page:
-        page.get_by_text("Implementation sites").first.wait_for(timeout=15_000)
+# Markup that would set a flag if the browser ran it: a script element, and an image whose error handler runs.
+PAYLOADS = ["<script>window.__pwned = 1</script>", "<img src=x onerror=window.__pwned=1>"]
+INJECTED = 'script, img[src="x"], [onerror]'  # what the payloads would add to the app's DOM if rendered as HTML
+
+
+@pytest.mark.parametrize("spec", PAGE_SPECS, ids=[spec.key for spec in PAGE_SPECS])
+def test_a_hostile_link_is_shown_as_text_and_runs_nothing(browser, server_url, spec):
+    query = urllib.parse.urlencode([(key, payload) for key in URL_PARAMETERS for payload in PAYLOADS])
+    path = "" if spec.default else spec.url_path
+    with open_page(browser, f"{server_url}/{path}?{query}") as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        app = page.locator('[data-testid="stApp"]')
+        page.get_by_text("Ignored unknown sites in the link").first.wait_for(timeout=15_000)
         assert page.locator('[data-testid="stException"]').count() == 0
-        assert page.get_by_text("Ignored unknown sites in the link").count() == 1
+        assert PAYLOADS[0] in app.inner_text()  # the value reached the page, as text
+        assert app.locator(INJECTED).count() == 0
+        assert page.evaluate("window.__pwned") is None
+        assert dialogs == []
 
 
 def test_chart_data_table_is_built_when_its_expander_opens(browser, server_url):
