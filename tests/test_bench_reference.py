@@ -15,7 +15,8 @@ import bench  # noqa: E402
 def test_reference_page_writes_the_stated_number_of_fixed_blocks():
     first, second = AppTest.from_string(bench.BLOCKS_SOURCE).run(), AppTest.from_string(bench.BLOCKS_SOURCE).run()
     texts = [block.value for block in first.markdown]
-    assert len(texts) == bench.BLOCKS == 30 and len(set(texts)) == bench.BLOCKS
+    assert len(texts) == bench.BLOCKS == 30
+    assert len(set(texts)) == bench.BLOCKS
     assert texts == [block.value for block in second.markdown]  # fixed: the same on every run
 
 
@@ -29,4 +30,5 @@ def test_report_lists_the_reference_between_the_pages_and_hello_world():
     table = next(chunk for chunk in report.split("\n\n") if chunk.startswith("| page |"))
     rows = table.splitlines()[2:]
     assert [row.split(" | ")[0] for row in rows] == ["| Map", f"| {bench.REFERENCE}", "| hello-world"]
-    assert rows[1].split(" | ")[4] == "2.82" and rows[2].split(" | ")[3:5] == ["", ""]
+    assert rows[1].split(" | ")[4] == "2.82"
+    assert rows[2].split(" | ")[3:5] == ["", ""]

@@ -29,7 +29,8 @@ def recorded(url: str):
 def test_api_url_asks_for_estimates_and_margins_of_error_of_one_place():
     url = census.api_url("2507000", 2023)
     assert url.startswith("https://api.census.gov/data/2023/acs/acs5?get=NAME,B01003_001E,")
-    assert "for=place:07000" in url and "in=state:25" in url
+    assert "for=place:07000" in url
+    assert "in=state:25" in url
     for name in ("B17020_002E", "B23025_005E", "B01003_001M", "B19013_001M", "B17020_001M", "B23025_003M"):
         assert name in url
 
@@ -42,8 +43,11 @@ def test_census_sources_name_variables_geography_and_vintage():
     (record,) = census.census_sources(sites, 2023)
     assert record["id"] == "census-acs5-2023-boston" == census.source_id("boston", 2023)
     assert record["url"] == census.api_url("2507000", 2023)
-    assert "ACS 2019-2023 5-year" in record["title"] and "2507000" in record["title"] and "B19013_001" in record["title"]
-    assert record["date"] is None and record["kind"] == "dataset"
+    assert "ACS 2019-2023 5-year" in record["title"]
+    assert "2507000" in record["title"]
+    assert "B19013_001" in record["title"]
+    assert record["date"] is None
+    assert record["kind"] == "dataset"
 
 
 def test_figures_and_margins_of_error_from_an_answer():
@@ -75,7 +79,8 @@ def test_margin_of_error_of_a_rate_follows_the_census_formula(part_moe, whole_mo
 def test_unavailable_estimate_is_none_never_zero():
     values = census.fetch_acs([{"id": "st-louis", "census_geoid": "2965000"}], fetch=recorded)
     income = {f.metric: f for f in census.figures("st-louis", values["st-louis"])}["median_household_income_usd"]
-    assert income.value is None and income.margin_of_error is None
+    assert income.value is None
+    assert income.margin_of_error is None
 
 
 def test_shipped_boston_figures_are_confirmed_by_an_agreeing_answer(catalog):
@@ -127,20 +132,27 @@ def test_refresh_reports_and_writes_each_outcome():
     )
     # sqrt(2010² - 0.1976² · 900²) / 280000 · 100 = 0.715
     assert "st-louis--poverty_rate_pct--acs2023: confirmed (19.76; margin of error ±0.72)" in lines
-    assert population["value"] == 293000 and population["sources"] == ["census-acs5-2023-st-louis"]
-    assert population["confidence"] == "single-source" and population["margin_of_error"] == 110
-    assert population["note"].startswith("City only.") and "293109" in population["note"]
+    assert population["value"] == 293000
+    assert population["sources"] == ["census-acs5-2023-st-louis"]
+    assert population["confidence"] == "single-source"
+    assert population["margin_of_error"] == 110
+    assert population["note"].startswith("City only.")
+    assert "293109" in population["note"]
 
     income = by_id["st-louis--median_household_income_usd--acs2023"]
     assert status[income["id"]] == census.NO_ESTIMATE
-    assert income["value"] == 55279 and income["sources"] == ["acs-1"] and income["margin_of_error"] is None
+    assert income["value"] == 55279
+    assert income["sources"] == ["acs-1"]
+    assert income["margin_of_error"] is None
 
     poverty = by_id["st-louis--poverty_rate_pct--acs2023"]
-    assert status[poverty["id"]] == census.CONFIRMED and poverty["confidence"] == "confirmed"
+    assert status[poverty["id"]] == census.CONFIRMED
+    assert poverty["confidence"] == "confirmed"
 
     unemployment = by_id["st-louis--unemployment_rate_pct--acs2023"]
     assert status[unemployment["id"]] == census.NEW
-    assert unemployment["value"] == pytest.approx(5.05) and unemployment["confidence"] == "single-source"
+    assert unemployment["value"] == pytest.approx(5.05)
+    assert unemployment["confidence"] == "single-source"
     assert (
         census.summary(checks, VINTAGE)
         == f"Checked 4 figures ({VINTAGE}): 1 confirmed, 1 differ, 1 new, 1 without an API estimate"
@@ -150,9 +162,11 @@ def test_refresh_reports_and_writes_each_outcome():
 def test_a_rate_cut_rather_than_rounded_still_agrees():
     figure = census.Figure("x", "poverty_rate_pct", "percent", 16.88, 16.8751, 0.5)
     row, check = census._refresh_one(figure, _stored("x", "poverty_rate_pct", 16.87), 2023)
-    assert check.status == census.CONFIRMED and row["value"] == 16.87
+    assert check.status == census.CONFIRMED
+    assert row["value"] == 16.87
     row, check = census._refresh_one(figure, _stored("x", "poverty_rate_pct", 16.85), 2023)
-    assert check.status == census.DIFFERS and row["value"] == 16.88
+    assert check.status == census.DIFFERS
+    assert row["value"] == 16.88
 
 
 def _data_with_places(tmp_path: Path) -> Path:

@@ -23,7 +23,9 @@ def test_shipped_data_validates_with_a_one_line_summary():
     result = run_cli("validate", str(DATA_DIR))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("OK: ") and "7 sites" in lines[0]
+    assert len(lines) == 1
+    assert lines[0].startswith("OK: ")
+    assert "7 sites" in lines[0]
 
 
 def test_catalog_is_frozen_tables_with_a_column_per_schema_field_and_a_row_per_record(catalog: Catalog):
@@ -44,7 +46,8 @@ def test_seven_sites_with_roles_and_grants(catalog: Catalog):
     assert (sites.loc[list(IMPLEMENTATION), "grant_usd"] == 200_000).all()
     assert (sites.loc[list(SITE_IDS - IMPLEMENTATION), "grant_usd"] == 10_000).all()
     assert sites["grant_usd"].sum() == 640_000
-    assert sites["lat"].between(24, 50).all() and sites["lon"].between(-125, -66).all()
+    assert sites["lat"].between(24, 50).all()
+    assert sites["lon"].between(-125, -66).all()
 
 
 def test_every_record_cites_a_source_that_resolves(catalog: Catalog):
@@ -64,7 +67,8 @@ def test_every_url_is_http(catalog: Catalog):
     for product in catalog.products.itertuples():
         urls += list(product.urls) + list(product.code)
     urls += [u for u in catalog.organizations["url"] if isinstance(u, str)]
-    assert urls and all(re.match(r"^https?://", u) for u in urls)
+    assert urls
+    assert all(re.match(r"^https?://", u) for u in urls)
 
 
 def test_implementation_products_have_outcomes_and_status(catalog: Catalog):
@@ -142,7 +146,8 @@ def test_data_readme_documents_every_schema_field():
 def test_missing_optional_text_is_none_not_nan(catalog: Catalog):
     assert catalog.products.set_index("id").loc["yourstlcourts", "license"] is None
     undated = catalog.resources[catalog.resources["date"].isna()]
-    assert len(undated) and all(value is None for value in undated["date"])
+    assert len(undated)
+    assert all(value is None for value in undated["date"])
 
 
 # Hosts that copy Wikipedia articles: a source should link the canonical article instead.
@@ -188,7 +193,8 @@ def test_census_rows_cite_their_census_bureau_api_query_first(catalog: Catalog):
         if "acs-1" in row.sources:
             assert row.sources.index("acs-1") == 1, row.id
     compilation = sources.loc["acs-1"]
-    assert "secondary" in compilation["title"] and "Secondary source" in compilation["note"]
+    assert "secondary" in compilation["title"]
+    assert "Secondary source" in compilation["note"]
 
 
 def test_margins_of_error_are_null_or_positive_never_zero(catalog: Catalog):

@@ -14,8 +14,10 @@ def test_resource_sections_group_every_resource_by_kind(catalog):
     entries = sum(markdown.count("\n\n") + 1 for _, markdown in sections)
     assert entries == len(catalog.resources) == 33
     text = "\n".join(markdown for _, markdown in sections)
-    assert "Civic Tech and Data Collaborative, date not found in sources" in text and "nan" not in text.split()
-    assert "All sites" in text and "St\\. Louis" in text
+    assert "Civic Tech and Data Collaborative, date not found in sources" in text
+    assert "nan" not in text.split()
+    assert "All sites" in text
+    assert "St\\. Louis" in text
 
 
 def test_resource_entry_escapes_text_and_drops_unsafe_links():
@@ -28,14 +30,19 @@ def test_resource_entry_escapes_text_and_drops_unsafe_links():
         "summary": "**bold** claim",
     }
     entry = library.resource_entry(resource, {"boston": "Boston"})
-    assert "](" not in entry and "<b>" not in entry and "javascript" not in entry
-    assert "\\*\\*bold\\*\\*" in entry and "Boston" in entry and values.NOT_FOUND in entry
+    assert "](" not in entry
+    assert "<b>" not in entry
+    assert "javascript" not in entry
+    assert "\\*\\*bold\\*\\*" in entry
+    assert "Boston" in entry
+    assert values.NOT_FOUND in entry
 
 
 def test_tables_keep_the_documented_columns(catalog):
     assert list(library.resources_view(catalog, Filters()).table.columns) == library.RESOURCE_COLUMNS
     sources = library.source_table(catalog)
-    assert list(sources.columns) == library.SOURCE_COLUMNS and len(sources) == len(catalog.sources)
+    assert list(sources.columns) == library.SOURCE_COLUMNS
+    assert len(sources) == len(catalog.sources)
     assert sources["id"].tolist() == catalog.sources["id"].tolist()  # every source once, in the catalog's order
 
 

@@ -63,7 +63,8 @@ def test_compare_tab_charts_every_site_and_tables_their_metrics():
     cleveland = table.set_index("site").loc["Cleveland"]
     assert cleveland["local government tied to"] == "none in the map"  # Cleveland's record names no city office
     text = page_text(at)
-    assert "Few ties are documented for 5 of them" in text and "gaps in the record" in text
+    assert "Few ties are documented for 5 of them" in text
+    assert "gaps in the record" in text
     assert "A documented tie between a civic tech group and a data intermediary: 3 of 3 implementation sites" in text
 
 
@@ -89,7 +90,8 @@ def test_role_filter_keeps_learning_sites_only():
     assert len(pictures) == 4
     for proto in pictures:
         names = {row["name"] for row in inline_values(proto) if "name" in row}
-        assert names and len(spec(proto)["description"]) > 60
+        assert names
+        assert len(spec(proto)["description"]) > 60
     links = page_links(at)
     assert links["Cleveland: profile, tables and mapping questions"].endswith("site=Cleveland")
 
@@ -97,7 +99,8 @@ def test_role_filter_keeps_learning_sites_only():
 def test_every_network_says_when_few_ties_are_documented():
     at = open_app(PAGE, {"networks_tab": "Every network", "sites": ["Boston", "Cleveland"]})
     notes = [plain(info.value) for info in at.info]
-    assert len(notes) == 1 and notes[0].startswith("Few ties are documented for Cleveland: 2 ties among 8 organizations")
+    assert len(notes) == 1
+    assert notes[0].startswith("Few ties are documented for Cleveland: 2 ties among 8 organizations")
     assert "not that the organizations did not work together" in notes[0]
     assert "Lines show the ties described in the sources" in plain(markdown(at))  # Boston: said quietly, under its picture
 
@@ -114,7 +117,8 @@ def test_organizations_tab_lists_hubs_and_bridges_of_every_site(catalog):
 
 def test_no_sites_in_view():
     at = open_app(PAGE, {"sites": ["Boston"], "role": "learning"})
-    assert not chart_protos(at) and any("No sites match" in i.value for i in at.info)
+    assert not chart_protos(at)
+    assert any("No sites match" in i.value for i in at.info)
 
 
 @pytest.mark.parametrize(
@@ -128,7 +132,8 @@ def test_no_sites_in_view():
 def test_hostile_links_render(params, pictures):
     at = open_app(PAGE, params)
     assert len(chart_protos(at)) == pictures
-    assert "<script>" not in markdown(at) and "<img" not in markdown(at)
+    assert "<script>" not in markdown(at)
+    assert "<img" not in markdown(at)
 
 
 # ---------------------------------------------------------------- the site profile's network
@@ -143,22 +148,26 @@ def test_site_profile_draws_the_network_with_sources_on_hover():
     assert "How they were connected" in headings(at)
     (proto,) = chart_protos(at)
     chart = spec(proto)
-    assert chart["title"]["text"] == ["St. Louis"] and "Network picture of St. Louis" in chart["description"]
+    assert chart["title"]["text"] == ["St. Louis"]
+    assert "Network picture of St. Louis" in chart["description"]
     rows = inline_values(proto)
     assert {r["name"] for r in rows if "name" in r} >= {"Rise Community Development (Rise)", "OpenDataSTL (later OpenSTL)"}
     ties = [r for r in rows if "tie" in r]
-    assert ties and all(r["sources"] for r in ties)  # every drawn tie names its sources in the tooltip
+    assert ties
+    assert all(r["sources"] for r in ties)  # every drawn tie names its sources in the tooltip
     tooltips = [t["title"] for layer in chart["layer"] for t in layer["encoding"].get("tooltip", [])]
     assert "Sources" in tooltips
     text = page_text(at)
-    assert "civic tech group: orange triangle" in text and "Most ties: CivTech St. Louis (6 partners)" in text
+    assert "civic tech group: orange triangle" in text
+    assert "Most ties: CivTech St. Louis (6 partners)" in text
     assert "Compare every site's network" in page_links(at)
 
 
 def test_site_profile_says_plainly_when_few_ties_are_documented():
     at = open_site("cleveland")
     (note,) = [plain(info.value) for info in at.info]
-    assert note.startswith("Few ties are documented for Cleveland") and "4 organizations have no documented tie" in note
+    assert note.startswith("Few ties are documented for Cleveland")
+    assert "4 organizations have no documented tie" in note
 
 
 def test_site_profile_network_tables_and_questions_open_on_request(catalog):
@@ -180,12 +189,14 @@ def test_site_profile_network_tables_and_questions_open_on_request(catalog):
     } <= set(labels)
     text = markdown(at)
     assert "Is local government tied to a civic tech group?" in text.replace("\\", "")
-    assert ":orange-badge[gap]" in text and "basis: editorial" in text.replace("\\", "")
+    assert ":orange-badge[gap]" in text
+    assert "basis: editorial" in text.replace("\\", "")
     assert "](site?site=Washington%2C+DC)" in text  # a linked product opens its site's profile
 
 
 def test_site_network_view_is_built_once_per_site(catalog):
     first = network_views.site_network(catalog, "pittsburgh")
     second = network_views.site_network(catalog, "pittsburgh")
-    assert first.view.spec == second.view.spec and first.view.few_ties
+    assert first.view.spec == second.view.spec
+    assert first.view.few_ties
     assert first.summary.iloc[0]["ties"] == len(catalog.relationships[catalog.relationships["site"] == "pittsburgh"])

@@ -74,7 +74,8 @@ def test_map_canvas_draws_outlines_and_points(browser, server_url):
         def near(rgb: tuple[int, int, int]) -> bool:
             return any(sum(abs(a - b) for a, b in zip(p, rgb)) < 60 for p in pixels)
 
-        assert near((0, 114, 178)) and near((230, 159, 0))
+        assert near((0, 114, 178))
+        assert near((230, 159, 0))
 
 
 def role_combobox(page):
@@ -149,7 +150,8 @@ def test_chart_data_table_is_built_when_its_expander_opens(browser, server_url):
         with page.expect_download(timeout=30_000) as info:
             download.click()
         csv = info.value.path().read_text(encoding="utf-8")
-        assert csv.splitlines()[0].startswith("theme,site,site_name") and len(csv.splitlines()) == 71
+        assert csv.splitlines()[0].startswith("theme,site,site_name")
+        assert len(csv.splitlines()) == 71
 
 
 def test_a_themes_link_opens_the_tab_it_names(browser, server_url):
@@ -160,7 +162,8 @@ def test_a_themes_link_opens_the_tab_it_names(browser, server_url):
         page.get_by_text("carry the theme").first.wait_for(timeout=30_000)
         wait_for_app(page)
         share = share_link(page)
-        assert "themes_tab=One+theme" in share and "q=" not in share  # the share link follows the open tab
+        assert "themes_tab=One+theme" in share
+        assert "q=" not in share  # the share link follows the open tab
 
 
 # The first visit of a new server for each page, as when a shared link wakes the app: page key ->

@@ -55,7 +55,8 @@ def test_the_worked_example_uploaded_through_the_page_is_drawn_beside_a_site(bro
         with page.expect_download(timeout=30_000) as info:
             download.click()
         rows = list(csv.reader(io.StringIO(info.value.path().read_text(encoding="utf-8"))))
-        assert rows[0][:3] == ["ecosystem", "name", "type"] and len(rows) == 13
+        assert rows[0][:3] == ["ecosystem", "name", "type"]
+        assert len(rows) == 13
         assert rows[1][1] == "Riverbend Data Collaborative"  # the hub first
 
 
@@ -70,12 +71,14 @@ def test_hostile_names_stay_text_on_the_page_and_in_the_download(browser, server
         picture(page, "Your ecosystem").wait_for(timeout=30_000)
         main = page.locator('[data-testid="stMain"]')
         text = main.inner_text()
-        assert "<script>window.__pwned = 1</script>" in text and "[click me](javascript:window.__pwned=1)" in text
+        assert "<script>window.__pwned = 1</script>" in text
+        assert "[click me](javascript:window.__pwned=1)" in text
         assert "**bold** and `code`" in text  # Markdown in a name is shown as typed
         assert main.locator("script, img[src=x], a[href^=javascript]").count() == 0
         picture(page, "Your ecosystem").hover()  # tooltips are text too
         page.wait_for_timeout(500)
-        assert page.evaluate("window.__pwned") is None and dialogs == []
+        assert page.evaluate("window.__pwned") is None
+        assert dialogs == []
         with page.expect_download(timeout=30_000) as info:
             page.get_by_role("button", name="Metrics per organization (CSV)").click()
         cells = [cell for row in csv.reader(io.StringIO(info.value.path().read_text(encoding="utf-8"))) for cell in row]
@@ -114,7 +117,8 @@ def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(brow
         shared = share_link(page)
         alt_text = page.locator(CHART).first.get_attribute("aria-label")
         summary = page.get_by_text("1 of 6 in place, by your answers").first.inner_text()
-    assert link == shared and link.startswith(server_url)
+    assert link == shared
+    assert link.startswith(server_url)
     query = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)
     assert query == {"ecosystem_tab": ["Self-check"], "my_place": ["Riverton <b>x</b>"], "my_nnip": ["2011"], "my_portal": ["no"]}
     with open_page(browser, link) as page:  # a new browser context: nothing shared but the link
@@ -175,4 +179,5 @@ def test_screenshots(browser, server_url, name, viewport):
         shown = page.get_by_role("heading", name=heading).first.bounding_box()
         assert colours_in(shot, shown) > TEXT_COLOURS, f"the heading “{heading}” is not drawn in the screenshot"
         chart = page.locator(CHART).first.bounding_box()
-        assert chart is not None and chart["y"] < VIEWPORTS[viewport][1]  # the picture starts on the first screen
+        assert chart is not None
+        assert chart["y"] < VIEWPORTS[viewport][1]  # the picture starts on the first screen
