@@ -21,6 +21,7 @@ from scripts import headless_chromium, replicas
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
 MINIMAL_DIR = ROOT / "tests" / "fixtures" / "minimal"
+BROWSER_TESTS = ROOT / "tests" / "browser"
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +51,16 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
         cwd=ROOT,
         timeout=120,
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what ``make check`` leaves out by what a test needs: ``browser`` for every test under
+    tests/browser, ``slow`` for any other test that starts a real server (the ``server_url`` fixture)."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+        elif "server_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"

@@ -21,6 +21,8 @@ from scripts import replicas
 DEPLOY = ROOT / "deploy"
 COOKIE = "ctdc_affinity"
 
+pytestmark = pytest.mark.deploy
+
 
 def dockerfile_instructions() -> dict[str, list[str]]:
     """The Dockerfile's instructions: keyword -> arguments of each (continuation lines joined)."""

@@ -21,12 +21,14 @@ def run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.lint
 @pytest.mark.parametrize("args", [("check", *PATHS), ("format", "--check", *PATHS)], ids=["lint", "format"])
 def test_ruff(args):
     result = run("ruff", *args)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.lint
 def test_mypy_on_the_package():
     result = run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr

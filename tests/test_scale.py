@@ -20,6 +20,8 @@ from scripts import synthetic_program as syn
 
 ALL = Filters()
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):

@@ -15,6 +15,8 @@ from dashboard.views.themes import search as S
 FACTOR = 100
 QUERIES = ["court", "housing", "youth jobs", "data", "communi", "Rise Community Development", "a", "zzqqxx"]
 
+pytestmark = pytest.mark.slow
+
 
 def scaled(catalog, factor: int):
     """``catalog`` with every site and searchable record copied ``factor`` times (copy 0 keeps the ids)."""
