@@ -11,7 +11,8 @@ from scripts.bench.report import markdown
 def test_reference_page_writes_the_stated_number_of_fixed_blocks():
     first, second = AppTest.from_string(BLOCKS_SOURCE).run(), AppTest.from_string(BLOCKS_SOURCE).run()
     texts = [block.value for block in first.markdown]
-    assert len(texts) == BLOCKS == 30 and len(set(texts)) == BLOCKS
+    assert len(texts) == BLOCKS == 30
+    assert len(set(texts)) == BLOCKS
     assert texts == [block.value for block in second.markdown]  # fixed: the same on every run
 
 
@@ -25,4 +26,5 @@ def test_report_lists_the_reference_between_the_pages_and_hello_world():
     table = next(chunk for chunk in report.split("\n\n") if chunk.startswith("| page |"))
     rows = table.splitlines()[2:]
     assert [row.split(" | ")[0] for row in rows] == ["| Map", f"| {REFERENCE}", "| hello-world"]
-    assert rows[1].split(" | ")[4] == "2.82" and rows[2].split(" | ")[3:5] == ["", ""]
+    assert rows[1].split(" | ")[4] == "2.82"
+    assert rows[2].split(" | ")[3:5] == ["", ""]

@@ -24,7 +24,8 @@ def test_a_small_generated_map_is_valid_with_every_organization_and_tie():
     files = map_files(40, 100, seed=3)
     assert [name for name, _ in files] == list(ecosystem_upload.TEMPLATE_FILES["csv"])
     ecosystem = parsed(files)
-    assert len(ecosystem.organizations) == 40 and len(ecosystem.ties) == 100
+    assert len(ecosystem.organizations) == 40
+    assert len(ecosystem.ties) == 100
     assert ecosystem.organizations["name"].str.startswith("Fictional Organization").all()
 
 
@@ -57,12 +58,15 @@ async def _upload(url: str, files: list[tuple[str, bytes]]) -> tuple[lc.Rerun, l
 
 def test_an_uploaded_map_is_read_and_drawn_and_stays_on_later_reruns(server_url):
     before, upload, later = run_async(_upload(server_url, ecosystem_upload.example_files()))
-    assert before.error is None and before.count("vega_lite_chart") == 0
+    assert before.error is None
+    assert before.count("vega_lite_chart") == 0
     drawn = drawn_rerun(upload, before)
     assert drawn.error is None, drawn.error
-    assert drawn.count("vega_lite_chart") >= 1 and not drawn.texts("error")
+    assert drawn.count("vega_lite_chart") >= 1
+    assert not drawn.texts("error")
     # the uploader's state is sent again, so the map stays; its chart now comes as a reference to the tab's copy
-    assert later.error is None and later.count("vega_lite_chart") == drawn.count("vega_lite_chart")
+    assert later.error is None
+    assert later.count("vega_lite_chart") == drawn.count("vega_lite_chart")
     assert later.bytes < drawn.bytes
 
 
@@ -72,7 +76,9 @@ def test_an_invalid_upload_gets_the_row_numbered_problem_and_no_traceback(server
     before, upload, _ = run_async(_upload(server_url, [("organizations.csv", organizations), ("ties.csv", ties)]))
     assert upload.rerun.error is None  # no exception on the page
     (message,) = upload.rerun.texts("error")
-    assert "row 3" in message and "column 'type'" in message and "city hall" in message
+    assert "row 3" in message
+    assert "column 'type'" in message
+    assert "city hall" in message
     assert upload.rerun.count("vega_lite_chart") == 0
     assert "the page showed an error" in (drawn_rerun(upload, before).error or "")
 
@@ -84,7 +90,8 @@ def test_a_page_without_an_uploader_is_reported_not_raised(server_url):
             return await session.upload(ecosystem_upload.example_files())
 
     upload = run_async(upload_on_the_map_page())
-    assert upload.rerun.error is not None and "0 file uploaders" in upload.rerun.error
+    assert upload.rerun.error is not None
+    assert "0 file uploaders" in upload.rerun.error
 
 
 def upload_result(p50_ms: float, ratio: float, later_bytes: int, errors: int = 0) -> dict:

@@ -32,8 +32,12 @@ def test_metric_frame_has_a_row_per_site_and_metric(catalog):
     assert frame.groupby("metric").size().to_dict() == {m: 7 for m in ecosystem_metrics.YEAR_METRICS}
     assert list(frame["metric"].unique()) == list(ecosystem_metrics.YEAR_METRICS)
     boston = frame[(frame["site"] == "boston") & (frame["metric"] == "nnip_join_year")].iloc[0]
-    assert boston.display == "1995" and boston.numeric == 1995.0 and boston.confidence == "confirmed"
-    assert boston.vintage == "1995" and boston.site_name == "Boston" and boston.role == "implementation"
+    assert boston.display == "1995"
+    assert boston.numeric == 1995.0
+    assert boston.confidence == "confirmed"
+    assert boston.vintage == "1995"
+    assert boston.site_name == "Boston"
+    assert boston.role == "implementation"
 
 
 def test_unknown_values_carry_not_found_and_nan(catalog):
@@ -53,7 +57,9 @@ def test_metric_frame_adds_rows_for_missing_records(catalog):
     frame = ecosystem_metrics.metric_frame(trimmed, ALL, ("population",))
     assert len(frame) == 7
     boston = frame[frame["site"] == "boston"].iloc[0]
-    assert boston.display == values.NOT_FOUND and math.isnan(boston.numeric) and boston.sources == []
+    assert boston.display == values.NOT_FOUND
+    assert math.isnan(boston.numeric)
+    assert boston.sources == []
 
 
 def test_format_value():
@@ -77,9 +83,11 @@ def test_year_chart_plots_only_known_values_and_lists_the_rest(catalog):
     plotted = layer_data(metric_charts.year_chart(frame), 0)
     assert len(plotted) == int(frame["known"].sum()) == 27
     assert values.NOT_FOUND not in set(plotted["display"])
-    assert plotted["numeric"].notna().all() and (plotted["numeric"] >= 1995).all()
+    assert plotted["numeric"].notna().all()
+    assert (plotted["numeric"] >= 1995).all()
     missing = ecosystem_metrics.not_found(frame).set_index("site")[values.NOT_FOUND]
-    assert "Year joined NNIP" in missing["St. Louis"] and "Year joined NNIP" in missing["Seattle / King County"]
+    assert "Year joined NNIP" in missing["St. Louis"]
+    assert "Year joined NNIP" in missing["Seattle / King County"]
     assert "Boston" not in missing.index
     # every site keeps its row even when nothing is plotted for it
     spec = metric_charts.year_chart(frame).to_dict()["layer"][0]["encoding"]["y"]
@@ -97,9 +105,11 @@ def test_year_chart_plots_only_known_values_and_lists_the_rest(catalog):
 def test_year_chart_encodes_confidence_with_a_legend(catalog):
     spec = metric_charts.year_chart(metric_charts.year_frame(catalog, ALL)).to_dict()
     shape = spec["layer"][0]["encoding"]["shape"]
-    assert shape["field"] == "confidence" and shape["legend"]["title"] == "Confidence"
+    assert shape["field"] == "confidence"
+    assert shape["legend"]["title"] == "Confidence"
     assert shape["scale"]["domain"] == ["confirmed", "single-source"]
-    assert shape["scale"]["range"][0] == "circle" and shape["scale"]["range"][1] == metric_charts.RING
+    assert shape["scale"]["range"][0] == "circle"
+    assert shape["scale"]["range"][1] == metric_charts.RING
     tooltips = {t["field"] for t in spec["layer"][0]["encoding"]["tooltip"]}
     assert {"confidence", "vintage"} <= tooltips
     colors = spec["layer"][0]["encoding"]["color"]["scale"]["range"]
@@ -133,20 +143,23 @@ def test_role_lens_with_one_role_in_view(catalog):
 def test_year_takeaway_names_earliest_and_latest(catalog):
     text = metric_charts.year_takeaway(metric_charts.year_frame(catalog, ALL))
     assert text.startswith("27 of 42 site-year values")
-    assert "Boston's year joined NNIP (1995)" in text and "Cleveland's open data portal launch year (2024)" in text
+    assert "Boston's year joined NNIP (1995)" in text
+    assert "Cleveland's open data portal launch year (2024)" in text
 
 
 def test_text_table_is_site_by_metric(catalog):
     frame = ecosystem_metrics.metric_frame(catalog, ALL, ecosystem_metrics.TEXT_METRICS)
     table = ecosystem_metrics.text_table(frame).set_index("site")
-    assert len(table) == 7 and len(table.columns) == len(ecosystem_metrics.TEXT_METRICS)
+    assert len(table) == 7
+    assert len(table.columns) == len(ecosystem_metrics.TEXT_METRICS)
     assert table.loc["St. Louis", "Open data policy"] == values.NOT_FOUND
     assert table.loc["Boston", "Code for America brigade"] == "Code for Boston"
     lens = ecosystem_metrics.text_table(
         ecosystem_metrics.metric_frame(catalog, filters.Filters(sites=("cleveland", "boston")), ecosystem_metrics.TEXT_METRICS),
         lens=True,
     )
-    assert list(lens["site"]) == ["Boston", "Cleveland"] and list(lens["role"]) == ["implementation", "learning"]
+    assert list(lens["site"]) == ["Boston", "Cleveland"]
+    assert list(lens["role"]) == ["implementation", "learning"]
 
 
 def _two_vintages(catalog):
@@ -162,15 +175,18 @@ def test_census_uses_a_single_vintage(catalog):
     mixed = _two_vintages(catalog)
     assert ecosystem_metrics.census_vintages(mixed, ALL) == [VINTAGE, "ACS 2014-2018 5-year"]
     newer = metric_charts.census_frame(mixed, ALL, VINTAGE)
-    assert len(newer) == 28 and set(newer.loc[newer["known"], "vintage"]) == {VINTAGE}
+    assert len(newer) == 28
+    assert set(newer.loc[newer["known"], "vintage"]) == {VINTAGE}
     assert 123456 not in set(newer["numeric"])
     older = metric_charts.census_frame(mixed, ALL, "ACS 2014-2018 5-year")
     known = older[older["known"]]
-    assert len(known) == 1 and known.iloc[0].display == "123,456"
+    assert len(known) == 1
+    assert known.iloc[0].display == "123,456"
     plotted = layer_data(metric_charts.census_chart(older, "population", "ACS 2014-2018 5-year"), 0)
     assert list(plotted["site_name"]) == ["Boston"]
     gaps = layer_data(metric_charts.census_chart(older, "population", "ACS 2014-2018 5-year"), 2)
-    assert len(gaps) == 6 and set(gaps["display"]) == {values.NOT_FOUND}
+    assert len(gaps) == 6
+    assert set(gaps["display"]) == {values.NOT_FOUND}
 
 
 def test_census_chart_labels_vintage_and_confidence(catalog):
@@ -216,9 +232,11 @@ def test_timeline_has_only_dated_facts(catalog):
     launched = events[events["kind"] == ecosystem_metrics.PRODUCT_EVENT]
     assert set(launched["site"]) == {"boston", "st-louis", "cleveland"}
     yourstl = launched[launched["site"] == "st-louis"].iloc[0]
-    assert yourstl.date == pd.Timestamp(2017, 5, 1) and yourstl.when == "2017-05-01"
+    assert yourstl.date == pd.Timestamp(2017, 5, 1)
+    assert yourstl.when == "2017-05-01"
     boston_policy = events[(events["site"] == "boston") & (events["kind"] == "Open data policy year")].iloc[0]
-    assert boston_policy.date == pd.Timestamp(2014, 4, 7) and "executive order" in boston_policy.event
+    assert boston_policy.date == pd.Timestamp(2014, 4, 7)
+    assert "executive order" in boston_policy.event
     assert len(events) == 27 + 3
     assert metric_charts.program_period(catalog) == (2014, 2018)
     assert metric_charts.timeline_takeaway(events, (2014, 2018)).startswith("30 dated events from 1995 to 2024")
@@ -234,11 +252,9 @@ def test_theme_filter_narrows_product_launches(catalog):
 def test_parse_partial_date():
     assert values.parse_partial_date("2017") == pd.Timestamp(2017, 1, 1)
     assert values.parse_partial_date("2014-07") == pd.Timestamp(2014, 7, 1)
-    assert (
-        values.parse_partial_date("2015-2018") is None
-        and values.parse_partial_date(None) is None
-        and values.parse_partial_date("2014-02-30") is None
-    )
+    assert values.parse_partial_date("2015-2018") is None
+    assert values.parse_partial_date(None) is None
+    assert values.parse_partial_date("2014-02-30") is None
 
 
 def test_every_chart_has_title_and_description(catalog):
@@ -259,17 +275,22 @@ def test_every_chart_has_title_and_description(catalog):
     ]
     for chart in charts:
         spec = chart.to_dict()
-        assert spec["title"] and len(spec["description"]) > 40
-        assert spec["width"] == "container" and spec["autosize"]["type"] == "fit-x"
+        assert spec["title"]
+        assert len(spec["description"]) > 40
+        assert spec["width"] == "container"
+        assert spec["autosize"]["type"] == "fit-x"
 
 
 def test_builders_cope_with_no_sites(catalog):
     view = filters.Filters(sites=("boston",), role="learning")
     frame = metric_charts.year_frame(catalog, view)
-    assert frame.empty and ecosystem_metrics.not_found(frame).empty and ecosystem_metrics.role_comparison(frame) == []
+    assert frame.empty
+    assert ecosystem_metrics.not_found(frame).empty
+    assert ecosystem_metrics.role_comparison(frame) == []
     metric_charts.year_chart(frame).to_dict()
     assert ecosystem_metrics.census_vintages(catalog, view) == []
-    assert metric_charts.partner_frame(catalog, view).empty and metric_charts.timeline_frame(catalog, view).empty
+    assert metric_charts.partner_frame(catalog, view).empty
+    assert metric_charts.timeline_frame(catalog, view).empty
     assert ecosystem_metrics.text_table(ecosystem_metrics.metric_frame(catalog, view, ecosystem_metrics.TEXT_METRICS)).empty
 
 
@@ -278,21 +299,26 @@ def test_not_found_and_role_comparison_as_markdown(catalog):
     markdown = metric_charts.not_found_markdown(frame)
     lines = markdown.splitlines()
     assert lines[0] == f"**Not plotted: {values.NOT_FOUND}**"
-    assert len(lines[2:]) == len(ecosystem_metrics.not_found(frame)) and any(line.startswith("- St\\. Louis: ") for line in lines)
+    assert len(lines[2:]) == len(ecosystem_metrics.not_found(frame))
+    assert any(line.startswith("- St\\. Louis: ") for line in lines)
     assert metric_charts.not_found_markdown(frame[frame["known"]]) == ""
     comparison = metric_charts.role_comparison_markdown(frame).splitlines()
     assert comparison[0].startswith("**Implementation and learning sites compared**")
-    assert len(comparison[2:]) == len(ecosystem_metrics.YEAR_METRICS) and comparison[2].startswith("- Year joined NNIP")
+    assert len(comparison[2:]) == len(ecosystem_metrics.YEAR_METRICS)
+    assert comparison[2].startswith("- Year joined NNIP")
 
 
 def test_census_measure_and_its_source_links(catalog):
     frame = metric_charts.census_frame(catalog, ALL, VINTAGE)
     part = metric_charts.census_measure(frame, "population")
-    assert set(part["metric"]) == {"population"} and len(part) == 7
+    assert set(part["metric"]) == {"population"}
+    assert len(part) == 7
     links = metric_charts.census_sources_markdown(catalog, frame)
     taken, queries, status = links.split("; the Census Bureau")[0], links.split("which would confirm them: ")[1], links
-    assert taken.startswith("values taken from [CityStats state files") and "github.com/amcneil36" in taken
-    assert "showing the same figures" in taken and "api.census.gov" not in taken
+    assert taken.startswith("values taken from [CityStats state files")
+    assert "github.com/amcneil36" in taken
+    assert "showing the same figures" in taken
+    assert "api.census.gov" not in taken
     assert queries.startswith("[Boston](https://api.census.gov/data/2023/acs/acs5?")
     assert queries.count("](https://api.census.gov/") == 7  # one query per site, labelled by the site
     assert status.endswith("; 28 of 28 figures not yet checked against the Census Bureau")
@@ -305,7 +331,16 @@ def test_census_measure_and_its_source_links(catalog):
     )
     table = ecosystem_metrics.shown_table(part, margins=True)
     assert "margin of error" in table.columns
-    assert set(table["margin of error"]) <= {values.NOT_FOUND} or table["margin of error"].str.startswith("± ").any()
+    assert list(table["margin of error"]) == [values.NOT_FOUND] * 7  # no shipped source gives one yet
+
+
+def test_census_margin_of_error_is_shown_where_a_source_gives_one(catalog):
+    metrics = catalog.metrics.copy()
+    boston = (metrics["site"] == "boston") & (metrics["metric"] == "population") & (metrics["vintage"] == VINTAGE)
+    metrics.loc[boston, "margin_of_error"] = 1234
+    frame = metric_charts.census_frame(catalog.replaced(metrics=metrics), ALL, VINTAGE)
+    table = ecosystem_metrics.shown_table(metric_charts.census_measure(frame, "population"), margins=True)
+    assert list(table["margin of error"]) == ["± 1,234"] + [values.NOT_FOUND] * 6
 
 
 def test_partner_table_columns_follow_the_lens(catalog):
@@ -363,7 +398,8 @@ def test_key_years_band_follows_the_program_record(catalog):
     unknown = catalog.replaced(program={**catalog.program, "years": None})
     assert metric_charts.program_period(unknown) is None
     bare = metric_charts.year_chart(metric_charts.year_frame(catalog, ALL), False, None)
-    assert "rect" not in layers_by_mark(bare) and bare.to_dict()["title"] == "Key years per site"
+    assert "rect" not in layers_by_mark(bare)
+    assert bare.to_dict()["title"] == "Key years per site"
     assert "shaded" not in bare.to_dict()["description"].lower()
 
 
@@ -389,8 +425,10 @@ def test_one_metric_uses_one_colour_and_orders_sites_by_year(catalog):
     assert points["encoding"]["color"] == {"value": constants.CATEGORY_COLORS[0]}
     plotted = rows_of(chart, points)
     nnip = frame[frame["metric"] == NNIP]
-    assert set(plotted["metric"]) == {NNIP} and len(plotted) == int(nnip["known"].sum()) == 5
-    assert plotted["numeric"].notna().all() and values.NOT_FOUND not in set(plotted["display"])
+    assert set(plotted["metric"]) == {NNIP}
+    assert len(plotted) == int(nnip["known"].sum()) == 5
+    assert plotted["numeric"].notna().all()
+    assert values.NOT_FOUND not in set(plotted["display"])
     # earliest first (ties in catalog order), sites without a value last, each keeping its row
     assert points["encoding"]["y"]["scale"]["domain"] == [
         "Boston",
@@ -403,10 +441,12 @@ def test_one_metric_uses_one_colour_and_orders_sites_by_year(catalog):
     ]
     (gaps,) = marks["text"]
     written = rows_of(chart, gaps)
-    assert set(written["site_name"]) == {"St. Louis", "Seattle / King County"} and set(written["display"]) == {values.NOT_FOUND}
+    assert set(written["site_name"]) == {"St. Louis", "Seattle / King County"}
+    assert set(written["display"]) == {values.NOT_FOUND}
     assert gaps["encoding"]["x"] == {"value": 0}  # written at the left edge, never placed at a year
     spec = chart.to_dict()
-    assert spec["title"]["text"] == "Year joined NNIP" and "Sites earliest first" in spec["title"]["subtitle"]
+    assert spec["title"]["text"] == "Year joined NNIP"
+    assert "Sites earliest first" in spec["title"]["subtitle"]
     # the year axis is the same whichever metric is shown
     every = metric_charts.year_chart(frame, False, PERIOD).to_dict()
     assert points["encoding"]["x"]["scale"]["domain"] == every["layer"][1]["encoding"]["x"]["scale"]["domain"] == [1994, 2025]
@@ -435,28 +475,36 @@ def test_wide_key_years_table_is_site_by_metric_with_not_found_cells(catalog):
     frame = metric_charts.year_frame(catalog, ALL)
     wide = ecosystem_metrics.year_table(frame)
     labels = list(ecosystem_metrics.year_metric_labels(catalog).values())
-    assert list(wide.columns) == ["site", *labels] and len(wide) == 7
+    assert list(wide.columns) == ["site", *labels]
+    assert len(wide) == 7
     assert list(wide["site"]) == list(metric_charts.site_frame(catalog, ALL)["site_name"])
     cells = wide.set_index("site")
     assert (cells == values.NOT_FOUND).sum().sum() == int((~frame["known"]).sum()) == 15
-    assert cells.loc["Boston", "Year joined NNIP"] == "1995" and cells.loc["St. Louis", "Year joined NNIP"] == values.NOT_FOUND
+    assert cells.loc["Boston", "Year joined NNIP"] == "1995"
+    assert cells.loc["St. Louis", "Year joined NNIP"] == values.NOT_FOUND
     for row in frame.itertuples():  # every cell is the long table's value
         assert cells.loc[row.site_name, row.metric_label] == row.display
     one = ecosystem_metrics.year_table(ecosystem_metrics.chosen_years(frame, NNIP))
     assert list(one.columns) == ["site", "Year joined NNIP"]
-    assert list(one["site"])[:2] == ["Boston", "Cleveland"] and list(one["Year joined NNIP"])[-2:] == [values.NOT_FOUND] * 2
+    assert list(one["site"])[:2] == ["Boston", "Cleveland"]
+    assert list(one["Year joined NNIP"])[-2:] == [values.NOT_FOUND] * 2
     lens = ecosystem_metrics.year_table(frame, lens=True)
-    assert list(lens.columns[:2]) == ["site", "role"] and list(lens["role"]) == ["implementation"] * 3 + ["learning"] * 4
+    assert list(lens.columns[:2]) == ["site", "role"]
+    assert list(lens["role"]) == ["implementation"] * 3 + ["learning"] * 4
 
 
 def test_key_years_view_follows_the_choice(catalog):
     every = metric_charts.key_years_view(catalog, ALL, False)
-    assert every.chart.spec["title"]["text"] == "Key years per site" and every.table.shape == (7, 7)
-    assert len(every.chart.table) == 42 and every.table_name == "key-years-by-site"
+    assert every.chart.spec["title"]["text"] == "Key years per site"
+    assert every.table.shape == (7, 7)
+    assert len(every.chart.table) == 42
+    assert every.table_name == "key-years-by-site"
     one = metric_charts.key_years_view(catalog, ALL, False, NNIP)
-    assert one.chart.spec["title"]["text"] == "Year joined NNIP" and one.table.shape == (7, 2)
+    assert one.chart.spec["title"]["text"] == "Year joined NNIP"
+    assert one.table.shape == (7, 2)
     assert list(one.chart.table["site"]) == list(one.table["site"])  # long and wide tables in chart order
-    assert one.chart.name == "key-years-nnip_join_year" and one.table_name == "key-years-nnip_join_year-by-site"
+    assert one.chart.name == "key-years-nnip_join_year"
+    assert one.table_name == "key-years-nnip_join_year-by-site"
     assert "Boston: 1995; Cleveland: 1995; Washington, DC: 1997" in one.chart.alt_text
     assert "St. Louis: not found in sources" in one.chart.alt_text
     assert one.not_found_markdown.count("\n- ") == 2
@@ -499,6 +547,7 @@ def test_key_years_text_from_the_data_is_escaped(catalog):
     sites.loc[sites["id"] == "boston", "name"] = "<script>alert(1)</script> *Boston*"
     hostile = catalog.replaced(sites=sites)
     view = metric_charts.key_years_view(hostile, ALL, False, NNIP)
-    assert "<script>" not in view.chart.takeaway and "\\<script\\>" in view.chart.takeaway
+    assert "<script>" not in view.chart.takeaway
+    assert "\\<script\\>" in view.chart.takeaway
     assert "\\*Boston\\*" in view.chart.takeaway
     assert "<script>alert(1)</script> *Boston*" in set(view.table["site"])  # tables hold plain text, shown as text

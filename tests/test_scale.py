@@ -20,6 +20,8 @@ from scripts import synthetic_program as syn
 
 ALL = Filters()
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
@@ -29,14 +31,17 @@ def big(tmp_path_factory):
 
 
 def test_the_program_is_a_hundred_times_the_size(big):
-    assert len(big.sites) == 700 and len(big.products) == 700
+    assert len(big.sites) == 700
+    assert len(big.products) == 700
 
 
 def test_themes_builders_work_and_the_heatmap_sums_many_sites_by_role(big):
     matrix = theme_charts.matrix_view(big, ALL)
-    assert matrix is not None and len(matrix.table) == 700 * 10  # the table keeps every site
+    assert matrix is not None
+    assert len(matrix.table) == 700 * 10  # the table keeps every site
     drawn = matrix.spec["datasets"]
-    assert "sums them by site role" in matrix.note and all(len(data) < 20_000 for data in drawn.values())
+    assert "sums them by site role" in matrix.note
+    assert all(len(data) < 20_000 for data in drawn.values())
     assert theme_charts.sections_view(big, ALL, LESSON_SECTIONS[0]).chart is not None
     assert themes.theme_view(big, ALL, "housing").products_markdown
     assert search.search_view(big, ALL, "data").found
@@ -54,8 +59,10 @@ def test_metrics_builders_work(big):
 
 def test_map_overview_profile_and_library_stay_bounded(big):
     site_map = maps.map_view(big, ALL, height=440)
-    assert len(site_map.sites) == 700 and site_map.table_markdown.count("\n| ") == maps.MAX_TABLE_ROWS
-    assert "the CSV lists every one" in site_map.table_markdown and len(site_map.table) == 700
+    assert len(site_map.sites) == 700
+    assert site_map.table_markdown.count("\n| ") == maps.MAX_TABLE_ROWS
+    assert "the CSV lists every one" in site_map.table_markdown
+    assert len(site_map.table) == 700
     view = overview.overview_view(big, ALL)
     assert len(view.start_sites) == overview.MAX_START_SITES
     assert site_profile_text.site_page(big, big.sites["id"].iloc[0], big.sites["id"].iloc[1]).comparison is not None

@@ -46,7 +46,8 @@ def test_matrix_takeaway_says_records_are_counted(catalog):
     sentence = themes.matrix_takeaway(matrix)
     assert "records in this dataset" in sentence
     top = themes.theme_totals(matrix).sort_values("records", ascending=False, kind="stable").iloc[0]
-    assert f"**{top['theme']}**" in sentence and str(int(top["records"])) in sentence
+    assert f"**{top['theme']}**" in sentence
+    assert str(int(top["records"])) in sentence
 
 
 def test_theme_site_chart_encodes_theme_and_site(catalog):
@@ -57,8 +58,10 @@ def test_theme_site_chart_encodes_theme_and_site(catalog):
         assert layer["encoding"]["x"]["field"] == "site_name"
     assert cells["encoding"]["y"]["sort"] == list(THEMES)
     assert cells["encoding"]["color"]["scale"]["scheme"] == "blues"
-    assert labels["mark"]["type"] == "text" and labels["encoding"]["text"]["field"] == "records"
-    assert "theme" in spec["description"] and spec["width"] == "container"
+    assert labels["mark"]["type"] == "text"
+    assert labels["encoding"]["text"]["field"] == "records"
+    assert "theme" in spec["description"]
+    assert spec["width"] == "container"
     assert "background" not in json.dumps(spec)
 
 
@@ -89,7 +92,8 @@ def test_lessons_by_section_counts_every_lesson(catalog):
 def test_section_takeaway_shows_basis_split(catalog):
     sections = themes.lessons_by_section(catalog, ALL)
     sentence = themes.section_takeaway(sections)
-    assert "editorial" in sentence and str(len(catalog.lessons)) in sentence
+    assert "editorial" in sentence
+    assert str(len(catalog.lessons)) in sentence
     assert themes.section_takeaway(sections.iloc[0:0]) == "No lessons match the current filters."
 
 
@@ -110,10 +114,12 @@ def test_products_and_lessons_by_theme(catalog):
     assert list(products["name"]) == ["Youth Jobs Platform (Youth Match)"]
     assert list(products["site_name"]) == ["Boston"]
     justice = themes.products_by_theme(catalog, ALL, "public safety")
-    assert list(justice["site"]) == ["st-louis"] and "YourSTLCourts" in set(justice["name"])
+    assert list(justice["site"]) == ["st-louis"]
+    assert "YourSTLCourts" in set(justice["name"])
     assert themes.products_by_theme(catalog, filters.Filters(role="learning"), "employment").empty
     lessons = themes.lessons_by_theme(catalog, ALL, "housing")
-    assert len(lessons) and lessons["site_name"].isin(["Washington, DC", "Seattle / King County", "Cross-site"]).all()
+    assert len(lessons)
+    assert lessons["site_name"].isin(["Washington, DC", "Seattle / King County", "Cross-site"]).all()
     assert set(lessons.columns) >= {"text", "site_name", "section"}
 
 
@@ -137,11 +143,15 @@ def test_lesson_list_names_site_and_section_and_escapes(catalog):
     lines = markdown.splitlines()
     assert len(lines) == len(lessons) > 0
     for line, lesson in zip(lines, lessons.to_dict("records")):
-        assert line.startswith("- ") and f", {themes.escape_markdown(lesson['section'])}*" in line and " — *" in line
+        assert line.startswith("- ")
+        assert f", {themes.escape_markdown(lesson['section'])}*" in line
+        assert " — *" in line
         assert (":small[*Wording unconfirmed" in line) == bool(lesson["note"])  # a caveat travels with its lesson
     hostile = lessons.head(1).assign(text="<img src=x> [a](javascript:1)", note=None)
     escaped = themes.lesson_list_markdown(hostile, with_section=False)
-    assert "\\<img" in escaped and "](" not in escaped and escaped.endswith(" — *Boston*")
+    assert "\\<img" in escaped
+    assert "](" not in escaped
+    assert escaped.endswith(" — *Boston*")
 
 
 def test_lessons_link_their_site_profile_and_cite_their_sources(catalog):
@@ -150,21 +160,25 @@ def test_lessons_link_their_site_profile_and_cite_their_sources(catalog):
     links = themes.lesson_links(catalog, view, lessons)
     markdown = themes.lesson_list_markdown(lessons, links)
     site_lines = [line for line in markdown.splitlines() if "St\\. Louis" in line]
-    assert site_lines and all("[St\\. Louis](site?site=St.+Louis&sites=St.+Louis&themes=justice)" in line for line in site_lines)
+    assert site_lines
+    assert all("[St\\. Louis](site?site=St.+Louis&sites=St.+Louis&themes=justice)" in line for line in site_lines)
     assert all(":small[Sources: [\\[" in line for line in markdown.splitlines())
-    assert links.sources_markdown.startswith("**Sources cited in these lessons**") and "- \\[1\\] [" in links.sources_markdown
+    assert links.sources_markdown.startswith("**Sources cited in these lessons**")
+    assert "- \\[1\\] [" in links.sources_markdown
 
 
 def test_product_cards_carry_status_links_and_site(catalog):
     cards = themes.product_cards(themes.products_by_theme(catalog, ALL, "employment"))
     (youth_jobs,) = [c for c in cards if "Youth Jobs" in c["markdown"]]
-    assert youth_jobs["site"] == "boston" and youth_jobs["site_name"] == "Boston"
+    assert youth_jobs["site"] == "boston"
+    assert youth_jobs["site_name"] == "Boston"
     assert "*Boston · Active in 2017\\-11 (last reported status)*" in youth_jobs["markdown"]
     products = (
         themes.products_by_theme(catalog, ALL, "justice").head(1).assign(urls=[["javascript:alert(1)", "https://example.org/a"]])
     )
     (card,) = themes.product_cards(products)
-    assert "javascript:alert(1)](" not in card["markdown"] and "](https://example.org/a)" in card["markdown"]
+    assert "javascript:alert(1)](" not in card["markdown"]
+    assert "](https://example.org/a)" in card["markdown"]
 
 
 def test_basis_note_counts_source_and_editorial_tags(catalog):
@@ -177,8 +191,10 @@ def test_basis_note_counts_source_and_editorial_tags(catalog):
 
 
 def test_default_tab_follows_the_parameter_a_link_carries():
-    assert themes.default_tab([]) == 0 and themes.default_tab(["sites", "role"]) == 0
-    assert themes.default_tab(["theme"]) == 1 and themes.default_tab(["section", "theme"]) == 2
+    assert themes.default_tab([]) == 0
+    assert themes.default_tab(["sites", "role"]) == 0
+    assert themes.default_tab(["theme"]) == 1
+    assert themes.default_tab(["section", "theme"]) == 2
     assert themes.default_tab(["q", "theme"]) == 3
     assert themes.default_tab(["tab", "q"]) == 0  # an explicit tab wins (the bound widget reads it)
 
@@ -186,11 +202,13 @@ def test_default_tab_follows_the_parameter_a_link_carries():
 def test_theme_products_and_lessons_markdown(catalog):
     products = themes.products_by_theme(catalog, ALL, "employment")
     markdown = themes.theme_products_markdown(products, "employment")
-    assert markdown.startswith("**1 product** carries the theme *employment*:") and "Youth Jobs Platform" in markdown
+    assert markdown.startswith("**1 product** carries the theme *employment*:")
+    assert "Youth Jobs Platform" in markdown
     assert markdown.count("\n\n---\n\n") == len(products)
     none = themes.theme_products_markdown(products.head(0), "housing")
     assert none == "No product of the sites in view carries the theme *housing*."
     lessons = themes.lessons_by_theme(catalog, ALL, "employment")
     text = themes.theme_lessons_markdown(lessons, "employment")
-    assert text.startswith(f"**{len(lessons)} lessons** carry the theme *employment*:") and text.count("\n- ") == len(lessons)
+    assert text.startswith(f"**{len(lessons)} lessons** carry the theme *employment*:")
+    assert text.count("\n- ") == len(lessons)
     assert themes.theme_lessons_markdown(lessons.head(0), "<b>").endswith("*\\<b\\>*.")
