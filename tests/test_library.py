@@ -12,7 +12,7 @@ def test_resource_sections_group_every_resource_by_kind(catalog):
     headings = [heading for heading, _ in sections]
     assert sorted(headings) == ["Blog", "Case study", "Guide", "Synthesis", "Toolkit"]
     entries = sum(markdown.count("\n\n") + 1 for _, markdown in sections)
-    assert entries == len(catalog.resources) == 33
+    assert entries == len(catalog.resources) == 35
     text = "\n".join(markdown for _, markdown in sections)
     assert "Civic Tech and Data Collaborative, date not found in sources" in text
     assert "nan" not in text.split()
