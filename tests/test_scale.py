@@ -13,9 +13,7 @@ from dashboard.views import sites_map as maps
 from dashboard.views.metrics import charts as metric_charts
 from dashboard.views.metrics import frames as ecosystem_metrics
 from dashboard.views.site_profile import markdown as site_profile_text
-from dashboard.views.themes import charts as theme_charts
-from dashboard.views.themes import records as themes
-from dashboard.views.themes import search
+from dashboard.views.themes import by_site, one_theme, search, sections
 from scripts import synthetic_program as syn
 
 ALL = Filters()
@@ -33,12 +31,12 @@ def test_the_program_is_a_hundred_times_the_size(big):
 
 
 def test_themes_builders_work_and_the_heatmap_sums_many_sites_by_role(big):
-    matrix = theme_charts.matrix_view(big, ALL)
+    matrix = by_site.matrix_view(big, ALL)
     assert matrix is not None and len(matrix.table) == 700 * 10  # the table keeps every site
     drawn = matrix.spec["datasets"]
     assert "sums them by site role" in matrix.note and all(len(data) < 20_000 for data in drawn.values())
-    assert theme_charts.sections_view(big, ALL, LESSON_SECTIONS[0]).chart is not None
-    assert themes.theme_view(big, ALL, "housing").products_markdown
+    assert sections.sections_view(big, ALL, LESSON_SECTIONS[0]).chart is not None
+    assert one_theme.theme_view(big, ALL, "housing").products_markdown
     assert search.search_view(big, ALL, "data").found
 
 
