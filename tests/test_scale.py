@@ -10,8 +10,7 @@ from dashboard.data.schema import LESSON_SECTIONS
 from dashboard.state.filters import Filters
 from dashboard.views import library, overview
 from dashboard.views import sites_map as maps
-from dashboard.views.metrics import charts as metric_charts
-from dashboard.views.metrics import frames as ecosystem_metrics
+from dashboard.views.metrics import census, key_years, names, partners, timeline
 from dashboard.views.site_profile import markdown as site_profile_text
 from dashboard.views.themes import by_site, one_theme, search, sections
 from scripts import synthetic_program as syn
@@ -42,12 +41,12 @@ def test_themes_builders_work_and_the_heatmap_sums_many_sites_by_role(big):
 
 def test_metrics_builders_work(big):
     for lens in (False, True):
-        assert metric_charts.key_years_view(big, ALL, lens, ecosystem_metrics.ALL_KEY_YEARS).chart.spec
-        assert metric_charts.partners_view(big, ALL, lens).spec
-        assert metric_charts.timeline_view(big, ALL, lens).spec
-        assert len(ecosystem_metrics.names_view(big, ALL, lens).table) == 700
-    vintages = ecosystem_metrics.census_vintages(big, ALL)
-    assert len(metric_charts.census_view(big, ALL, vintages[0], False).charts) == 4
+        assert key_years.key_years_view(big, ALL, lens, key_years.ALL_KEY_YEARS).chart.spec
+        assert partners.partners_view(big, ALL, lens).spec
+        assert timeline.timeline_view(big, ALL, lens).spec
+        assert len(names.names_view(big, ALL, lens).table) == 700
+    vintages = census.census_vintages(big, ALL)
+    assert len(census.census_view(big, ALL, vintages[0], False).charts) == 4
 
 
 def test_map_overview_profile_and_library_stay_bounded(big):

@@ -17,6 +17,12 @@ LIST_DELIMITER = "; "
 
 ROLE_LABELS = {"implementation": "Implementation site", "learning": "Learning site"}
 
+# The confidence of values that are not sourced metric values, beside the schema's levels
+# ("confirmed", "single-source"): a product's launch date read from its record, and a visitor's own
+# self-check answer. Charts draw each with a shape of its own.
+PRODUCT_CONFIDENCE = "product record"
+YOUR_ANSWER = "your answer"
+
 # Census Bureau API: the ACS 5-year release written to census.yaml.
 CENSUS_YEAR = 2023
 CENSUS_VINTAGE = "ACS 2019-2023 5-year"
