@@ -19,8 +19,7 @@ from dashboard.state import links
 from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
 from dashboard.upload import ecosystem_upload
-from dashboard.views.metrics import charts as metric_charts
-from dashboard.views.metrics import self_check
+from dashboard.views import self_check
 
 T = TypeVar("T")
 MAP_KEY = "ecosystem_map"  # the session's current map (a network_views.MapResult)
@@ -267,7 +266,7 @@ with check_tab:
             context.share(param, given.get(param))
         st.markdown("**Link to these answers:** copy it to share them; it opens this page with the same answers and chart.")
         st.code(view_url(context), language=None, wrap_lines=True)
-        result = metric_charts.self_check_view(catalog, context.filters, check)
+        result = self_check.self_check_view(catalog, context.filters, check)
         chart_block(result.chart)
         with lazy_expander(
             "Where each site stood when CTDC began, question by question, with sources", "self-check-began"

@@ -128,9 +128,9 @@ def test_hostile_links_render(params):
 
 def test_chart_data_reaches_the_page_as_the_arrow_bytes_built_once(catalog):
     from dashboard.state.filters import Filters
-    from dashboard.views.metrics import charts as metric_charts
+    from dashboard.views.metrics import key_years
 
-    view = metric_charts.key_years_view(catalog, Filters(), False)
+    view = key_years.key_years_view(catalog, Filters(), False)
     built = {name: data for name, data in view.chart.spec["datasets"].items()}
     assert built
     assert all(isinstance(data, bytes) for data in built.values())

@@ -10,12 +10,9 @@ from dashboard.data.schema import LESSON_SECTIONS
 from dashboard.state.filters import Filters
 from dashboard.views import library, overview
 from dashboard.views import sites_map as maps
-from dashboard.views.metrics import charts as metric_charts
-from dashboard.views.metrics import frames as ecosystem_metrics
+from dashboard.views.metrics import census, key_years, names, partners, timeline
 from dashboard.views.site_profile import markdown as site_profile_text
-from dashboard.views.themes import charts as theme_charts
-from dashboard.views.themes import records as themes
-from dashboard.views.themes import search
+from dashboard.views.themes import by_site, one_theme, search, sections
 from scripts import synthetic_program as syn
 
 ALL = Filters()
@@ -36,25 +33,25 @@ def test_the_program_is_a_hundred_times_the_size(big):
 
 
 def test_themes_builders_work_and_the_heatmap_sums_many_sites_by_role(big):
-    matrix = theme_charts.matrix_view(big, ALL)
+    matrix = by_site.matrix_view(big, ALL)
     assert matrix is not None
-    assert len(matrix.table) == 700 * 10  # the table keeps every site
+    assert len(matrix.table) == 700 * 10
     drawn = matrix.spec["datasets"]
     assert "sums them by site role" in matrix.note
     assert all(len(data) < 20_000 for data in drawn.values())
-    assert theme_charts.sections_view(big, ALL, LESSON_SECTIONS[0]).chart is not None
-    assert themes.theme_view(big, ALL, "housing").products_markdown
+    assert sections.sections_view(big, ALL, LESSON_SECTIONS[0]).chart is not None
+    assert one_theme.theme_view(big, ALL, "housing").products_markdown
     assert search.search_view(big, ALL, "data").found
 
 
 def test_metrics_builders_work(big):
     for lens in (False, True):
-        assert metric_charts.key_years_view(big, ALL, lens, ecosystem_metrics.ALL_KEY_YEARS).chart.spec
-        assert metric_charts.partners_view(big, ALL, lens).spec
-        assert metric_charts.timeline_view(big, ALL, lens).spec
-        assert len(ecosystem_metrics.names_view(big, ALL, lens).table) == 700
-    vintages = ecosystem_metrics.census_vintages(big, ALL)
-    assert len(metric_charts.census_view(big, ALL, vintages[0], False).charts) == 4
+        assert key_years.key_years_view(big, ALL, lens, key_years.ALL_KEY_YEARS).chart.spec
+        assert partners.partners_view(big, ALL, lens).spec
+        assert timeline.timeline_view(big, ALL, lens).spec
+        assert len(names.names_view(big, ALL, lens).table) == 700
+    vintages = census.census_vintages(big, ALL)
+    assert len(census.census_view(big, ALL, vintages[0], False).charts) == 4
 
 
 def test_map_overview_profile_and_library_stay_bounded(big):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.views.themes import search as S
+from dashboard.views.themes.search_index import KINDS, build_index, fold, words_of
 
 HOSTILE = "**bold** <script>alert(1)</script> [link](javascript:alert(1)) `code` # heading _u_ | a | ~~s~~ $x$"
 
@@ -24,7 +25,7 @@ def _rows(catalog, table: str, rows: list[dict]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def index(catalog):
     """The shipped catalog's index."""
-    return S.build_index(catalog)
+    return build_index(catalog)
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +158,7 @@ def tiny(catalog):
             ],
         ),
     )
-    return S.build_index(small)
+    return build_index(small)
 
 
 def ids(results: S.SearchResults) -> list[str]:
@@ -197,7 +198,7 @@ def record_texts(catalog) -> dict[str, list[str]]:
     """Record id -> the words of its title and body text, for every searchable record."""
     fields = ("name", "title", "description", "status_note", "text", "summary", "role")
     return {
-        row["id"]: S.words_of(" ".join(str(row.get(k) or "") for k in fields))
+        row["id"]: words_of(" ".join(str(row.get(k) or "") for k in fields))
         for table in ("products", "lessons", "resources", "organizations", "national_partners")
         for row in getattr(catalog, table).to_dict("records")
     }
@@ -230,7 +231,7 @@ def test_organizations_and_national_partners_are_searched(index):
     assert rise.results[0].site_names == ("St. Louis",)
     macarthur = S.search(index, "MacArthur")
     assert "macarthur-foundation" in ids(macarthur)
-    assert {r.kind for r in S.search(index, "data", limit=1000).results} == set(S.KINDS)
+    assert {r.kind for r in S.search(index, "data", limit=1000).results} == set(KINDS)
 
 
 def test_results_carry_citations_links_and_lesson_details(tiny, catalog, index):
@@ -255,9 +256,9 @@ def test_results_carry_citations_links_and_lesson_details(tiny, catalog, index):
 def test_a_title_match_ranks_above_one_mention_in_the_body(tiny, index):
     assert ids(S.search(tiny, "beacon")) == ["p-title", "p-body"]
     results = S.search(index, "housing", limit=1000).results
-    in_title = [n for n, r in enumerate(results) if "housing" in S.words_of(r.title)]
+    in_title = [n for n, r in enumerate(results) if "housing" in words_of(r.title)]
     once_in_body = [
-        n for n, r in enumerate(results) if "housing" not in S.words_of(r.title) and r.excerpt.lower().count("housing") == 1
+        n for n, r in enumerate(results) if "housing" not in words_of(r.title) and r.excerpt.lower().count("housing") == 1
     ]
     assert in_title
     assert once_in_body
@@ -348,8 +349,8 @@ def test_one_letter_lists_titles_starting_with_it(index):
     assert results.words == ("a",)
     assert results.total > 0
     assert results.message == S.INITIAL_MESSAGE.format(letter="A")
-    assert all(S.words_of(r.title)[0].startswith("a") for r in results.results)
-    titles = [S.fold(r.title) for r in results.results]
+    assert all(words_of(r.title)[0].startswith("a") for r in results.results)
+    titles = [fold(r.title) for r in results.results]
     assert titles == sorted(titles)
     assert S.search(index, "A").total == results.total
     assert S.search(index, "q").message == S.NO_INITIAL_MESSAGE.format(letter="Q")

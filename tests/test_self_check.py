@@ -12,11 +12,11 @@ import pyarrow as pa
 import pytest
 
 from conftest import chart_protos, open_app, page_text, script
+from dashboard import constants
 from dashboard.state.filters import Filters
-from dashboard.views.metrics import charts as metric_charts
-from dashboard.views.metrics import frames as ecosystem_metrics
-from dashboard.views.metrics import self_check
-from dashboard.views.metrics.self_check import NO, UNANSWERED, YES, Answer, SelfCheck
+from dashboard.views import self_check
+from dashboard.views.metrics import key_years
+from dashboard.views.self_check import NO, UNANSWERED, YES, Answer, SelfCheck
 
 THIS_YEAR = 2026
 PAGE = script("ecosystem")
@@ -78,7 +78,7 @@ def test_form_answers(choice, year, expected):
 
 
 def test_standings_follow_the_cited_key_years(catalog):
-    years = ecosystem_metrics.year_frame(catalog, Filters())
+    years = key_years.year_frame(catalog, Filters())
     table = self_check.standings(years, 2014)
     assert set(table) == {q.metric for q in self_check.QUESTIONS}
     for metric, rows in table.items():
@@ -103,20 +103,20 @@ def test_standings_follow_the_cited_key_years(catalog):
 
 def test_the_view_marks_the_answers_as_theirs_and_cites_the_sites(catalog):
     check = SelfCheck("Riverton", answers(my_nnip=Answer(YES, 2012), my_policy=Answer(NO)))
-    view = metric_charts.self_check_view(catalog, Filters(), check)
+    view = self_check.self_check_view(catalog, Filters(), check)
     spec = view.chart.spec
     shapes = next(layer["encoding"]["shape"] for layer in spec["layer"] if "shape" in layer.get("encoding", {}))
-    assert self_check.YOUR_ANSWER in shapes["scale"]["domain"]
+    assert constants.YOUR_ANSWER in shapes["scale"]["domain"]
     assert "Riverton: 1 of 6 in place, by your answers" in view.summary.replace("\\", "")
     assert "Riverton (your answers)" in set(view.chart.table["site"])
     assert "*(your answer)*" in view.began
     assert ":small[Sources: [\\[1\\]](http" in view.began
     table = view.table
-    mine = table[table["basis"] == self_check.YOUR_ANSWER]
+    mine = table[table["basis"] == constants.YOUR_ANSWER]
     assert list(mine["answer or standing"][:2]) == ["yes, since 2012", "not answered"]
     assert (mine["sources"] == "").all()
     assert (table.loc[table["basis"] == "sources", "sources"] != "").sum() > 20
-    nothing = metric_charts.self_check_view(catalog, Filters(), SelfCheck())
+    nothing = self_check.self_check_view(catalog, Filters(), SelfCheck())
     unanswered = next(layer["encoding"]["shape"] for layer in nothing.chart.spec["layer"] if "shape" in layer.get("encoding", {}))
     assert "Answer the questions" in nothing.summary
     assert unanswered["scale"]["domain"] == ["confirmed", "single-source"]

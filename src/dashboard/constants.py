@@ -41,6 +41,11 @@ TIE_PERIOD_LABELS = {
 MIN_TIES_TO_RANK = 3
 # How the project names itself to the servers it asks (the Census Bureau's API, the sources' hosts).
 USER_AGENT = "CTDC-Atlas/1.0 (source and census checks of the CTDC Atlas dataset)"
+# The confidence of values that are not sourced metric values, beside the schema's levels
+# ("confirmed", "single-source"): a product's launch date read from its record, and a visitor's own
+# self-check answer. Charts draw each with a shape of its own.
+PRODUCT_CONFIDENCE = "product record"
+YOUR_ANSWER = "your answer"
 
 # Census Bureau API: the ACS 5-year release written to census.yaml.
 CENSUS_YEAR = 2023

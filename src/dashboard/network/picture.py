@@ -15,9 +15,9 @@ import networkx as nx
 import pandas as pd
 
 from dashboard import constants as C
+from dashboard.charts.scales import MULTILINE
 from dashboard.data.text import wrap_label
 from dashboard.network.model import NETWORK_TYPES, TYPE_STYLES, Ecosystem, NetworkMetrics, counted, sources_text
-from dashboard.views.metrics.charts import MULTILINE
 
 # Drawing: at most this many organizations (the most connected), edge labels only on small pictures.
 MAX_DRAWN = 40
