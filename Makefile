@@ -6,7 +6,7 @@ PORT ?= 8501
 REPLICAS ?= 2
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: run test validate refresh-census schema bench replicas browser nginx screenshots clean
+.PHONY: run test validate refresh-census schema export bench replicas browser nginx screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ refresh-census: $(VENV)/.installed
 ## Write data/schema/*.json and data/README.md's vocabulary table from the schema (after changing it)
 schema: $(VENV)/.installed
 	$(PY) -m dashboard schema $(DATA)
+
+## Write the dataset's files served at fixed URLs (static/data/: every table as CSV and JSON, datapackage.json, the zip) from data/
+export: $(VENV)/.installed
+	$(PY) -m dashboard export $(DATA)
 
 ## What a visitor waits for on a real server, beside a hello-world app (a benchmark, not a test; about 4 minutes)
 bench: $(VENV)/.dev-installed browser nginx
