@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)/src
 # What ruff checks and formats (the same paths as tests/test_lint.py)
 LINT_PATHS := app.py app_pages src tests scripts
 
-.PHONY: run check test validate refresh-census check-links schema bench replicas browser nginx screenshots clean
+.PHONY: run check test validate refresh-census check-links schema export bench replicas browser nginx screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ check-links: $(VENV)/.installed
 ## Write data/schema/*.json and data/README.md's vocabulary table from the schema (after changing it)
 schema: $(VENV)/.installed
 	$(PY) -m dashboard schema $(DATA)
+
+## Write the dataset's files served at fixed URLs (static/data/: every table as CSV and JSON, datapackage.json, the zip) from data/
+export: $(VENV)/.installed
+	$(PY) -m dashboard export $(DATA)
 
 ## What a visitor waits for on a real server, beside a hello-world app (a benchmark, not a test; about 4 minutes)
 bench: $(VENV)/.dev-installed browser nginx

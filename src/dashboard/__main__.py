@@ -1,6 +1,7 @@
 """Command line: ``python -m dashboard validate [DATA_DIR]``, ``refresh-census``, ``check-links`` (asks
-every source's URL, writes data/link_checks.yaml) and ``schema`` (writes the JSON Schemas and the
-vocabulary table generated from the schema)."""
+every source's URL, writes data/link_checks.yaml), ``schema`` (writes the JSON Schemas and the
+vocabulary table generated from the schema) and ``export`` (writes the dataset's files served at fixed
+addresses, ``static/data/``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from dashboard import constants as C
-from dashboard.data import census, dictionary, linkcheck
+from dashboard.data import census, dictionary, export, linkcheck
 from dashboard.data.loading import resolve_data_dir, validate
 from dashboard.data.schema import TABLES_BY_NAME
 
@@ -91,6 +92,18 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    catalog, problems = validate(args.data_dir)
+    if catalog is None:
+        print("The data must validate before it is exported:", file=sys.stderr)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    written = export.write_static_files(catalog, Path(args.out))
+    print(f"Wrote {len(written)} files to {args.out}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and run a sub-command; return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
@@ -124,6 +137,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="write data/schema/*.json and data/README.md's vocabulary table from the schema")
     schema.add_argument("data_dir", nargs="?", default=None)
     schema.set_defaults(run=_schema)
+    files = sub.add_parser(
+        "export", help="write every table as CSV and JSON, datapackage.json and the zip into static/data/ (their fixed URLs)"
+    )
+    files.add_argument("data_dir", nargs="?", default=None)
+    files.add_argument("--out", default=str(C.DATA_EXPORT_DIR), help="folder to write (default: static/data/)")
+    files.set_defaults(run=_export)
     args = parser.parse_args(argv)
     return args.run(args)
 

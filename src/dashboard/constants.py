@@ -18,6 +18,13 @@ DATA_RECHECK_SECONDS = 1.0
 STATIC_DIR = PROJECT_ROOT / "static"
 STATES_GEOJSON = STATIC_DIR / "us-states.geojson"
 STATES_GEOJSON_URL = "app/static/us-states.geojson"  # relative: the app's pages are one level deep
+# The dataset at fixed addresses (``make export`` writes it; Streamlit serves it at /app/static/data/):
+# every table as CSV and JSON, the Data Package descriptor, the CSV zip and the whole dataset as JSON.
+DATA_EXPORT_DIR = STATIC_DIR / "data"
+DATA_EXPORT_URL = "app/static/data"  # relative to the app's root address
+DATAPACKAGE_FILE = "datapackage.json"
+EXPORT_ZIP = "ctdc-atlas-data.zip"
+EXPORT_JSON = "ctdc-atlas-data.json"
 # How list cells (themes, sites, sources) are joined in tables and CSV downloads.
 LIST_DELIMITER = "; "
 

@@ -246,9 +246,8 @@ def url_tabs(context: PageContext, labels: list[str], key: str, default: str | N
     return tabs
 
 
-def view_url(context: PageContext) -> str:
-    """The address of exactly this view: what the page shows so far (``PageContext.share``), then the
-    filters, each once (see ``links.canonical_query``); only the query when the page's address is unknown."""
+def page_address() -> str:
+    """The address of the page now open, without its query ("" when unknown, e.g. in tests)."""
     try:
         base = st.context.url or ""
     except Exception:  # noqa: BLE001 - no browser context (e.g. in tests)
@@ -256,6 +255,20 @@ def view_url(context: PageContext) -> str:
     base = base.split("?", 1)[0]
     if base.count("/") == 2:  # scheme://host with no path
         base += "/"
+    return base
+
+
+def app_root() -> str:
+    """The app's root address ending in "/" (``https://host/``, or ``https://host/prefix/`` behind a proxy
+    path): every page is one level below it. "" when unknown."""
+    base = page_address()
+    return base.rsplit("/", 1)[0] + "/" if base else ""
+
+
+def view_url(context: PageContext) -> str:
+    """The address of exactly this view: what the page shows so far (``PageContext.share``), then the
+    filters, each once (see ``links.canonical_query``); only the query when the page's address is unknown."""
+    base = page_address()
     query = canonical_query(dict(context.link_state), context.filters, context.site_names)
     return (base + ("?" + query if query else "")) or "?" + query
 
