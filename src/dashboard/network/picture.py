@@ -15,6 +15,7 @@ import networkx as nx
 import pandas as pd
 
 from dashboard import constants as C
+from dashboard.charts.labels import Box, anchored_box, fits_in_turn
 from dashboard.charts.scales import MULTILINE
 from dashboard.data.text import wrap_label
 from dashboard.network.model import NETWORK_TYPES, TYPE_STYLES, Ecosystem, NetworkMetrics, counted, sources_text
@@ -190,15 +191,9 @@ def chart_data(
     return nodes, edges
 
 
-Box = tuple[float, float, float, float]
-
-
 def _box(x: float, y: float, width: float, height: float, align: str = "center", baseline: str = "middle") -> Box:
     """A text or mark box in phone pixels (left, top, right, bottom) for a point in layout units."""
-    px, py = x * PX_PER_UNIT[0], -y * PX_PER_UNIT[1]
-    left = px - width / 2 if align == "center" else px if align == "left" else px - width
-    top = py - height / 2 if baseline == "middle" else py if baseline == "top" else py - height
-    return (left, top, left + width, top + height)
+    return anchored_box(x * PX_PER_UNIT[0], -y * PX_PER_UNIT[1], width, height, align, baseline)
 
 
 def _text_box(x: float, y: float, text: str, kind: str, placement: Mapping[str, Any] | None = None) -> Box:
@@ -210,23 +205,12 @@ def _text_box(x: float, y: float, text: str, kind: str, placement: Mapping[str, 
     return _box(x + dx, y + dy, width, height, placement["align"], placement["baseline"])
 
 
-def _overlap(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
 def _label_room(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[bool]:
     """For each edge in turn, whether its kind can be written at its label point without overlapping a
     mark, an organization's label or a kind already written (deterministic: edges in their order)."""
     taken = [_box(n["x"], n["y"], MARK_PX, MARK_PX) for n in nodes]
     taken += [_text_box(n["lx"], n["ly"], n["label"], "node", LABEL_PLACEMENT[n["side"]]) for n in nodes if n["label"]]
-    room = []
-    for edge in edges:
-        box = _text_box(edge["mx"], edge["my"], edge["kind"], "edge")
-        free = not any(_overlap(box, other) for other in taken)
-        if free:
-            taken.append(box)
-        room.append(free)
-    return room
+    return fits_in_turn([_text_box(edge["mx"], edge["my"], edge["kind"], "edge") for edge in edges], taken)
 
 
 def _widest_gap(positions: pd.DataFrame, graph: nx.Graph, centre: Hashable) -> float:
