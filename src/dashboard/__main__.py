@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -144,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     files.add_argument("--out", default=str(C.DATA_EXPORT_DIR), help="folder to write (default: static/data/)")
     files.set_defaults(run=_export)
     args = parser.parse_args(argv)
-    return args.run(args)
+    return cast("int", args.run(args))
 
 
 if __name__ == "__main__":

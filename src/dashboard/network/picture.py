@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import altair as alt
 import networkx as nx
@@ -57,7 +57,7 @@ def short_label(name: str, limit: int = 28) -> str:
     otherwise the name without bracketed parts, cut at a word to ``limit`` characters."""
     for inner in re.findall(r"\(([^()]*)\)", name):
         if 2 <= len(inner) <= 10 and " " not in inner and sum(ch.isupper() for ch in inner) >= 2:
-            return inner
+            return cast("str", inner)
     plain = re.sub(r"\s*\([^()]*\)", "", name).strip() or name.strip()
     if len(plain) <= limit:
         return plain
@@ -265,7 +265,7 @@ def network_chart(
         alt.Tooltip("notes:N", title="Notes"),
         *cited,
     ]
-    edge_data = alt.Data(values=edges)
+    edge_data = alt.Data(values=edges)  # type: ignore[no-untyped-call]
     layers: list[alt.Chart] = []
     if edges:  # no empty layer: Vega would draw it as an unlabelled graphic, which screen readers trip on
         layers.append(
@@ -282,7 +282,7 @@ def network_chart(
         )
     top = max([n["partners"] for n in nodes] + [1])
     layers.append(
-        alt.Chart(alt.Data(values=nodes))
+        alt.Chart(alt.Data(values=nodes))  # type: ignore[no-untyped-call]
         .mark_point(filled=True, opacity=1, stroke=C.CHART_TEXT, strokeWidth=0.8)
         .encode(
             x=_x("x"),
@@ -297,7 +297,7 @@ def network_chart(
         subset = [n for n in nodes if n["side"] == side and n["label"]]
         if subset:
             layers.append(
-                alt.Chart(alt.Data(values=subset))
+                alt.Chart(alt.Data(values=subset))  # type: ignore[no-untyped-call]
                 .mark_text(fontSize=10, lineBreak="\n", **placement)
                 .encode(x=_x("lx"), y=_y("ly"), text="label:N", tooltip=node_tooltip)
             )
@@ -307,7 +307,8 @@ def network_chart(
         subtitleColor=C.CHART_TEXT,
         anchor="start",
     )
-    return (
+    return cast(
+        "alt.LayerChart",
         alt.layer(*layers)
         .properties(
             title=title,
@@ -316,7 +317,7 @@ def network_chart(
             description=chart_alt_text(ecosystem, metrics),
             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
         )
-        .configure_view(stroke=None)
+        .configure_view(stroke=None),
     )
 
 

@@ -13,6 +13,7 @@ import json
 import math
 import os
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import pandas as pd
@@ -72,7 +73,7 @@ def rgb(hex_color: str) -> list[int]:
     return [int(hex_color[i : i + 2], 16) for i in (1, 3, 5)]
 
 
-def load_states_geojson(path: str | os.PathLike[str] = C.STATES_GEOJSON) -> dict | None:
+def load_states_geojson(path: str | os.PathLike[str] = C.STATES_GEOJSON) -> dict[str, Any] | None:
     """The state outlines the app serves, or None when the file is missing or broken."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -284,7 +285,7 @@ def tooltip_corner(layout: MapLayout) -> str:
     return min(CORNERS, key=lambda corner: (covered(boxes[corner]), CORNERS.index(corner)))
 
 
-def tooltip(layout: MapLayout) -> dict:
+def tooltip(layout: MapLayout) -> dict[str, Any]:
     """The deck's tooltip: plain text, short, pinned to the emptiest corner of the map so it stays on screen."""
     vertical, horizontal = tooltip_corner(layout).split("-")
     margin = f"{TOOLTIP_MARGIN_PX}px"
@@ -374,7 +375,7 @@ def describe_map(points: pd.DataFrame) -> str:
     )
 
 
-class CompactDeck(pdk.Deck):
+class CompactDeck(pdk.Deck):  # type: ignore[misc]  # pydeck ships no types
     """A ``pdk.Deck`` serialised without indentation (about half the bytes of pydeck's indented JSON)."""
 
     def to_json(self) -> str:
