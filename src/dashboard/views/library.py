@@ -5,8 +5,8 @@ addresses with one-line examples of reading them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 

@@ -13,8 +13,8 @@ import json
 import math
 import os
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pydeck as pdk
