@@ -19,6 +19,10 @@ from dashboard.views.site_profile import brief
 from dashboard.views.site_profile import markdown as site_profile_text
 
 NO_COMPARISON = ""
+BRIEF_HELP = (
+    "The site, what it built, its partners, network, lessons and key metrics on the first page; the numbered "
+    "sources with their addresses after them. Two pages at most."
+)
 NETWORK_INTRO = (
     "Organizations as marks, coloured and shaped by type; the ties the sources document as lines, labelled by "
     "kind. Hover over or tap a line or a mark for its sources; the tables below list them too."
@@ -94,12 +98,9 @@ with st.container(horizontal=True):
             mime="application/pdf",
             key=f"brief-{paper}",
             icon=":material/picture_as_pdf:",
+            help=BRIEF_HELP,
             on_click="ignore",
         )
-st.caption(
-    "The brief: the site, what it built, its partners, network, lessons and key metrics on the first page; "
-    "the numbered sources with their addresses after them (two pages at most)."
-)
 
 if page.comparison is not None:
     first, second = page.comparison.names

@@ -289,12 +289,15 @@ def share_link(context: PageContext, page: st.Page) -> None:
     with st.sidebar:
         st.markdown("**Share this view:** copy this link; it opens this page with the same filters.")
         st.code(url, language=None, wrap_lines=True)  # wrapped: a scrolling block would not be keyboard-reachable
-        with st.popover("Embed this view", icon=":material/code:", width="stretch"):
-            st.markdown(
-                "Paste this into a web page to show this view there, with the same filters and choices, without "
-                "the sidebar. Its source links open in a new tab."
-            )
-            st.code(embed_code(url, embed_title(context, page)), language=None, wrap_lines=True)
+        # Built only while open (opening it reruns the page), like the pages' lazy expanders.
+        box = st.popover("Embed this view", icon=":material/code:", width="stretch", key="embed-view", on_change="rerun")
+        if box.open:
+            with box:
+                st.markdown(
+                    "Paste this into a web page to show this view there, with the same filters and choices, "
+                    "without the sidebar. Its source links open in a new tab."
+                )
+                st.code(embed_code(url, embed_title(context, page)), language=None, wrap_lines=True)
 
 
 def footer(context: PageContext, page: st.Page, embedded: bool = False) -> None:
@@ -320,6 +323,9 @@ def footer(context: PageContext, page: st.Page, embedded: bool = False) -> None:
 # The app's own style rules (no data in them): citation links ("[1]", titled "Source 1: ...") are tap
 # targets of at least 24 by 24 px (WCAG 2.2, 2.5.8), like every other control; tables share the
 # page's width between their columns and wrap long cells, so no column falls off a phone's screen.
+# Printed (the browser's own print), a page is its content only: no sidebar, header or widgets (the
+# interactive tables too, whose data the downloads hold), the whole page rather than the visible part,
+# tables and lists unclipped and not split mid-row.
 STYLE = f"""<style>
 [data-testid="stMarkdownContainer"] a[title^="{CITATION_TITLE}"] {{
   display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px; text-align: center;
@@ -327,6 +333,23 @@ STYLE = f"""<style>
 [data-testid="stMarkdownContainer"] table {{ display: table; table-layout: fixed; width: 100%; }}
 [data-testid="stMarkdownContainer"] th:first-child {{ width: 30%; }}
 [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td {{ overflow-wrap: anywhere; }}
+@page {{ margin: 1.5cm; }}
+@media print {{
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stElementToolbar"],
+  [data-testid="stButton"], [data-testid="stDownloadButton"], [data-testid="stPageLink"], [data-testid="stPopover"],
+  [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stTextInput"], [data-testid="stCheckbox"],
+  [data-testid="stRadio"], [data-testid="stButtonGroup"], [data-testid="stExpander"], [data-testid="stTabs"] [role="tablist"],
+  [data-testid="stDataFrame"] {{ display: none !important; }}
+  html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
+    height: auto !important; overflow: visible !important; position: static !important;
+  }}
+  [data-testid="stMain"] {{ margin: 0 !important; }}
+  [data-testid="stMainBlockContainer"] {{ max-width: none !important; padding: 0 !important; }}
+  [data-testid="stMarkdownContainer"] table {{ table-layout: auto; overflow: visible; }}
+  tr, li, img, [data-testid="stVegaLiteChart"] {{ break-inside: avoid; }}
+  h1, h2, h3 {{ break-after: avoid; }}
+}}
 </style>"""
 # In embed mode the sidebar (navigation, filters, share link) is not shown: the view comes from its address;
 # nor is the (empty) header, which on a narrow frame would cover the top of the page; and the page's wide
