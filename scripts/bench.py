@@ -27,7 +27,9 @@ between clicks: back to back, a rerun waits about 40 ms for the client's delayed
 - synthetic: programs 10x and 100x the shipped data (``synthetic_program.py``, through
   ``CTDC_DATA_DIR``): every page's rerun time and errors;
 - replicas: the same load through nginx with 1 and 2 replicas (``replicas.py``): errors, whether
-  every visitor stayed on one replica, and the throughput ratio.
+  every visitor stayed on one replica, and the throughput ratio;
+- brief: every site's PDF brief on each paper size, built in this process as the page builds it on a
+  click: the first (cold) build, then warm builds (p50 and the slowest).
 
 Prints Markdown tables, writes ``artifacts/bench.json`` and exits non-zero when a target is missed
 (or could not be measured).
@@ -120,7 +122,8 @@ MAX_SESSION_MB = 5.0  # server memory per extra session
 MAX_SYNTHETIC_MS = 300.0  # every page's rerun at 100x
 MIN_REPLICA_RATIO = 1.5  # throughput of 2 replicas, x 1 replica (on 2 cores)
 MAX_UPLOAD_MS = 2000.0  # the largest map: from the rerun carrying the files to the network drawn
-PARTS = ("memory", "pages", "load", "upload", "cold", "synthetic", "replicas")
+MAX_BRIEF_MS = 1000.0  # a site's PDF brief, warm
+PARTS = ("memory", "pages", "load", "upload", "cold", "synthetic", "replicas", "brief")
 
 
 @dataclass
@@ -584,6 +587,26 @@ def measure_replicas(links: list[lc.Link], users: int, reruns: int, rounds: int)
     return result
 
 
+def measure_brief(repeats: int) -> dict[str, Any]:
+    """Every site's brief on each paper: the first build (fonts, the network's SVG), then ``repeats`` warm ones."""
+    from dashboard.data.loading import load_catalog
+    from dashboard.views.site_profile import brief
+
+    catalog = load_catalog(ROOT / "data")
+    sites, papers = list(catalog.sites["id"]), list(brief.PAPERS)
+    started = time.perf_counter()
+    brief.site_brief(catalog, sites[0], papers[0])
+    first_ms = (time.perf_counter() - started) * 1000
+    warm: list[float] = []
+    for _ in range(repeats):
+        for site in sites:
+            for paper in papers:
+                started = time.perf_counter()
+                brief.site_brief(catalog, site, paper)
+                warm.append((time.perf_counter() - started) * 1000)
+    return {"first_ms": round(first_ms, 1), "builds": len(warm), "p50_ms": round(med(warm), 1), "max_ms": round(max(warm), 1)}
+
+
 def checks(results: dict[str, Any]) -> list[Check]:
     """Every target, met or not (``ok`` is None where the figure is missing)."""
     out: list[Check] = []
@@ -665,6 +688,16 @@ def checks(results: dict[str, Any]) -> list[Check]:
                     scale["ratio"] >= MIN_REPLICA_RATIO,
                 )
             )
+    pdf = results.get("brief")
+    if pdf:
+        out.append(
+            Check(
+                "a site's brief (PDF), warm: the slowest build",
+                f"{pdf['max_ms']} ms (p50 {pdf['p50_ms']} ms, {pdf['builds']} builds; the first, cold: {pdf['first_ms']} ms)",
+                f"< {MAX_BRIEF_MS:,.0f} ms",
+                pdf["max_ms"] < MAX_BRIEF_MS,
+            )
+        )
     return out
 
 
@@ -927,6 +960,7 @@ def main(argv: list[str] | None = None) -> int:
     step("cold", lambda: measure_cold_start(args.cold_runs))
     step("synthetic", lambda: measure_synthetic(factors, 10, args.pause))
     step("replicas", lambda: measure_replicas(links, args.users, args.reruns, args.rounds))
+    step("brief", lambda: measure_brief(1 if args.quick else 5))
     results["elapsed_s"] = round(time.monotonic() - started, 1)
     load_average["end"] = round(os.getloadavg()[0], 2)
 
