@@ -7,17 +7,24 @@ counts the ties documented during CTDC unless the reader includes the others (``
 travels in the share link like the other pages' choices).
 """
 
+import functools
+
 import streamlit as st
 
 from dashboard.data.text import escape_markdown
 from dashboard.network import views as network_views
 from dashboard.state import filters, links
 from dashboard.ui.blocks import csv_download, lazy_expander, network_block
-from dashboard.ui.shell import page_context, raw_param, ties_switch
+from dashboard.ui.shell import app_root, page_context, raw_param, ties_switch
 from dashboard.views.site_profile import assembly as site_profile
+from dashboard.views.site_profile import brief
 from dashboard.views.site_profile import markdown as site_profile_text
 
 NO_COMPARISON = ""
+BRIEF_HELP = (
+    "The site, what it built, its partners, network, lessons and key metrics on the first page; the numbered "
+    "sources with their addresses after them. Two pages at most."
+)
 NETWORK_INTRO = (
     "Organizations as marks, coloured and shaped by type; the ties the sources document as lines, labelled by "
     "kind. Hover over or tap a line or a mark for its sources; the tables below list them too. By default only "
@@ -85,6 +92,19 @@ for notice in (site_notice, compare_notice):
 page = site_profile_text.site_page(context.catalog, site_id, compare_id)
 st.title(escape_markdown(page.name))
 st.markdown(page.intro)
+profile_url = app_root() + links.page_href("site", {"site": links.site_param(site_id, names)})
+with st.container(horizontal=True):
+    for paper, paper_label in brief.PAPERS.items():
+        st.download_button(
+            f"Download a one-page brief (PDF, {paper_label})",
+            functools.partial(brief.site_brief, context.catalog, site_id, paper, profile_url),
+            file_name=f"{site_id}-brief-{paper}.pdf",
+            mime="application/pdf",
+            key=f"brief-{paper}",
+            icon=":material/picture_as_pdf:",
+            help=BRIEF_HELP,
+            on_click="ignore",
+        )
 
 if page.comparison is not None:
     first, second = page.comparison.names

@@ -34,7 +34,11 @@ def test_direct_link_shows_the_site_and_its_product():
     assert "Rise Community Development" in page
     assert "Ecosystem metrics for St. Louis" in headings(at)
     assert "- Year joined NNIP: **not found in sources**" in page
-    assert [b.proto.label for b in at.get("download_button")] == ["Download metrics-st-louis (CSV)"]
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Download a one-page brief (PDF, A4)",
+        "Download a one-page brief (PDF, US Letter)",
+        "Download metrics-st-louis (CSV)",
+    ]
     assert "No site called" not in page  # a known site raises no notice
 
 
@@ -44,7 +48,9 @@ def test_compare_shows_both_sites_side_by_side():
     assert "Boston and Washington, DC side by side" in headings(at)
     assert "Youth Jobs Platform (Youth Match)" in headings(at)
     assert "| | Boston | Washington, DC |" in texts(at)  # one table: a column per site
-    assert [b.proto.label for b in at.get("download_button")][0] == "Download boston-vs-washington-dc (CSV)"
+    assert [b.proto.label for b in at.get("download_button")][
+        2
+    ] == "Download boston-vs-washington-dc (CSV)"  # after the brief's two
     assert "Housing Insights" in texts(at)
 
 

@@ -25,6 +25,8 @@ DATA_EXPORT_URL = "app/static/data"  # relative to the app's root address
 DATAPACKAGE_FILE = "datapackage.json"
 EXPORT_ZIP = "ctdc-atlas-data.zip"
 EXPORT_JSON = "ctdc-atlas-data.json"
+# The height of an embedded view's frame (pixels): a map or a chart and its key on a desktop; longer pages scroll inside.
+EMBED_HEIGHT = 720
 # How list cells (themes, sites, sources) are joined in tables and CSV downloads.
 LIST_DELIMITER = "; "
 
