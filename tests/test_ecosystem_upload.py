@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import builtins
 import csv
+import gc
 import io
 import json
 import os
@@ -18,9 +19,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from dashboard.data import export
 from dashboard.network import model as N
 from dashboard.network import picture as NC
-from dashboard.upload import ecosystem_upload as U
+from dashboard.upload import downloads, example, readers, tables, templates, validation
 
 CORPUS = Path(__file__).parent / "fixtures" / "uploads"
 
@@ -29,7 +31,7 @@ def corpus(*names: str) -> list[tuple[str, bytes]]:
     return [(name, (CORPUS / name).read_bytes()) for name in names]
 
 
-def messages(result: U.UploadResult) -> list[str]:
+def messages(result: tables.UploadResult) -> list[str]:
     return [str(p) for p in result.problems]
 
 
@@ -104,7 +106,7 @@ CASES = [
     ("names", "expected"), CASES, ids=[c[0][0] if len(c[0]) == 1 or c[0][0] != "organizations.csv" else c[0][1] for c in CASES]
 )
 def test_bad_file_gets_its_message(names: list[str], expected: str):
-    result = U.parse_upload(corpus(*names))
+    result = validation.parse_upload(corpus(*names))
     assert result.ecosystem is None and not result.ok
     found = messages(result)
     assert any(re.search(expected, m) for m in found), found
@@ -116,14 +118,14 @@ def test_every_corpus_file_is_used():
 
 
 def test_problems_on_a_broken_organization_are_not_repeated_for_its_ties():
-    result = U.parse_upload(corpus("organizations_unknown_type.csv", "ties.csv"))
+    result = validation.parse_upload(corpus("organizations_unknown_type.csv", "ties.csv"))
     assert len(result.problems) == 1
-    frame = U.problems_frame(result)
+    frame = tables.problems_frame(result)
     assert frame.loc[0, "row"] == 4 and frame.loc[0, "column"] == "type"
 
 
 def test_a_valid_pair_reads():
-    result = U.parse_upload(corpus("organizations.csv", "ties.csv"))
+    result = validation.parse_upload(corpus("organizations.csv", "ties.csv"))
     assert result.ok and not result.notes
     eco = result.ecosystem
     assert list(eco.organizations["name"]) == ["Alpha Data Group", "Code for Alpha", "Alpha City Hall"]
@@ -165,26 +167,26 @@ TIES = [["source", "target", "kind", "note"], ["Alpha Data Group", "Code for Alp
 
 
 def test_over_two_megabytes():
-    big = csv_bytes(ORGS) + b"x" * (U.MAX_BYTES + 1)
-    result = U.parse_upload([("organizations.csv", big), ("ties.csv", csv_bytes(TIES))])
+    big = csv_bytes(ORGS) + b"x" * (tables.MAX_BYTES + 1)
+    result = validation.parse_upload([("organizations.csv", big), ("ties.csv", csv_bytes(TIES))])
     assert messages(result) == ["organizations.csv: is 2.0 MB; the most allowed is 2 MB."]
 
 
 def test_over_five_thousand_organizations():
-    rows = [ORGS[0]] + [[f"Org {i}", "other", "", ""] for i in range(U.MAX_ORGANIZATIONS + 1)]
-    result = U.parse_upload([("organizations.csv", csv_bytes(rows)), ("ties.csv", csv_bytes(TIES))])
+    rows = [ORGS[0]] + [[f"Org {i}", "other", "", ""] for i in range(tables.MAX_ORGANIZATIONS + 1)]
+    result = validation.parse_upload([("organizations.csv", csv_bytes(rows)), ("ties.csv", csv_bytes(TIES))])
     assert messages(result) == ["organizations.csv: has 5,001 organizations; the most allowed is 5,000."]
 
 
 def test_over_twenty_thousand_ties():
-    rows = [TIES[0]] + [["Alpha Data Group", "Code for Alpha", f"kind {i}", ""] for i in range(U.MAX_TIES + 1)]
-    result = U.parse_upload([("organizations.csv", csv_bytes(ORGS)), ("ties.csv", csv_bytes(rows))])
+    rows = [TIES[0]] + [["Alpha Data Group", "Code for Alpha", f"kind {i}", ""] for i in range(tables.MAX_TIES + 1)]
+    result = validation.parse_upload([("organizations.csv", csv_bytes(ORGS)), ("ties.csv", csv_bytes(rows))])
     assert messages(result) == ["ties.csv: has more than 20,000 rows, the most an upload may have."]
 
 
 def test_workbook_without_a_ties_sheet():
     data = workbook_bytes({"Organizations": ORGS, "Sheet2": []})
-    assert messages(U.parse_upload([("map.xlsx", data)])) == [
+    assert messages(validation.parse_upload([("map.xlsx", data)])) == [
         "map.xlsx: has no sheet named 'ties' (its sheets: Organizations, Sheet2)."
     ]
 
@@ -192,8 +194,8 @@ def test_workbook_without_a_ties_sheet():
 def test_workbook_that_would_unpack_too_far():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/big.xml", b"0" * (U.MAX_UNPACKED_BYTES + 1))
-    result = U.parse_upload([("bomb.xlsx", buffer.getvalue())])
+        archive.writestr("xl/big.xml", b"0" * (readers.MAX_UNPACKED_BYTES + 1))
+    result = validation.parse_upload([("bomb.xlsx", buffer.getvalue())])
     assert messages(result) == ["bomb.xlsx: unpacks to more than 40 MB; it cannot be an ecosystem map of the allowed size."]
 
 
@@ -201,28 +203,28 @@ def test_damaged_workbook_parts_give_a_message():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", b"<not xml")
-    result = U.parse_upload([("damaged.xlsx", buffer.getvalue())])
+    result = validation.parse_upload([("damaged.xlsx", buffer.getvalue())])
     assert len(result.problems) == 1 and "could not be read as an Excel workbook" in str(result.problems[0])
 
 
 def test_too_many_problems_are_summed_up():
-    rows = [ORGS[0]] + [[f"Org {i}", "unknown", "", ""] for i in range(U.MAX_LISTED + 5)]
+    rows = [ORGS[0]] + [[f"Org {i}", "unknown", "", ""] for i in range(tables.MAX_LISTED + 5)]
     ties = [TIES[0], ["Org 0", "Org 1", "partnered", ""]]
-    result = U.parse_upload([("organizations.csv", csv_bytes(rows)), ("ties.csv", csv_bytes(ties))])
-    assert len(result.problems) == U.MAX_LISTED + 1
+    result = validation.parse_upload([("organizations.csv", csv_bytes(rows)), ("ties.csv", csv_bytes(ties))])
+    assert len(result.problems) == tables.MAX_LISTED + 1
     assert str(result.problems[-1]).endswith("… and 5 more problems.")
 
 
 def test_text_that_is_too_long():
     rows = [ORGS[0], ["A" * 201, "other", "", ""]]
-    result = U.parse_upload([("organizations.csv", csv_bytes(rows)), ("ties.csv", csv_bytes(TIES))])
+    result = validation.parse_upload([("organizations.csv", csv_bytes(rows)), ("ties.csv", csv_bytes(TIES))])
     assert "organizations.csv, row 2, column 'name': is 201 characters long; the most allowed is 200." in messages(result)
 
 
 # ---------------------------------------------------------------- the three formats
 
 
-def same_network(result: U.UploadResult) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+def same_network(result: tables.UploadResult) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
     assert result.ok, messages(result)
     eco = result.ecosystem
     names = eco.organizations.set_index("id")["name"]
@@ -232,14 +234,14 @@ def same_network(result: U.UploadResult) -> tuple[list[tuple[str, str]], list[tu
 
 
 def test_csv_yaml_and_workbook_read_the_same():
-    from_csv = U.parse_upload([("o.csv", csv_bytes(ORGS)), ("t.csv", csv_bytes(TIES))])
+    from_csv = validation.parse_upload([("o.csv", csv_bytes(ORGS)), ("t.csv", csv_bytes(TIES))])
     yaml_text = (
         "organizations:\n  - name: Alpha Data Group\n    type: data intermediary\n"
         "  - name: Code for Alpha\n    type: civic tech group\n"
         "ties:\n  - source: Alpha Data Group\n    target: Code for Alpha\n    kind: partnered\n"
     )
-    from_yaml = U.parse_upload([("map.yaml", yaml_text.encode())])
-    from_xlsx = U.parse_upload([("map.xlsx", workbook_bytes({"organizations": ORGS, "ties": TIES}))])
+    from_yaml = validation.parse_upload([("map.yaml", yaml_text.encode())])
+    from_xlsx = validation.parse_upload([("map.xlsx", workbook_bytes({"organizations": ORGS, "ties": TIES}))])
     assert same_network(from_csv) == same_network(from_yaml) == same_network(from_xlsx)
 
 
@@ -256,10 +258,10 @@ def test_friendly_variants_are_accepted():
         ["alpha data group", "CODE FOR ALPHA", "", "no kind given"],
         ["Code for Alpha", "Alpha Data Group", "", "the same tie again"],
     ]
-    result = U.parse_upload([("o.csv", b"\xef\xbb\xbf" + csv_bytes(orgs, ";")), ("t.csv", csv_bytes(ties))])
+    result = validation.parse_upload([("o.csv", b"\xef\xbb\xbf" + csv_bytes(orgs, ";")), ("t.csv", csv_bytes(ties))])
     orgs_read, ties_read = same_network(result)
     assert orgs_read == [("Alpha Data Group", "data intermediary"), ("Code for Alpha", "civic tech group")]
-    assert ties_read == [("Alpha Data Group", U.NOT_STATED, "Code for Alpha")]
+    assert ties_read == [("Alpha Data Group", validation.NOT_STATED, "Code for Alpha")]
     assert result.notes == ("1 repeated tie was counted once (rows 3).",)
 
 
@@ -268,7 +270,7 @@ def test_extra_columns_are_noted_and_yaml_keeps_values_as_text():
         "organizations:\n  - name: no\n    type: other\n    budget: 12\n  - name: 2020\n    type: funder\n"
         "ties:\n  - source: 2020\n    target: no\n    kind: funded\n"
     )
-    result = U.parse_upload([("map.yaml", yaml_text.encode())])
+    result = validation.parse_upload([("map.yaml", yaml_text.encode())])
     orgs, ties = same_network(result)
     assert orgs == [("no", "other"), ("2020", "funder")] and ties == [("2020", "funded", "no")]
     assert result.notes == ("map.yaml: ignored the column(s) budget.",)
@@ -277,10 +279,28 @@ def test_extra_columns_are_noted_and_yaml_keeps_values_as_text():
 def test_workbook_formulas_and_numbers_stay_text():
     orgs = [["name", "type", "notes"], ["=1+1", "other", '=HYPERLINK("http://evil.example","x")'], [2024, "funder", 3.5]]
     ties = [["source", "target", "kind"], ["=1+1", "2024", "funded"]]
-    result = U.parse_upload([("map.xlsx", workbook_bytes({"organizations": orgs, "ties": ties}))])
+    result = validation.parse_upload([("map.xlsx", workbook_bytes({"organizations": orgs, "ties": ties}))])
     orgs_read, ties_read = same_network(result)
     assert orgs_read == [("=1+1", "other"), ("2024", "funder")] and ties_read == [("=1+1", "funded", "2024")]
     assert result.ecosystem.organizations["notes"].tolist() == ['=HYPERLINK("http://evil.example","x")', "3.5"]
+
+
+def test_reading_leaves_the_collector_alone_and_keeps_rows_untracked(monkeypatch):
+    """Another session's work is never affected: the collector is not paused; rows are plain text dicts,
+    which it does not track, so a large map gives it little to walk."""
+    calls = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    tables_read, problems = readers.read_tables([("o.csv", csv_bytes(ORGS)), ("t.csv", csv_bytes(TIES))])
+    assert problems == [] and validation.parse_upload([("o.csv", csv_bytes(ORGS)), ("t.csv", csv_bytes(TIES))]).ok
+    assert calls == []
+    rows = tables_read[tables.ORGANIZATIONS].rows
+    assert rows == [
+        {"name": "Alpha Data Group", "type": "data intermediary", "url": "", "notes": ""},
+        {"name": "Code for Alpha", "type": "civic tech group", "url": "", "notes": ""},
+    ]
+    assert not any(gc.is_tracked(row) for row in rows)
+    assert tables_read[tables.ORGANIZATIONS].positions == [2, 3]
 
 
 def test_nothing_is_written_to_disk(monkeypatch):
@@ -314,14 +334,14 @@ def test_nothing_is_written_to_disk(monkeypatch):
     for name in ("mkstemp", "mkdtemp", "NamedTemporaryFile", "TemporaryFile", "SpooledTemporaryFile"):
         monkeypatch.setattr(tempfile, name, refuse)
     for files in uploads:
-        assert U.parse_upload(files).ok
+        assert validation.parse_upload(files).ok
 
 
 # ---------------------------------------------------------------- example and templates
 
 
 def test_worked_example_is_fictional_everywhere():
-    result = U.load_example()
+    result = example.load_example()
     assert result.ok and not result.notes
     eco = result.ecosystem
     assert eco.fictional and eco.origin == "example" and "fictional" in eco.name
@@ -329,31 +349,31 @@ def test_worked_example_is_fictional_everywhere():
     metrics = N.network_metrics(eco)
     assert "fictional" in NC.network_chart(eco, metrics).to_dict()["title"]["text"][0]
     assert "fictional" in metrics.summary.iloc[0]["ecosystem"]
-    assert "fictional" in U.metrics_csv(metrics).decode().splitlines()[1]
-    assert json.loads(U.kumu_json_bytes(eco, metrics))["name"] == U.EXAMPLE_NAME
+    assert "fictional" in downloads.metrics_csv(metrics).decode().splitlines()[1]
+    assert json.loads(downloads.kumu_json_bytes(eco, metrics))["name"] == example.EXAMPLE_NAME
     urls = [u for u in eco.organizations["url"] if u]
     assert urls and all(u.startswith("https://example.org/") for u in urls)
 
 
 def test_templates_read_back_as_empty_maps():
-    csv_files = U.template_files("csv")
+    csv_files = templates.template_files("csv")
     assert csv_files["organizations.csv"] == b"name,type,url,notes\n" and csv_files["ties.csv"] == b"source,target,kind,note\n"
     for fmt in ("csv", "yaml", "xlsx"):
-        result = U.parse_upload(list(U.template_files(fmt).items()))
+        result = validation.parse_upload(list(templates.template_files(fmt).items()))
         empty = (
             "the 'organizations' list has no entries"
             if fmt == "yaml"
             else "the organizations table has no rows under its headings"
         )
         assert any(empty in m for m in messages(result)), (fmt, messages(result))
-    yaml_text = U.template_files("yaml")["ecosystem.yaml"].decode()
+    yaml_text = templates.template_files("yaml")["ecosystem.yaml"].decode()
     assert all(t in yaml_text for t in N.NETWORK_TYPES)
     with pytest.raises(ValueError):
-        U.template_files("docx")
+        templates.template_files("docx")
 
 
 def test_filled_workbook_template_reads():
-    book = load_workbook(io.BytesIO(U.template_files("xlsx")["ecosystem.xlsx"]))
+    book = load_workbook(io.BytesIO(templates.template_files("xlsx")["ecosystem.xlsx"]))
     assert book.sheetnames == ["organizations", "ties", "allowed values"]
     assert book["organizations"].data_validations.dataValidation[0].formula1.strip('"').split(",") == list(N.NETWORK_TYPES)
     for row in ORGS[1:]:
@@ -362,7 +382,7 @@ def test_filled_workbook_template_reads():
         book["ties"].append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    assert U.parse_upload([("filled.xlsx", buffer.getvalue())]).ok
+    assert validation.parse_upload([("filled.xlsx", buffer.getvalue())]).ok
 
 
 # ---------------------------------------------------------------- downloads keep hostile names inert
@@ -383,7 +403,7 @@ def hostile() -> tuple[N.Ecosystem, N.NetworkMetrics]:
     ties = [["source", "target", "kind", "note"]] + [
         [n, HOSTILE[2][0], "=partnered", "@note"] for n, _ in HOSTILE if n != HOSTILE[2][0]
     ]
-    result = U.parse_upload([("o.csv", csv_bytes(orgs)), ("t.csv", csv_bytes(ties))])
+    result = validation.parse_upload([("o.csv", csv_bytes(orgs)), ("t.csv", csv_bytes(ties))])
     assert result.ok, messages(result)
     return result.ecosystem, N.network_metrics(result.ecosystem)
 
@@ -394,27 +414,27 @@ def formula_like(value: str) -> bool:
 
 def test_csv_downloads_neutralise_formulas(hostile):
     eco, metrics = hostile
-    tables = [
-        U.metrics_csv(metrics),
-        U.summary_csv(metrics.summary),
-        U.summary_csv(N.organization_table(eco, metrics)),
-        U.summary_csv(N.tie_table(eco)),
+    files = [
+        downloads.metrics_csv(metrics),
+        downloads.summary_csv(metrics.summary),
+        downloads.summary_csv(N.organization_table(eco, metrics)),
+        downloads.summary_csv(N.tie_table(eco)),
     ]
-    for data in tables:
+    for data in files:
         for row in csv.reader(io.StringIO(data.decode("utf-8"))):
             assert not any(formula_like(cell) for cell in row), row
-    assert "'=HYPERLINK" in tables[0].decode()
+    assert "'=HYPERLINK" in files[0].decode()
 
 
 def test_graphml_is_escaped_and_neutralised(hostile):
     eco, metrics = hostile
-    data = U.graphml_bytes(eco, metrics)
+    data = downloads.graphml_bytes(eco, metrics)
     assert data.startswith(b"<?xml") and b"<script>" not in data
     root = ET.fromstring(data)
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     keys = {k.get("id"): k.get("attr.name") for k in root.findall("g:key", ns)}
     labels = [d.text for d in root.iter("{http://graphml.graphdrawing.org/xmlns}data") if keys[d.get("key")] == "label"]
-    assert sorted(labels) == sorted(U.neutralize(n) for n, _ in HOSTILE)
+    assert sorted(labels) == sorted(export.neutralize(n) for n, _ in HOSTILE)
     texts = [d.text or "" for d in root.iter("{http://graphml.graphdrawing.org/xmlns}data")]
     assert not any(formula_like(t) for t in texts)
     assert len(root.findall("g:graph/g:edge", ns)) == len(eco.ties)
@@ -422,9 +442,9 @@ def test_graphml_is_escaped_and_neutralised(hostile):
 
 def test_kumu_json_is_escaped_and_neutralised(hostile):
     eco, metrics = hostile
-    document = json.loads(U.kumu_json_bytes(eco, metrics))
+    document = json.loads(downloads.kumu_json_bytes(eco, metrics))
     labels = {e["label"] for e in document["elements"]}
-    assert labels == {U.neutralize(n) for n, _ in HOSTILE}
+    assert labels == {export.neutralize(n) for n, _ in HOSTILE}
     assert all(c["from"] in labels and c["to"] in labels for c in document["connections"])
     strings = [v for e in document["elements"] + document["connections"] for v in e.values() if isinstance(v, str)]
     assert not any(formula_like(s) for s in strings)
@@ -432,14 +452,14 @@ def test_kumu_json_is_escaped_and_neutralised(hostile):
 
 def test_picture_downloads_are_valid_images_with_inert_text(hostile):
     eco, metrics = hostile
-    svg = U.chart_image(eco, metrics, "svg")
+    svg = downloads.chart_image(eco, metrics, "svg")
     root = ET.fromstring(svg)  # well-formed XML: the names are escaped
     assert not [el for el in root.iter() if el.tag.endswith("script")]
     assert "&lt;script&gt;" in svg.decode()
-    png = U.chart_image(eco, metrics, "png")
+    png = downloads.chart_image(eco, metrics, "png")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     with pytest.raises(ValueError):
-        U.chart_image(eco, metrics, "gif")
+        downloads.chart_image(eco, metrics, "gif")
 
 
 ALIAS_BOMB = (
@@ -470,6 +490,6 @@ ALIAS_BOMB = (
     ],
 )
 def test_hostile_files_get_a_message_not_a_traceback(files, expected):
-    result = U.parse_upload(files)
-    assert result.ecosystem is None and len(result.problems) <= U.MAX_LISTED + 1
+    result = validation.parse_upload(files)
+    assert result.ecosystem is None and len(result.problems) <= tables.MAX_LISTED + 1
     assert any(re.search(expected, m) for m in messages(result)), messages(result)

@@ -15,8 +15,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import ROOT, chart_protos, headings, markdown, open_app, page_text, script
+from dashboard.data import export
 from dashboard.network import views as network_views
-from dashboard.upload import ecosystem_upload as U
+from dashboard.upload import example, result, tables, validation
 
 PAGE = script("ecosystem")
 MAP_KEY = "ecosystem_map"
@@ -55,7 +56,7 @@ def test_templates_are_offered_in_three_formats():
 
 def test_the_example_upload_is_drawn_beside_the_site_the_link_names():
     at = open_app(PAGE, {"compare": "st-louis"})
-    upload(at, U.example_files())
+    upload(at, example.example_files())
     assert titles(at) == ["Your ecosystem", "St. Louis"]  # an upload is named "Your ecosystem"
     assert "Your network beside a CTDC site" in " ".join(headings(at))
     assert at.selectbox(key="ecosystem_compare").value == "st-louis"
@@ -74,10 +75,10 @@ def test_the_example_upload_is_drawn_beside_the_site_the_link_names():
 
 def test_an_upload_is_read_once_and_kept_in_the_session_only(monkeypatch):
     at = open_app(PAGE)
-    upload(at, U.example_files())
+    upload(at, example.example_files())
     first = at.session_state[MAP_KEY]
     calls = []
-    monkeypatch.setattr(network_views, "parse_upload", lambda *a, **k: calls.append(a) or U.parse_upload(*a, **k))
+    monkeypatch.setattr(result, "parse_upload", lambda *a, **k: calls.append(a) or validation.parse_upload(*a, **k))
     at.selectbox(key="ecosystem_compare").set_value("cleveland").run()
     assert at.session_state[MAP_KEY] is first and calls == []  # a rerun does not read the files again
     assert "?" in at.code[-1].value and "example" not in at.code[-1].value  # an upload never goes into a link
@@ -111,19 +112,19 @@ def test_the_worked_example_loads_with_one_switch_and_is_labelled_fictional():
     at = open_app(PAGE)
     at.toggle(key="example").set_value(True).run()
     assert not at.exception
-    assert titles(at)[0] == U.EXAMPLE_NAME and "fictional" in U.EXAMPLE_NAME
+    assert titles(at)[0] == example.EXAMPLE_NAME and "fictional" in example.EXAMPLE_NAME
     assert any("fictional city" in i.value for i in at.info)
     assert "example=true" in at.code[-1].value  # a link can open the example
     shown = at.session_state[MAP_KEY]
-    assert json.loads(shown.download("json"))["name"] == U.EXAMPLE_NAME
-    assert U.EXAMPLE_NAME in shown.download("metrics-csv").decode()
+    assert json.loads(shown.download("json"))["name"] == example.EXAMPLE_NAME
+    assert example.EXAMPLE_NAME in shown.download("metrics-csv").decode()
     assert b"fictional" in shown.download("svg")
     linked = open_app(PAGE, {"example": "true", "compare": "Washington, DC"})
-    assert titles(linked) == [U.EXAMPLE_NAME, "Washington, DC"]
+    assert titles(linked) == [example.EXAMPLE_NAME, "Washington, DC"]
 
 
 def test_the_last_upload_stays_until_removed():
-    at = upload(open_app(PAGE), U.example_files())
+    at = upload(open_app(PAGE), example.example_files())
     at.get("file_uploader")[0].set_value(None).run()  # the uploader emptied (or the page left and reopened)
     assert titles(at)[0] == "Your ecosystem" and "Showing your last upload" in page_text(at)
     next(b for b in at.button if b.label == "Remove it").click().run()
@@ -183,9 +184,9 @@ def test_every_download_neutralises_formulas(hostile_page, catalog):
     site = network_views.site_network(catalog, "boston")
     texts = [shown.download("metrics-csv"), shown.side_by_side_csv(site)]
     page_tables = [frame.value for frame in at.dataframe]
-    texts += [U.safe_csv(frame) for frame in page_tables]  # the tables' CSV buttons write exactly this
+    texts += [export.safe_csv(frame) for frame in page_tables]  # the tables' CSV buttons write exactly this
     prompts = network_views.prompts_view(catalog, [("Your ecosystem", shown.network.prompts)])
-    texts.append(U.safe_csv(prompts.table))
+    texts.append(export.safe_csv(prompts.table))
     for data in texts:
         for row in csv.reader(io.StringIO(data.decode("utf-8"))):
             assert not any(formula_like(cell) for cell in row), row
@@ -198,11 +199,11 @@ def test_every_download_neutralises_formulas(hostile_page, catalog):
     svg = shown.download("svg")
     assert b"<script" not in svg and b"&lt;script&gt;" in svg
     assert shown.download("png").startswith(b"\x89PNG")
-    assert shown.download("png") is shown.download("png")  # built once, on the first request
+    assert shown.download("svg") == shown.download("svg")  # made on request, the same each time
 
 
 def test_the_server_refuses_files_over_the_upload_limit():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["maxUploadSize"] == U.MAX_UPLOAD_MB and U.MAX_BYTES == U.MAX_UPLOAD_MB * 1024 * 1024
+    assert config["server"]["maxUploadSize"] == tables.MAX_UPLOAD_MB and tables.MAX_BYTES == tables.MAX_UPLOAD_MB * 1024 * 1024
     at = open_app(PAGE)
-    assert at.get("file_uploader")[0].proto.max_upload_size_mb == U.MAX_UPLOAD_MB
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == tables.MAX_UPLOAD_MB

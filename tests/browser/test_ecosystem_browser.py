@@ -15,7 +15,7 @@ from PIL import Image, ImageStat
 from test_browser import VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
 from conftest import ARTIFACTS
-from dashboard.upload import ecosystem_upload as U
+from dashboard.upload import example
 
 CHART = '[data-testid="stVegaLiteChart"]'
 WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -47,7 +47,7 @@ def picture(page, title: str):
 
 def test_the_worked_example_uploaded_through_the_page_is_drawn_beside_a_site(browser, server_url):
     with open_page(browser, f"{server_url}/ecosystem?compare=St.+Louis") as page:
-        upload(page, [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in U.example_files()])
+        upload(page, [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in example.example_files()])
         picture(page, "Your ecosystem").wait_for(timeout=30_000)
         picture(page, "St. Louis").wait_for(timeout=30_000)
         main = page.locator('[data-testid="stMain"]')

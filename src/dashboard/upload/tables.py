@@ -1,0 +1,143 @@
+"""What an upload is made of: the two tables and their columns, the limits a map must keep, a cell made
+plain text, a table as read (before it is checked), and the problems and result a reader gives back.
+
+The readers (readers.py) fill ``Table``s; the checks (validation.py) turn them into an ``UploadResult``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard.network.model import Ecosystem
+
+# The most one file may hold; .streamlit/config.toml sets server.maxUploadSize to the same number of MB.
+MAX_UPLOAD_MB = 2
+MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_ORGANIZATIONS = 5_000
+MAX_TIES = 20_000
+MAX_LENGTHS = {"name": 200, "type": 60, "url": 2_000, "notes": 2_000, "source": 200, "target": 200, "kind": 60, "note": 2_000}
+# Problems listed in full; past this, one line says how many more there are.
+MAX_LISTED = 200
+
+ORGANIZATIONS = "organizations"
+TIES = "ties"
+TABLE_COLUMNS = {ORGANIZATIONS: ("name", "type", "url", "notes"), TIES: ("source", "target", "kind", "note")}
+ROW_LIMITS = {ORGANIZATIONS: MAX_ORGANIZATIONS, TIES: MAX_TIES}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class UploadProblem:
+    """One thing wrong with an upload, located as precisely as the format allows (plain text)."""
+
+    file: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    line: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts) + ": " + self.message
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """The ecosystem read from an upload (None when there are problems), the problems, and notes
+    on what was accepted but changed or ignored."""
+
+    ecosystem: Ecosystem | None
+    problems: tuple[UploadProblem, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the upload was read without problems."""
+        return self.ecosystem is not None and not self.problems
+
+
+def problems_frame(result: UploadResult) -> pd.DataFrame:
+    """The problems as a table: file, sheet, row, line, column, problem (plain text)."""
+    return pd.DataFrame(
+        [
+            {"file": p.file, "sheet": p.sheet or "", "row": p.row, "line": p.line, "column": p.column or "", "problem": p.message}
+            for p in result.problems
+        ],
+        columns=["file", "sheet", "row", "line", "column", "problem"],
+    )
+
+
+def capped(problems: list[UploadProblem]) -> tuple[UploadProblem, ...]:
+    """The first ``MAX_LISTED`` problems, and one more line saying how many were left out."""
+    if len(problems) <= MAX_LISTED:
+        return tuple(problems)
+    more = len(problems) - MAX_LISTED
+    return (*problems[:MAX_LISTED], UploadProblem(problems[MAX_LISTED].file, f"… and {more:,} more problems."))
+
+
+def clean(value: object) -> str:
+    """A cell as one line of text: numbers and dates written out, control characters dropped,
+    runs of white space made one space. Formula-like text stays as it is (it is never run)."""
+    if isinstance(value, str) and value.isprintable() and "  " not in value:  # the common case, checked fast
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    text = getattr(value, "text", value)  # openpyxl keeps an array formula as an object with its text
+    return _SPACE.sub(" ", _CONTROL.sub("", str(text))).strip()
+
+
+def normal(text: object) -> str:
+    """A heading, sheet name or key made comparable: lower case, single spaces, no '_' or '-'."""
+    return _SPACE.sub(" ", clean(text).lower().replace("-", " ").replace("_", " ")).strip()
+
+
+@dataclass
+class Table:
+    """Rows of one table as read: where it came from, its headings, each row's cells (heading to text) and
+    each row's position (row number, or line for YAML) in a list beside them.
+
+    Rows are plain dicts of text, which Python's collector never tracks: a map of 25,000 rows then gives
+    the collector nothing to walk again and again while it is read (tuples of a position and a dict would be
+    tracked, and made reading the largest map about a third slower).
+    """
+
+    file: str
+    sheet: str | None = None
+    header: list[str] = field(default_factory=list)
+    rows: list[dict[str, str]] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    by_line: bool = False  # YAML: positions are line numbers, headings are the keys used
+
+    def add(self, at: int, cells: dict[str, str]) -> None:
+        """Add a row read at row (or line) ``at``."""
+        self.positions.append(at)
+        self.rows.append(cells)
+
+    def entries(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """Each row's position and cells."""
+        return zip(self.positions, self.rows)
+
+    def problem(self, message: str, at: int | None = None, column: str | None = None) -> UploadProblem:
+        """A problem in this table, at a row (or YAML line) and column when given."""
+        if self.by_line:
+            return UploadProblem(self.file, message, self.sheet, line=at, column=column)
+        return UploadProblem(self.file, message, self.sheet, row=at, column=column)
