@@ -73,7 +73,8 @@ class NetworkView:
     a note when the picture shows only part, and the organizations and ties as tables.
 
     ``legend``, ``takeaways``, ``evidence`` and ``drawing_note`` are escaped Markdown; ``stem`` names
-    the CSV downloads.
+    the CSV downloads; ``links`` says whether the organizations' web addresses may be shown as links
+    (a CTDC site's come from the cited dataset; an upload's are a visitor's text, never made a link).
     """
 
     name: str
@@ -88,6 +89,7 @@ class NetworkView:
     ties: pd.DataFrame
     stem: str
     fictional: bool
+    links: bool
 
 
 def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str) -> NetworkView:
@@ -108,6 +110,7 @@ def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str) -> Ne
         ties=tie_table(ecosystem),
         stem=stem,
         fictional=ecosystem.fictional,
+        links=ecosystem.origin == "site",
     )
 
 
