@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
+import hostile_uploads
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -23,6 +24,7 @@ from dashboard.data import export
 from dashboard.network import model as N
 from dashboard.network import picture as NC
 from dashboard.upload import downloads, example, readers, tables, templates, validation
+from dashboard.upload import result as upload_result
 
 CORPUS = Path(__file__).parent / "fixtures" / "uploads"
 
@@ -56,7 +58,7 @@ CASES = [
     ),
     (
         ["organizations_duplicate.csv", "ties.csv"],
-        r"^organizations_duplicate\.csv, row 4, column 'name': the name 'code for alpha' is already used \(row 2\)\.$",
+        r"^organizations_duplicate\.csv, row 4, column 'name': the name 'code for alpha' is already used \(row 2, as 'Code for Alpha'\)\.$",
     ),
     (["organizations_latin1.csv", "ties.csv"], r"^organizations_latin1\.csv, line 3: is not UTF-8 text\. Save it again as UTF-8"),
     (
@@ -97,7 +99,10 @@ CASES = [
     (["missing_ties.yaml"], r"^missing_ties\.yaml: has no 'ties' list\.$"),
     (["list_value.yaml"], r"^list_value\.yaml, line 2, column 'name': must be a single value, not a list or mapping\.$"),
     (["ecosystem.json"], r"^ecosystem\.json: upload two CSV files \(organizations and ties\), one YAML file"),
-    (["broken.xlsx"], r"^broken\.xlsx: could not be read as an Excel workbook \(BadZipFile\)\.$"),
+    (
+        ["broken.xlsx"],
+        r"^broken\.xlsx: could not be read as an Excel workbook \(BadZipFile\)\. Open it in your spreadsheet program, save it again",
+    ),
     (["old.xls"], r"^old\.xls: old Excel \(\.xls\) files cannot be read: save the workbook as \.xlsx\.$"),
 ]
 
@@ -196,7 +201,10 @@ def test_workbook_that_would_unpack_too_far():
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/big.xml", b"0" * (readers.MAX_UNPACKED_BYTES + 1))
     result = validation.parse_upload([("bomb.xlsx", buffer.getvalue())])
-    assert messages(result) == ["bomb.xlsx: unpacks to more than 40 MB; it cannot be an ecosystem map of the allowed size."]
+    assert messages(result) == [
+        "bomb.xlsx: unpacks to more than 40 MB; it cannot be an ecosystem map of the allowed size. "
+        "Copy the two sheets, organizations and ties, into a new workbook and upload that."
+    ]
 
 
 def test_damaged_workbook_parts_give_a_message():
@@ -493,3 +501,61 @@ def test_hostile_files_get_a_message_not_a_traceback(files, expected):
     result = validation.parse_upload(files)
     assert result.ecosystem is None and len(result.problems) <= tables.MAX_LISTED + 1
     assert any(re.search(expected, m) for m in messages(result)), messages(result)
+
+
+# ---------------------------------------------------------------- the hostile set (tests/hostile_uploads.py)
+
+HOSTILE_CASES = hostile_uploads.cases()
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_CASES))
+def test_hostile_upload_gets_a_message_naming_its_file_or_is_read_with_its_notes(name, catalog):
+    case = HOSTILE_CASES[name]
+    shown = upload_result.read_map(case.files, catalog, name, "Your ecosystem")  # never raises
+    file_names = [f for f, _ in case.files]
+    if case.refused:
+        assert shown.network is None
+        found = messages(shown.result)
+        assert any(re.search(case.refused, m) for m in found), found
+        assert all(m.startswith(tuple(file_names)) for m in found), found
+    else:
+        assert shown.result.ok, messages(shown.result)
+        assert set(case.accepted) <= set(shown.result.notes), shown.result.notes
+
+
+def test_a_sheet_that_claims_fewer_rows_and_columns_is_read_whole():
+    case = HOSTILE_CASES["lying_dimension"]
+    ecosystem = validation.parse_upload(case.files).ecosystem
+    assert ecosystem is not None
+    assert len(ecosystem.organizations) == 7  # not the 1 row the sheet's size claims
+    assert (ecosystem.organizations["url"] == "https://example.org/").sum() == 5  # column C, past the claimed B
+
+
+def test_names_are_compared_without_invisible_characters_and_in_one_unicode_form():
+    assert tables.name_key("City\u200bHall") == tables.name_key("City Hall") == tables.name_key("ＣＩＴＹ  hall")
+    assert tables.name_key("Data Hub\u200d") == tables.name_key("data hub")
+    assert tables.name_key("Data Hub") != tables.name_key("DataHub")
+    assert tables.invisible("Park\u202eskroW\u200b") == ["U+202E RIGHT-TO-LEFT OVERRIDE", "U+200B ZERO WIDTH SPACE"]
+    assert tables.invisible("Café Ünited") == []
+    read = validation.parse_upload(HOSTILE_CASES["zero_width_tie_end"].files)
+    names = read.ecosystem.organizations.set_index("id")["name"]
+    assert [(names[a], names[b]) for a, b in zip(read.ecosystem.ties["source"], read.ecosystem.ties["target"])] == [
+        ("City Hall", "Data Hub")
+    ]
+
+
+def test_a_failure_no_check_foresaw_gets_a_message_naming_the_files_and_is_logged(monkeypatch, catalog, caplog):
+    files = [("o.csv", csv_bytes(ORGS)), ("t.csv", csv_bytes(TIES))]
+
+    def explode(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded in /srv/app/secret.py")
+
+    monkeypatch.setattr(validation, "read_tables", explode)
+    (problem,) = validation.parse_upload(files).problems
+    assert str(problem).startswith("o.csv, t.csv: could not be read (RecursionError). Check that it follows one of the")
+    assert "/srv" not in str(problem) and "secret" not in str(problem)
+    assert "secret.py" in caplog.text  # the whole error is in the server's log
+    monkeypatch.undo()
+    monkeypatch.setattr(upload_result, "network_metrics", explode)
+    shown = upload_result.read_map(files, catalog, "k", "Your ecosystem")
+    assert shown.network is None and str(shown.result.problems[0]).startswith("o.csv, t.csv: could not be read (RecursionError)")

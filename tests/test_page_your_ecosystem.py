@@ -12,10 +12,12 @@ import re
 import tomllib
 import xml.etree.ElementTree as ET
 
+import hostile_uploads
 import pytest
 
 from conftest import ROOT, chart_protos, headings, markdown, open_app, page_text, script
 from dashboard.data import export
+from dashboard.data.text import escape_markdown
 from dashboard.network import views as network_views
 from dashboard.upload import example, result, tables, validation
 
@@ -207,3 +209,37 @@ def test_the_server_refuses_files_over_the_upload_limit():
     assert config["server"]["maxUploadSize"] == tables.MAX_UPLOAD_MB and tables.MAX_BYTES == tables.MAX_UPLOAD_MB * 1024 * 1024
     at = open_app(PAGE)
     assert at.get("file_uploader")[0].proto.max_upload_size_mb == tables.MAX_UPLOAD_MB
+
+
+# ---------------------------------------------------------------- the hostile set (tests/hostile_uploads.py)
+
+
+def test_addresses_in_names_are_shown_as_text_and_never_as_links():
+    case = hostile_uploads.cases()["url_in_names"]
+    at = upload(open_app(PAGE), case.files)
+    at.session_state["data-network-yours"] = True
+    at.session_state["data-network-boston"] = True
+    at.run()
+    text = markdown(at) + "\n".join(c.value for c in at.caption)
+    shown = [name for name in hostile_uploads.URL_NAMES if escape_markdown(name) in text]
+    assert len(shown) >= 2, shown  # the hub and the questions name some of them
+    for name in hostile_uploads.URL_NAMES:
+        assert name not in text, name  # never as written: "://", "www." and "@" each carry a word joiner
+    assert not re.search(r"\]\([^)]*example\.(com|org|net)", text)  # no Markdown link to an address from the upload
+    yours, _, boston, _ = at.dataframe[:4]
+    assert "link" not in yours.proto.columns  # an upload's addresses stay text
+    assert '"type": "link"' in boston.proto.columns  # a CTDC site's, from the cited dataset, are links
+
+
+@pytest.mark.parametrize("name", ["deep_block_list.yaml", "deeper_still.yaml"])
+def test_a_deeply_nested_yaml_file_gets_a_message_not_a_traceback(name):
+    case = hostile_uploads.cases()[name]
+    at = upload(open_app(PAGE), case.files)
+    (error,) = at.error
+    assert "is nested more than 20 levels deep" in re.sub(r"\\(.)", r"\1", error.value)
+    assert escape_markdown(name) in error.value and not chart_protos(at)
+
+
+def test_viewers_never_see_a_traceback():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "type"  # the error's type only; the rest goes to the log

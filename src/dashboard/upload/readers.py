@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Sequence
+from typing import Any
 
 import yaml
 
@@ -38,10 +40,28 @@ COLUMN_ALIASES = {
     },
     TIES: {"from": "source", "to": "target", "type": "kind", "notes": "note", "description": "note"},
 }
-# What openpyxl raises on a damaged or foreign file: a broken archive, missing or malformed parts
-# (XML parse errors are SyntaxError subclasses), or values it cannot interpret.
+# Deeper than a map can need (a mapping of lists of mappings of single values), well within Python's stack.
+MAX_YAML_DEPTH = 20
+# What to do, said after each kind of unreadable file.
+CSV_ADVICE = (
+    "Check the quotes on that row: a value holding a comma, a semicolon or a quote mark must be in double quotes, "
+    "with its own quote marks doubled. Or save the sheet again as 'CSV UTF-8' from your spreadsheet program."
+)
+YAML_ADVICE = (
+    "Check the indentation and quotes near that line (quote a value that holds a colon), or start from the YAML template."
+)
+WORKBOOK_ADVICE = (
+    "Open it in your spreadsheet program, save it again as an Excel Workbook (.xlsx) and upload that; "
+    "or save the two sheets as CSV files."
+)
+# What openpyxl raises on a damaged or foreign file: a broken archive, a damaged compressed part (zlib),
+# an encrypted part (RuntimeError) or an unsupported compression (NotImplementedError), missing or
+# malformed parts (XML parse errors are SyntaxError subclasses), or values it cannot interpret.
 WORKBOOK_ERRORS = (
     zipfile.BadZipFile,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
     KeyError,
     IndexError,
     ValueError,
@@ -77,14 +97,13 @@ def _csv_table(name: str, text: str) -> tuple[Table | None, list[UploadProblem]]
     table = Table(name)
     try:
         reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
-        table.header = [normal(h) for h in next(reader, [])]
+        table.set_header(next(reader, []))
         for number, cells in enumerate(reader, start=2):
             if number - 1 > MAX_TIES:
                 return None, [UploadProblem(name, f"has more than {MAX_TIES:,} rows, the most an upload may have.")]
-            if "".join(cells).strip():
-                table.add(number, dict(zip(table.header, map(clean, cells))))
+            table.add_values(number, cells)
     except csv.Error as exc:
-        return None, [UploadProblem(name, f"could not be read as CSV ({exc}).", row=reader.line_num or None)]
+        return None, [UploadProblem(name, f"could not be read as CSV ({exc}). {CSV_ADVICE}", row=reader.line_num or None)]
     return table, []
 
 
@@ -138,26 +157,81 @@ def _csv_tables(files: Sequence[tuple[str, bytes]]) -> tuple[dict[str, Table], l
     return tables, problems
 
 
+class _TooDeep(yaml.MarkedYAMLError):
+    """Nesting deeper than a map can need."""
+
+
+class _TextLoader(yaml.BaseLoader):
+    """PyYAML's loader that reads every value as text (no tags run, no type guessing), refusing nesting
+    deeper than ``MAX_YAML_DEPTH``: its composer calls itself once per level, and a few hundred levels
+    would exhaust Python's stack."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        """Compose one node, counting how deep it is."""
+        if self.depth >= MAX_YAML_DEPTH:
+            raise _TooDeep(problem="nested too deep", problem_mark=self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _repeated_keys(name: str, node: yaml.MappingNode) -> list[UploadProblem]:
+    """A key written twice in one mapping: YAML would silently keep only the last."""
+    first: dict[str, int] = {}
+    problems = []
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            line = key.start_mark.line + 1
+            if normal(key.value) in first:
+                problems.append(
+                    UploadProblem(
+                        name,
+                        f"the key '{clean(key.value)}' is written twice at the same level (also on line "
+                        f"{first[normal(key.value)]}); YAML would keep only the last. Keep one.",
+                        line=line,
+                    )
+                )
+            first.setdefault(normal(key.value), line)
+    return problems
+
+
 def _yaml_tables(name: str, text: str) -> tuple[dict[str, Table], list[UploadProblem]]:
     """Both tables from one YAML document (all values read as text: no type guessing)."""
-    loader = yaml.BaseLoader(text)
+    loader = _TextLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except _TooDeep as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        return {}, [
+            UploadProblem(
+                name,
+                f"is nested more than {MAX_YAML_DEPTH} levels deep; a map needs three (a list of entries, each a "
+                "mapping of single values). Check the brackets and indentation near this line, or start from the "
+                "YAML template.",
+                line=line,
+            )
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return {}, [
-            UploadProblem(name, f"is not valid YAML: {exc.problem or exc.context}.", line=mark.line + 1 if mark else None)
+            UploadProblem(
+                name, f"is not valid YAML: {exc.problem or exc.context}. {YAML_ADVICE}", line=mark.line + 1 if mark else None
+            )
         ]
     except yaml.YAMLError as exc:
-        return {}, [UploadProblem(name, f"is not valid YAML ({exc.__class__.__name__}).")]
+        return {}, [UploadProblem(name, f"is not valid YAML ({exc.__class__.__name__}). {YAML_ADVICE}")]
     finally:
         loader.dispose()
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         return {}, [UploadProblem(name, "must be a mapping with two lists: 'organizations' and 'ties'.")]
     entries = {normal(k.value): (data.get(k.value), v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
     tables: dict[str, Table] = {}
-    problems = []
+    problems = _repeated_keys(name, node)
     for key in (ORGANIZATIONS, TIES):
         value, seq = entries.get(key) or entries.get("organisations" if key == ORGANIZATIONS else key) or (None, None)
         if value is None:
@@ -176,9 +250,10 @@ def _yaml_tables(name: str, text: str) -> tuple[dict[str, Table], list[UploadPro
         table = Table(name, by_line=True)
         for item, item_node in zip(value, seq.value):
             line = item_node.start_mark.line + 1
-            if not isinstance(item, dict):
+            if not isinstance(item, dict) or not isinstance(item_node, yaml.MappingNode):
                 problems.append(table.problem(f"each entry under '{key}' must be a mapping such as 'name: ...'.", line))
                 continue
+            problems += _repeated_keys(name, item_node)
             cells = {}
             for k, v in item.items():
                 if isinstance(v, (list, dict)):
@@ -191,17 +266,31 @@ def _yaml_tables(name: str, text: str) -> tuple[dict[str, Table], list[UploadPro
     return tables, problems
 
 
+def _workbook_problem(name: str, exc: BaseException) -> UploadProblem:
+    what = "damaged compressed data" if isinstance(exc, zlib.error) else exc.__class__.__name__
+    return UploadProblem(name, f"could not be read as an Excel workbook ({what}). {WORKBOOK_ADVICE}")
+
+
 def _xlsx_tables(name: str, data: bytes) -> tuple[dict[str, Table], list[UploadProblem]]:
-    """Both tables from a workbook's 'organizations' and 'ties' sheets (formulas read as their text)."""
+    """Both tables from a workbook's 'organizations' and 'ties' sheets (formulas read as their text).
+
+    Every row a sheet holds is read, whatever size its ``<dimension>`` element claims (openpyxl would
+    stop where the claim ends); a claim that disagrees with the rows read is noted."""
     from openpyxl import load_workbook
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                return {}, [UploadProblem(name, "unpacks to more than 40 MB; it cannot be an ecosystem map of the allowed size.")]
+                return {}, [
+                    UploadProblem(
+                        name,
+                        "unpacks to more than 40 MB; it cannot be an ecosystem map of the allowed size. Copy the "
+                        "two sheets, organizations and ties, into a new workbook and upload that.",
+                    )
+                ]
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except WORKBOOK_ERRORS as exc:
-        return {}, [UploadProblem(name, f"could not be read as an Excel workbook ({exc.__class__.__name__}).")]
+        return {}, [_workbook_problem(name, exc)]
     try:
         sheets = {normal(title): title for title in workbook.sheetnames}
         sheets.setdefault(ORGANIZATIONS, sheets.get("organisations", ""))
@@ -214,24 +303,36 @@ def _xlsx_tables(name: str, data: bytes) -> tuple[dict[str, Table], list[UploadP
                     UploadProblem(name, f"has no sheet named '{key}' (its sheets: {', '.join(workbook.sheetnames)}).")
                 )
                 continue
-            table = Table(name, sheet=title)
-            limit = ROW_LIMITS[key]
-            rows = workbook[title].iter_rows(values_only=True)
-            table.header = [normal(h) for h in next(rows, ())]
-            for number, values in enumerate(rows, start=2):
-                if number - 1 > limit:
-                    problems.append(table.problem(f"has more than {limit:,} rows, the most allowed."))
-                    break
-                cells = {table.header[i]: clean(v) for i, v in enumerate(values) if i < len(table.header) and table.header[i]}
-                if any(cells.values()):
-                    table.add(number, cells)
+            table, over = _sheet_table(name, workbook[title], ROW_LIMITS[key])
+            if over:
+                problems.append(over)
             _use_aliases(table, key)
             tables[key] = table
     except WORKBOOK_ERRORS as exc:  # a damaged sheet can fail only while it is read
-        return {}, [UploadProblem(name, f"could not be read as an Excel workbook ({exc.__class__.__name__}).")]
+        return {}, [_workbook_problem(name, exc)]
     finally:
         workbook.close()
     return tables, problems
+
+
+def _sheet_table(name: str, sheet: Any, limit: int) -> tuple[Table, UploadProblem | None]:
+    """One sheet's rows, up to ``limit`` under the headings, and the problem when it holds more."""
+    table = Table(name, sheet=sheet.title)
+    claimed = sheet.max_row  # from the sheet's own <dimension> element, when it has one
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(values_only=True)
+    table.set_header(next(rows, ()))
+    last = 1
+    for last, values in enumerate(rows, start=2):
+        if last - 1 > limit:
+            return table, table.problem(f"has more than {limit:,} rows, the most allowed.")
+        table.add_values(last, values)
+    if claimed is not None and claimed != last:
+        table.notes.append(
+            f"{table.where}: the sheet says it holds {claimed:,} rows, but {last:,} were read (headings included); "
+            "every row read was checked."
+        )
+    return table, None
 
 
 def _extension(name: str) -> str:

@@ -17,7 +17,7 @@ from dashboard.data.catalog import Catalog
 from dashboard.network.model import Ecosystem, NetworkMetrics, network_metrics
 from dashboard.network.views import EcosystemNetwork, PromptsView, ecosystem_network, prompts_view, summary_rows
 from dashboard.upload.downloads import chart_image, graphml_bytes, kumu_json_bytes, metrics_csv, summary_csv
-from dashboard.upload.tables import UploadResult
+from dashboard.upload.tables import UploadResult, unforeseen
 from dashboard.upload.validation import parse_upload
 
 DOWNLOAD_KINDS = ("metrics-csv", "graphml", "json", "png", "svg")
@@ -83,6 +83,10 @@ def read_map(files: Sequence[tuple[str, bytes]], catalog: Catalog, key: str, nam
     names = tuple(f for f, _ in files)
     if not result.ok or result.ecosystem is None:
         return MapResult(key, result, origin, names)
-    metrics = network_metrics(result.ecosystem)
     stem = "network-example" if origin == "example" else "network-yours"
-    return MapResult(key, result, origin, names, ecosystem_network(result.ecosystem, metrics, catalog, stem), metrics)
+    try:
+        metrics = network_metrics(result.ecosystem)
+        network = ecosystem_network(result.ecosystem, metrics, catalog, stem)
+    except Exception as exc:  # noqa: BLE001 (never a traceback on the page: what no check foresaw gets a message)
+        return MapResult(key, unforeseen(names, exc), origin, names)
+    return MapResult(key, result, origin, names, network, metrics)

@@ -27,6 +27,9 @@ from dashboard.upload.tables import (
     UploadProblem,
     UploadResult,
     capped,
+    invisible,
+    name_key,
+    unforeseen,
 )
 
 REQUIRED_COLUMNS = {ORGANIZATIONS: ("name", "type"), TIES: ("source", "target", "kind")}
@@ -34,6 +37,8 @@ SHORTEST_LIMIT = min(MAX_LENGTHS.values())
 # Unknown tie ends checked for a near match among the names (each check reads every name).
 MAX_SUGGESTIONS = 10
 VALUE_SHOWN = 60
+# Rows listed in a note; past this, "…".
+MAX_NOTED = 10
 NOT_STATED = "not stated"
 # Words people often write for a type, and the type to suggest for each.
 TYPE_SYNONYMS = {
@@ -64,11 +69,18 @@ def _suggest_type(value: str) -> str:
     return f" Did you mean '{suggestion}'? Allowed types: {allowed}." if suggestion else f" Allowed types: {allowed}."
 
 
-def _key(name: str) -> str:
-    return name.casefold()
-
-
 def _check_columns(table: Table, kind: str) -> list[UploadProblem]:
+    """A required column missing, or a column of the table under two headings (the first would be lost)."""
+    twice = [c for c in TABLE_COLUMNS[kind] if table.header.count(c) > 1]
+    if twice:
+        return [
+            table.problem(
+                f"the column '{c}' is given more than once (columns "
+                f"{', '.join(str(i + 1) for i, h in enumerate(table.header) if h == c)}); keep one: only one can be read.",
+                None if table.by_line else 1,
+            )
+            for c in twice
+        ]
     missing = [c for c in REQUIRED_COLUMNS[kind] if c not in table.header]
     if not missing:
         return []
@@ -96,33 +108,36 @@ def _organizations(table: Table, problems: list[UploadProblem], known: set[str])
     """The valid organization rows; every name seen, valid or not, goes into ``known`` (case-folded),
     so ties to a row with its own problem do not add a second one."""
     rows: list[dict[str, Any]] = []
-    first_row: dict[str, int] = {}
+    first: dict[str, tuple[int, str]] = {}  # a name's key: where it was first given, and as what
     canonical = {t.casefold(): t for t in NETWORK_TYPES}
     for at, raw in table.entries():
         cells = {c: raw.get(c, "") for c in TABLE_COLUMNS[ORGANIZATIONS]}
         name, kind, url = cells["name"], cells["type"], cells["url"]
+        key = name_key(name)
         bad = _check_lengths(table, at, cells)
         if not name:
             bad.append(table.problem("the name is empty.", at, "name"))
-        elif _key(name) in first_row:
-            where = "line" if table.by_line else "row"
-            bad.append(table.problem(f"the name {_shown(name)} is already used ({where} {first_row[_key(name)]}).", at, "name"))
+        elif key in first:
+            where, given = first[key]
+            also = "" if given == name else f", as {_shown(given)}"
+            row = "line" if table.by_line else "row"
+            bad.append(table.problem(f"the name {_shown(name)} is already used ({row} {where}{also}).", at, "name"))
+        else:
+            first[key] = (at, name)
+            known.add(key)
         if not kind:
             bad.append(table.problem("the type is empty." + _suggest_type(""), at, "type"))
-        elif " ".join(kind.casefold().split()) not in canonical:
+        elif name_key(kind) not in canonical:
             bad.append(table.problem(f"unknown type {_shown(kind)}." + _suggest_type(kind), at, "type"))
         if url and not is_http_url(url):
             bad.append(table.problem("the url must be a full address starting with http:// or https://.", at, "url"))
-        if name and _key(name) not in first_row:
-            first_row[_key(name)] = at
-            known.add(_key(name))
         problems.extend(bad)
         if not bad:
             rows.append(
                 {
                     "id": f"org-{len(rows) + 1}",
                     "name": name,
-                    "type": canonical[" ".join(kind.casefold().split())],
+                    "type": canonical[name_key(kind)],
                     "url": url,
                     "notes": cells["notes"],
                     "sources": (),
@@ -144,7 +159,7 @@ def _ties(
         ends = {}
         for column in ("source", "target"):
             value = cells[column]
-            key = _key(value)
+            key = name_key(value)
             if not value:
                 bad.append(table.problem(f"the {column} is empty.", at, column))
             elif key not in known:
@@ -178,6 +193,34 @@ def _ties(
     return rows
 
 
+def _listed(positions: list[int], by_line: bool) -> str:
+    """Rows (or lines) as a note lists them: the first ``MAX_NOTED``, then "…"."""
+    shown = ", ".join(str(r) for r in positions[:MAX_NOTED]) + (" …" if len(positions) > MAX_NOTED else "")
+    return f"{'line' if by_line else 'row'}{'s' if len(positions) > 1 else ''} {shown}"
+
+
+def _reading_notes(table: Table) -> list[str]:
+    """What the reader noted (a sheet's size claim), rows whose cells stood under no heading, and cells
+    holding invisible characters (names are compared without them)."""
+    notes = list(table.notes)
+    if table.unheaded:
+        notes.append(
+            f"{table.where}: {len(table.unheaded):,} row(s) had cells under no heading, which were ignored "
+            f"({_listed(table.unheaded, table.by_line)}). Give each column a heading to use it."
+        )
+    cells_found = 0
+    for at, cells in table.entries():
+        for column, value in cells.items():
+            if not value.isascii() and (chars := invisible(value)):
+                cells_found += 1
+                if cells_found <= MAX_NOTED:
+                    located = str(table.problem(f"holds invisible characters ({'; '.join(chars)})", at, column))
+                    notes.append(f"{located}; names are compared without them.")
+    if cells_found > MAX_NOTED:
+        notes.append(f"{table.where}: … and {cells_found - MAX_NOTED:,} more cells with invisible characters.")
+    return notes
+
+
 def _validate(tables: dict[str, Table], name: str, origin: str) -> UploadResult:
     problems: list[UploadProblem] = []
     notes: list[str] = []
@@ -185,7 +228,8 @@ def _validate(tables: dict[str, Table], name: str, origin: str) -> UploadResult:
         problems += _check_columns(table, kind)
         extra = [h for h in table.header if h and h not in TABLE_COLUMNS[kind]]
         if extra:
-            notes.append(f"{table.file}{f' ({table.sheet})' if table.sheet else ''}: ignored the column(s) {', '.join(extra)}.")
+            notes.append(f"{table.where}: ignored the column(s) {', '.join(extra)}.")
+        notes += _reading_notes(table)
     if problems:
         return UploadResult(None, tuple(problems), tuple(notes))
     orgs_table, ties_table = tables[ORGANIZATIONS], tables[TIES]
@@ -200,7 +244,7 @@ def _validate(tables: dict[str, Table], name: str, origin: str) -> UploadResult:
         return UploadResult(None, tuple(problems), tuple(notes))
     known: set[str] = set()
     organizations = _organizations(orgs_table, problems, known)
-    ids = {_key(o["name"]): o["id"] for o in organizations}
+    ids = {name_key(o["name"]): o["id"] for o in organizations}
     names = [o["name"] for o in organizations]
     ties = _ties(ties_table, ids, known, names, problems, notes)
     if problems:
@@ -233,7 +277,10 @@ def parse_upload(files: Sequence[tuple[str, bytes]], name: str = "Your ecosystem
             problems.append(UploadProblem(file_name, "is empty."))
     if problems:
         return UploadResult(None, tuple(problems))
-    tables, problems = read_tables(files)
-    if problems:
-        return UploadResult(None, capped(problems))
-    return _validate(tables, name, origin)
+    try:
+        tables, problems = read_tables(files)
+        if problems:
+            return UploadResult(None, capped(problems))
+        return _validate(tables, name, origin)
+    except Exception as exc:  # noqa: BLE001 (never a traceback on the page: what no check foresaw gets a message)
+        return unforeseen([f for f, _ in files], exc)
