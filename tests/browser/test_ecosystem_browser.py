@@ -10,6 +10,7 @@ import csv
 import io
 import urllib.parse
 
+import hostile_uploads
 import pytest
 from PIL import Image, ImageStat
 from test_browser import VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
@@ -99,6 +100,31 @@ def test_a_bad_file_gets_row_numbered_messages(browser, server_url):
         assert "organizations.csv, row 2, column 'type': unknown type 'goverment'. Did you mean 'local government'?" in text
         assert "ties.csv, row 2, column 'target': 'Data Hubb' is not in the organizations list. Did you mean 'Data Hub'?" in text
         assert page.locator(CHART).count() == 0
+
+
+def test_addresses_in_names_become_no_link_or_image(browser, server_url):
+    case = hostile_uploads.cases()["url_in_names"]
+    files = [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in case.files]
+    with open_page(browser, f"{server_url}/ecosystem") as page:
+        upload(page, files)
+        picture(page, "Your ecosystem").wait_for(timeout=30_000)
+        page.get_by_text("Your ecosystem: every organization and tie as a table").click()
+        wait_for_app(page)
+        main = page.locator('[data-testid="stMain"]')
+        text = main.inner_text()
+        assert "http://example.com/plain" in text.replace("\u2060", "")  # shown, as text
+        addresses = "a[href*='example.'], img[src*='example.'], a[href^='mailto:']"
+        assert main.locator(addresses).count() == 0  # nothing from the upload became a link or an image
+
+
+def test_a_deeply_nested_yaml_file_gets_a_message_and_no_traceback(browser, server_url):
+    case = hostile_uploads.cases()["deep_block_list.yaml"]
+    with open_page(browser, f"{server_url}/ecosystem") as page:
+        upload(page, [{"name": n, "mimeType": "application/yaml", "buffer": b} for n, b in case.files])
+        alert = page.locator('[data-testid="stAlertContentError"]')
+        alert.wait_for(timeout=30_000)
+        assert "deep_block_list.yaml, line 2: is nested more than 20 levels deep" in alert.inner_text()
+        assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(browser, server_url):
