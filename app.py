@@ -1,4 +1,4 @@
-"""CTDC Atlas: entry point. Page config, then the shell: navigation over the scripts in ``pages/``,
+"""CTDC Atlas: entry point. Page config, then the shell: navigation over the scripts in ``app_pages/``,
 global filters bound to the URL, the share link, the chosen page and the footer."""
 
 import sys

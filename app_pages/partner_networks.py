@@ -1,13 +1,15 @@
 """Partner networks: the sites' documented networks compared (with the role lens), each site's picture,
-and every organization with its hub and bridge metrics."""
+and every organization with its hub and bridge metrics, counting the ties documented during CTDC unless
+the reader includes affiliations and other periods (``ties=all``)."""
 
 import streamlit as st
 
+from dashboard import constants as C
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
 from dashboard.state import filters
 from dashboard.ui.blocks import chart_block, lazy_expander, network_block, table_with_download
-from dashboard.ui.shell import page_context, url_choice, url_tabs
+from dashboard.ui.shell import page_context, ties_switch, url_choice, url_tabs
 
 MAX_PICTURES = 12  # a program of many sites is compared in a table; this many pictures are drawn
 
@@ -21,7 +23,10 @@ st.markdown(
         "the sources document as lines, labelled by kind. An organization with many partners is a **hub**; one "
         "that lies on the paths between others is a **bridge** (betweenness). Lines are only the ties the "
         "sources describe: where few are documented, a missing line is a gap in the record, not proof that two "
-        "organizations never worked together.",
+        "organizations never worked together. By default every picture and measure counts only the ties the "
+        "sources date to CTDC's years, 2014–2018; standing affiliations (NNIP partners, Code for America "
+        "brigades, institutional homes) and ties from before or after the program are counted only when you "
+        "include them.",
         context.describe_filters() + " Theme filters do not change the networks.",
     )
 )
@@ -32,6 +37,7 @@ lens = st.toggle(
     help="Group the comparison by site role: implementation sites (larger grants, product building) and learning sites.",
 )
 context.share("lens", "true" if lens else None)
+ties_counted = ties_switch(context)
 
 site_ids = filters.selected_site_ids(catalog, view)
 if not site_ids:
@@ -43,7 +49,7 @@ else:
 
     with compare_tab:
         if compare_tab.open:
-            comparison = network_views.network_comparison(catalog, view, lens)
+            comparison = network_views.network_comparison(catalog, view, lens, ties_counted)
             chart_block(comparison.chart)
             st.markdown("## The sites side by side\n\n" + comparison.sentences)
             table_with_download(
@@ -64,7 +70,7 @@ else:
                     f"The first {MAX_PICTURES} of {len(site_ids)} sites in view: narrow the filters, or open a site's "
                     "profile, to see another's network. The Compare sites tab measures every one."
                 )
-            networks = dict(zip(drawn, network_views.site_networks(catalog, tuple(drawn))))
+            networks = dict(zip(drawn, network_views.site_networks(catalog, tuple(drawn), ties_counted)))
             for pair in [drawn[i : i + 2] for i in range(0, len(drawn), 2)]:
                 for column, site_id in zip(st.columns(2), pair):
                     with column:
@@ -79,11 +85,14 @@ else:
 
     with organizations_tab:
         if organizations_tab.open:
-            comparison = network_views.network_comparison(catalog, view, lens)
+            comparison = network_views.network_comparison(catalog, view, lens, ties_counted)
             st.markdown(
                 "## Hubs and bridges at every site\n\n"
                 "Every organization in the sites' documented networks, main bridges first: **partners** (its degree) is the number "
                 "of organizations it is tied to, **betweenness** the share of shortest paths between other "
-                "organizations that run through it, **types connected** the number of kinds of organization it is tied to."
+                "organizations that run through it, **types connected** the number of kinds of organization it is tied to. "
+                + escape_markdown(comparison.counted)
+                + " The last column says how many ties each site's figures count; a site with fewer than "
+                f"{C.MIN_TIES_TO_RANK} has too few to rank its organizations."
             )
             table_with_download(comparison.organizations, "network-organizations")

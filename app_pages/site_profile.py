@@ -2,7 +2,9 @@
 
 The site travels in the URL as ``?site=`` with an optional ``?compare=`` site, each by name (an id
 or any case is accepted). The pickers offer site ids shown by name, so they are not bound to the
-URL; the URL is the source of truth, and each choice is written back to it by name.
+URL; the URL is the source of truth, and each choice is written back to it by name. The network
+counts the ties documented during CTDC unless the reader includes the others (``ties=all``, which
+travels in the share link like the other pages' choices).
 """
 
 import streamlit as st
@@ -11,14 +13,16 @@ from dashboard.data.text import escape_markdown
 from dashboard.network import views as network_views
 from dashboard.state import filters, links
 from dashboard.ui.blocks import csv_download, lazy_expander, network_block
-from dashboard.ui.shell import page_context, raw_param
+from dashboard.ui.shell import page_context, raw_param, ties_switch
 from dashboard.views.site_profile import assembly as site_profile
 from dashboard.views.site_profile import markdown as site_profile_text
 
 NO_COMPARISON = ""
 NETWORK_INTRO = (
     "Organizations as marks, coloured and shaped by type; the ties the sources document as lines, labelled by "
-    "kind. Hover over or tap a line or a mark for its sources; the tables below list them too."
+    "kind. Hover over or tap a line or a mark for its sources; the tables below list them too. By default only "
+    "the ties the sources date to CTDC's years (2014–2018) are drawn and counted; the switch adds standing "
+    "affiliations, such as network memberships, and ties from before or after the program."
 )
 
 
@@ -63,7 +67,7 @@ pick, other = st.columns(2)
 pick.selectbox(
     "Site",
     site_profile.site_choices(names, in_view, site_id),
-    format_func=names.get,
+    format_func=lambda s: names[s],  # every choice is a site id
     key="site_choice",
     on_change=on_site_change,
 )
@@ -90,8 +94,9 @@ if page.comparison is not None:
 
 st.markdown(page.products)
 st.markdown(page.partners)
-network = network_views.site_network(context.catalog, site_id)
 st.markdown(f"## How they were connected\n\n{NETWORK_INTRO}")
+ties_counted = ties_switch(context)
+network = network_views.site_network(context.catalog, site_id, ties_counted)
 network_block(network.view)
 if page.ties_label:
     with lazy_expander(page.ties_label, "site-relationships") as is_open:
@@ -99,7 +104,7 @@ if page.ties_label:
             st.markdown(page.ties)
 with lazy_expander("Mapping questions asked of this network, with what CTDC learned", "site-prompts") as is_open:
     if is_open:
-        prompts = network_views.site_prompts_view(context.catalog, site_id)
+        prompts = network_views.site_prompts_view(context.catalog, site_id, ties_counted)
         st.markdown(prompts.markdown + "\n\n**Sources of these links**\n\n" + prompts.sources)
         csv_download(prompts.table, f"mapping-questions-{site_id}")
 st.page_link(

@@ -8,7 +8,8 @@ is written to disk or shared with another session.
 
 import datetime as dt
 import functools
-from typing import TypeVar
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 import streamlit as st
 
@@ -20,8 +21,7 @@ from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choi
 from dashboard.upload import example, templates
 from dashboard.upload.result import Beside, MapResult, read_map
 from dashboard.upload.tables import MAX_UPLOAD_MB, problems_frame
-from dashboard.views.metrics import charts as metric_charts
-from dashboard.views.metrics import self_check
+from dashboard.views import self_check
 
 T = TypeVar("T")
 MAP_KEY = "ecosystem_map"  # the session's current map (a MapResult)
@@ -37,6 +37,17 @@ DOWNLOADS = {
     "png": ("Picture (PNG)", "png", "image/png"),
     "svg": ("Picture (SVG)", "svg", "image/svg+xml"),
 }
+
+
+class UploadedFile(Protocol):
+    """What this page reads of a file from st.file_uploader."""
+
+    file_id: str
+    name: str
+
+    def getvalue(self) -> bytes:
+        """The file's bytes."""
+
 
 context = page_context()
 catalog, names = context.catalog, context.site_names
@@ -59,7 +70,8 @@ map_tab, check_tab = url_tabs(
 def kept(name: str, from_link: T) -> T:
     """Where a choice starts: the last value chosen in this session (kept while its tab or the page is
     closed, which drops the widget's own state), else the link's."""
-    return st.session_state.get(f"kept-{name}", from_link)
+    value: T = st.session_state.get(f"kept-{name}", from_link)
+    return value
 
 
 def keep(name: str, value: object) -> None:
@@ -67,10 +79,10 @@ def keep(name: str, value: object) -> None:
     st.session_state[f"kept-{name}"] = value
 
 
-def current_map(files: list, show_example: bool) -> MapResult | None:
+def current_map(files: Sequence[UploadedFile], show_example: bool) -> MapResult | None:
     """The map to show: new uploaded files (read once per upload), else the session's last upload (kept
     until removed), else the worked example, else none."""
-    shown = st.session_state.get(MAP_KEY)
+    shown: MapResult | None = st.session_state.get(MAP_KEY)
     if files:
         key = "|".join(f.file_id for f in files)
         if shown is None or shown.key != key:
@@ -97,7 +109,7 @@ def forget_map() -> None:
 
 def beside_site(shown: MapResult, site: network_views.EcosystemNetwork, site_id: str) -> Beside:
     """The map beside a CTDC site, kept in the session while neither changes (reruns do not make it again)."""
-    last = st.session_state.get(BESIDE_KEY)
+    last: tuple[str, str, Beside] | None = st.session_state.get(BESIDE_KEY)
     if last is None or last[:2] != (shown.key, site_id):
         last = (shown.key, site_id, shown.beside(catalog, site))
         st.session_state[BESIDE_KEY] = last
@@ -227,7 +239,7 @@ with map_tab:
 with check_tab:
     if check_tab.open:
         this_year = dt.date.today().year
-        raw = {p: (raw_param(p) or [None])[-1] for p in (self_check.PLACE_PARAM, *self_check.QUESTION_PARAMS)}
+        raw = {p: [None, *raw_param(p)][-1] for p in (self_check.PLACE_PARAM, *self_check.QUESTION_PARAMS)}
         from_link, ignored = self_check.read_self_check(raw, this_year)
         for param, value in ignored.items():
             ignored_notice(param, (links.short_text(value),))
@@ -272,7 +284,7 @@ with check_tab:
             context.share(param, given.get(param))
         st.markdown("**Link to these answers:** copy it to share them; it opens this page with the same answers and chart.")
         st.code(view_url(context), language=None, wrap_lines=True)
-        result = metric_charts.self_check_view(catalog, context.filters, check)
+        result = self_check.self_check_view(catalog, context.filters, check)
         chart_block(result.chart)
         with lazy_expander(
             "Where each site stood when CTDC began, question by question, with sources", "self-check-began"

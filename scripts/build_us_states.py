@@ -30,7 +30,7 @@ From the repository root (the package is unpacked in a scratch directory)::
 
     dir="$(mktemp -d)"
     (cd "$dir" && npm pack us-atlas@3.0.1 && tar xzf us-atlas-3.0.1.tgz)
-    python scripts/build_us_states.py "$dir/package/states-10m.json"
+    python -m scripts.build_us_states "$dir/package/states-10m.json"
 
 Options: ``--out PATH`` (default ``static/us-states.geojson``) and
 ``--tolerance DEGREES`` (default 0.03, about 3 km, which keeps the file near 70 KB: the
@@ -46,11 +46,17 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any, TypeAlias
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "static" / "us-states.geojson"
 DEFAULT_TOLERANCE = 0.03  # degrees, Douglas-Peucker
 DECIMALS = 3
+
+Position: TypeAlias = list[float]  # [lon, lat]
+Ring: TypeAlias = list[Position]  # closed: the first position again at the end
+Polygon: TypeAlias = list[Ring]  # the exterior ring, then its holes
+Json: TypeAlias = dict[str, Any]  # a parsed TopoJSON or GeoJSON object
 
 # Two-digit FIPS codes of the contiguous states and the District of Columbia (no 02 Alaska, no 15 Hawaii).
 STATE_FIPS = frozenset(
@@ -64,7 +70,7 @@ STATE_FIPS = frozenset(
 # --------------------------------------------------------------------------- #
 
 
-def decode_arcs(topology: dict) -> list[list[list[float]]]:
+def decode_arcs(topology: Json) -> list[Ring]:
     """Return the topology's arcs as lists of absolute [lon, lat] positions.
 
     A quantized topology (one with a ``transform``) stores each arc as a first
@@ -72,7 +78,7 @@ def decode_arcs(topology: dict) -> list[list[list[float]]]:
     Without a transform, arcs already hold absolute coordinates.
     """
     transform = topology.get("transform")
-    arcs = []
+    arcs: list[Ring] = []
     if transform is None:
         for arc in topology["arcs"]:
             arcs.append([[float(p[0]), float(p[1])] for p in arc])
@@ -80,7 +86,7 @@ def decode_arcs(topology: dict) -> list[list[list[float]]]:
     (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
     for arc in topology["arcs"]:
         x = y = 0
-        out = []
+        out: Ring = []
         for p in arc:
             x += p[0]
             y += p[1]
@@ -89,23 +95,23 @@ def decode_arcs(topology: dict) -> list[list[list[float]]]:
     return arcs
 
 
-def arc_positions(arcs: list, index: int) -> list:
+def arc_positions(arcs: list[Ring], index: int) -> Ring:
     """Positions of arc ``index``; a negative index ``~i`` means arc i reversed."""
     if index < 0:
         return arcs[~index][::-1]
     return arcs[index]
 
 
-def stitch_ring(arcs: list, indexes: list[int]) -> list:
+def stitch_ring(arcs: list[Ring], indexes: list[int]) -> Ring:
     """Join the arcs of one ring; each arc starts where the previous one ended."""
-    ring: list = []
+    ring: Ring = []
     for k, index in enumerate(indexes):
         positions = arc_positions(arcs, index)
         ring.extend(positions if k == 0 else positions[1:])
     return ring
 
 
-def geometry_polygons(geometry: dict, arcs: list) -> list[list[list]]:
+def geometry_polygons(geometry: Json, arcs: list[Ring]) -> list[Polygon]:
     """A Polygon or MultiPolygon TopoJSON geometry as a list of polygons (lists of rings)."""
     kind = geometry["type"]
     if kind == "Polygon":
@@ -122,7 +128,8 @@ def geometry_polygons(geometry: dict, arcs: list) -> list[list[list]]:
 # --------------------------------------------------------------------------- #
 
 
-def _distance_to_segment(p, a, b) -> float:
+def _distance_to_segment(p: Position, a: Position, b: Position) -> float:
+    """Distance from ``p`` to the segment from ``a`` to ``b``."""
     ax, ay = a
     bx, by = b
     px, py = p
@@ -134,7 +141,7 @@ def _distance_to_segment(p, a, b) -> float:
     return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
 
 
-def douglas_peucker(points: list, tolerance: float) -> list:
+def douglas_peucker(points: Ring, tolerance: float) -> Ring:
     """Simplify a polyline, keeping both end points (iterative Douglas-Peucker)."""
     n = len(points)
     if n < 3 or tolerance <= 0:
@@ -157,7 +164,7 @@ def douglas_peucker(points: list, tolerance: float) -> list:
     return [p for p, k in zip(points, keep) if k]
 
 
-def signed_area(ring: list) -> float:
+def signed_area(ring: Ring) -> float:
     """Shoelace area; positive for counter-clockwise rings."""
     total = 0.0
     for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
@@ -165,9 +172,9 @@ def signed_area(ring: list) -> float:
     return total / 2.0
 
 
-def clean_ring(ring: list, exterior: bool):
+def clean_ring(ring: Ring, exterior: bool) -> Ring | None:
     """Drop repeated positions, close the ring, orient it; None if degenerate."""
-    out: list = []
+    out: Ring = []
     for p in ring:
         if not out or p != out[-1]:
             out.append(p)
@@ -180,19 +187,19 @@ def clean_ring(ring: list, exterior: bool):
     return out
 
 
-def round_position(p, decimals: int = DECIMALS) -> list:
-    # "+ 0.0" turns -0.0 into 0.0
+def round_position(p: Position, decimals: int = DECIMALS) -> Position:
+    """``p`` rounded to ``decimals`` places ("+ 0.0" turns -0.0 into 0.0)."""
     return [round(p[0], decimals) + 0.0, round(p[1], decimals) + 0.0]
 
 
-def prepare_arcs(arcs: list, tolerance: float, decimals: int = DECIMALS) -> list:
+def prepare_arcs(arcs: list[Ring], tolerance: float, decimals: int = DECIMALS) -> list[Ring]:
     """Simplify every arc once and round it, so shared borders stay identical."""
     return [[round_position(p, decimals) for p in douglas_peucker(arc, tolerance)] for arc in arcs]
 
 
-def build_geometry(polygons: list):
+def build_geometry(polygons: list[Polygon]) -> Json | None:
     """Cleaned GeoJSON geometry from polygons; None if nothing is left."""
-    kept = []
+    kept: list[Polygon] = []
     for polygon in polygons:
         exterior = clean_ring(polygon[0], exterior=True)
         if exterior is None:
@@ -211,9 +218,10 @@ def build_geometry(polygons: list):
 # --------------------------------------------------------------------------- #
 
 
-def build_feature_collection(topology: dict, tolerance: float = DEFAULT_TOLERANCE, decimals: int = DECIMALS) -> dict:
+def build_feature_collection(topology: Json, tolerance: float = DEFAULT_TOLERANCE, decimals: int = DECIMALS) -> Json:
+    """The GeoJSON FeatureCollection of the contiguous states and DC, sorted by FIPS code."""
     arcs = prepare_arcs(decode_arcs(topology), tolerance, decimals)
-    features = []
+    features: list[Json] = []
     for geometry in topology["objects"]["states"]["geometries"]:
         fips = str(geometry.get("id", "")).zfill(2)
         if fips not in STATE_FIPS:
@@ -235,7 +243,8 @@ def build_feature_collection(topology: dict, tolerance: float = DEFAULT_TOLERANC
     return {"type": "FeatureCollection", "features": features}
 
 
-def write_geojson(collection: dict, out: Path) -> int:
+def write_geojson(collection: Json, out: Path) -> int:
+    """Write ``collection`` as compact GeoJSON to ``out``; its size in bytes."""
     out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(collection, separators=(",", ":"), ensure_ascii=False)
     out.write_text(text + "\n", encoding="utf-8")
@@ -243,6 +252,7 @@ def write_geojson(collection: dict, out: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Build the outlines from the us-atlas file named on the command line and say what was written."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="path to us-atlas states-10m.json")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)

@@ -220,7 +220,8 @@ class HttpVisitor:
         request = urllib.request.Request(self.base_url + path, headers=self.cookie_header())
         with self.opener.open(request, timeout=timeout) as response:
             self.note_response(response.headers)
-            return response.read()
+            body: bytes = response.read()
+            return body
 
     def xsrf_token(self) -> str | None:
         """The XSRF token the server set in its cookie (asking the health endpoint for it first, as the frontend
@@ -310,7 +311,8 @@ class Session:
             rerun.page_name = link.page
         rerun.widget_states.widgets.extend(self.widgets.values())
         rerun.cached_message_hashes.extend(self.cache.hashes())
-        return msg.SerializeToString()
+        data: bytes = msg.SerializeToString()
+        return data
 
     async def _receive(self) -> tuple[ForwardMsg, int]:
         """The next message from the server, and its size in bytes."""

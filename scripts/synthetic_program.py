@@ -1,6 +1,6 @@
 """Write a synthetic data directory FACTOR times the size of the shipped one, for load and scale benchmarks.
 
-    PYTHONPATH=src python scripts/synthetic_program.py OUT_DIR --factor 100
+    PYTHONPATH=src python -m scripts.synthetic_program OUT_DIR --factor 100
     CTDC_DATA_DIR=OUT_DIR streamlit run app.py
 
 Sites, organizations, relationships, products, outcomes, lessons, resources, metrics (and census
@@ -198,7 +198,9 @@ def build(shipped: Path, factor: int, seed: int = 1) -> dict[str, Any]:
                 "source": source,
                 "target": target,
                 "kind": rng.choice(schema.RELATIONSHIP_KINDS),
+                "period": schema.TIE_PERIODS[i % len(schema.TIE_PERIODS)],
                 "site": tie_site,
+                "period_basis": "Synthetic: the cited sources date the tie.",
                 "sources": w.cite(2),
             }
         )
@@ -264,6 +266,10 @@ def build(shipped: Path, factor: int, seed: int = 1) -> dict[str, Any]:
         }
         for i, site in _spread(counts["resources"], site_ids)
     ]
+    dated = {source["id"] for source in out["sources"] if source["date"]}
+    for resource in out["resources"]:  # dated only when a source it cites is (the validator's rule)
+        if not dated.intersection(resource["sources"]):
+            resource["date"] = None
 
     census_metrics = {row["metric"] for row in base["census"]}
     definitions = base["metric_definitions"]
@@ -289,18 +295,24 @@ def build(shipped: Path, factor: int, seed: int = 1) -> dict[str, Any]:
                 value = f"Fictional value {rng.randint(1, 99)}"
             elif known:
                 value = float(rng.randint(1995, 2020) if d["value_type"] == "year" else rng.randint(1, 900000))
-            out["census" if d["id"] in census_metrics else "metrics"].append(
-                {
-                    "id": f"{site}--{d['id']}",
-                    "site": site,
-                    "metric": d["id"],
-                    "value": value,
-                    "unit": d.get("unit"),
-                    "vintage": "2017" if known else None,
-                    "confidence": "single-source" if known else "unconfirmed",
-                    "sources": w.cite(2),
+            row = {
+                "id": f"{site}--{d['id']}",
+                "site": site,
+                "metric": d["id"],
+                "value": value,
+                "unit": d.get("unit"),
+                "vintage": "2017" if known else None,
+                "confidence": "single-source" if known else "unconfirmed",
+                "sources": w.cite(2),
+            }
+            if d["id"] in census_metrics:  # checked against a fictional query on a fixed day
+                row |= {
+                    "value_source": row["sources"][0] if known else None,
+                    "census_query": row["sources"][-1],
+                    "census_check": "agrees" if known else "no estimate",
+                    "census_checked": "2024-01-01",
                 }
-            )
+            out["census" if d["id"] in census_metrics else "metrics"].append(row)
     # The editorial links of the prompts, pointing at the fictional lessons and products.
     lesson_ids = [lesson["id"] for lesson in out["lessons"]]
     product_ids = [product["id"] for product in out["products"]]

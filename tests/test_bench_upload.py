@@ -3,18 +3,15 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from conftest import ROOT, run_async
+from conftest import run_async
 from dashboard.upload import example, tables, templates, validation
+from scripts import loadclient as lc
+from scripts.bench.check import upload_checks
+from scripts.bench.upload import MAP_ORGANIZATIONS, MAP_TIES, UPLOAD_KEY, UPLOAD_PAGE, drawn_rerun, map_files
 
-sys.path.insert(0, str(ROOT / "scripts"))  # bench.py imports its neighbours as the command runs it
-import bench  # noqa: E402
-
-lc = bench.lc
-PAGE = lc.Link.parse(bench.UPLOAD_PAGE)
+PAGE = lc.Link.parse(UPLOAD_PAGE)
 
 
 def parsed(files):
@@ -24,25 +21,26 @@ def parsed(files):
 
 
 def test_a_small_generated_map_is_valid_with_every_organization_and_tie():
-    files = bench.map_files(40, 100, seed=3)
+    files = map_files(40, 100, seed=3)
     assert [name for name, _ in files] == list(templates.TEMPLATE_FILES["csv"])
     ecosystem = parsed(files)
-    assert len(ecosystem.organizations) == 40 and len(ecosystem.ties) == 100
+    assert len(ecosystem.organizations) == 40
+    assert len(ecosystem.ties) == 100
     assert ecosystem.organizations["name"].str.startswith("Fictional Organization").all()
 
 
 def test_the_generated_map_is_the_same_for_the_same_seed_only():
-    assert bench.map_files(30, 60, seed=5) == bench.map_files(30, 60, seed=5)
-    assert bench.map_files(30, 60, seed=5) != bench.map_files(30, 60, seed=6)
+    assert map_files(30, 60, seed=5) == map_files(30, 60, seed=5)
+    assert map_files(30, 60, seed=5) != map_files(30, 60, seed=6)
 
 
 def test_too_many_ties_for_the_organizations_are_refused():
     with pytest.raises(ValueError, match="distinct ties"):
-        bench.map_files(4, 7)
+        map_files(4, 7)
 
 
 def test_the_benchmark_map_is_the_largest_allowed_and_each_file_fits_the_upload_limit():
-    files = bench.map_files(bench.MAP_ORGANIZATIONS, bench.MAP_TIES)
+    files = map_files(MAP_ORGANIZATIONS, MAP_TIES)
     assert all(len(data) <= tables.MAX_BYTES for _, data in files)
     ecosystem = parsed(files)
     assert len(ecosystem.organizations) == tables.MAX_ORGANIZATIONS
@@ -53,19 +51,22 @@ async def _upload(url: str, files: list[tuple[str, bytes]]) -> tuple[lc.Rerun, l
     """The page's first visit, the upload and one later rerun, in one session."""
     async with lc.Session(url) as session:
         before = await session.rerun(PAGE)
-        upload = await session.upload(files, bench.UPLOAD_KEY)
+        upload = await session.upload(files, UPLOAD_KEY)
         later = await session.rerun(PAGE)
     return before, upload, later
 
 
 def test_an_uploaded_map_is_read_and_drawn_and_stays_on_later_reruns(server_url):
     before, upload, later = run_async(_upload(server_url, example.example_files()))
-    assert before.error is None and before.count("vega_lite_chart") == 0
-    drawn = bench._drawn(upload, before)
+    assert before.error is None
+    assert before.count("vega_lite_chart") == 0
+    drawn = drawn_rerun(upload, before)
     assert drawn.error is None, drawn.error
-    assert drawn.count("vega_lite_chart") >= 1 and not drawn.texts("error")
+    assert drawn.count("vega_lite_chart") >= 1
+    assert not drawn.texts("error")
     # the uploader's state is sent again, so the map stays; its chart now comes as a reference to the tab's copy
-    assert later.error is None and later.count("vega_lite_chart") == drawn.count("vega_lite_chart")
+    assert later.error is None
+    assert later.count("vega_lite_chart") == drawn.count("vega_lite_chart")
     assert later.bytes < drawn.bytes
 
 
@@ -75,9 +76,11 @@ def test_an_invalid_upload_gets_the_row_numbered_problem_and_no_traceback(server
     before, upload, _ = run_async(_upload(server_url, [("organizations.csv", organizations), ("ties.csv", ties)]))
     assert upload.rerun.error is None  # no exception on the page
     (message,) = upload.rerun.texts("error")
-    assert "row 3" in message and "column 'type'" in message and "city hall" in message
+    assert "row 3" in message
+    assert "column 'type'" in message
+    assert "city hall" in message
     assert upload.rerun.count("vega_lite_chart") == 0
-    assert "the page showed an error" in (bench._drawn(upload, before).error or "")
+    assert "the page showed an error" in (drawn_rerun(upload, before).error or "")
 
 
 def test_a_page_without_an_uploader_is_reported_not_raised(server_url):
@@ -87,7 +90,8 @@ def test_a_page_without_an_uploader_is_reported_not_raised(server_url):
             return await session.upload(example.example_files())
 
     upload = run_async(upload_on_the_map_page())
-    assert upload.rerun.error is not None and "0 file uploaders" in upload.rerun.error
+    assert upload.rerun.error is not None
+    assert "0 file uploaders" in upload.rerun.error
 
 
 def upload_result(p50_ms: float, ratio: float, later_bytes: int, errors: int = 0) -> dict:
@@ -99,9 +103,9 @@ def upload_result(p50_ms: float, ratio: float, later_bytes: int, errors: int = 0
 
 
 def test_upload_targets_are_met_only_within_every_limit():
-    assert all(check.ok for check in bench._upload_checks(upload_result(1500.0, 1.1, 12_000)))
-    assert [c.ok for c in bench._upload_checks(upload_result(2500.0, 1.1, 12_000))] == [False, True, True]
-    assert [c.ok for c in bench._upload_checks(upload_result(1500.0, 1.1, 12_000, errors=1))] == [False, True, True]
-    assert [c.ok for c in bench._upload_checks(upload_result(1500.0, 3.0, 25_000))] == [True, False, False]
-    (unmeasured,) = bench._upload_checks({"error": "ties.csv is too big"})
+    assert all(check.ok for check in upload_checks(upload_result(1500.0, 1.1, 12_000)))
+    assert [c.ok for c in upload_checks(upload_result(2500.0, 1.1, 12_000))] == [False, True, True]
+    assert [c.ok for c in upload_checks(upload_result(1500.0, 1.1, 12_000, errors=1))] == [False, True, True]
+    assert [c.ok for c in upload_checks(upload_result(1500.0, 3.0, 25_000))] == [True, False, False]
+    (unmeasured,) = upload_checks({"error": "ties.csv is too big"})
     assert unmeasured.ok is None

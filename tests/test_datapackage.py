@@ -34,7 +34,8 @@ def package_dir(catalog, tmp_path_factory) -> Path:
 def test_frictionless_validate_passes_on_the_download(package_dir):
     result = frictionless_validate(package_dir / "datapackage.json")
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "VALID" in result.stdout.upper() and "INVALID" not in result.stdout.upper()
+    assert "VALID" in result.stdout.upper()
+    assert "INVALID" not in result.stdout.upper()
 
 
 def test_a_broken_foreign_key_fails_validation(catalog, tmp_path):
@@ -43,7 +44,8 @@ def test_a_broken_foreign_key_fails_validation(catalog, tmp_path):
     broken = unzip(export.catalog_zip(catalog), tmp_path)
     (tmp_path / "products.csv").write_bytes(export.safe_csv(products))
     result = frictionless_validate(broken)
-    assert result.returncode != 0 and "foreign-key" in result.stdout
+    assert result.returncode != 0
+    assert "foreign-key" in result.stdout
 
 
 def test_descriptor_describes_every_table_and_field(catalog, package_dir):
@@ -58,3 +60,36 @@ def test_descriptor_describes_every_table_and_field(catalog, package_dir):
     status = next(f for f in products["fields"] if f["name"] == "status")
     assert status["constraints"]["enum"] == list(schema.PRODUCT_STATUSES)
     assert {"fields": ["site"], "reference": {"resource": "sites", "fields": ["id"]}} in products["foreignKeys"]
+
+
+def test_descriptor_names_its_contributors_and_creation_date(catalog, package_dir):
+    package = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["contributors"] == [{"title": "CTDC Atlas contributors", "role": "author"}]
+    assert package["created"] == f"{catalog.program['data_as_of']}T00:00:00Z" == "2026-11-27T00:00:00Z"
+    partial = catalog.replaced(program={**catalog.program, "data_as_of": "2026"})
+    assert "created" not in datapackage.descriptor(partial)  # a year alone is not a creation date
+
+
+def test_census_fields_are_described_on_the_metrics_table(package_dir):
+    package = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    metrics = next(r for r in package["resources"] if r["name"] == "metrics")["schema"]
+    fields = {f["name"]: f for f in metrics["fields"]}
+    assert {"value_source", "census_query", "census_check", "census_checked", "census_check_note"} <= set(fields)
+    assert fields["census_check"]["constraints"]["enum"] == list(schema.CENSUS_CHECKS)
+    assert "required" not in fields["census_check"].get("constraints", {})  # metrics rows leave it empty
+    assert fields["site"]["constraints"]["required"] is True
+
+
+def test_the_data_dictionary_names_the_files_of_the_download(catalog, package_dir):
+    from dashboard.views import library
+
+    dictionary = library.dictionary_table()
+    package = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    assert set(dictionary["file"]) == {resource["path"] for resource in package["resources"]}
+    for resource in package["resources"]:
+        header = (package_dir / resource["path"]).read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert list(dictionary.loc[dictionary["file"] == resource["path"], "field"]) == header, resource["path"]
+    assert not dictionary["file"].str.endswith(".yaml").any()
+    census_only = dictionary[(dictionary["file"] == "metrics.csv") & (dictionary["field"] == "census_query")].iloc[0]
+    assert census_only["meaning"].endswith("(census.yaml rows only)")
+    assert not census_only["required"]

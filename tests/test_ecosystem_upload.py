@@ -112,7 +112,8 @@ CASES = [
 )
 def test_bad_file_gets_its_message(names: list[str], expected: str):
     result = validation.parse_upload(corpus(*names))
-    assert result.ecosystem is None and not result.ok
+    assert result.ecosystem is None
+    assert not result.ok
     found = messages(result)
     assert any(re.search(expected, m) for m in found), found
 
@@ -126,15 +127,19 @@ def test_problems_on_a_broken_organization_are_not_repeated_for_its_ties():
     result = validation.parse_upload(corpus("organizations_unknown_type.csv", "ties.csv"))
     assert len(result.problems) == 1
     frame = tables.problems_frame(result)
-    assert frame.loc[0, "row"] == 4 and frame.loc[0, "column"] == "type"
+    assert frame.loc[0, "row"] == 4
+    assert frame.loc[0, "column"] == "type"
 
 
 def test_a_valid_pair_reads():
     result = validation.parse_upload(corpus("organizations.csv", "ties.csv"))
-    assert result.ok and not result.notes
+    assert result.ok
+    assert not result.notes
     eco = result.ecosystem
     assert list(eco.organizations["name"]) == ["Alpha Data Group", "Code for Alpha", "Alpha City Hall"]
-    assert eco.origin == "upload" and not eco.fictional and eco.name == "Your ecosystem"
+    assert eco.origin == "upload"
+    assert not eco.fictional
+    assert eco.name == "Your ecosystem"
     names = eco.organizations.set_index("id")["name"]
     assert [(names[a], k, names[b]) for a, k, b in zip(eco.ties["source"], eco.ties["kind"], eco.ties["target"])] == [
         ("Alpha Data Group", "partnered", "Code for Alpha"),
@@ -212,7 +217,8 @@ def test_damaged_workbook_parts_give_a_message():
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", b"<not xml")
     result = validation.parse_upload([("damaged.xlsx", buffer.getvalue())])
-    assert len(result.problems) == 1 and "could not be read as an Excel workbook" in str(result.problems[0])
+    assert len(result.problems) == 1
+    assert "could not be read as an Excel workbook" in str(result.problems[0])
 
 
 def test_too_many_problems_are_summed_up():
@@ -280,7 +286,8 @@ def test_extra_columns_are_noted_and_yaml_keeps_values_as_text():
     )
     result = validation.parse_upload([("map.yaml", yaml_text.encode())])
     orgs, ties = same_network(result)
-    assert orgs == [("no", "other"), ("2020", "funder")] and ties == [("2020", "funded", "no")]
+    assert orgs == [("no", "other"), ("2020", "funder")]
+    assert ties == [("2020", "funded", "no")]
     assert result.notes == ("map.yaml: ignored the column(s) budget.",)
 
 
@@ -289,7 +296,8 @@ def test_workbook_formulas_and_numbers_stay_text():
     ties = [["source", "target", "kind"], ["=1+1", "2024", "funded"]]
     result = validation.parse_upload([("map.xlsx", workbook_bytes({"organizations": orgs, "ties": ties}))])
     orgs_read, ties_read = same_network(result)
-    assert orgs_read == [("=1+1", "other"), ("2024", "funder")] and ties_read == [("=1+1", "funded", "2024")]
+    assert orgs_read == [("=1+1", "other"), ("2024", "funder")]
+    assert ties_read == [("=1+1", "funded", "2024")]
     assert result.ecosystem.organizations["notes"].tolist() == ['=HYPERLINK("http://evil.example","x")', "3.5"]
 
 
@@ -300,7 +308,8 @@ def test_reading_leaves_the_collector_alone_and_keeps_rows_untracked(monkeypatch
     monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     tables_read, problems = readers.read_tables([("o.csv", csv_bytes(ORGS)), ("t.csv", csv_bytes(TIES))])
-    assert problems == [] and validation.parse_upload([("o.csv", csv_bytes(ORGS)), ("t.csv", csv_bytes(TIES))]).ok
+    assert problems == []
+    assert validation.parse_upload([("o.csv", csv_bytes(ORGS)), ("t.csv", csv_bytes(TIES))]).ok
     assert calls == []
     rows = tables_read[tables.ORGANIZATIONS].rows
     assert rows == [
@@ -350,22 +359,28 @@ def test_nothing_is_written_to_disk(monkeypatch):
 
 def test_worked_example_is_fictional_everywhere():
     result = example.load_example()
-    assert result.ok and not result.notes
+    assert result.ok
+    assert not result.notes
     eco = result.ecosystem
-    assert eco.fictional and eco.origin == "example" and "fictional" in eco.name
-    assert eco.organizations["notes"].str.startswith("Fictional").all() and eco.ties["note"].str.startswith("Fictional").all()
+    assert eco.fictional
+    assert eco.origin == "example"
+    assert "fictional" in eco.name
+    assert eco.organizations["notes"].str.startswith("Fictional").all()
+    assert eco.ties["note"].str.startswith("Fictional").all()
     metrics = N.network_metrics(eco)
     assert "fictional" in NC.network_chart(eco, metrics).to_dict()["title"]["text"][0]
     assert "fictional" in metrics.summary.iloc[0]["ecosystem"]
     assert "fictional" in downloads.metrics_csv(metrics).decode().splitlines()[1]
     assert json.loads(downloads.kumu_json_bytes(eco, metrics))["name"] == example.EXAMPLE_NAME
     urls = [u for u in eco.organizations["url"] if u]
-    assert urls and all(u.startswith("https://example.org/") for u in urls)
+    assert urls
+    assert all(u.startswith("https://example.org/") for u in urls)
 
 
 def test_templates_read_back_as_empty_maps():
     csv_files = templates.template_files("csv")
-    assert csv_files["organizations.csv"] == b"name,type,url,notes\n" and csv_files["ties.csv"] == b"source,target,kind,note\n"
+    assert csv_files["organizations.csv"] == b"name,type,url,notes\n"
+    assert csv_files["ties.csv"] == b"source,target,kind,note\n"
     for fmt in ("csv", "yaml", "xlsx"):
         result = validation.parse_upload(list(templates.template_files(fmt).items()))
         empty = (
@@ -437,7 +452,8 @@ def test_csv_downloads_neutralise_formulas(hostile):
 def test_graphml_is_escaped_and_neutralised(hostile):
     eco, metrics = hostile
     data = downloads.graphml_bytes(eco, metrics)
-    assert data.startswith(b"<?xml") and b"<script>" not in data
+    assert data.startswith(b"<?xml")
+    assert b"<script>" not in data
     root = ET.fromstring(data)
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     keys = {k.get("id"): k.get("attr.name") for k in root.findall("g:key", ns)}
@@ -499,7 +515,8 @@ ALIAS_BOMB = (
 )
 def test_hostile_files_get_a_message_not_a_traceback(files, expected):
     result = validation.parse_upload(files)
-    assert result.ecosystem is None and len(result.problems) <= tables.MAX_LISTED + 1
+    assert result.ecosystem is None
+    assert len(result.problems) <= tables.MAX_LISTED + 1
     assert any(re.search(expected, m) for m in messages(result)), messages(result)
 
 
@@ -553,9 +570,11 @@ def test_a_failure_no_check_foresaw_gets_a_message_naming_the_files_and_is_logge
     monkeypatch.setattr(validation, "read_tables", explode)
     (problem,) = validation.parse_upload(files).problems
     assert str(problem).startswith("o.csv, t.csv: could not be read (RecursionError). Check that it follows one of the")
-    assert "/srv" not in str(problem) and "secret" not in str(problem)
+    assert "/srv" not in str(problem)
+    assert "secret" not in str(problem)
     assert "secret.py" in caplog.text  # the whole error is in the server's log
     monkeypatch.undo()
     monkeypatch.setattr(upload_result, "network_metrics", explode)
     shown = upload_result.read_map(files, catalog, "k", "Your ecosystem")
-    assert shown.network is None and str(shown.result.problems[0]).startswith("o.csv, t.csv: could not be read (RecursionError)")
+    assert shown.network is None
+    assert str(shown.result.problems[0]).startswith("o.csv, t.csv: could not be read (RecursionError)")

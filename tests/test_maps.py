@@ -74,13 +74,18 @@ def test_deck_has_outlines_points_lines_to_moved_places_and_labels(layout):
         ("TextLayer", maps.LABELS_LAYER_ID),
     ]
     states, sites, leaders, places, labels = layers
-    assert states["data"] == "app/static/us-states.geojson" and states["pickable"] is False  # fetched by the browser
-    assert states["lineWidthMinPixels"] == 1 and states["getFillColor"][3] < 64  # thin lines, faint fill
-    assert sites["pickable"] is True and sites["getPosition"] == "@@=[mark_lon, mark_lat]"
-    assert sites["radiusUnits"] == "pixels" and sites["getRadius"] == "@@=radius"
+    assert states["data"] == "app/static/us-states.geojson"
+    assert states["pickable"] is False  # fetched by the browser
+    assert states["lineWidthMinPixels"] == 1  # thin lines
+    assert states["getFillColor"][3] < 64  # faint fill
+    assert sites["pickable"] is True
+    assert sites["getPosition"] == "@@=[mark_lon, mark_lat]"
+    assert sites["radiusUnits"] == "pixels"
+    assert sites["getRadius"] == "@@=radius"
     assert not any(layer["pickable"] for layer in (leaders, places, labels))  # only the circles answer a tap
     moved = set(layout.marks.loc[layout.marks["moved"], "id"])
-    assert moved and {row["id"] for row in leaders["data"]} == moved == {row["id"] for row in places["data"]}
+    assert moved
+    assert {row["id"] for row in leaders["data"]} == moved == {row["id"] for row in places["data"]}
     assert len(labels["data"]) == 7
 
 
@@ -175,11 +180,13 @@ def test_tooltip_is_plain_text_and_hostile_names_stay_inert(catalog):
     # The tooltip is a "text" template: deck.gl sets it as text, so markup in a name is shown, never run.
     assert set(deck._tooltip) == {"text", "style"}
     fields = re.findall(r"{(\w+)}", deck._tooltip["text"])
-    assert fields and set(fields) <= set(layers_by_id(deck)[maps.SITES_LAYER_ID]["data"][0])
+    assert fields
+    assert set(fields) <= set(layers_by_id(deck)[maps.SITES_LAYER_ID]["data"][0])
     assert len(deck._tooltip["text"].splitlines()) == 2  # short: the name, then role and grant
     assert points.set_index("id").loc["boston", "name"] == HOSTILE
     # The description is HTML in pydeck's own export, so it is escaped there.
-    assert "<script>" not in deck.description and "&lt;script&gt;" in deck.description
+    assert "<script>" not in deck.description
+    assert "&lt;script&gt;" in deck.description
     assert HOSTILE in maps.describe_map(points)
 
 
@@ -206,8 +213,10 @@ def test_all_sites_fill_the_narrowest_map_and_the_lower_48_fit_a_desktop_column(
     assert layout.width == maps.NARROWEST_MAP_PX == 358
     xs, ys = zip(*frame_positions(layout, all_points))
     pad = maps.FRAME_PAD_PX
-    assert pad - 0.5 <= min(xs) and max(xs) <= layout.width - pad + 0.5
-    assert pad - 0.5 <= min(ys) and max(ys) <= layout.height - pad + 0.5
+    assert pad - 0.5 <= min(xs)
+    assert max(xs) <= layout.width - pad + 0.5
+    assert pad - 0.5 <= min(ys)
+    assert max(ys) <= layout.height - pad + 0.5
     assert max(xs) - min(xs) >= layout.width - 2 * pad - 4  # fitted to the sites' extent, not to a fixed box
     # the map is as tall as the sites need (not the 440 px most), so they fill it on a phone
     assert layout.height == maps.MIN_MAP_HEIGHT_PX < 440
@@ -238,7 +247,8 @@ def test_view_follows_the_filters_and_keeps_every_site_in_the_map(catalog, view,
 def test_fewer_sites_zoom_in_around_them(catalog, layout):
     east = maps.layout_map(points_for(catalog, filters.Filters(role="implementation")), 440)
     assert east.view.zoom > layout.view.zoom + 1
-    assert -90 < east.view.longitude < -71 and 38 < east.view.latitude < 43  # between St. Louis, DC and Boston
+    assert -90 < east.view.longitude < -71
+    assert 38 < east.view.latitude < 43  # between St. Louis, DC and Boston
     boston = maps.layout_map(points_for(catalog, filters.Filters(sites=("boston",))), 440)
     assert (boston.view.latitude, boston.view.longitude) == pytest.approx((42.3603, -71.058), abs=1e-3)
     assert boston.view.zoom < maps.MAX_ZOOM
@@ -249,8 +259,11 @@ def test_no_site_shows_the_lower_48(all_points):
     west, south, east, north = maps.LOWER_48
     for lon, lat in [(west, north), (east, south)]:
         x, y = maps.frame_xy(lon, lat, layout.view, layout.width, layout.height)
-        assert 0 <= x <= layout.width and 0 <= y <= layout.height
-    assert layout.marks.empty and layout.labels.empty and layout.unlabelled() == []
+        assert 0 <= x <= layout.width
+        assert 0 <= y <= layout.height
+    assert layout.marks.empty
+    assert layout.labels.empty
+    assert layout.unlabelled() == []
 
 
 def test_frame_positions_and_coordinates_are_inverse(layout):
@@ -265,7 +278,8 @@ def assert_separate_tap_targets(layout) -> None:
     marks = list(layout.marks.itertuples())
     for mark in marks:
         assert mark.radius >= 12, mark.id
-        assert mark.radius <= mark.x <= layout.width - mark.radius and mark.radius <= mark.y <= layout.height - mark.radius
+        assert mark.radius <= mark.x <= layout.width - mark.radius
+        assert mark.radius <= mark.y <= layout.height - mark.radius
     for a, b in itertools.combinations(marks, 2):
         assert math.hypot(a.x - b.x, a.y - b.y) >= a.radius + b.radius + maps.MARK_GAP_PX - 1e-9, (a.id, b.id)
 
@@ -303,7 +317,10 @@ def assert_labels_clear(layout) -> None:
     """Every name inside the map, off every circle and place dot, and clear of every other name."""
     boxes = [label_box(layout, label) for label in layout.labels.itertuples()]
     for box in boxes:
-        assert 0 <= box[0] and box[2] <= layout.width and 0 <= box[1] and box[3] <= layout.height
+        assert 0 <= box[0]
+        assert box[2] <= layout.width
+        assert 0 <= box[1]
+        assert box[3] <= layout.height
         for mark in layout.marks.itertuples():
             assert not maps._hits_circle(box, mark.x, mark.y, mark.radius)
             if mark.moved:
@@ -332,7 +349,8 @@ def test_labels_stay_clear_in_every_filtered_view(catalog, view):
 def test_names_that_do_not_fit_are_reported_as_unlabelled(all_points):
     narrow = maps.layout_map(all_points, 440, width=150)  # far too narrow for seven names
     unlabelled = narrow.unlabelled()
-    assert unlabelled and set(unlabelled).isdisjoint(narrow.labels["id"])
+    assert unlabelled
+    assert set(unlabelled).isdisjoint(narrow.labels["id"])
     assert sorted([*narrow.labels["id"], *unlabelled]) == sorted(all_points["id"])
     assert_labels_clear(narrow)
 
@@ -357,7 +375,8 @@ def test_legend_names_the_colours_the_minimum_size_and_the_moved_circle(layout):
     lines = maps.legend_lines(layout)
     assert lines[0].startswith("Blue circles: implementation sites (3 shown")
     assert lines[1].startswith("Orange circles: learning sites (4 shown")
-    assert "$10,000" in lines[1] and "square-root" in lines[2]
+    assert "$10,000" in lines[1]
+    assert "square-root" in lines[2]
     assert "minimum size so that every site can be tapped" in lines[2]
     assert "the $10,000 circles are drawn larger than their share" in lines[2]
     assert lines[3] == (
@@ -380,14 +399,16 @@ def test_moved_sentence_names_every_moved_circle(layout):
 
 def test_legend_without_raised_or_moved_circles_says_neither(catalog):
     lines = maps.legend_lines(maps.layout_map(points_for(catalog, filters.Filters(role="implementation")), 440))
-    assert "drawn larger" not in " ".join(lines) and "drawn beside" not in " ".join(lines)
+    assert "drawn larger" not in " ".join(lines)
+    assert "drawn beside" not in " ".join(lines)
     assert "minimum size" in lines[1]
 
 
 def test_legend_markdown_is_the_key_and_how_to_move(layout):
     markdown = maps.legend_markdown(layout)
     blocks = markdown.split("\n\n")
-    assert blocks[0] == "**How to read the map**" and blocks[1].count("\n- ") == len(maps.legend_lines(layout)) - 1
+    assert blocks[0] == "**How to read the map**"
+    assert blocks[1].count("\n- ") == len(maps.legend_lines(layout)) - 1
     assert "\\$10,000" in blocks[1]  # escaped Markdown
     assert blocks[-1] == "*Grey lines are state borders. Drag to pan; scroll or pinch to zoom.*"
     assert maps.legend_markdown(maps.layout_map(layout.marks.iloc[0:0], 440)) == ""
@@ -399,7 +420,8 @@ def test_map_view_carries_the_fitted_height_and_the_unlabelled_sites(catalog):
     assert view.unlabelled == ()
     assert view.moved_note == maps.moved_sentence(maps.layout_map(points_for(catalog, filters.Filters()), 440).marks)
     assert [site_id for site_id, _, _ in view.sites] == list(catalog.sites["id"])
-    assert "Pittsburgh" in view.legend_markdown and "Blue circles" in view.legend_markdown
+    assert "Pittsburgh" in view.legend_markdown
+    assert "Blue circles" in view.legend_markdown
 
 
 @pytest.mark.parametrize(
@@ -427,13 +449,15 @@ def test_table_alternative_lists_the_same_sites(all_points):
 
 def test_description_counts_the_sites(all_points):
     text = maps.describe_map(all_points)
-    assert "7 CTDC site(s)" in text and "Seattle / King County" in text
+    assert "7 CTDC site(s)" in text
+    assert "Seattle / King County" in text
     assert "no sites match" in maps.describe_map(all_points.iloc[0:0])
 
 
 def test_sites_table_markdown_is_an_escaped_table_of_every_site(all_points):
     lines = maps.sites_table_markdown(all_points).splitlines()
-    assert lines[0] == "| Site | Role | Grant |" and len(lines) == 2 + len(all_points)
+    assert lines[0] == "| Site | Role | Grant |"
+    assert len(lines) == 2 + len(all_points)
     assert lines[2] == "| Boston (MA) | Implementation | \\$200,000 |"
     assert lines[-1] == "| Seattle / King County (WA) | Learning | \\$10,000 |"
     assert all(line.count(" | ") == 2 for line in lines[2:])  # a "|" in the data would be escaped, not a new cell

@@ -53,7 +53,8 @@ def test_templates_are_offered_in_three_formats():
     assert labels == ["Template: organizations.csv", "Template: ties.csv", "Template: YAML", "Template: Excel workbook"]
     assert at.get("file_uploader")[0].proto.type == [".csv", ".txt", ".yaml", ".yml", ".xlsx"]
     assert "nothing is stored on the server" in page_text(at)
-    assert not chart_protos(at) and any("Upload your map" in i.value for i in at.info)
+    assert not chart_protos(at)
+    assert any("Upload your map" in i.value for i in at.info)
 
 
 def test_the_example_upload_is_drawn_beside_the_site_the_link_names():
@@ -71,7 +72,9 @@ def test_the_example_upload_is_drawn_beside_the_site_the_link_names():
     labels = [b.proto.label for b in at.get("download_button")]
     for label in ("Metrics per organization (CSV)", "Network as GraphML (Gephi, yEd)", "Network as JSON (Kumu)"):
         assert label in labels
-    assert "Picture (PNG)" in labels and "Picture (SVG)" in labels and "Measures beside St. Louis (CSV)" in labels
+    assert "Picture (PNG)" in labels
+    assert "Picture (SVG)" in labels
+    assert "Measures beside St. Louis (CSV)" in labels
     assert "compare=St.+Louis" in at.code[-1].value  # the share link names the site shown beside the map
 
 
@@ -82,8 +85,10 @@ def test_an_upload_is_read_once_and_kept_in_the_session_only(monkeypatch):
     calls = []
     monkeypatch.setattr(result, "parse_upload", lambda *a, **k: calls.append(a) or validation.parse_upload(*a, **k))
     at.selectbox(key="ecosystem_compare").set_value("cleveland").run()
-    assert at.session_state[MAP_KEY] is first and calls == []  # a rerun does not read the files again
-    assert "?" in at.code[-1].value and "example" not in at.code[-1].value  # an upload never goes into a link
+    assert at.session_state[MAP_KEY] is first
+    assert calls == []  # a rerun does not read the files again
+    assert "?" in at.code[-1].value
+    assert "example" not in at.code[-1].value  # an upload never goes into a link
     other = open_app(PAGE)
     assert MAP_KEY not in other.session_state or other.session_state[MAP_KEY] is None  # another session sees nothing
 
@@ -100,9 +105,8 @@ def test_problems_are_listed_with_their_rows_and_nothing_is_drawn():
     assert "organizations.csv, row 3, column 'name': the name is empty." in plain
     assert "ties.csv, row 2, column 'target': 'Data Hubb' is not in the organizations list. Did you mean 'Data Hub'?" in plain
     problems = at.dataframe[0].value
-    assert list(problems["row"]) == [2, 3, 2] and "Download map-problems (CSV)" in [
-        b.proto.label for b in at.get("download_button")
-    ]
+    assert list(problems["row"]) == [2, 3, 2]
+    assert "Download map-problems (CSV)" in [b.proto.label for b in at.get("download_button")]
 
 
 def test_a_wrong_file_type_gets_a_message():
@@ -114,7 +118,8 @@ def test_the_worked_example_loads_with_one_switch_and_is_labelled_fictional():
     at = open_app(PAGE)
     at.toggle(key="example").set_value(True).run()
     assert not at.exception
-    assert titles(at)[0] == example.EXAMPLE_NAME and "fictional" in example.EXAMPLE_NAME
+    assert titles(at)[0] == example.EXAMPLE_NAME
+    assert "fictional" in example.EXAMPLE_NAME
     assert any("fictional city" in i.value for i in at.info)
     assert "example=true" in at.code[-1].value  # a link can open the example
     shown = at.session_state[MAP_KEY]
@@ -128,9 +133,11 @@ def test_the_worked_example_loads_with_one_switch_and_is_labelled_fictional():
 def test_the_last_upload_stays_until_removed():
     at = upload(open_app(PAGE), example.example_files())
     at.get("file_uploader")[0].set_value(None).run()  # the uploader emptied (or the page left and reopened)
-    assert titles(at)[0] == "Your ecosystem" and "Showing your last upload" in page_text(at)
+    assert titles(at)[0] == "Your ecosystem"
+    assert "Showing your last upload" in page_text(at)
     next(b for b in at.button if b.label == "Remove it").click().run()
-    assert not chart_protos(at) and at.session_state[MAP_KEY] is None
+    assert not chart_protos(at)
+    assert at.session_state[MAP_KEY] is None
 
 
 # ---------------------------------------------------------------- hostile names stay inert
@@ -162,7 +169,8 @@ def test_hostile_names_are_shown_as_text(hostile_page):
     at = hostile_page
     text = markdown(at) + "\n".join(c.value for c in at.caption) + "\n".join(i.value for i in at.info)
     assert not re.search(r"(?<!\\)<(script|img|b|i)\b", text)  # every tag is escaped
-    assert "](javascript" not in text and "\\[click me\\]\\(javascript" in text
+    assert "](javascript" not in text
+    assert "\\[click me\\]\\(javascript" in text
     assert "\\*\\*bold\\*\\*" in text  # Markdown in a name is shown, not applied
     picture = next(p for p in chart_protos(at) if json.loads(p.spec)["title"]["text"] == ["Your ecosystem"])
     names = {
@@ -199,14 +207,16 @@ def test_every_download_neutralises_formulas(hostile_page, catalog):
     strings = [v for e in document["elements"] + document["connections"] for v in e.values() if isinstance(v, str)]
     assert not any(formula_like(s) for s in strings)
     svg = shown.download("svg")
-    assert b"<script" not in svg and b"&lt;script&gt;" in svg
+    assert b"<script" not in svg
+    assert b"&lt;script&gt;" in svg
     assert shown.download("png").startswith(b"\x89PNG")
     assert shown.download("svg") == shown.download("svg")  # made on request, the same each time
 
 
 def test_the_server_refuses_files_over_the_upload_limit():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["maxUploadSize"] == tables.MAX_UPLOAD_MB and tables.MAX_BYTES == tables.MAX_UPLOAD_MB * 1024 * 1024
+    assert config["server"]["maxUploadSize"] == tables.MAX_UPLOAD_MB
+    assert tables.MAX_BYTES == tables.MAX_UPLOAD_MB * 1024 * 1024
     at = open_app(PAGE)
     assert at.get("file_uploader")[0].proto.max_upload_size_mb == tables.MAX_UPLOAD_MB
 
@@ -237,7 +247,8 @@ def test_a_deeply_nested_yaml_file_gets_a_message_not_a_traceback(name):
     at = upload(open_app(PAGE), case.files)
     (error,) = at.error
     assert "is nested more than 20 levels deep" in re.sub(r"\\(.)", r"\1", error.value)
-    assert escape_markdown(name) in error.value and not chart_protos(at)
+    assert escape_markdown(name) in error.value
+    assert not chart_protos(at)
 
 
 def test_viewers_never_see_a_traceback():

@@ -15,13 +15,15 @@ from dashboard.ui import shell
 def test_data_edits_are_noticed_after_the_recheck_interval(minimal_copy, monkeypatch):
     monkeypatch.setenv(constants.DATA_DIR_ENV, str(minimal_copy))
     catalog, problems = shell.get_catalog()
-    assert catalog is not None and not problems
+    assert catalog is not None
+    assert not problems
     assert shell.get_catalog()[0] is catalog  # one shared catalog, not a copy per caller
     (minimal_copy / "sites.yaml").write_text("- id: [unclosed\n")
     assert shell.get_catalog()[0] is catalog  # within the interval the files are not looked at again
     time.sleep(constants.DATA_RECHECK_SECONDS + 0.2)
     broken, problems = shell.get_catalog()
-    assert broken is None and any("malformed YAML" in str(p) for p in problems)
+    assert broken is None
+    assert any("malformed YAML" in str(p) for p in problems)
 
 
 def test_page_context_is_only_there_while_a_page_runs(catalog):

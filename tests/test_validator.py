@@ -235,13 +235,16 @@ def test_good_fixture_summary_line():
     assert result.returncode == 0, result.stderr
     out = result.stdout.strip().splitlines()
     assert len(out) == 1
-    assert "2 sites" in out[0] and "1 products" in out[0] and "3 metrics" in out[0]
+    assert "2 sites" in out[0]
+    assert "1 products" in out[0]
+    assert "3 metrics" in out[0]
 
 
 def test_env_variable_selects_the_data_directory():
     result = run_cli("validate", env={"CTDC_DATA_DIR": str(MINIMAL_DIR)})
     assert result.returncode == 0, result.stderr
-    assert str(MINIMAL_DIR.name) in result.stdout and "2 sites" in result.stdout
+    assert str(MINIMAL_DIR.name) in result.stdout
+    assert "2 sites" in result.stdout
 
 
 def test_load_catalog_raises_data_error_with_problems(minimal_copy: Path):
@@ -249,3 +252,54 @@ def test_load_catalog_raises_data_error_with_problems(minimal_copy: Path):
     with pytest.raises(DataError) as info:
         load_catalog(minimal_copy)
     assert any(p.file == "sites.yaml" and p.message == "file is missing" for p in info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("date", "note", "problem"),
+    [
+        ('"2021-06"', "The copy read shows no date.", True),
+        ('"2021-06"', "Date not shown in the archived copy.", True),
+        ("null", "The copy read shows no date.", False),
+        ('"2021-06"', "The copy read shows no date. Date from example-report.", True),  # itself
+        ('"2021-06"', "The copy read shows no date. Date from no-such-source.", True),
+        ('"2021-06"', "The copy read shows no date. Date from other-report, which reprints it.", False),
+        ('"2021-06"', "Shows the date on its cover.", False),
+    ],
+)
+def test_a_source_that_shows_no_date_stores_null_unless_its_note_names_the_dated_source(
+    minimal_copy: Path, validate_dir, date, note, problem
+):
+    sources = minimal_copy / "sources.yaml"
+    _replace(sources, '  date: "2021-06"\n', f"  date: {date}\n")
+    _replace(sources, "  kind: report\n", f"  kind: report\n  note: {note}\n")
+    sources.write_text(
+        sources.read_text()
+        + "- id: other-report\n  title: Other\n  publisher: Other\n  date: 2021\n  url: https://example.org/other\n  kind: report\n"
+    )
+    _replace(minimal_copy / "resources.yaml", "  sources: [example-report]\n", "  sources: [example-report, other-report]\n")
+    result = validate_dir(minimal_copy)
+    message = "sources.yaml: record 'example-report': field 'date': its note says the document shows no date"
+    assert (message in result.stderr) is problem, result.stderr
+    assert result.returncode == (1 if problem else 0), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("note", "problem"),
+    [
+        (None, True),
+        ("Date from example-report, whose cover gives June 2021.", False),
+        ("Date from other-report, which it does not cite.", True),
+    ],
+)
+def test_a_resource_dated_where_no_source_has_a_date_names_the_source_of_its_date(
+    minimal_copy: Path, validate_dir, note, problem
+):
+    _replace(minimal_copy / "sources.yaml", '  date: "2021-06"\n', "  date: null\n")
+    if note:
+        _replace(
+            minimal_copy / "resources.yaml", "  sources: [example-report]\n", f"  note: {note}\n  sources: [example-report]\n"
+        )
+    result = validate_dir(minimal_copy)
+    message = "resources.yaml: record 'example-report-resource': field 'date': none of its sources has a date"
+    assert (message in result.stderr) is problem, result.stderr
+    assert result.returncode == (1 if problem else 0), result.stderr

@@ -5,6 +5,12 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DATA_DIR_ENV = "CTDC_DATA_DIR"
+# How to cite the project (Citation File Format); the Library and README citations come from it.
+CITATION_FILE = PROJECT_ROOT / "CITATION.cff"
+# The repository's web address (e.g. https://github.com/OWNER/REPO) is configuration, set by whoever
+# deploys the app in this environment variable: "Suggest a correction" links open its new-issue form
+# (OWNER/REPO/issues/new, GitHub's form). Unset, no correction link is shown.
+REPOSITORY_URL_ENV = "CTDC_REPOSITORY_URL"
 # How often the app looks for edits to the data files (seconds).
 DATA_RECHECK_SECONDS = 1.0
 # Files the browser fetches itself (Streamlit's static file serving, server.enableStaticServing):
@@ -12,10 +18,41 @@ DATA_RECHECK_SECONDS = 1.0
 STATIC_DIR = PROJECT_ROOT / "static"
 STATES_GEOJSON = STATIC_DIR / "us-states.geojson"
 STATES_GEOJSON_URL = "app/static/us-states.geojson"  # relative: the app's pages are one level deep
+# The dataset at fixed addresses (``make export`` writes it; Streamlit serves it at /app/static/data/):
+# every table as CSV and JSON, the Data Package descriptor, the CSV zip and the whole dataset as JSON.
+DATA_EXPORT_DIR = STATIC_DIR / "data"
+DATA_EXPORT_URL = "app/static/data"  # relative to the app's root address
+DATAPACKAGE_FILE = "datapackage.json"
+EXPORT_ZIP = "ctdc-atlas-data.zip"
+EXPORT_JSON = "ctdc-atlas-data.json"
 # How list cells (themes, sites, sources) are joined in tables and CSV downloads.
 LIST_DELIMITER = "; "
 
 ROLE_LABELS = {"implementation": "Implementation site", "learning": "Learning site"}
+
+# Which of a CTDC site's ties its network counts (the ``ties`` URL parameter): by default those the
+# sources date to the program's years (period "ctdc" in relationships.yaml), or every documented tie.
+TIES_CTDC = "ctdc"
+TIES_ALL = "all"
+TIE_CHOICES = (TIES_CTDC, TIES_ALL)
+TIES_SWITCH_LABEL = "Include affiliations and ties from other periods"
+# A tie's period as the pages write it (the periods are defined in data/schema.py).
+TIE_PERIOD_LABELS = {
+    "ctdc": "during CTDC (2014–2018)",
+    "before": "before CTDC",
+    "after": "after CTDC",
+    "standing": "standing affiliation",
+}
+# A site's network with fewer ties than this names no hubs or bridges: with two ties no organization
+# has more than two partners, and which one comes first depends only on which tie was written down.
+MIN_TIES_TO_RANK = 3
+# How the project names itself to the servers it asks (the Census Bureau's API, the sources' hosts).
+USER_AGENT = "CTDC-Atlas/1.0 (source and census checks of the CTDC Atlas dataset)"
+# The confidence of values that are not sourced metric values, beside the schema's levels
+# ("confirmed", "single-source"): a product's launch date read from its record, and a visitor's own
+# self-check answer. Charts draw each with a shape of its own.
+PRODUCT_CONFIDENCE = "product record"
+YOUR_ANSWER = "your answer"
 
 # Census Bureau API: the ACS 5-year release written to census.yaml.
 CENSUS_YEAR = 2023

@@ -13,12 +13,10 @@ import urllib.parse
 import hostile_uploads
 import pytest
 from PIL import Image, ImageStat
-from test_browser import VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, CHART, TEXT_COLOURS, VIEWPORTS, axe_violations, colours_in, open_page, share_link, wait_for_app
 from dashboard.upload import example
 
-CHART = '[data-testid="stVegaLiteChart"]'
 WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 HOSTILE = [
     ["<script>window.__pwned = 1</script>", "local government"],
@@ -58,7 +56,8 @@ def test_the_worked_example_uploaded_through_the_page_is_drawn_beside_a_site(bro
         with page.expect_download(timeout=30_000) as info:
             download.click()
         rows = list(csv.reader(io.StringIO(info.value.path().read_text(encoding="utf-8"))))
-        assert rows[0][:3] == ["ecosystem", "name", "type"] and len(rows) == 13
+        assert rows[0][:3] == ["ecosystem", "name", "type"]
+        assert len(rows) == 13
         assert rows[1][1] == "Riverbend Data Collaborative"  # the hub first
 
 
@@ -73,12 +72,14 @@ def test_hostile_names_stay_text_on_the_page_and_in_the_download(browser, server
         picture(page, "Your ecosystem").wait_for(timeout=30_000)
         main = page.locator('[data-testid="stMain"]')
         text = main.inner_text()
-        assert "<script>window.__pwned = 1</script>" in text and "[click me](javascript:window.__pwned=1)" in text
+        assert "<script>window.__pwned = 1</script>" in text
+        assert "[click me](javascript:window.__pwned=1)" in text
         assert "**bold** and `code`" in text  # Markdown in a name is shown as typed
         assert main.locator("script, img[src=x], a[href^=javascript]").count() == 0
         picture(page, "Your ecosystem").hover()  # tooltips are text too
         page.wait_for_timeout(500)
-        assert page.evaluate("window.__pwned") is None and dialogs == []
+        assert page.evaluate("window.__pwned") is None
+        assert dialogs == []
         with page.expect_download(timeout=30_000) as info:
             page.get_by_role("button", name="Metrics per organization (CSV)").click()
         cells = [cell for row in csv.reader(io.StringIO(info.value.path().read_text(encoding="utf-8"))) for cell in row]
@@ -142,7 +143,8 @@ def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(brow
         shared = share_link(page)
         alt_text = page.locator(CHART).first.get_attribute("aria-label")
         summary = page.get_by_text("1 of 6 in place, by your answers").first.inner_text()
-    assert link == shared and link.startswith(server_url)
+    assert link == shared
+    assert link.startswith(server_url)
     query = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)
     assert query == {"ecosystem_tab": ["Self-check"], "my_place": ["Riverton <b>x</b>"], "my_nnip": ["2011"], "my_portal": ["no"]}
     with open_page(browser, link) as page:  # a new browser context: nothing shared but the link
@@ -199,7 +201,9 @@ def test_screenshots(browser, server_url, name, viewport):
         target = ARTIFACTS / f"{name}-{viewport}.png"
         page.screenshot(path=str(target))
         shot = Image.open(target).convert("RGB")
-        assert shot.size == VIEWPORTS[viewport]
         assert max(ImageStat.Stat(shot).stddev) > 20, "the screenshot is (nearly) blank"
+        shown = page.get_by_role("heading", name=heading).first.bounding_box()
+        assert colours_in(shot, shown) > TEXT_COLOURS, f"the heading “{heading}” is not drawn in the screenshot"
         chart = page.locator(CHART).first.bounding_box()
-        assert chart is not None and chart["y"] < VIEWPORTS[viewport][1]  # the picture starts on the first screen
+        assert chart is not None
+        assert chart["y"] < VIEWPORTS[viewport][1]  # the picture starts on the first screen

@@ -13,9 +13,8 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_browser import MAP_CANVAS, VIEWPORTS, axe_violations, wait_for_app
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, MAP_CANVAS, VIEWPORTS, axe_violations, wait_for_app
 from dashboard import constants
 from dashboard.state import filters
 from dashboard.views import sites_map as maps
@@ -122,7 +121,8 @@ def test_view_fits_the_sites_and_every_circle_is_a_tap_target(browser, server_ur
     with open_map(browser, f"{server_url}/map{query}", viewport) as page:
         box = canvas_box(page)
         layout, marks = expected_marks(catalog, view, box)
-        assert round(box["height"]) == layout.height and box["width"] >= layout.width
+        assert round(box["height"]) == layout.height
+        assert box["width"] >= layout.width
         # every circle on screen, inside the map, where the fitted view puts it, and at least 24 px across
         counts = wait_for_marks(page, box, marks, catalog)
         assert all(count >= 6 for count in counts.values()), counts
@@ -131,15 +131,18 @@ def test_view_fits_the_sites_and_every_circle_is_a_tap_target(browser, server_ur
         width, _ = VIEWPORTS[viewport]
         for site_id, name, x, y, radius in marks:
             assert radius >= 12, site_id
-            assert box["x"] + radius <= x <= box["x"] + box["width"] - radius and 0 <= x <= width, site_id
+            assert box["x"] + radius <= x <= box["x"] + box["width"] - radius, site_id
+            assert 0 <= x <= width, site_id
             assert box["y"] + radius <= y <= box["y"] + box["height"] - radius, site_id
             # the centre and four points 10 px off it all pick this site; its tooltip stays inside the map
             for dx, dy in [(0, 0), (TOUCH_SLOP_PX, 0), (-TOUCH_SLOP_PX, 0), (0, TOUCH_SLOP_PX), (0, -TOUCH_SLOP_PX)]:
                 text, tip = tooltip_on_hover(page, x + dx, y + dy, name)
                 assert text.splitlines()[0] == name, (site_id, dx, dy, text)
                 assert tip is not None
-                assert box["x"] <= tip["x"] and tip["x"] + tip["width"] <= min(box["x"] + box["width"], width), (site_id, tip)
-                assert box["y"] <= tip["y"] and tip["y"] + tip["height"] <= box["y"] + box["height"], (site_id, tip)
+                assert box["x"] <= tip["x"], (site_id, tip)
+                assert tip["x"] + tip["width"] <= min(box["x"] + box["width"], width), (site_id, tip)
+                assert box["y"] <= tip["y"], (site_id, tip)
+                assert tip["y"] + tip["height"] <= box["y"] + box["height"], (site_id, tip)
             page.mouse.move(0, 0)
         if not query:
             assert axe_violations(page) == []
@@ -167,7 +170,8 @@ def test_two_taps_from_the_map_to_a_profile_on_a_phone(browser, server_url, cata
         map_bottom = canvas_box(page)["y"] + box["height"]
         assert 0 <= link_box["y"] - map_bottom <= 48, (link_box, map_bottom)  # right under the map
         assert link_box["y"] + link_box["height"] <= VIEWPORTS["phone"][1]  # on the same screen as the map
-        assert link_box["height"] >= 24 and link_box["width"] >= 24
+        assert link_box["height"] >= 24
+        assert link_box["width"] >= 24
         save_screenshots(page, "map-picked-phone")
         assert axe_violations(page) == []
 
@@ -182,7 +186,8 @@ def test_overview_map_draws_every_site_and_passes_axe(browser, server_url, catal
     with open_map(browser, server_url, viewport) as page:
         box = canvas_box(page)
         layout, marks = expected_marks(catalog, filters.Filters(), box)
-        assert round(box["height"]) == layout.height and layout.unlabelled() == []  # every site named on the map
+        assert round(box["height"]) == layout.height
+        assert layout.unlabelled() == []  # every site named on the map
         counts = wait_for_marks(page, box, marks, catalog)
         assert all(count >= 6 for count in counts.values()), counts
         save_screenshots(page, f"overview-map-{viewport}")

@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_browser import SHARE_LINK, VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
+
+from conftest import SHARE_LINK, VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
 HISTORY_LOG = """
 (() => { const log = window.__history = [];
@@ -142,7 +143,8 @@ def test_search_finds_whole_words_and_organizations(browser, server_url, words, 
         page.get_by_role("tab", name="Search").wait_for(timeout=30_000)
         text = main.inner_text()
         if expected:
-            assert expected in text and "best matches first" in text
+            assert expected in text
+            assert "best matches first" in text
             assert main.locator("a", has_text=expected).count() >= 1  # each result links to where it lives
         if absent:  # the words marked as matches (bold in the snippets) are never inside another word
             marked = [t.lower() for t in main.locator("p strong").all_inner_texts()]

@@ -1,15 +1,18 @@
 """Census context from the Census Bureau's ACS 5-year API, checked against ``census.yaml``.
 
-Each site's figures cite, first, the API query for its Census place (``census_sources`` builds that
-source record) and, second, whatever compilation or page they were first taken from.
-``fetch_acs`` asks the API for every site's estimates and margins of error; ``refresh`` compares
-them with the stored rows, figure by figure, and returns the rows to write with a ``Check`` per
-figure (confirmed, differs, new, or no estimate). The network call is injectable, so the whole
-refresh can be tested offline against answers in the API's response shape.
+Each figure names the source its value was taken from (``value_source``, e.g. the compilation
+acs-1) and, separately, the Census Bureau API query for its Census place that would confirm it
+(``census_query``; ``census_sources`` builds that source record). Until ``refresh-census`` has
+compared the figure with the API its ``census_check`` is "not yet checked" and the query is not
+among its sources. ``fetch_acs`` asks the API for every site's estimates and margins of error (a
+site whose request fails is reported and left as it was); ``refresh`` compares them with the stored
+rows, figure by figure, and returns the rows to write, each recording when and how it was checked,
+with a ``Check`` per figure (agrees, replaced, new, or no estimate).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import urllib.parse
@@ -38,7 +41,8 @@ MOE_VARIABLES = tuple(name[:-1] + "M" for name in C.CENSUS_VARIABLES)
 # ratio: the precision of a rate stored to two decimals, whether it was rounded or cut.
 RATE_TOLERANCE = 0.01
 
-CONFIRMED, DIFFERS, NEW, NO_ESTIMATE = "confirmed", "differs", "new", "no estimate"
+# What a check found: the census_check values refresh-census writes (schema.CensusCheck).
+CONFIRMED, DIFFERS, NEW, NO_ESTIMATE = "agrees", "replaced", "new", "no estimate"
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,11 @@ def row_id(site_id: str, metric: str, year: int) -> str:
     return f"{site_id}--{metric}--acs{year}"
 
 
-def api_url(geoid: str, year: int = C.CENSUS_YEAR) -> str:
-    """The ACS 5-year API URL for one place (7-digit state+place code): estimates and margins of error."""
+def api_url(geoid: str, year: int = C.CENSUS_YEAR, api: str = C.CENSUS_API) -> str:
+    """The ACS 5-year API URL for one place (7-digit state+place code): estimates and margins of error.
+
+    ``api`` is the API's address (with ``{year}``); another one serves a mirror or a test server.
+    """
     query = urllib.parse.urlencode(
         {
             "get": ",".join(("NAME",) + C.CENSUS_VARIABLES + MOE_VARIABLES),
@@ -105,7 +112,7 @@ def api_url(geoid: str, year: int = C.CENSUS_YEAR) -> str:
         },
         safe=":,",
     )
-    return C.CENSUS_API.format(year=year) + "?" + query
+    return api.format(year=year) + "?" + query
 
 
 def census_sources(sites: Iterable[dict[str, Any]], year: int = C.CENSUS_YEAR) -> list[dict[str, Any]]:
@@ -128,8 +135,9 @@ def census_sources(sites: Iterable[dict[str, Any]], year: int = C.CENSUS_YEAR) -
                 "url": api_url(geoid, year),
                 "kind": "dataset",
                 "note": (
-                    "Primary source of this site's census figures: the Census Bureau's own API query that "
-                    "returns them. The release date is not recorded."
+                    "The Census Bureau's own API query for this site's census figures: the query that would "
+                    "confirm them. Each figure in census.yaml says whether refresh-census has checked it "
+                    "against this query (census_check). The release date is not recorded."
                 ),
             }
         )
@@ -137,8 +145,9 @@ def census_sources(sites: Iterable[dict[str, Any]], year: int = C.CENSUS_YEAR) -
 
 
 def http_get_json(url: str, timeout: float = 30.0) -> Any:
-    """GET a URL and decode its JSON body."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # the fixed https host of the Census API
+    """GET a URL and decode its JSON body; an error status or a time-out raises ``OSError``."""
+    request = urllib.request.Request(url, headers={"User-Agent": C.USER_AGENT})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # the Census API, or a mirror named on purpose
         return json.loads(response.read().decode("utf-8"))
 
 
@@ -151,22 +160,44 @@ def _number(text: Any) -> float | None:
     return None if value < 0 or math.isnan(value) else value
 
 
+@dataclass(frozen=True)
+class Answers:
+    """What the API gave: the site ids asked (in order), variables per site id, and why each site it
+    could not be asked for failed."""
+
+    sites: tuple[str, ...]
+    variables: dict[str, dict[str, float | None]]
+    failures: dict[str, str]
+
+
 def fetch_acs(
-    sites: Iterable[dict[str, Any]], fetch: Fetcher | None = None, year: int = C.CENSUS_YEAR
-) -> dict[str, dict[str, float | None]]:
-    """Estimates and margins of error per site id, from one API request per site with a ``census_geoid``."""
+    sites: Iterable[dict[str, Any]], fetch: Fetcher | None = None, year: int = C.CENSUS_YEAR, api: str = C.CENSUS_API
+) -> Answers:
+    """Estimates and margins of error per site id, from one API request per site with a ``census_geoid``.
+
+    A request that fails (no connection, an error status, a time-out, an answer not in the API's
+    shape: a list of lists, header row first) is recorded in ``failures`` and the other sites go on.
+    """
     fetch = fetch or http_get_json
     out: dict[str, dict[str, float | None]] = {}
+    failures: dict[str, str] = {}
+    asked: list[str] = []
     for site in sites:
         geoid = site.get("census_geoid")
         if not isinstance(geoid, str) or not geoid:
             continue
-        table = fetch(api_url(geoid, year))
-        if not isinstance(table, list) or len(table) < 2 or not isinstance(table[0], list):
-            raise ValueError(f"unexpected Census API answer for {site['id']}")
+        asked.append(site["id"])
+        try:
+            table = fetch(api_url(geoid, year, api))
+        except (OSError, ValueError) as exc:  # urllib's errors, time-outs and undecodable bodies
+            failures[site["id"]] = str(exc) or exc.__class__.__name__
+            continue
+        if not isinstance(table, list) or len(table) < 2 or not all(isinstance(row, list) for row in table[:2]):
+            failures[site["id"]] = "the answer is not a table with a header row and a data row"
+            continue
         row = dict(zip(table[0], table[1]))
         out[site["id"]] = {name: _number(row.get(name)) for name in C.CENSUS_VARIABLES + MOE_VARIABLES}
-    return out
+    return Answers(tuple(asked), out, failures)
 
 
 def _proportion_moe(share: float, whole: float, part_moe: float | None, whole_moe: float | None) -> float | None:
@@ -214,76 +245,147 @@ def _with_note(note: Any, sentence: str) -> str:
     return f"{note} {sentence}" if note else sentence
 
 
-def _row(figure: Figure, year: int, **fields: Any) -> dict[str, Any]:
-    """A census row in file order; ``fields`` override value, confidence, note and sources."""
+@dataclass(frozen=True)
+class Run:
+    """One refresh: the release's last year, the API address asked and the day it was asked."""
+
+    year: int = C.CENSUS_YEAR
+    api: str = C.CENSUS_API
+    day: dt.date | None = None  # today when None
+
+    @property
+    def checked(self) -> str:
+        """The day of the check as an ISO date."""
+        return (self.day or dt.date.today()).isoformat()
+
+    def how(self, query: str, answer: str) -> str:
+        """The ``census_check_note`` of one figure: the address asked for which query, and what it said."""
+        return f"python -m dashboard refresh-census asked {self.api.format(year=self.year)} for {query}: {answer}."
+
+
+ROW_FIELDS = (
+    "id",
+    "site",
+    "metric",
+    "value",
+    "unit",
+    "vintage",
+    "margin_of_error",
+    "confidence",
+    "note",
+    "value_source",
+    "census_query",
+    "census_check",
+    "census_checked",
+    "census_check_note",
+    "sources",
+)
+
+
+def _row(figure: Figure, run: Run, check: str, **fields: Any) -> dict[str, Any]:
+    """A census row in file order; ``fields`` override value, margin of error, confidence, note, value source,
+    sources and the check's note. Empty notes are left out."""
+    query = source_id(figure.site, run.year)
     row: dict[str, Any] = {
-        "id": row_id(figure.site, figure.metric, year),
+        "id": row_id(figure.site, figure.metric, run.year),
         "site": figure.site,
         "metric": figure.metric,
         "value": fields.get("value", figure.value),
         "unit": figure.unit,
-        "vintage": None,
         "margin_of_error": fields.get("margin_of_error", figure.margin_of_error),
         "confidence": fields["confidence"],
         "note": fields.get("note"),
+        "value_source": fields.get("value_source", query),
+        "census_query": query,
+        "census_check": check,
+        "census_checked": run.checked,
+        "census_check_note": fields.get("how"),
         "sources": fields["sources"],
     }
-    if row["value"] is not None:
-        row["vintage"] = vintage_label(year)
-    if row["note"] is None:
-        del row["note"]
-    return row
+    row["vintage"] = vintage_label(run.year) if row["value"] is not None else None
+    if row["value"] is None:
+        row["value_source"] = None
+    return {name: row[name] for name in ROW_FIELDS if row[name] is not None or name not in ("note", "census_check_note")}
 
 
-def _refresh_one(figure: Figure, stored: dict[str, Any], year: int) -> tuple[dict[str, Any], Check]:
+def _refresh_one(figure: Figure, stored: dict[str, Any], run: Run) -> tuple[dict[str, Any], Check]:
     """The row to write for one figure and its check; ``stored`` is the stored row, or empty."""
-    api = source_id(figure.site, year)
-    rid = row_id(figure.site, figure.metric, year)
+    api = source_id(figure.site, run.year)
+    rid = row_id(figure.site, figure.metric, run.year)
     stored_value = stored.get("value")
     others = [s for s in stored.get("sources", []) if s != api]
+    origin = stored.get("value_source") or (others[0] if others else None)
     note = stored.get("note")
+    margin = "" if figure.margin_of_error is None else f" (margin of error ±{_show(figure.margin_of_error)})"
     if figure.value is None:
+        how = run.how(api, "it gave no estimate for this figure")
         if stored_value is not None and others:
-            kept = _with_note(note, "The Census Bureau API gave no estimate for this figure.")
             confidence = stored.get("confidence", "single-source") if len(others) > 1 else "single-source"
-            row = _row(figure, year, value=stored_value, margin_of_error=None, note=kept, confidence=confidence, sources=others)
+            row = _row(
+                figure,
+                run,
+                NO_ESTIMATE,
+                value=stored_value,
+                margin_of_error=None,
+                note=note,
+                confidence=confidence,
+                value_source=origin,
+                sources=others,
+                how=how,
+            )
             return row, Check(rid, NO_ESTIMATE, stored_value, None)
-        return _row(figure, year, confidence="unconfirmed", note=note, sources=[api]), Check(rid, NO_ESTIMATE, None, None)
+        row = _row(figure, run, NO_ESTIMATE, confidence="unconfirmed", note=note, sources=[api], how=how)
+        return row, Check(rid, NO_ESTIMATE, None, None)
     if stored_value is None:
-        return _row(figure, year, confidence="single-source", note=note, sources=[api]), Check(
-            rid, NEW, None, figure.value, figure.margin_of_error
-        )
+        how = run.how(api, f"no figure was stored; its estimate {_show(figure.value)}{margin} was written")
+        row = _row(figure, run, NEW, confidence="single-source", note=note, sources=[api], how=how)
+        return row, Check(rid, NEW, None, figure.value, figure.margin_of_error)
     if _agrees(stored_value, figure):
+        agreement = "within 0.01 percentage points of" if figure.unit == "percent" else "the same as"
+        how = run.how(api, f"its estimate {_show(figure.value)}{margin} is {agreement} the stored value")
         row = _row(
             figure,
-            year,
+            run,
+            CONFIRMED,
             value=stored_value,
             note=note,
-            sources=[api, *others],
+            value_source=origin,
+            sources=[*others, api],
             confidence="confirmed" if others else "single-source",
+            how=how,
         )
         return row, Check(rid, CONFIRMED, stored_value, figure.value, figure.margin_of_error)
     changed = _with_note(note, f"The value first stored, {_show(stored_value)}, differs from the Census Bureau API's.")
-    row = _row(figure, year, confidence="single-source", note=changed, sources=[api])
+    how = run.how(
+        api, f"its estimate {_show(figure.value)}{margin} differs from the stored {_show(stored_value)} and replaced it"
+    )
+    row = _row(figure, run, DIFFERS, confidence="single-source", note=changed, sources=[api], how=how)
     return row, Check(rid, DIFFERS, stored_value, figure.value, figure.margin_of_error)
 
 
 def refresh(
-    variables: dict[str, dict[str, float | None]], stored_rows: Iterable[dict[str, Any]], year: int = C.CENSUS_YEAR
+    answers: Answers, stored_rows: Iterable[dict[str, Any]], run: Run | None = None
 ) -> tuple[list[dict[str, Any]], list[Check]]:
     """Rows to write and one ``Check`` per figure, comparing the API's figures with the stored rows.
 
-    A stored figure the API agrees with keeps its value and its other sources, gains the API's
-    margin of error, and becomes ``confirmed`` when another source stands beside the API. One
-    that differs is replaced by the API's value (the primary source), and its note records the
-    value first stored. A figure the API does not give keeps the stored value and its other
-    sources, or is null. Stored rows of other releases are not carried over.
+    A stored figure the API agrees with keeps its value, the source it came from and its other
+    sources, gains the API's query as a source and its margin of error, and becomes ``confirmed``
+    when another source stands beside the API. One that differs is replaced by the API's value
+    (its source is then the query), and its note records the value first stored. A figure the API
+    does not give keeps the stored value and its other sources, or is null. Every figure checked
+    records the day and how (``census_check``, ``census_checked``, ``census_check_note``). The
+    stored rows of a site the API could not be asked for are kept as they are; stored rows of
+    other releases are not carried over.
     """
+    run = run or Run()
     stored = {row["id"]: row for row in stored_rows}
     rows, checks = [], []
-    for site_id, values in variables.items():
-        for figure in figures(site_id, values):
-            row, check = _refresh_one(figure, stored.get(row_id(site_id, figure.metric, year), {}), year)
+    for site_id in answers.sites:
+        if site_id in answers.failures:
+            rows += [row for row in stored.values() if row.get("site") == site_id and row["id"].endswith(f"--acs{run.year}")]
+            continue
+        for figure in figures(site_id, answers.variables[site_id]):
+            row, check = _refresh_one(figure, stored.get(row_id(site_id, figure.metric, run.year), {}), run)
             rows.append(row)
             checks.append(check)
     return rows, checks
@@ -301,20 +403,23 @@ def summary(checks: list[Check], vintage: str) -> str:
 HEADER = """\
 # yaml-language-server: $schema=schema/census.json
 # Census context for each site: population, median household income, poverty rate and
-# unemployment rate, all from one American Community Survey (ACS) 5-year release.
-# Primary source of every row (listed first in its sources): the Census Bureau's own API query
-# for the site's Census place, source id census-acs5-<year>-<site>, whose URL returns the
-# estimates (E) and margins of error (M) used: B01003_001 population; B19013_001 median
-# household income, in dollars of the release's last year; poverty rate = B17020_002 /
-# B17020_001; unemployment rate = B23025_005 / B23025_003. Rates are in percent to two decimals,
-# and their margins of error follow the Census Bureau's formula for derived proportions.
-# Secondary source: acs-1, a third-party compilation of the same API's figures. A figure is
-# `confirmed` when two independent sources agree: the API and the compilation, or the
-# compilation and another page cited on the row.
-# `python -m dashboard refresh-census` checks each figure against the API, reports it as
-# confirmed or differing, and rewrites this file with the API's margins of error. Until it has
-# run with network access, values are the compilation's and margin_of_error is null (not found
-# in sources). Values not found in sources are null, never zero.
+# unemployment rate, all from one American Community Survey (ACS) 5-year release: B01003_001
+# population; B19013_001 median household income, in dollars of the release's last year; poverty
+# rate = B17020_002 / B17020_001; unemployment rate = B23025_005 / B23025_003. Rates are in percent
+# to two decimals, and their margins of error follow the Census Bureau's formula for derived
+# proportions.
+# Each figure names where its value was taken from (value_source): acs-1, a third-party
+# compilation of the Census Bureau API's figures, for every figure first stored. Separately, it
+# names the Census Bureau's own API query for the site's Census place that would confirm it
+# (census_query, source id census-acs5-<year>-<site>), and whether it has been checked against
+# that query (census_check: "not yet checked", or what refresh-census found, with the day in
+# census_checked and how in census_check_note). The query is cited among a figure's sources only
+# once it has confirmed or given the value. A figure is `confirmed` when two independent sources
+# agree: the API and the compilation, or the compilation and another page cited on the row.
+# `python -m dashboard refresh-census` (make refresh-census) checks each figure against the API,
+# reports it and rewrites this file. Until it has run with network access, values are the
+# compilation's, not yet checked, and margin_of_error is null (not found in sources). Values not
+# found in sources are null, never zero.
 """
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.data.catalog import Catalog
+from dashboard.data.linkcheck import ARCHIVE_LABEL, ARCHIVE_TITLE, archive_url
 from dashboard.data.text import CITATION_TITLE, escape_markdown, markdown_link
 from dashboard.data.values import date_text
 
@@ -42,10 +43,13 @@ def citer(sources: pd.DataFrame) -> Cite:
 
 
 def source_line(row: dict[str, Any]) -> str:
-    """One entry of a page's source list: number, linked title, publisher, date and id."""
+    """One entry of a page's source list: number, linked title, publisher, date and id, then a search of the
+    Internet Archive for the link near the source's date (against link rot; not a verified capture)."""
+    archive = markdown_link(ARCHIVE_LABEL, archive_url(row["url"], row.get("date")), ARCHIVE_TITLE)
     return (
         f"\\[{row['number']}\\] {markdown_link(row['title'], row['url'])} — "
         f"{escape_markdown(row['publisher'])}, {escape_markdown(date_text(row.get('date')))} · {escape_markdown(row['id'])}"
+        f" · :small[{archive}]"
     )
 
 

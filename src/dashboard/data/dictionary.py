@@ -74,6 +74,30 @@ def data_dictionary() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def download_file(data_file: str) -> str:
+    """The CSV of the download that holds a data file's rows: ``sites.yaml`` -> ``sites.csv``, and a file
+    merged into another table (``census.yaml``) -> that table's CSV (``metrics.csv``)."""
+    table = next((t for t in TABLES if t.file == data_file), None)
+    name = Path(data_file).stem if table is None else table.merged_into or table.name
+    return f"{name}.csv"
+
+
+def download_dictionary() -> pd.DataFrame:
+    """The data dictionary by the download's file names (``sites.csv``...): each CSV once, with the fields of
+    every data file it holds; a field only some of its files have says which ("census.yaml rows only")."""
+    frame = data_dictionary()
+    frame.insert(1, "csv", frame["file"].map(download_file))
+    rows = []
+    for (csv, _), group in frame.groupby(["csv", "field"], sort=False):
+        row = group.iloc[0].to_dict()
+        files = set(frame.loc[frame["csv"] == csv, "file"])
+        if len(files) > 1 and set(group["file"]) != files:
+            row["meaning"] += f" ({', '.join(sorted(group['file']))} rows only)"
+            row["required"] = False
+        rows.append(row)
+    return pd.DataFrame(rows).drop(columns="file").rename(columns={"csv": "file"})
+
+
 def vocabulary_markdown() -> str:
     """The vocabularies as a Markdown table (field and the files using it, then the allowed values)."""
     seen: dict[tuple[str, ...], list[str]] = {}

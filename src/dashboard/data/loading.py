@@ -7,6 +7,7 @@ nothing here raises anything but ``DataError`` for bad data.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,17 @@ from pydantic import BaseModel, ValidationError
 
 from dashboard import constants as C
 from dashboard.data.catalog import Catalog
-from dashboard.data.schema import PROGRAM_FILE, REFERENCES, SLUG_PATTERN, TABLES, TABLES_BY_NAME, Program
+from dashboard.data.schema import (
+    DATE_FROM_PATTERN,
+    NOT_YET_CHECKED,
+    PROGRAM_FILE,
+    REFERENCES,
+    SLUG_PATTERN,
+    TABLES,
+    TABLES_BY_NAME,
+    UNDATED_PATTERN,
+    Program,
+)
 from dashboard.data.values import without_nan
 
 
@@ -214,10 +225,63 @@ def _check_references(program: Program | None, records: dict[str, list[Any]], un
             for item in value if isinstance(value, list) else [value]:
                 if item is not None and item not in allowed:
                     problems.append(Problem(TABLES_BY_NAME[ref.table].file, f"unknown {noun} '{item}'", row.id, ref.field))
+    if "sources" not in unreadable:
+        problems.extend(_check_dates(records))
     definitions = {row.id: row for row in records["metric_definitions"]}
     for table in ("metrics", "census"):
         for row in records[table]:
             problems.extend(_check_metric_value(TABLES_BY_NAME[table].file, row, definitions.get(row.metric)))
+    problems.extend(problem for row in records["census"] for problem in _check_census_provenance(row))
+    return problems
+
+
+def _check_census_provenance(row: Any) -> list[Problem]:
+    """A census figure names the source its value came from, and cites the Census Bureau's query only
+    once refresh-census has checked the figure against it (on a day it records)."""
+    file = TABLES_BY_NAME["census"].file
+    problems = []
+    if row.value is not None and row.value_source is None:
+        problems.append(Problem(file, "a value names the source it was taken from", row.id, "value_source"))
+    if row.value_source is not None and row.value_source not in row.sources:
+        problems.append(Problem(file, f"'{row.value_source}' must be one of its sources", row.id, "value_source"))
+    if row.census_check == NOT_YET_CHECKED:
+        if row.census_checked is not None:
+            problems.append(Problem(file, "a figure not yet checked has no check date", row.id, "census_checked"))
+        if row.census_query in row.sources:
+            message = f"the Census Bureau query '{row.census_query}' is cited before the figure was checked against it"
+            problems.append(Problem(file, message, row.id, "sources"))
+    elif row.census_checked is None:
+        problems.append(
+            Problem(file, f"a figure whose check is '{row.census_check}' needs the day it was checked", row.id, "census_checked")
+        )
+    return problems
+
+
+def _date_from(note: str | None) -> str | None:
+    """The source id a note says a date comes from ("date from ctdc-s40"), or None."""
+    found = re.search(DATE_FROM_PATTERN, note or "", re.IGNORECASE)
+    return found.group(1) if found else None
+
+
+def _check_dates(records: dict[str, list[Any]]) -> list[Problem]:
+    """No date where the document shows none: a source whose note says it shows no date, and a resource
+    none of whose sources has a date, store null, unless the note names the source the date comes
+    from ("date from <source id>": another source, or for a resource one of those it cites)."""
+    sources = {row.id: row for row in records["sources"]}
+    problems = []
+    for row in records["sources"]:
+        if row.date is None or not re.search(UNDATED_PATTERN, row.note or "", re.IGNORECASE):
+            continue
+        origin = _date_from(row.note)
+        if origin is None or origin == row.id or origin not in sources:
+            message = "its note says the document shows no date: store null, or name the source the date comes from ('date from <source id>')"
+            problems.append(Problem(TABLES_BY_NAME["sources"].file, message, row.id, "date"))
+    for row in records["resources"]:
+        if row.date is None or any(sources[s].date is not None for s in row.sources if s in sources):
+            continue
+        if _date_from(row.note) not in row.sources:
+            message = "none of its sources has a date: store null, or say in its note which cited source gives it ('date from <source id>')"
+            problems.append(Problem(TABLES_BY_NAME["resources"].file, message, row.id, "date"))
     return problems
 
 
@@ -262,7 +326,8 @@ def validate(data_dir: str | os.PathLike[str] | None = None) -> tuple[Catalog | 
     for table in TABLES:
         frame = _frame(records[table.name], table.model)
         target = table.merged_into or table.name
-        frames[target] = pd.concat([frames[target], frame], ignore_index=True) if target in frames else frame
+        # Census figures add fields of their own to the metrics table: metrics rows leave them empty (None).
+        frames[target] = without_nan(pd.concat([frames[target], frame], ignore_index=True)) if target in frames else frame
     return Catalog(program=program.model_dump(), data_dir=str(root), fingerprint=stamp, **frames), []
 
 

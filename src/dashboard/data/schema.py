@@ -50,8 +50,24 @@ SectionBasis = Literal["source", "editorial"]
 ResourceKind = Literal["synthesis", "guide", "case study", "toolkit", "blog"]
 SourceKind = Literal["report", "case study", "blog", "news", "web page", "code repository", "dataset", "reference", "slides"]
 Confidence = Literal["confirmed", "single-source", "unconfirmed"]
-RelationshipKind = Literal["led", "co-led", "built", "funded", "hosted", "convened", "partnered", "staffed", "sponsored"]
+RelationshipKind = Literal[
+    "led",
+    "co-led",
+    "initiated",
+    "co-initiated",
+    "built",
+    "funded",
+    "sponsored",
+    "partnered",
+    "staffed",
+    "convened",
+    "event host",
+    "institutional home",
+    "member of",
+]
+TiePeriod = Literal["ctdc", "before", "after", "standing"]
 ValueType = Literal["number", "year", "text"]
+CensusCheck = Literal["not yet checked", "agrees", "replaced", "new", "no estimate"]
 
 ROLES: tuple[str, ...] = get_args(Role)
 ORGANIZATION_TYPES: tuple[str, ...] = get_args(OrganizationType)
@@ -63,7 +79,43 @@ RESOURCE_KINDS: tuple[str, ...] = get_args(ResourceKind)
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
 CONFIDENCE_LEVELS: tuple[str, ...] = get_args(Confidence)
 RELATIONSHIP_KINDS: tuple[str, ...] = get_args(RelationshipKind)
+TIE_PERIODS: tuple[str, ...] = get_args(TiePeriod)
 VALUE_TYPES: tuple[str, ...] = get_args(ValueType)
+CENSUS_CHECKS: tuple[str, ...] = get_args(CensusCheck)
+NOT_YET_CHECKED = "not yet checked"
+
+# Dates: a source's note says its document shows no date in these words, and a date stored where no
+# cited document shows one names, in the note, the source it comes from ("date from ctdc-s40").
+# The validator checks both (data/README.md, "Sources").
+UNDATED_PATTERN = r"\bshows no date\b|\bdate (?:is )?not shown\b"
+DATE_FROM_PATTERN = r"\bdate from ([a-z0-9][a-z0-9_-]*)"
+
+# What a tie's kind says the source organization did with or for the target, one line each.
+RELATIONSHIP_KIND_MEANINGS = {
+    "led": "the source led work the target took part in",
+    "co-led": "the two led a shared effort as equals",
+    "initiated": "the source started the target, a collaborative, project or alliance, alone or with others",
+    "co-initiated": "the two started a shared effort together, e.g. applied together for its grant; the note names it",
+    "built": "the source built a product for the target",
+    "funded": "the source gave the target money",
+    "sponsored": "the source is the target's fiscal sponsor: it holds and administers the target's funds",
+    "partnered": "the sources name the two as partners in the same work, without saying more",
+    "staffed": "the source's staff did the target's work, e.g. ran its committee or led its data collection",
+    "convened": "the source called together the target, a meeting, network or alliance, alone or with others",
+    "event host": "the source hosted or ran an event with or for the target; the note names the event",
+    "institutional home": "the source houses and manages the target",
+    "member of": "the source belongs to the target, a network or partnership, "
+    "e.g. as an NNIP partner or a Code for America brigade",
+}
+# When a tie held, one line each; a tie's period_basis says what in its sources dates it.
+TIE_PERIOD_MEANINGS = {
+    "ctdc": "during CTDC: the sources place the tie in the program's years, 2014–2018, by a date they give "
+    "or as the program's own work",
+    "before": "before CTDC: the sources date the tie only to before 2014 and do not show it during the program",
+    "after": "after CTDC: the sources date the tie only to after 2018",
+    "standing": "a standing affiliation: a membership, institutional home, fiscal sponsorship or shared governance, "
+    "not work done in the program",
+}
 
 # What some vocabulary values mean, for the data dictionary and data/README.md.
 VALUE_MEANINGS = {
@@ -72,6 +124,13 @@ VALUE_MEANINGS = {
     "unconfirmed": "not found in sources; the value is null",
     "source": "the source files the lesson under that section",
     "editorial": "this dataset's own assignment",
+    **RELATIONSHIP_KIND_MEANINGS,
+    **TIE_PERIOD_MEANINGS,
+    "not yet checked": "not yet checked against the Census Bureau",
+    "agrees": "the Census Bureau's API gave the stored figure",
+    "replaced": "the API's figure differed and replaced the stored one",
+    "new": "no figure was stored; the API's was written",
+    "no estimate": "the API gave no estimate for it",
 }
 
 
@@ -133,7 +192,10 @@ class Source(Record):
     id: Slug = Field(description="stable id that records cite (ctdc-sN, eco-N and acs-N follow the research lists)")
     title: Text = Field(description="the document's title, as published")
     publisher: Text = Field(description="who published it")
-    date: PartialDate | None = Field(description="publication date at the precision the document gives; null when not found")
+    date: PartialDate | None = Field(
+        description="publication date at the precision the document gives; null when it shows none "
+        "(unless the note says 'date from <source id>')"
+    )
     url: HttpUrl = Field(description="where to read it: a public http(s) address")
     kind: SourceKind = Field(description="what kind of document it is")
     note: Text | None = Field(default=None, description="what the source confirms, or caveats on it")
@@ -185,9 +247,11 @@ class Relationship(Cited):
 
     source: Slug = Field(description="id of the organization or national partner the tie starts from")
     target: Slug = Field(description="id of the organization or national partner the tie points to")
-    kind: RelationshipKind = Field(description="what the source did with or for the target")
+    kind: RelationshipKind = Field(description="what the source did with or for the target (see the kinds' meanings)")
+    period: TiePeriod = Field(description="when it held: during CTDC (2014–2018), before, after, or a standing affiliation")
     site: Slug | None = Field(description="id of the site the tie belongs to; null for national ties")
     note: Text | None = Field(default=None, description="what the sources say about the tie")
+    period_basis: Text = Field(description="what in the sources dates the tie, or shows it is a standing affiliation")
 
 
 class Product(Cited):
@@ -204,6 +268,7 @@ class Product(Cited):
     status: ProductStatus = Field(description="what became of it")
     status_note: Text = Field(description="how the status is known")
     status_as_of: PartialDate = Field(description="when the status was last checked")
+    note: Text | None = Field(default=None, description="caveats on the record's facts, e.g. which sources spell its address")
 
 
 class Outcome(Cited):
@@ -238,6 +303,9 @@ class Resource(Cited):
     url: HttpUrl = Field(description="where to read it")
     summary: Text = Field(description="what it says, in our own words")
     sites: list[Slug] = Field(default=[], description="ids of the sites it is about; empty when program-wide")
+    note: Text | None = Field(
+        default=None, description="caveats on the record, e.g. 'date from <source id>' when no cited source has a date of its own"
+    )
 
 
 class MetricDefinition(Cited):
@@ -263,6 +331,23 @@ class Metric(Cited):
     )
     confidence: Confidence = Field(description="how well the sources support the value")
     note: Text | None = Field(default=None, description="what is known, and how")
+
+
+class CensusFigure(Metric):
+    """One census figure for one site and release: a metric value with where it was taken from and
+    whether the Census Bureau's own API has confirmed it (``census.yaml``)."""
+
+    value_source: Slug | None = Field(
+        description="id of the source the value was taken from (one of its sources); null when the value is null"
+    )
+    census_query: Slug = Field(description="id of the Census Bureau API query (sources.yaml) that would confirm the value")
+    census_check: CensusCheck = Field(description="what refresh-census found when it compared the value with that query")
+    census_checked: PartialDate | None = Field(
+        description="the day refresh-census compared the value with the Census Bureau's API; null when not yet checked"
+    )
+    census_check_note: Text | None = Field(
+        default=None, description="how the value was checked: the address asked and the answer"
+    )
 
 
 class EcosystemPrompt(Cited):
@@ -299,7 +384,7 @@ TABLES: tuple[Table, ...] = (
     Table("resources", "resources.yaml", Resource, "resource"),
     Table("metric_definitions", "metric_definitions.yaml", MetricDefinition, "metric"),
     Table("metrics", "metrics.yaml", Metric, "metric value"),
-    Table("census", "census.yaml", Metric, "census value", merged_into="metrics"),
+    Table("census", "census.yaml", CensusFigure, "census value", merged_into="metrics"),
     Table("ecosystem_prompts", "ecosystem_prompts.yaml", EcosystemPrompt, "ecosystem prompt"),
 )
 TABLES_BY_NAME = {table.name: table for table in TABLES}
@@ -330,6 +415,8 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("metrics", "metric", ("metric_definitions",)),
     Reference("census", "site", ("sites",)),
     Reference("census", "metric", ("metric_definitions",)),
+    Reference("census", "value_source", ("sources",)),
+    Reference("census", "census_query", ("sources",)),
     Reference("ecosystem_prompts", "lessons", ("lessons",)),
     Reference("ecosystem_prompts", "products", ("products",)),
     *(Reference(table.name, "sources", ("sources",)) for table in TABLES if table.name != "sources"),

@@ -85,3 +85,9 @@ def format_value(value: object, value_type: str = "number", unit: object = None)
     if unit == "percent":
         return text + "%"
     return text + (f" {unit}" if isinstance(unit, str) and unit and unit != "people" else "")
+
+
+def status_in(status: str, as_of: object) -> str:
+    """A product's status as history, not as today's state: "Active in 2018-01" (the date of the last
+    source that reports it)."""
+    return f"{status.capitalize()} in {as_of}"

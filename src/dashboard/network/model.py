@@ -1,8 +1,9 @@
 """Ecosystem networks: organizations as nodes, ties as edges, for a CTDC site or an uploaded map.
 
-One model (``Ecosystem``) serves both. From it come the metrics (computed with networkx: ties,
-betweenness, types connected, density, cross-type share), the cross-site comparison and the table
-alternatives. The picture is drawn by ``network_chart`` and the mapping prompts are asked by
+One model (``Ecosystem``) serves both; a site's network counts the ties its reader chose (by default
+those documented during CTDC; see ``periods``). From it come the metrics (computed with networkx:
+ties, betweenness, types connected, density, cross-type share) and the table alternatives; the sites
+are compared in ``comparison``. The picture is drawn by ``network_chart`` and the mapping prompts are asked by
 ``network_prompts``. No Streamlit here.
 
 Every text returned is plain text, names included as given; escape it (``sentences_markdown``,
@@ -24,6 +25,7 @@ from dashboard import constants as C
 from dashboard.data.catalog import Catalog
 from dashboard.data.schema import ORGANIZATION_TYPES
 from dashboard.data.text import escape_markdown, plural
+from dashboard.network import periods as P
 
 # ---------------------------------------------------------------- vocabulary and style
 
@@ -83,8 +85,11 @@ class Ecosystem:
     """A network of organizations and ties, from a CTDC site or from an upload.
 
     ``organizations`` has columns id, name, type, url, notes, sources; ``ties`` has source,
-    target (organization ids), kind, note, sources. ``sources`` cells are tuples of source ids
-    (empty for uploads); ``source_titles`` maps each cited id to a readable title.
+    target (organization ids), kind, note, sources, and for a CTDC site period and period_basis.
+    ``sources`` cells are tuples of source ids (empty for uploads); ``source_titles`` maps each cited
+    id to a readable title. For a CTDC site, ``tie_scope`` says which of its recorded ties ``ties``
+    holds (``C.TIES_CTDC`` or ``C.TIES_ALL``) and ``periods`` counts all of them by period; an
+    uploaded map has neither.
     """
 
     name: str
@@ -94,6 +99,8 @@ class Ecosystem:
     site: str | None = None
     role: str | None = None
     source_titles: Mapping[str, str] = field(default_factory=dict)
+    tie_scope: str | None = None
+    periods: tuple[tuple[str, int], ...] = ()
 
     @property
     def fictional(self) -> bool:
@@ -102,8 +109,9 @@ class Ecosystem:
 
     @property
     def tie_word(self) -> str:
-        """'documented tie' for a CTDC site (ties are what sources describe), else 'tie'."""
-        return "documented tie" if self.origin == "site" else "tie"
+        """What a counted tie is called: for a CTDC site 'CTDC-era tie' or 'documented tie' (ties are what
+        sources describe; see ``tie_scope``), else 'tie'."""
+        return P.tie_noun(self.tie_scope) if self.origin == "site" else "tie"
 
 
 def _text(value: object) -> str:
@@ -126,17 +134,19 @@ def _source_title(row: Mapping[str, Any]) -> str:
     return f"{row['title']} ({row['publisher']})"
 
 
-def site_ecosystem(catalog: Catalog, site_id: str) -> Ecosystem:
-    """The documented network of one CTDC site.
+def site_ecosystem(catalog: Catalog, site_id: str, ties_counted: str = C.TIES_CTDC) -> Ecosystem:
+    """The documented network of one CTDC site, counting the ties ``ties_counted`` chooses: those
+    documented during CTDC (the default) or all of them (``C.TIES_ALL``).
 
     Nodes are the site's organizations plus every organization or national partner that one of
-    the site's relationships reaches; national partners get the type ``"national partner"``.
-    Edges are the relationships recorded for the site (national-only links are left out).
+    the counted relationships reaches; national partners get the type ``"national partner"``.
+    Edges are the counted relationships recorded for the site (national-only links are left out).
     """
     sites = catalog.sites.set_index("id")
     if site_id not in sites.index:
         raise ValueError(f"unknown site '{site_id}'")
-    ties = catalog.relationships[catalog.relationships["site"] == site_id]
+    recorded = catalog.relationships[catalog.relationships["site"] == site_id]
+    ties = P.select_ties(recorded, ties_counted)
     orgs = catalog.organizations
     local = orgs[[site_id in s for s in orgs["sites"]]]
     reached = set(ties["source"]) | set(ties["target"])
@@ -151,6 +161,8 @@ def site_ecosystem(catalog: Catalog, site_id: str) -> Ecosystem:
             "kind": r["kind"],
             "note": _text(r["note"]),
             "sources": tuple(r["sources"]),
+            "period": r["period"],
+            "period_basis": r["period_basis"],
         }
         for r in ties.to_dict("records")
     ]
@@ -160,11 +172,13 @@ def site_ecosystem(catalog: Catalog, site_id: str) -> Ecosystem:
     return Ecosystem(
         name=str(sites.loc[site_id, "name"]),
         organizations=pd.DataFrame(rows, columns=ORGANIZATION_COLUMNS),
-        ties=pd.DataFrame(tie_rows, columns=TIE_COLUMNS),
+        ties=pd.DataFrame(tie_rows, columns=[*TIE_COLUMNS, "period", "period_basis"]),
         origin="site",
         site=site_id,
         role=str(sites.loc[site_id, "role"]),
         source_titles=titles,
+        tie_scope=ties_counted,
+        periods=P.period_counts(recorded["period"]),
     )
 
 
@@ -241,6 +255,8 @@ def summary_columns() -> list[str]:
         "organizations",
         *NETWORK_TYPES,
         "ties",
+        "which ties",
+        "ties not counted",
         "connected pairs",
         "density",
         "cross-type share",
@@ -283,6 +299,8 @@ def network_metrics(ecosystem: Ecosystem) -> NetworkMetrics:
         "organizations": len(orgs),
         **{t: int((orgs["type"] == t).sum()) for t in NETWORK_TYPES},
         "ties": len(ecosystem.ties),
+        "which ties": P.WHICH_TIES[ecosystem.tie_scope],
+        "ties not counted": P.not_counted(ecosystem.tie_scope, ecosystem.periods),
         "connected pairs": pairs,
         "density": round(nx.density(graph), 3) if len(orgs) > 1 else math.nan,
         "cross-type share": round(crossing / pairs, 3) if pairs else math.nan,
@@ -313,19 +331,28 @@ def _names(frame: pd.DataFrame, column: str, fmt: Callable[[Any], str], limit: i
 
 def _sentences(ecosystem: Ecosystem, per_org: pd.DataFrame, row: Mapping[str, Any], sample: int | None) -> list[str]:
     n, ties = row["organizations"], row["ties"]
-    tie_word = ecosystem.tie_word
-    out = [f"{counted(n, 'organization')} and {counted(ties, tie_word)}."]
-    if ties:
+    out = [f"{counted(n, 'organization')} and {counted(ties, ecosystem.tie_word)}."]
+    scope = P.scope_sentence(ecosystem.tie_scope, ecosystem.periods)
+    if scope:
+        out.append(scope)
+    which = P.counting(ecosystem.tie_scope, ties)
+    if P.too_few_to_rank(row):
+        out.append(P.rank_note(ecosystem.tie_scope, ties))
+    elif ties:
         hubs = per_org[per_org["partners"] > 0]
-        out.append(f"Most ties: {_names(hubs, 'partners', lambda v: counted(v, 'partner'))}.")
+        out.append(f"Most ties, counting {which}: {_names(hubs, 'partners', lambda v: counted(v, 'partner'))}.")
         bridges = per_org[per_org["betweenness"] > 0].sort_values("betweenness", ascending=False, kind="mergesort")
         if len(bridges):
             out.append(
-                "Main bridges (on the most shortest paths between other organizations): "
+                f"Main bridges (on the most shortest paths between other organizations), counting {which}: "
                 f"{_names(bridges, 'betweenness', lambda v: f'{v:.2f}')}."
             )
         else:
-            out.append("No organization bridges others: every organization with ties is tied directly to all it reaches.")
+            out.append(
+                f"No organization bridges others, counting {which}: every organization with ties is tied directly "
+                "to all it reaches."
+            )
+    if ties:
         out.append(f"Ties that join two different types of organization: {row['cross-type share']:.0%} of connected pairs.")
     note = evidence_note(ecosystem, row)
     if note:
@@ -344,72 +371,18 @@ def few_ties(summary_row: Mapping[str, Any]) -> bool:
 
 
 def evidence_note(ecosystem: Ecosystem, summary_row: Mapping[str, Any]) -> str | None:
-    """For a CTDC site, a plain-text reminder that lines are documented ties only, said more
+    """For a CTDC site, a plain-text reminder that lines are the counted documented ties only, said more
     strongly where few are documented: too few to connect every organization, or some with none.
     None for uploads."""
     if ecosystem.origin != "site":
         return None
     n, ties, isolated = summary_row["organizations"], summary_row["ties"], summary_row["isolated"]
+    word = ecosystem.tie_word
     caveat = "A missing line means the sources we found do not describe a tie, not that the organizations did not work together."
     if not few_ties(summary_row):
-        return f"Lines show the ties described in the sources. {caveat}"
-    lonely = f" {counted(isolated, 'organization')} {'has' if isolated == 1 else 'have'} no documented tie." if isolated else ""
-    return f"Few ties are documented for {ecosystem.name}: {counted(ties, 'tie')} among {counted(n, 'organization')}.{lonely} {caveat}"
-
-
-# ---------------------------------------------------------------- cross-site comparison
-
-
-def compare_sites(catalog: Catalog, site_ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """The summary row of every CTDC site (or of ``site_ids``), implementation sites first (in the catalog's order)."""
-    order = {role: i for i, role in enumerate(C.ROLE_LABELS)}
-    chosen = None if site_ids is None else set(site_ids)
-    sites = sorted(
-        (s for s in catalog.sites.to_dict("records") if chosen is None or s["id"] in chosen),
-        key=lambda s: order.get(s["role"], len(order)),
-    )
-    rows = [network_metrics(site_ecosystem(catalog, s["id"])).summary for s in sites]
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=summary_columns())
-
-
-def side_by_side(*metrics: NetworkMetrics) -> pd.DataFrame:
-    """The summary rows of several ecosystems, one per row (e.g. an upload beside a CTDC site)."""
-    return pd.concat([m.summary for m in metrics], ignore_index=True)
-
-
-def comparison_sentences(frame: pd.DataFrame) -> list[str]:
-    """Implementation versus learning sites, computed from ``compare_sites`` (plain text)."""
-    out = []
-    groups = {role: frame[frame["role"] == role] for role in C.ROLE_LABELS}
-    parts = []
-    for role, rows in groups.items():
-        if rows.empty:
-            continue
-        per_org = (rows["ties"] / rows["organizations"]).mean()
-        parts.append(
-            f"{C.ROLE_LABELS[role].lower()}s ({', '.join(rows['ecosystem'])}): on average "
-            f"{rows['organizations'].mean():.1f} organizations and {per_org:.2f} documented ties per organization, "
-            f"drawing on {rows['sources cited'].mean():.0f} sources"
-        )
-    if parts:
-        joined = "; ".join(parts)
-        out.append(joined[0].upper() + joined[1:] + ".")
-    for anchor, other in (
-        ("local government", "civic tech group"),
-        ("local government", "data intermediary"),
-        ("civic tech group", "data intermediary"),
-    ):
-        counts = [
-            f"{int(rows[f'{anchor} tied to'].str.contains(other, regex=False).sum())} of {len(rows)} {C.ROLE_LABELS[role].lower()}s"
-            for role, rows in groups.items()
-            if len(rows)
-        ]
-        out.append(f"A documented tie between a {anchor} and a {other}: {', '.join(counts)}.")
-    out.append(
-        "Fewer documented ties can mean that less was written about a site, not that it had fewer ties: "
-        "compare the number of sources each map draws on."
-    )
-    return out
+        return f"Lines show the {plural(word, 2)} described in the sources. {caveat}"
+    lonely = f" {counted(isolated, 'organization')} {'has' if isolated == 1 else 'have'} no {word}." if isolated else ""
+    return f"Few ties are documented for {ecosystem.name}: {counted(ties, word)} among {counted(n, 'organization')}.{lonely} {caveat}"
 
 
 # ---------------------------------------------------------------- tables
@@ -446,7 +419,8 @@ def organization_table(ecosystem: Ecosystem, metrics: NetworkMetrics) -> pd.Data
 
 
 def tie_table(ecosystem: Ecosystem) -> pd.DataFrame:
-    """One row per tie: source, kind, target (names), note, and sources (titles) when cited."""
+    """One row per tie: source, kind, target (names), note, for a CTDC site when it held and what dates
+    it, and sources (titles) when cited."""
     names = ecosystem.organizations.set_index("id")["name"]
     ties = ecosystem.ties
     out = pd.DataFrame(
@@ -457,6 +431,9 @@ def tie_table(ecosystem: Ecosystem) -> pd.DataFrame:
             "note": ties["note"].to_numpy(),
         }
     )
+    if "period" in ties.columns:
+        out["when"] = ties["period"].map(C.TIE_PERIOD_LABELS).to_numpy()
+        out["dated by"] = ties["period_basis"].to_numpy()
     if ecosystem.source_titles:
         out["sources"] = [sources_text(ecosystem, s) for s in ties["sources"]]
     return out

@@ -15,9 +15,9 @@ import networkx as nx
 import pandas as pd
 
 from dashboard import constants as C
+from dashboard.charts.scales import MULTILINE
 from dashboard.data.text import wrap_label
 from dashboard.network.model import NETWORK_TYPES, TYPE_STYLES, Ecosystem, NetworkMetrics, counted, sources_text
-from dashboard.views.metrics.charts import MULTILINE
 
 # Drawing: at most this many organizations (the most connected), edge labels only on small pictures.
 MAX_DRAWN = 40
@@ -282,11 +282,13 @@ def network_chart(
         *cited,
     ]
     edge_data = alt.Data(values=edges)
-    layers: list[alt.Chart] = [
-        alt.Chart(edge_data)
-        .mark_rule(color=C.CHART_TEXT, opacity=0.7, strokeWidth=1.5)
-        .encode(x=_x("x"), y=_y("y"), x2="x2:Q", y2="y2:Q", tooltip=edge_tooltip)
-    ]
+    layers: list[alt.Chart] = []
+    if edges:  # no empty layer: Vega would draw it as an unlabelled graphic, which screen readers trip on
+        layers.append(
+            alt.Chart(edge_data)
+            .mark_rule(color=C.CHART_TEXT, opacity=0.7, strokeWidth=1.5)
+            .encode(x=_x("x"), y=_y("y"), x2="x2:Q", y2="y2:Q", tooltip=edge_tooltip)
+        )
     if any(e["labelled"] for e in edges):
         layers.append(
             alt.Chart(edge_data)

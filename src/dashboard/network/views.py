@@ -22,12 +22,13 @@ from dashboard.data.catalog import Catalog
 from dashboard.data.citations import citer, numbered_sources, sources_markdown
 from dashboard.data.schema import CROSS_SITE
 from dashboard.data.text import escape_markdown
+from dashboard.network import periods as P
+from dashboard.network.comparison import comparison_sentences
 from dashboard.network.model import (
     ANCHOR_TYPES,
     NETWORK_TYPES,
     Ecosystem,
     NetworkMetrics,
-    comparison_sentences,
     counted,
     evidence_note,
     few_ties,
@@ -72,9 +73,10 @@ class NetworkView:
     in words, the takeaways, the evidence note (CTDC sites; said strongly when few ties are documented),
     a note when the picture shows only part, and the organizations and ties as tables.
 
-    ``legend``, ``takeaways``, ``evidence`` and ``drawing_note`` are escaped Markdown; ``stem`` names
-    the CSV downloads; ``links`` says whether the organizations' web addresses may be shown as links
-    (a CTDC site's come from the cited dataset; an upload's are a visitor's text, never made a link).
+    ``legend``, ``takeaways``, ``evidence`` and ``drawing_note`` are escaped Markdown; ``counting`` says
+    which ties the picture and the tables count and how many (plain text); ``stem`` names the CSV downloads;
+    ``links`` says whether the organizations' web addresses may be shown as links (a CTDC site's come
+    from the cited dataset; an upload's are a visitor's text, never made a link).
     """
 
     name: str
@@ -89,6 +91,7 @@ class NetworkView:
     ties: pd.DataFrame
     stem: str
     fictional: bool
+    counting: str
     links: bool
 
 
@@ -110,6 +113,7 @@ def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str) -> Ne
         ties=tie_table(ecosystem),
         stem=stem,
         fictional=ecosystem.fictional,
+        counting=P.counting(ecosystem.tie_scope if ecosystem.origin == "site" else None, len(ecosystem.ties)),
         links=ecosystem.origin == "site",
     )
 
@@ -132,9 +136,10 @@ def ecosystem_network(ecosystem: Ecosystem, metrics: NetworkMetrics, catalog: Ca
 
 
 @page_cache()
-def site_network(catalog: Catalog, site_id: str) -> EcosystemNetwork:
-    """A CTDC site's documented network, built once per site (``site_id`` must be a known site)."""
-    ecosystem = site_ecosystem(catalog, site_id)
+def site_network(catalog: Catalog, site_id: str, ties_counted: str = C.TIES_CTDC) -> EcosystemNetwork:
+    """A CTDC site's documented network counting the ties ``ties_counted`` chooses (by default those
+    documented during CTDC), built once per site and choice (``site_id`` must be a known site)."""
+    ecosystem = site_ecosystem(catalog, site_id, ties_counted)
     return ecosystem_network(ecosystem, network_metrics(ecosystem), catalog, f"network-{site_id}")
 
 
@@ -210,15 +215,15 @@ def prompts_view(catalog: Catalog, answered: Sequence[tuple[str, Sequence[Prompt
 
 
 @page_cache()
-def site_networks(catalog: Catalog, site_ids: tuple[str, ...]) -> tuple[EcosystemNetwork, ...]:
+def site_networks(catalog: Catalog, site_ids: tuple[str, ...], ties_counted: str = C.TIES_CTDC) -> tuple[EcosystemNetwork, ...]:
     """Several CTDC sites' networks at once (one cache entry for a page that shows them all)."""
-    return tuple(site_network(catalog, s) for s in site_ids)
+    return tuple(site_network(catalog, s, ties_counted) for s in site_ids)
 
 
 @page_cache()
-def site_prompts_view(catalog: Catalog, site_id: str) -> PromptsView:
-    """The prompts asked of one CTDC site's documented network."""
-    network = site_network(catalog, site_id)
+def site_prompts_view(catalog: Catalog, site_id: str, ties_counted: str = C.TIES_CTDC) -> PromptsView:
+    """The prompts asked of one CTDC site's documented network (counting the ties ``ties_counted`` chooses)."""
+    network = site_network(catalog, site_id, ties_counted)
     return prompts_view(catalog, [(network.view.name, network.prompts)])
 
 
@@ -226,7 +231,7 @@ def site_prompts_view(catalog: Catalog, site_id: str) -> PromptsView:
 
 
 def _percent(value: object) -> str:
-    return f"{value:.0%}" if isinstance(value, (int, float)) and not math.isnan(value) else "no documented ties"
+    return f"{value:.0%}" if isinstance(value, (int, float)) and not math.isnan(value) else "no ties counted"
 
 
 def _by_type(row: dict[str, Any]) -> str:
@@ -241,25 +246,34 @@ def _top(metrics: NetworkMetrics, column: str, fmt: Callable[[Any], str]) -> str
     return f"{ranked['name'].iloc[0]} ({fmt(ranked[column].iloc[0])})"
 
 
+def ties_counted_text(row: dict[str, Any]) -> str:
+    """How many ties a summary row counts and which: "5, during CTDC (2014–2018)"."""
+    return f"{row['ties']:,}, {row['which ties']}"
+
+
 def comparison_table(summary: pd.DataFrame, metrics: Sequence[NetworkMetrics]) -> pd.DataFrame:
-    """One readable row per site: its organizations, documented ties and sources, density and cross-type
-    share, organizations without a tie, the organization with the most partners, the main bridge, what
-    the city, the data intermediary and the civic tech group are tied to, and the organizations by type."""
+    """One readable row per site: its organizations, the ties counted (how many and which) and those not,
+    sources, density and cross-type share, organizations without a counted tie, the organization with the
+    most partners and the main bridge (not named below ``C.MIN_TIES_TO_RANK`` ties), what the city, the
+    data intermediary and the civic tech group are tied to, and the organizations by type."""
     rows = []
     for row, met in zip(summary.to_dict("records"), metrics):
+        ranked = not P.too_few_to_rank(row)
+        too_few = f"too few ties to rank ({row['ties']})"
         rows.append(
             {
                 "site": row["ecosystem"],
                 "role": row["role"],
                 "organizations": row["organizations"],
-                "documented ties": row["ties"],
+                "ties counted": ties_counted_text(row),
+                "ties not counted": row["ties not counted"],
                 "sources cited": row["sources cited"],
                 "density": _percent(row["density"]),
                 "cross-type share": _percent(row["cross-type share"]),
-                "no documented tie": row["isolated"],
+                "no counted tie": row["isolated"],
                 "separate groups": row["groups"],
-                "most partners": _top(met, "partners", lambda v: counted(int(v), "partner")),
-                "main bridge": _top(met, "betweenness", lambda v: f"betweenness {v:.2f}"),
+                "most partners": _top(met, "partners", lambda v: counted(int(v), "partner")) if ranked else too_few,
+                "main bridge": _top(met, "betweenness", lambda v: f"betweenness {v:.2f}") if ranked else too_few,
                 **{f"{t} tied to": row[f"{t} tied to"] for t in ANCHOR_TYPES},
                 "organizations by type": _by_type(row),
             }
@@ -267,16 +281,16 @@ def comparison_table(summary: pd.DataFrame, metrics: Sequence[NetworkMetrics]) -
     return pd.DataFrame(rows)
 
 
-def shares_takeaway(summary: pd.DataFrame) -> str:
-    """Plain text: the range of density across the sites, and how many have few documented ties."""
+def shares_takeaway(summary: pd.DataFrame, ties_counted: str = C.TIES_CTDC) -> str:
+    """Plain text: which ties are counted, the range of density across the sites, and how many have few ties."""
     known = summary.dropna(subset=["density"])
     if known.empty:
         return "No site in view has documented ties."
     low, high = known.loc[known["density"].idxmin()], known.loc[known["density"].idxmax()]
     few = [r["ecosystem"] for r in summary.to_dict("records") if few_ties(r)]
     text = (
-        f"Density ranges from {low['density']:.0%} ({low['ecosystem']}) to {high['density']:.0%} ({high['ecosystem']}) "
-        f"across the {len(summary)} sites in view."
+        f"Counting {P.counting(ties_counted, int(summary['ties'].sum()))}: density ranges from {low['density']:.0%} "
+        f"({low['ecosystem']}) to {high['density']:.0%} ({high['ecosystem']}) across the {len(summary)} sites in view."
     )
     if few:
         text += (
@@ -285,34 +299,43 @@ def shares_takeaway(summary: pd.DataFrame) -> str:
     return text
 
 
+def _site_ties(row: dict[str, Any]) -> str:
+    """The ties a site's organization metrics count, said beside each of them (and when too few to rank)."""
+    text = ties_counted_text(row)
+    return text + ": too few to rank hubs and bridges" if P.too_few_to_rank(row) else text
+
+
 @dataclass(frozen=True)
 class NetworkComparison:
     """The sites' networks compared: the shares chart, one readable row per site (and the raw summary
-    for CSV), the comparison sentences (implementation versus learning sites) and every organization
-    of every site with its metrics."""
+    for CSV), the comparison sentences (implementation versus learning sites, as escaped Markdown), every
+    organization of every site with its metrics, and ``counted``: which ties all of it counts and how
+    many (plain text)."""
 
     chart: ChartView
     table: pd.DataFrame
     summary: pd.DataFrame
     sentences: str
     organizations: pd.DataFrame
+    counted: str
 
 
 @page_cache()
-def network_comparison(catalog: Catalog, filters: F.Filters, lens: bool) -> NetworkComparison:
-    """The networks of the sites in view compared (grouped by role with ``lens``)."""
+def network_comparison(catalog: Catalog, filters: F.Filters, lens: bool, ties_counted: str = C.TIES_CTDC) -> NetworkComparison:
+    """The networks of the sites in view compared (grouped by role with ``lens``), counting the ties
+    ``ties_counted`` chooses (by default those documented during CTDC)."""
     site_ids = F.selected_site_ids(catalog, filters)
     order = {role: i for i, role in enumerate(C.ROLE_LABELS)}
     sites = catalog.sites.set_index("id")
     if lens:
         site_ids = sorted(site_ids, key=lambda s: order.get(sites.loc[s, "role"], len(order)))
-    ecosystems = {s: site_ecosystem(catalog, s) for s in site_ids}
+    ecosystems = {s: site_ecosystem(catalog, s, ties_counted) for s in site_ids}
     metrics = [network_metrics(ecosystems[s]) for s in site_ids]
     summary = pd.concat([m.summary for m in metrics], ignore_index=True)
     shares = comparison_frame(summary, lens)
     chart = chart_view(
         "Density and cross-type share",
-        escape_markdown(shares_takeaway(summary)),
+        escape_markdown(shares_takeaway(summary, ties_counted)),
         comparison_chart(shares, lens),
         shares[["site_name", "role", "measure", "display"]].rename(columns={"site_name": "site", "display": "value"}),
         "network-shares",
@@ -322,19 +345,23 @@ def network_comparison(catalog: Catalog, filters: F.Filters, lens: bool) -> Netw
     )
     organizations = pd.concat(
         [
-            organization_table(ecosystems[s], m).drop(columns=["notes", "url"]).assign(site=sites.loc[s, "name"])
+            organization_table(ecosystems[s], m)
+            .drop(columns=["notes", "url"])
+            .assign(site=sites.loc[s, "name"], **{"ties counted at the site": _site_ties(m.summary.iloc[0].to_dict())})
             for s, m in zip(site_ids, metrics)
         ],
         ignore_index=True,
     )
     organizations = organizations[["site", *[c for c in organizations.columns if c != "site"]]]
     organizations = organizations.sort_values(["betweenness", "partners"], ascending=False, kind="mergesort")
+    sentences = comparison_sentences(summary, ties_counted)
     return NetworkComparison(
         chart,
         comparison_table(summary, metrics),
         summary,
-        sentences_markdown(comparison_sentences(summary)),
+        sentences_markdown(sentences),
         organizations.reset_index(drop=True),
+        sentences[0],
     )
 
 

@@ -60,6 +60,7 @@ URL_PARAMETERS = {
     "section": "Themes: the synthesis section whose lessons are listed",
     "q": "Themes: the search words",
     "lens": "Ecosystem metrics and Partner networks: compare implementation and learning sites (true)",
+    "ties": "Partner networks and Site profile: count every documented tie (all), not only those during CTDC",
     "census_vintage": "Ecosystem metrics: the census release shown, when there are several",
     "year_metric": "Ecosystem metrics: the one key year shown, by its name (all when absent or unknown)",
     "example": "Your ecosystem: show the worked example, a fictional city (true)",

@@ -93,7 +93,8 @@ def network_block(view: NetworkView, *, tables: bool = True) -> None:
     notes = " ".join(n for n in (view.legend, view.drawing_note, "" if view.few_ties else view.evidence) if n)
     st.markdown(f":small[{notes}]\n\n{view.takeaways}")
     if tables:
-        with lazy_expander(f"{view.name}: every organization and tie as a table", f"data-{view.stem}") as is_open:
+        label = f"{view.name}: every organization and tie as a table, counting {view.counting}"
+        with lazy_expander(label, f"data-{view.stem}") as is_open:
             if is_open:
                 links = LINK_COLUMNS if view.links else None  # an upload's addresses stay text
                 table_with_download(view.organizations, f"{view.stem}-organizations", column_config=links)

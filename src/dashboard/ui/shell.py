@@ -212,6 +212,23 @@ def url_choice(key: str, options: Sequence[str], default: str) -> str:
     return cleaned.kept[-1] if cleaned.kept else default
 
 
+def ties_switch(context: PageContext) -> str:
+    """The switch that adds standing affiliations and ties of other periods to the sites' networks (off by
+    default: only ties documented during CTDC count). Like the page's other choices it starts from the
+    link (``ties=all``) and travels in the share link. Returns ``C.TIES_CTDC`` or ``C.TIES_ALL``."""
+    on = st.toggle(
+        C.TIES_SWITCH_LABEL,
+        value=url_choice("ties", list(C.TIE_CHOICES), C.TIES_CTDC) == C.TIES_ALL,
+        key="ties",
+        help="Off: only the ties the sources date to CTDC's years (2014–2018) are drawn and counted. On: also "
+        "standing affiliations (NNIP partners, Code for America brigades, institutional homes, fiscal "
+        "sponsorships) and ties from before or after the program; the table of ties says when each held.",
+    )
+    choice = C.TIES_ALL if on else C.TIES_CTDC
+    context.share("ties", choice, C.TIES_CTDC)
+    return choice
+
+
 def url_tabs(context: PageContext, labels: list[str], key: str, default: str | None = None) -> Sequence[Any]:
     """Tabs that open on the tab a link names (``key=``, or an older link's ``tab=``) and that the
     share link follows, computing only the open one.
@@ -229,9 +246,8 @@ def url_tabs(context: PageContext, labels: list[str], key: str, default: str | N
     return tabs
 
 
-def view_url(context: PageContext) -> str:
-    """The address of exactly this view: what the page shows so far (``PageContext.share``), then the
-    filters, each once (see ``links.canonical_query``); only the query when the page's address is unknown."""
+def page_address() -> str:
+    """The address of the page now open, without its query ("" when unknown, e.g. in tests)."""
     try:
         base = st.context.url or ""
     except Exception:  # noqa: BLE001 - no browser context (e.g. in tests)
@@ -239,6 +255,20 @@ def view_url(context: PageContext) -> str:
     base = base.split("?", 1)[0]
     if base.count("/") == 2:  # scheme://host with no path
         base += "/"
+    return base
+
+
+def app_root() -> str:
+    """The app's root address ending in "/" (``https://host/``, or ``https://host/prefix/`` behind a proxy
+    path): every page is one level below it. "" when unknown."""
+    base = page_address()
+    return base.rsplit("/", 1)[0] + "/" if base else ""
+
+
+def view_url(context: PageContext) -> str:
+    """The address of exactly this view: what the page shows so far (``PageContext.share``), then the
+    filters, each once (see ``links.canonical_query``); only the query when the page's address is unknown."""
+    base = page_address()
     query = canonical_query(dict(context.link_state), context.filters, context.site_names)
     return (base + ("?" + query if query else "")) or "?" + query
 

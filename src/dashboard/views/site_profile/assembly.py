@@ -12,7 +12,7 @@ import pandas as pd
 from dashboard import constants as C
 from dashboard.data.catalog import Catalog
 from dashboard.data.schema import CROSS_SITE, LESSON_SECTIONS, ORGANIZATION_TYPES
-from dashboard.data.values import NOT_FOUND, format_usd, format_value, records
+from dashboard.data.values import NOT_FOUND, format_usd, format_value, records, status_in
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def _metric_cell(row: dict[str, Any]) -> str:
 def _facts(profile: SiteProfile) -> dict[str, str]:
     """The comparison's rows for one site: what it was and did, then each metric (several values of one
     metric joined by '; '). Labels are unique: a metric whose label another row already has carries its group."""
-    products = "; ".join(f"{p['name']} ({p['status']} as of {p['status_as_of']})" for p in profile.products)
+    products = "; ".join(f"{p['name']} ({status_in(p['status'], p['status_as_of'])}, last reported)" for p in profile.products)
     partners = "; ".join(
         f"{kind.capitalize()}: {', '.join(x['name'] for x in group)}" for kind, group in profile.partners.items()
     )

@@ -14,8 +14,9 @@ import pandas as pd
 from dashboard import constants as C
 from dashboard.data.catalog import Catalog
 from dashboard.data.citations import citer, numbered_sources, sources_markdown
+from dashboard.data.cite import correction_markdown, repository_url
 from dashboard.data.text import escape_markdown, is_http_url, markdown_link, section_markdown
-from dashboard.data.values import NOT_FOUND, date_text, format_usd, format_value, is_missing
+from dashboard.data.values import NOT_FOUND, date_text, format_usd, format_value, is_missing, status_in
 from dashboard.ui.caching import page_cache
 from dashboard.views.site_profile.assembly import (
     SiteProfile,
@@ -27,6 +28,8 @@ from dashboard.views.site_profile.assembly import (
 )
 
 SECTION_BASIS_LABELS = {"editorial": "editorial tag", "source": "section from source"}
+# A status holds for its date only: the badge says when, and this says nothing later is known.
+LAST_REPORTED = "last reported status; no later source is implied"
 STATUS_COLORS = {"active": "green", "merged": "blue", "archived": "gray", "discontinued": "red", "unknown": "orange"}
 
 
@@ -51,10 +54,10 @@ def links_markdown(urls: Iterable[str]) -> str:
 
 
 def status_markdown(product: dict[str, Any]) -> str:
-    """A coloured status badge with its "as of" date."""
+    """A coloured status badge that reads as history ("Active in 2018-01"), marked as the last reported status."""
     status = product["status"]
     color = STATUS_COLORS.get(status, "gray")
-    return f":{color}-badge[{escape_markdown(status.capitalize())}] as of {escape_markdown(product['status_as_of'])}"
+    return f":{color}-badge[{escape_markdown(status_in(status, product['status_as_of']))}] :small[{LAST_REPORTED}]"
 
 
 def outcome_line(outcome: dict[str, Any]) -> str:
@@ -68,14 +71,28 @@ def outcome_line(outcome: dict[str, Any]) -> str:
     return f"**{escape_markdown(value)}**: {escape_markdown(outcome['measure'] + year + note)}"
 
 
-RELATIONSHIP_VERBS = {"co-led": "co-led with", "partnered": "partnered with", "built": "built for"}
+# How each kind of tie reads between two names (a kind not listed reads as itself: "X funded Y").
+RELATIONSHIP_VERBS = {
+    "co-led": "co-led with",
+    "co-initiated": "started a joint effort with",
+    "partnered": "partnered with",
+    "built": "built for",
+    "sponsored": "was the fiscal sponsor of",
+    "event host": "hosted an event with",
+    "institutional home": "was the institutional home of",
+    "member of": "was a member of",
+}
+PERIOD_ORDER = {period: i for i, period in enumerate(C.TIE_PERIOD_LABELS)}
 
 
 def relationship_sentence(relationship: dict[str, Any]) -> str:
-    """Plain text such as "Rise co-led with OpenDataSTL", with the note when there is one."""
+    """Plain text such as "Rise started a joint effort with OpenDataSTL — during CTDC (2014–2018)", with
+    the note when there is one."""
     verb = RELATIONSHIP_VERBS.get(relationship["kind"], relationship["kind"])
     sentence = f"{relationship['source_name']} {verb} {relationship['target_name']}"
-    return f"{sentence}: {relationship['note']}" if relationship.get("note") else sentence
+    if relationship.get("period") in C.TIE_PERIOD_LABELS:
+        sentence += f" — {C.TIE_PERIOD_LABELS[relationship['period']]}"
+    return f"{sentence}. {relationship['note']}" if relationship.get("note") else sentence
 
 
 def _bullets(lines: Iterable[str]) -> str:
@@ -88,18 +105,21 @@ def role_badge(site: dict[str, Any]) -> str:
     return f":{C.ROLE_COLOR_NAMES.get(site['role'], 'gray')}-badge[{escape_markdown(label)}]"
 
 
-def intro_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
-    """Role badge, grant and place, then the site's summary with its citations."""
+def intro_markdown(profile: SiteProfile, sources: pd.DataFrame, repository: str | None = None) -> str:
+    """Role badge, grant and place, then the site's summary with its citations (and, with a ``repository``,
+    a link to suggest a correction)."""
     site = profile.site
     return (
         f"{role_badge(site)} **{format_usd(site['grant_usd'])} grant** · "
         f":material/location_on: {escape_markdown(site['landmark'])}\n\n"
         f"{escape_markdown(site['summary'])} {citer(sources)(site['sources'])}"
+        + correction_markdown(repository, "sites.yaml", site)
     )
 
 
-def product_markdown(product: dict[str, Any], sources: pd.DataFrame) -> str:
-    """A product's name as a heading, then its status, description, facts, links, reported outcomes (each cited) and sources."""
+def product_markdown(product: dict[str, Any], sources: pd.DataFrame, repository: str | None = None) -> str:
+    """A product's name as a heading, then its status, description, facts, links, reported outcomes (each cited) and
+    sources (and, with a ``repository``, a link to suggest a correction)."""
     cite = citer(sources)
     facts = [
         f"**Themes:** {escape_markdown(', '.join(product['themes']))}",
@@ -110,6 +130,8 @@ def product_markdown(product: dict[str, Any], sources: pd.DataFrame) -> str:
         facts.append(f"**Website:** {links_markdown(product['urls'])}")
     if product["code"]:
         facts.append(f"**Code repositories:** {links_markdown(product['code'])}")
+    if product.get("note"):
+        facts.append(f"**Note:** {escape_markdown(product['note'])}")
     parts = [
         f"### {escape_markdown(product['name'])}",
         f"{status_markdown(product)} — {escape_markdown(product['status_note'])}",
@@ -119,19 +141,20 @@ def product_markdown(product: dict[str, Any], sources: pd.DataFrame) -> str:
     if product["outcomes"]:
         lines = (f"{outcome_line(o)} {cite(o['sources'])}" for o in product["outcomes"])
         parts.append("**Reported outcomes**\n\n" + _bullets(lines))
-    parts.append(cite(product["sources"]))
+    parts.append(cite(product["sources"]) + correction_markdown(repository, "products.yaml", product))
     return "\n\n".join(parts)
 
 
-def products_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
+def products_markdown(profile: SiteProfile, sources: pd.DataFrame, repository: str | None = None) -> str:
     """Every product of the site (see ``product_markdown``), separated by rules."""
     if not profile.products:
         return "No product or activity of this site is recorded."
-    return "\n\n---\n\n".join(product_markdown(product, sources) for product in profile.products)
+    return "\n\n---\n\n".join(product_markdown(product, sources, repository) for product in profile.products)
 
 
-def partners_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
-    """Partner organizations under their type, each linked (http(s) only) with its role and citations."""
+def partners_markdown(profile: SiteProfile, sources: pd.DataFrame, repository: str | None = None) -> str:
+    """Partner organizations under their type, each linked (http(s) only) with its role and citations (and,
+    with a ``repository``, a link to suggest a correction)."""
     cite = citer(sources)
     return "\n\n".join(
         f"**{escape_markdown(kind.capitalize())}**\n\n"
@@ -139,6 +162,7 @@ def partners_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
             markdown_link(x["name"], x["url"])
             + (f" — {escape_markdown(x['role'])}" if x["role"] else "")
             + f" {cite(x['sources'])}"
+            + correction_markdown(repository, "organizations.yaml", x)
             for x in orgs
         )
         for kind, orgs in profile.partners.items()
@@ -146,13 +170,16 @@ def partners_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
 
 
 def relationships_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
-    """The documented ties between the site's organizations, one cited sentence each."""
+    """The documented ties between the site's organizations, one cited sentence each saying when the tie
+    held: those during CTDC first, then those before and after it, then standing affiliations."""
     cite = citer(sources)
-    return _bullets(f"{escape_markdown(relationship_sentence(x))} {cite(x['sources'])}" for x in profile.relationships)
+    ordered = sorted(profile.relationships, key=lambda x: PERIOD_ORDER.get(x.get("period", ""), len(PERIOD_ORDER)))
+    return _bullets(f"{escape_markdown(relationship_sentence(x))} {cite(x['sources'])}" for x in ordered)
 
 
-def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFrame) -> str:
-    """Lessons under their synthesis section headings, each with its section basis and citations."""
+def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFrame, repository: str | None = None) -> str:
+    """Lessons under their synthesis section headings, each with its section basis and citations (and, with a
+    ``repository``, a link to suggest a correction)."""
     cite = citer(sources)
     return "\n\n".join(
         f"**{escape_markdown(section)}**\n\n"
@@ -160,6 +187,7 @@ def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFr
             f"{escape_markdown(x['text'])} :small[({SECTION_BASIS_LABELS[x['section_basis']]})]"
             + (f" :small[*{escape_markdown(x['note'])}*]" if x.get("note") else "")
             + f" {cite(x['sources'])}"
+            + correction_markdown(repository, "lessons.yaml", x)
             for x in lessons
         )
         for section, lessons in groups.items()
@@ -255,19 +283,24 @@ def site_page(catalog: Catalog, site_id: str, compare_id: str | None = None) -> 
     if compared is not None:
         table = compare_sites(profile, compared)
         comparison = Comparison((profile.name, compared.name), comparison_markdown(table, (profile, compared), sources), table)
-    lessons = lessons_markdown(profile.lessons, sources) if profile.lessons else f"No lessons specific to {name} are recorded."
+    repository = repository_url()  # configuration: read here, a change takes a restart
+    lessons = (
+        lessons_markdown(profile.lessons, sources, repository)
+        if profile.lessons
+        else f"No lessons specific to {name} are recorded."
+    )
     return SitePage(
         site_id=profile.site_id,
         name=profile.name,
-        intro=intro_markdown(profile, sources),
-        products=section_markdown(f"What {profile.name} built", products_markdown(profile, sources)),
-        partners=section_markdown("Who took part", partners_markdown(profile, sources)),
-        ties_label=f"The {len(profile.relationships)} documented ties in words, each with its sources"
+        intro=intro_markdown(profile, sources, repository),
+        products=section_markdown(f"What {profile.name} built", products_markdown(profile, sources, repository)),
+        partners=section_markdown("Who took part", partners_markdown(profile, sources, repository)),
+        ties_label=f"The {len(profile.relationships)} documented ties in words, each with when it held and its sources"
         if profile.relationships
         else "",
         ties=relationships_markdown(profile, sources),
         lessons=section_markdown(f"Lessons from {profile.name}", LESSONS_NOTE, lessons),
-        cross_site_lessons=lessons_markdown(profile.cross_site_lessons, sources),
+        cross_site_lessons=lessons_markdown(profile.cross_site_lessons, sources, repository),
         metrics=section_markdown(f"Ecosystem metrics for {profile.name}", METRICS_NOTE, metrics_markdown(profile, sources)),
         metrics_table=profile.metrics,
         resources=section_markdown("Further reading", resources_markdown(profile, sources)) if profile.resources else "",

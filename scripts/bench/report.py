@@ -1,0 +1,132 @@
+"""The benchmark's report: the measured figures as Markdown tables, then every target."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scripts.bench.check import Check
+from scripts.bench.measure import REFERENCE
+
+
+def _upload_markdown(upload: dict[str, Any] | None) -> list[str]:
+    """The upload's table (no lines when it was not run or could not be)."""
+    if not upload or "error" in upload:
+        return []
+    up, after = upload["upload"], upload["later"]
+    files = ", ".join(f"{name} {size:,} B" for name, size in upload["files_bytes"].items())
+    return [
+        f"### Your ecosystem: an upload of {upload['organizations']:,} organizations and {upload['ties']:,} ties",
+        "",
+        f"Generated files (fictional): {files}. Uploaded {upload['repeats']} times, each in a fresh session on a warm "
+        "server, after one upload not counted; the later reruns are one visitor's, with that map loaded, each right "
+        "after a rerun of hello-world.",
+        "",
+        "| step | p50 ms | p95 ms (uploads: min–max) | hello-world p50, same rounds | × hello-world | bytes | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| ask for the upload URLs, send both files | {up['send_p50_ms']} | max {up['send_max_ms']} |  |  |  |  |",
+        f"| upload rerun: files read, validated, measured and drawn | {up['p50_ms']} | {up['min_ms']}–{up['max_ms']} |  |  | "
+        f"{up['bytes']:,} | {up['errors']} |",
+        f"| later rerun with the map loaded | {after['p50_ms']} | {after['p95_ms']} | {after['hello_p50_ms']} | "
+        f"{after['ratio']} | {after['later_rerun_bytes']:,} | {after['errors']} |",
+        "",
+    ]
+
+
+def markdown(results: dict[str, Any], found: list[Check]) -> str:
+    """The report: the measured tables, then every target."""
+    lines: list[str] = []
+    pages = results.get("pages")
+    if pages:
+        lines += [
+            "### One visitor, per page (later reruns; first visit for reference)",
+            "",
+            (
+                "| page | rerun p50 ms | p95 ms | hello-world p50, same rounds | × hello-world | server CPU per rerun (ms) | "
+                "first visit ms | first visit bytes | later rerun bytes | later rerun messages | errors |"
+            ),
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        rows = [*pages["pages"].items(), (REFERENCE, pages["reference"]), ("hello-world", pages["hello"])]
+        for name, p in rows:
+            lines.append(
+                f"| {name} | {p['p50_ms']} | {p['p95_ms']} | {p.get('hello_p50_ms', '')} | {p.get('ratio', '')} | "
+                f"{p['server_cpu_ms_per_rerun']} | {p['first_visit_ms']} | {p['first_visit_bytes']:,} | "
+                f"{p['later_rerun_bytes']:,} | {p['later_rerun_messages']} | {p['errors']} |"
+            )
+        lines.append("")
+    lines += _upload_markdown(results.get("upload"))
+    load, memory, cold = results.get("load"), results.get("memory"), results.get("cold")
+    if load or memory or cold:
+        lines += ["### The server as a whole", "", "| measure | app | hello-world | app ÷ hello-world |", "|---|---:|---:|---:|"]
+        if load:
+            label = f"{load['users']} visitors × {load['reruns_per_user']} reruns"
+            for key, what in (
+                ("p50_ms", "rerun p50 (ms)"),
+                ("p95_ms", "rerun p95 (ms)"),
+                ("throughput_per_s", "throughput (reruns/s)"),
+                ("errors", "errors"),
+                ("server_cpu_ms_per_rerun", "server CPU per rerun (ms)"),
+                ("machine_idle_share", "machine CPU left idle (share)"),
+            ):
+                a, b = load["app"][key], load["hello"][key]
+                ratio = f"{a / b:.2f}" if b and key != "machine_idle_share" else ""
+                lines.append(f"| {label}: {what} | {a} | {b} | {ratio} |")
+        if cold and "error" not in cold:
+            for key in ("health_s", "first_content_s"):
+                a, b = cold["app"][key], cold["hello"][key]
+                lines.append(
+                    f"| cold start: server start to {key.rsplit('_', 1)[0].replace('_', ' ')} (s) | {a} | {b} | {a / b:.2f} |"
+                )
+        if memory:
+            a, b = memory["app"], memory["hello"]
+            count = memory["sessions"] + 1
+            lines.append(f"| server memory, 1 session (MB) | {a['rss_one_session_mb']} | {b['rss_one_session_mb']} | |")
+            lines.append(
+                f"| server memory, {count} sessions (MB) | {a[f'rss_{count}_sessions_mb']} | {b[f'rss_{count}_sessions_mb']} | |"
+            )
+            lines.append(f"| memory per extra session (MB) | {a['per_extra_session_mb']} | {b['per_extra_session_mb']} | |")
+        lines.append("")
+    synthetic = results.get("synthetic")
+    if synthetic:
+        sizes = sorted(synthetic, key=lambda key: int(key.rstrip("x")))
+        base = (pages or {}).get("pages", {})
+        header = (
+            "| page | "
+            + ("1x rerun ms | " if base else "")
+            + " | ".join(f"{s} rerun ms | {s} later bytes | {s} errors" for s in sizes)
+            + " |"
+        )
+        lines += ["### Bigger programs (generated, fictional)", "", header, "|---|" + "---:|" * (header.count("|") - 2)]
+        for name in synthetic[sizes[0]]["pages"]:
+            cells = [str(base[name]["p50_ms"])] if base else []
+            for s in sizes:
+                p = synthetic[s]["pages"][name]
+                cells += [
+                    str(p["p50_ms"]),
+                    f"{p['later_rerun_bytes']:,}",
+                    str(p["errors"]) + (f" ({p['error_sample'][:60]})" if p["errors"] else ""),
+                ]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        loads = ", ".join(f"{s}: {synthetic[s]['data_load_s']} s" for s in sizes)
+        lines += ["", f"First rerun after the server starts, which loads and validates the data: {loads}.", ""]
+    scale = results.get("replicas")
+    if scale and "error" not in scale:
+        lines += [
+            "### Behind nginx (sticky by cookie)",
+            "",
+            "| replicas | p50 ms | p95 ms | throughput reruns/s | errors | visitors on two replicas | "
+            "servers' CPU per rerun (ms) | machine CPU left idle |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name in ("1 replica", "2 replicas"):
+            r = scale[name]
+            lines.append(
+                f"| {name} | {r['p50_ms']} | {r['p95_ms']} | {r['throughput_per_s']} | {r['errors']} | "
+                f"{r['unsticky_visitors']} | {r['server_cpu_ms_per_rerun']} | {r['machine_idle_share']} |"
+            )
+        lines += [f"| 2 ÷ 1 | | | {scale['ratio']} | | | | |", ""]
+    lines += ["### Targets", "", "| target | measured | wanted | met |", "|---|---|---|:---:|"]
+    for check in found:
+        verdict = {True: "yes", False: "NO", None: "not measured"}[check.ok]
+        lines.append(f"| {check.name} | {check.measured} | {check.target} | {verdict} |")
+    return "\n".join(lines)
