@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_async
-from dashboard.upload import ecosystem_upload
+from dashboard.upload import example, tables, templates, validation
 from scripts import loadclient as lc
 from scripts.bench.check import upload_checks
 from scripts.bench.upload import MAP_ORGANIZATIONS, MAP_TIES, UPLOAD_KEY, UPLOAD_PAGE, drawn_rerun, map_files
@@ -15,14 +15,14 @@ PAGE = lc.Link.parse(UPLOAD_PAGE)
 
 
 def parsed(files):
-    result = ecosystem_upload.parse_upload(files)
+    result = validation.parse_upload(files)
     assert result.ok, [str(p) for p in result.problems]
     return result.ecosystem
 
 
 def test_a_small_generated_map_is_valid_with_every_organization_and_tie():
     files = map_files(40, 100, seed=3)
-    assert [name for name, _ in files] == list(ecosystem_upload.TEMPLATE_FILES["csv"])
+    assert [name for name, _ in files] == list(templates.TEMPLATE_FILES["csv"])
     ecosystem = parsed(files)
     assert len(ecosystem.organizations) == 40
     assert len(ecosystem.ties) == 100
@@ -41,10 +41,10 @@ def test_too_many_ties_for_the_organizations_are_refused():
 
 def test_the_benchmark_map_is_the_largest_allowed_and_each_file_fits_the_upload_limit():
     files = map_files(MAP_ORGANIZATIONS, MAP_TIES)
-    assert all(len(data) <= ecosystem_upload.MAX_BYTES for _, data in files)
+    assert all(len(data) <= tables.MAX_BYTES for _, data in files)
     ecosystem = parsed(files)
-    assert len(ecosystem.organizations) == ecosystem_upload.MAX_ORGANIZATIONS
-    assert len(ecosystem.ties) == ecosystem_upload.MAX_TIES
+    assert len(ecosystem.organizations) == tables.MAX_ORGANIZATIONS
+    assert len(ecosystem.ties) == tables.MAX_TIES
 
 
 async def _upload(url: str, files: list[tuple[str, bytes]]) -> tuple[lc.Rerun, lc.Upload, lc.Rerun]:
@@ -57,7 +57,7 @@ async def _upload(url: str, files: list[tuple[str, bytes]]) -> tuple[lc.Rerun, l
 
 
 def test_an_uploaded_map_is_read_and_drawn_and_stays_on_later_reruns(server_url):
-    before, upload, later = run_async(_upload(server_url, ecosystem_upload.example_files()))
+    before, upload, later = run_async(_upload(server_url, example.example_files()))
     assert before.error is None
     assert before.count("vega_lite_chart") == 0
     drawn = drawn_rerun(upload, before)
@@ -87,7 +87,7 @@ def test_a_page_without_an_uploader_is_reported_not_raised(server_url):
     async def upload_on_the_map_page() -> lc.Upload:
         async with lc.Session(server_url) as session:
             await session.rerun(lc.Link("map"))
-            return await session.upload(ecosystem_upload.example_files())
+            return await session.upload(example.example_files())
 
     upload = run_async(upload_on_the_map_page())
     assert upload.rerun.error is not None

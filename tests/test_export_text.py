@@ -45,6 +45,15 @@ def test_escape_markdown_defuses_markup():
     assert "\\*\\*bold\\*\\*" in escaped
 
 
+def test_escape_markdown_leaves_no_address_for_markdown_to_link():
+    """GitHub-flavoured Markdown links "http://", "www." and e-mail addresses it finds in plain text (after
+    escapes are undone), so each gets a word joiner, which shows nothing, where the link would start."""
+    joiner = text.WORD_JOINER
+    escaped = text.escape_markdown("see http://example.com, WWW.example.org and me@example.net")
+    assert escaped == (f"see http\\://{joiner}example\\.com, WWW{joiner}\\.example\\.org and me@{joiner}example\\.net")
+    assert text.escape_markdown("Park\u202eskroW \u2067x\u2069") == "ParkskroW x"  # no direction control reorders the page
+
+
 def test_links_only_for_http():
     assert text.markdown_link("ok", "https://example.org/a(b)") == "[ok](https://example.org/a%28b%29)"
     assert text.markdown_link("bad", "javascript:alert(1)") == "bad"

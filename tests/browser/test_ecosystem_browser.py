@@ -10,11 +10,12 @@ import csv
 import io
 import urllib.parse
 
+import hostile_uploads
 import pytest
 from PIL import Image, ImageStat
 
 from conftest import ARTIFACTS, CHART, TEXT_COLOURS, VIEWPORTS, axe_violations, colours_in, open_page, share_link, wait_for_app
-from dashboard.upload import ecosystem_upload as U
+from dashboard.upload import example
 
 WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 HOSTILE = [
@@ -45,7 +46,7 @@ def picture(page, title: str):
 
 def test_the_worked_example_uploaded_through_the_page_is_drawn_beside_a_site(browser, server_url):
     with open_page(browser, f"{server_url}/ecosystem?compare=St.+Louis") as page:
-        upload(page, [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in U.example_files()])
+        upload(page, [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in example.example_files()])
         picture(page, "Your ecosystem").wait_for(timeout=30_000)
         picture(page, "St. Louis").wait_for(timeout=30_000)
         main = page.locator('[data-testid="stMain"]')
@@ -100,6 +101,31 @@ def test_a_bad_file_gets_row_numbered_messages(browser, server_url):
         assert "organizations.csv, row 2, column 'type': unknown type 'goverment'. Did you mean 'local government'?" in text
         assert "ties.csv, row 2, column 'target': 'Data Hubb' is not in the organizations list. Did you mean 'Data Hub'?" in text
         assert page.locator(CHART).count() == 0
+
+
+def test_addresses_in_names_become_no_link_or_image(browser, server_url):
+    case = hostile_uploads.cases()["url_in_names"]
+    files = [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in case.files]
+    with open_page(browser, f"{server_url}/ecosystem") as page:
+        upload(page, files)
+        picture(page, "Your ecosystem").wait_for(timeout=30_000)
+        page.get_by_text("Your ecosystem: every organization and tie as a table").click()
+        wait_for_app(page)
+        main = page.locator('[data-testid="stMain"]')
+        text = main.inner_text()
+        assert "http://example.com/plain" in text.replace("\u2060", "")  # shown, as text
+        addresses = "a[href*='example.'], img[src*='example.'], a[href^='mailto:']"
+        assert main.locator(addresses).count() == 0  # nothing from the upload became a link or an image
+
+
+def test_a_deeply_nested_yaml_file_gets_a_message_and_no_traceback(browser, server_url):
+    case = hostile_uploads.cases()["deep_block_list.yaml"]
+    with open_page(browser, f"{server_url}/ecosystem") as page:
+        upload(page, [{"name": n, "mimeType": "application/yaml", "buffer": b} for n, b in case.files])
+        alert = page.locator('[data-testid="stAlertContentError"]')
+        alert.wait_for(timeout=30_000)
+        assert "deep_block_list.yaml, line 2: is nested more than 20 levels deep" in alert.inner_text()
+        assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(browser, server_url):
