@@ -24,6 +24,7 @@ from dashboard.data.schema import THEMES
 from dashboard.data.text import CITATION_TITLE, escape_markdown
 from dashboard.state import filters as F
 from dashboard.state.links import FILTER_PARAMETERS, PAGE_SPECS, Params, canonical_query, clean_values, site_param, spellings
+from dashboard.ui.address import follow_view
 from dashboard.ui.blocks import show_problems
 
 FILTER_KEYS = FILTER_PARAMETERS
@@ -204,7 +205,7 @@ def site_links(context: PageContext, sites: Sequence[tuple[str, str, str]]) -> N
 
 def url_choice(key: str, options: Sequence[str], default: str) -> str:
     """The option a link names for ``key`` (in any case; the last value when repeated), else ``default``;
-    an unknown value gets a quiet notice. For page widgets, which start from the link but are not bound
+    an unknown value gets a quiet notice. For page widgets, which start from the link and are not bound
     to the URL (see ``url_tabs``)."""
     raw = raw_param(key)
     cleaned = clean_values(raw[-1:], options)
@@ -214,12 +215,12 @@ def url_choice(key: str, options: Sequence[str], default: str) -> str:
 
 def url_tabs(context: PageContext, labels: list[str], key: str, default: str | None = None) -> Sequence[Any]:
     """Tabs that open on the tab a link names (``key=``, or an older link's ``tab=``) and that the
-    share link follows, computing only the open one.
+    share link, and so the address bar, follows, computing only the open one.
 
-    A page's tabs, like its other choices, are not bound to the URL: Streamlit removes a bound
-    parameter when its page is left, and that removal adds a browser history entry, so Back would
-    step through the tabs of the page just left. Between pages, Back and Forward take one step each;
-    the share link reproduces the open tab.
+    A page's tabs, like its other choices, are not bound to the URL: Streamlit writes a bound parameter
+    back, and removes it when its page is left, each time with a new browser history entry, so Back
+    would step through the tabs of the page just left. The address bar follows them in place instead
+    (``address.follow_view``); Back and Forward take one step per page.
     """
     first = default or labels[0]
     fallback = url_choice("tab", labels, first) if raw_param("tab") else first  # an older link's tab=
@@ -239,8 +240,13 @@ def view_url(context: PageContext) -> str:
     base = base.split("?", 1)[0]
     if base.count("/") == 2:  # scheme://host with no path
         base += "/"
-    query = canonical_query(dict(context.link_state), context.filters, context.site_names)
+    query = view_query(context)
     return (base + ("?" + query if query else "")) or "?" + query
+
+
+def view_query(context: PageContext) -> str:
+    """The query of exactly this view: the page's own choices, then the filters (``links.canonical_query``)."""
+    return canonical_query(dict(context.link_state), context.filters, context.site_names)
 
 
 def share_link(context: PageContext) -> None:
@@ -281,7 +287,8 @@ STYLE = f"""<style>
 
 def run_app() -> None:
     """Everything around a page: the catalog (or its problems), the global filters bound to the URL,
-    navigation, the share link, the chosen page with its context, and the footer.
+    navigation, the share link (which the address bar then holds), the chosen page with its context,
+    and the footer.
 
     The filters are created before ``st.navigation`` so that their URL parameters are bound before
     the page is chosen and survive page changes.
@@ -296,4 +303,5 @@ def run_app() -> None:
     with handing(context):
         page.run()
     share_link(context)  # after the page, which may write its own parameters back in canonical form
+    follow_view(view_query(context), page.url_path)
     footer(context, page)
