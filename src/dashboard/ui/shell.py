@@ -222,12 +222,25 @@ def url_tabs(context: PageContext, labels: list[str], key: str, default: str | N
     would step through the tabs of the page just left. The address bar follows them in place instead
     (``address.follow_view``); Back and Forward take one step per page.
     """
-    first = default or labels[0]
-    fallback = url_choice("tab", labels, first) if raw_param("tab") else first  # an older link's tab=
-    start = url_choice(key, labels, fallback)
+    start = opening_tab(labels, key, default or labels[0])
     tabs = st.tabs(labels, key=key, default=start, on_change="rerun")
     context.share(key, st.session_state.get(key, start), labels[0])
     return tabs
+
+
+def opening_tab(labels: list[str], key: str, default: str) -> str:
+    """The tab a page opens on: the one its link names (``key=``, or an older link's ``tab=``), read on
+    the tabs' first run of a visit to the page and kept while they live.
+
+    Streamlit counts the tabs' ``default`` in their identity: were it read again on a later run, from an
+    address that has since followed the view, the tabs would be new ones and the tab just chosen lost.
+    """
+    kept = f"opening-tab-{key}"
+    if key not in st.session_state or kept not in st.session_state:  # the tabs' first run on this visit
+        fallback = url_choice("tab", labels, default) if raw_param("tab") else default
+        st.session_state[kept] = url_choice(key, labels, fallback)
+    start: str = st.session_state[kept]
+    return start
 
 
 def view_url(context: PageContext) -> str:
