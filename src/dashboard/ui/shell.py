@@ -26,6 +26,7 @@ from dashboard.state import filters as F
 from dashboard.state.links import FILTER_PARAMETERS, PAGE_SPECS, Params, canonical_query, clean_values, site_param, spellings
 from dashboard.ui.address import follow_view
 from dashboard.ui.blocks import show_problems
+from dashboard.ui.focus import focus_on_page_change, focus_style
 
 FILTER_KEYS = FILTER_PARAMETERS
 MAX_RAW_PARAM = 10_000  # characters of one URL value kept for notices; more is cut before anything reads it
@@ -307,6 +308,7 @@ def run_app() -> None:
     the page is chosen and survive page changes.
     """
     st.html(STYLE)
+    focus_style()
     catalog = require_catalog()
     pages = make_pages()
     navigation = list(pages.values())
@@ -317,4 +319,5 @@ def run_app() -> None:
         page.run()
     share_link(context)  # after the page, which may write its own parameters back in canonical form
     follow_view(view_query(context), page.url_path)
+    focus_on_page_change(page.url_path)
     footer(context, page)
