@@ -17,6 +17,9 @@ from dashboard.views.site_profile import assembly as site_profile
 from dashboard.views.site_profile import markdown as site_profile_text
 
 NO_COMPARISON = ""
+# Links to two sections far down a long page (its citations are Tab stops each): a keyboard reaches
+# the network's tables in a few presses. Each target is a heading's anchor, as Streamlit writes it.
+JUMP_LINKS = "Jump to [the partner network](#how-they-were-connected) · [the sources](#sources-cited-on-this-page)"
 NETWORK_INTRO = (
     "Organizations as marks, coloured and shaped by type; the ties the sources document as lines, labelled by "
     "kind. Hover over or tap a line or a mark for its sources; the tables below list them too."
@@ -72,6 +75,7 @@ for notice in (site_notice, compare_notice):
 
 page = site_profile_text.site_page(context.catalog, site_id, compare_id)
 st.title(escape_markdown(page.name))
+st.markdown(JUMP_LINKS)
 st.markdown(page.intro)
 
 if page.comparison is not None:

@@ -79,3 +79,11 @@ def test_a_link_opens_the_site_it_names_after_another_was_picked():
     at.query_params["site"] = "San Antonio"
     at.switch_page(script("site")).run()  # the pickers' choice ended with the visit: the link decides
     assert at.title[0].value == "San Antonio" and at.code[-1].value == "?site=San+Antonio"
+
+
+def test_the_jump_links_lead_to_headings_of_the_page():
+    at = open_site(site="Cleveland")
+    jump = next(m.value for m in at.markdown if m.value.startswith("Jump to"))
+    targets = re.findall(r"\(#([a-z0-9-]+)\)", jump)
+    anchors = {re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-") for heading in headings(at)}
+    assert targets == ["how-they-were-connected", "sources-cited-on-this-page"] and set(targets) <= anchors
