@@ -73,6 +73,11 @@ CENSUS_VARIABLES = (
 # theme's background (about 4.3:1 on white, 4.6:1 on Streamlit's dark background).
 CHART_TEXT = "#7a7a7a"
 
+# The keyboard focus ring (ui/focus.py): the theme's blue, at least 3:1 against the light and the dark
+# theme's backgrounds, and thick enough to see (WCAG 2.2 asks for 2 px).
+FOCUS_RING_COLOR = "#0072B2"
+FOCUS_RING_PX = 3
+
 # Colour-blind-safe palette (Okabe–Ito), with the colour names the legends use.
 ROLE_COLORS = {"implementation": "#0072B2", "learning": "#E69F00"}
 ROLE_COLOR_NAMES = {"implementation": "blue", "learning": "orange"}

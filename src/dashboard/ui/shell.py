@@ -25,7 +25,9 @@ from dashboard.data.schema import THEMES
 from dashboard.data.text import CITATION_TITLE, escape_markdown, markdown_link
 from dashboard.state import filters as F
 from dashboard.state.links import FILTER_PARAMETERS, PAGE_SPECS, Params, canonical_query, clean_values, site_param, spellings
+from dashboard.ui.address import follow_view
 from dashboard.ui.blocks import show_problems
+from dashboard.ui.focus import focus_on_page_change, focus_style
 
 FILTER_KEYS = FILTER_PARAMETERS
 MAX_RAW_PARAM = 10_000  # characters of one URL value kept for notices; more is cut before anything reads it
@@ -205,7 +207,7 @@ def site_links(context: PageContext, sites: Sequence[tuple[str, str, str]]) -> N
 
 def url_choice(key: str, options: Sequence[str], default: str) -> str:
     """The option a link names for ``key`` (in any case; the last value when repeated), else ``default``;
-    an unknown value gets a quiet notice. For page widgets, which start from the link but are not bound
+    an unknown value gets a quiet notice. For page widgets, which start from the link and are not bound
     to the URL (see ``url_tabs``)."""
     raw = raw_param(key)
     cleaned = clean_values(raw[-1:], options)
@@ -232,19 +234,32 @@ def ties_switch(context: PageContext) -> str:
 
 def url_tabs(context: PageContext, labels: list[str], key: str, default: str | None = None) -> Sequence[Any]:
     """Tabs that open on the tab a link names (``key=``, or an older link's ``tab=``) and that the
-    share link follows, computing only the open one.
+    share link, and so the address bar, follows, computing only the open one.
 
-    A page's tabs, like its other choices, are not bound to the URL: Streamlit removes a bound
-    parameter when its page is left, and that removal adds a browser history entry, so Back would
-    step through the tabs of the page just left. Between pages, Back and Forward take one step each;
-    the share link reproduces the open tab.
+    A page's tabs, like its other choices, are not bound to the URL: Streamlit writes a bound parameter
+    back, and removes it when its page is left, each time with a new browser history entry, so Back
+    would step through the tabs of the page just left. The address bar follows them in place instead
+    (``address.follow_view``); Back and Forward take one step per page.
     """
-    first = default or labels[0]
-    fallback = url_choice("tab", labels, first) if raw_param("tab") else first  # an older link's tab=
-    start = url_choice(key, labels, fallback)
+    start = opening_tab(labels, key, default or labels[0])
     tabs = st.tabs(labels, key=key, default=start, on_change="rerun")
     context.share(key, st.session_state.get(key, start), labels[0])
     return tabs
+
+
+def opening_tab(labels: list[str], key: str, default: str) -> str:
+    """The tab a page opens on: the one its link names (``key=``, or an older link's ``tab=``), read on
+    the tabs' first run of a visit to the page and kept while they live.
+
+    Streamlit counts the tabs' ``default`` in their identity: were it read again on a later run, from an
+    address that has since followed the view, the tabs would be new ones and the tab just chosen lost.
+    """
+    kept = f"opening-tab-{key}"
+    if key not in st.session_state or kept not in st.session_state:  # the tabs' first run on this visit
+        fallback = url_choice("tab", labels, default) if raw_param("tab") else default
+        st.session_state[kept] = url_choice(key, labels, fallback)
+    start: str = st.session_state[kept]
+    return start
 
 
 def page_address() -> str:
@@ -270,8 +285,13 @@ def view_url(context: PageContext) -> str:
     """The address of exactly this view: what the page shows so far (``PageContext.share``), then the
     filters, each once (see ``links.canonical_query``); only the query when the page's address is unknown."""
     base = page_address()
-    query = canonical_query(dict(context.link_state), context.filters, context.site_names)
+    query = view_query(context)
     return (base + ("?" + query if query else "")) or "?" + query
+
+
+def view_query(context: PageContext) -> str:
+    """The query of exactly this view: the page's own choices, then the filters (``links.canonical_query``)."""
+    return canonical_query(dict(context.link_state), context.filters, context.site_names)
 
 
 def is_embedded() -> bool:
@@ -380,14 +400,16 @@ EMBED_STYLE = """<style>
 
 def run_app() -> None:
     """Everything around a page: the catalog (or its problems), the global filters bound to the URL,
-    navigation, the share link, the chosen page with its context, and the footer. Embedded
-    (``embed=true``), the sidebar is hidden and the footer links to the view in the app.
+    navigation, the share link (which the address bar then holds), the chosen page with its context,
+    and the footer. Embedded (``embed=true``), the sidebar is hidden and the footer links to the view in
+    the app.
 
     The filters are created before ``st.navigation`` so that their URL parameters are bound before
     the page is chosen and survive page changes.
     """
     embedded = is_embedded()
     st.html(STYLE + (EMBED_STYLE if embedded else ""))
+    focus_style()
     catalog = require_catalog()
     pages = make_pages()
     navigation = list(pages.values())
@@ -398,4 +420,6 @@ def run_app() -> None:
         page.run()
     if not embedded:
         share_link(context, page)  # after the page, which may write its own parameters back in canonical form
+        follow_view(view_query(context), page.url_path)  # an embedded frame keeps the address it was given
+    focus_on_page_change(page.url_path)
     footer(context, page, embedded)
