@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from test_browser import NEW_TAB_HISTORY, open_page, share_link, wait_for_app
-from test_sharing import HISTORY_LOG, click_link, settle
+
+from conftest import HISTORY_LOG, NEW_TAB_HISTORY, click_link, open_page, settle, share_link, wait_for_app
 
 
 @dataclass(frozen=True)
