@@ -17,6 +17,7 @@ import yaml
 
 from dashboard import constants as C
 from dashboard.data import census, dictionary, export, linkcheck
+from dashboard.data.catalog import Catalog
 from dashboard.data.loading import resolve_data_dir, validate
 from dashboard.data.schema import TABLES_BY_NAME
 
@@ -33,12 +34,20 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refresh_census(args: argparse.Namespace) -> int:
-    catalog, problems = validate(args.data_dir)
+def _valid_catalog(data_dir: str | None, before: str) -> Catalog | None:
+    """The catalog of ``data_dir``; None, after listing its problems on stderr, when it does not validate
+    (``before`` says what needs it: "it is exported")."""
+    catalog, problems = validate(data_dir)
     if catalog is None:
-        print("The data must validate before refreshing census figures:", file=sys.stderr)
+        print(f"The data must validate before {before}:", file=sys.stderr)
         for problem in problems:
             print(problem, file=sys.stderr)
+    return catalog
+
+
+def _refresh_census(args: argparse.Namespace) -> int:
+    catalog = _valid_catalog(args.data_dir, "refreshing census figures")
+    if catalog is None:
         return 1
     data_dir = resolve_data_dir(args.data_dir)
     census_path = data_dir / TABLES_BY_NAME["census"].file
@@ -67,11 +76,8 @@ def _refresh_census(args: argparse.Namespace) -> int:
 
 
 def _check_links(args: argparse.Namespace) -> int:
-    catalog, problems = validate(args.data_dir)
+    catalog = _valid_catalog(args.data_dir, "its links are checked")
     if catalog is None:
-        print("The data must validate before its links are checked:", file=sys.stderr)
-        for problem in problems:
-            print(problem, file=sys.stderr)
         return 1
     polite = linkcheck.Politeness(args.workers, args.delay, args.timeout, args.max_seconds)
     sources = catalog.sources.to_dict("records")
@@ -94,11 +100,8 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    catalog, problems = validate(args.data_dir)
+    catalog = _valid_catalog(args.data_dir, "it is exported")
     if catalog is None:
-        print("The data must validate before it is exported:", file=sys.stderr)
-        for problem in problems:
-            print(problem, file=sys.stderr)
         return 1
     written = export.write_static_files(catalog, Path(args.out))
     print(f"Wrote {len(written)} files to {args.out}")
