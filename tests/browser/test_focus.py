@@ -6,7 +6,11 @@ the main area; and the key presses from the Overview to a site's partner network
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 from test_browser import VIEWPORTS, open_page, wait_for_app
+
+from conftest import ARTIFACTS
+from dashboard import constants
 
 # What the focused control shows: the ring is the outline of the focused element or of the control
 # around it (a switch's label, a select box's box, the map's figure); its width, its contrast against
@@ -192,3 +196,29 @@ def test_key_presses_from_the_overview_to_a_sites_partner_network_table(browser,
         total = sum(presses) + sum(1 for _, then in ROUTES[route] if then)
         print(f"{route}: {total} key presses (Tab {presses}, and Enter at each step)")
         assert total <= KEY_PRESS_BUDGET[route], presses
+
+
+def ring_pixels(shot: Image.Image, box: dict) -> int:
+    """How many pixels in the band just outside ``box`` have the focus ring's colour."""
+    ring = tuple(int(constants.FOCUS_RING_COLOR[i : i + 2], 16) for i in (1, 3, 5))
+    x, y, w, h = (round(box[k]) for k in ("x", "y", "width", "height"))
+    band = shot.crop((x - 6, y - 6, x + w + 6, y + h + 6)).convert("RGB")
+    return sum(
+        count for count, colour in band.getcolors(maxcolors=1_000_000) or [] if max(abs(a - b) for a, b in zip(colour, ring)) < 24
+    )
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_focus_ring_screenshots(browser, server_url, viewport):
+    """The ring as drawn, on a page link of the Overview (the sidebar's grey mark of the current page
+    beside it at desktop width): artifacts/screenshots/focus-*.png."""
+    with open_page(browser, f"{server_url}/", VIEWPORTS[viewport]) as page:
+        key_presses(page, [("Skip to main content", "main"), ("See what Boston built", None)])
+        page.wait_for_timeout(300)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        target = ARTIFACTS / f"focus-{viewport}.png"
+        page.screenshot(path=str(target))
+        box = page.evaluate(
+            "(() => { const r = document.activeElement.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; })()"
+        )
+        assert ring_pixels(Image.open(target), box) > 2 * (box["width"] + box["height"])  # a ring all round, in its colour
