@@ -100,6 +100,23 @@ def test_every_tab_stop_shows_the_focus_ring(browser, server_url, path, viewport
         assert len(stops) > 10 and [stop for stop in stops if faint(stop)] == []
 
 
+@pytest.mark.parametrize("path", ["", "site?site=Boston", "ecosystem?ecosystem_tab=Self-check"])
+def test_every_tab_stop_shows_the_focus_ring_in_the_dark_theme(browser, server_url, path):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(f"{server_url}/{path}")
+        wait_for_app(page)
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor")
+            != "rgb(255, 255, 255)"
+        )
+        stops = tab_stops(page)
+        assert len(stops) > 10 and [stop for stop in stops if faint(stop)] == []
+    finally:
+        context.close()
+
+
 def test_the_skip_link_moves_past_the_sidebar(browser, server_url):
     with open_page(browser, f"{server_url}/metrics") as page:
         page.keyboard.press("Tab")

@@ -1,9 +1,9 @@
 """Keyboard focus you can see (WCAG 2.2: 2.4.7 focus visible, 2.4.11 focus not obscured, 1.4.11 non-text
 contrast): every control that takes focus from the keyboard (navigation and page links, buttons, tabs,
 expanders, select boxes and inputs, the map, tables, the skip link) draws a solid ring, a 3 px outline in
-the theme's blue, 5.2:1 against white, 4.6:1 against the sidebar's grey and 3.6:1 against the dark
-theme's background. It is an outline, so it never looks like the grey background that marks the
-current page in the navigation.
+the theme's blue, 5.2:1 against white, 4.6:1 against the sidebar's grey, and 3.5:1 and 3.1:1 against
+the dark theme's background and sidebar. It is an outline, so it never looks like the grey background
+that marks the current page in the navigation.
 
 The first Tab stop of every page is Streamlit's own "Skip to main content" link: it moves the focus to
 the page's main area, past the navigation, the filters and the share link. After a page change (a link,
