@@ -188,3 +188,15 @@ def test_a_filter_in_another_spelling_is_rewritten_by_streamlit_with_one_entry(b
         assert page.url == f"{server_url}/themes?sites=St.+Louis"
         assert_address_is_the_share_link(page, "opening a link")
         assert page.evaluate("history.length") == NEW_TAB_HISTORY + 2
+
+
+def test_an_embedded_view_keeps_streamlits_embed_parameters(browser, server_url):
+    # An app shown inside another page (?embed=true) stays embedded through its choices and page changes.
+    with open_page(browser, f"{server_url}/library?embed=true") as page:
+        page.get_by_role("tab", name="Sources", exact=True).click()
+        page.wait_for_function("() => location.search.includes('library_tab=Sources')", timeout=20_000)
+        settle(page)
+        assert page.url == f"{server_url}/library?library_tab=Sources&embed=true"
+    with open_page(browser, f"{server_url}/?embed=true&sites=Boston") as page:
+        click_link(page, "See the sites on a map")
+        assert page.url == f"{server_url}/map?sites=Boston&embed=true"

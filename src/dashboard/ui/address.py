@@ -16,11 +16,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-# Runs in the browser each time the view's query or page changes. The hash (a heading's anchor) is
-# kept: it is a place on the page, not a choice.
+# Runs in the browser each time the view's query or page changes. Streamlit's own parameters for an
+# app embedded in another page (embed, embed_options) are kept as they are written, after the view's:
+# Streamlit reads them from the address on every page change. The hash (a heading's anchor) is kept
+# too: it is a place on the page, not a choice.
 REPLACE_ADDRESS_JS = """
+const STREAMLIT_OWN = ["embed", "embed_options"];
 export default function ({ data }) {
-  const wanted = data.query ? "?" + data.query : "";
+  const own = window.location.search.slice(1).split("&").filter(
+    (pair) => STREAMLIT_OWN.includes(decodeURIComponent(pair.split("=")[0]).toLowerCase())
+  );
+  const query = [data.query, ...own].filter(Boolean).join("&");
+  const wanted = query ? "?" + query : "";
   if (window.location.search !== wanted) {
     window.history.replaceState(window.history.state, "", window.location.pathname + wanted + window.location.hash);
   }
