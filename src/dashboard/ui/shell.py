@@ -420,6 +420,6 @@ def run_app() -> None:
         page.run()
     if not embedded:
         share_link(context, page)  # after the page, which may write its own parameters back in canonical form
-        follow_view(view_query(context), page.url_path)  # an embedded frame keeps the address it was given
+    follow_view(view_query(context), page.url_path)  # an embedded frame's too, its embed parameters kept
     focus_on_page_change(page.url_path)
     footer(context, page, embedded)
