@@ -1,4 +1,4 @@
-""" "Suggest a correction" beyond the site profiles and the Library: the Map, Themes, Partner networks and
+"""The "Suggest a correction" links beyond the site profiles and the Library: the Map, Themes, Partner networks and
 Ecosystem metrics pages offer a link for each record they show (with the repository's address set), the
 link names the record's file and id, and a tie's link quotes its current values and sources."""
 
