@@ -123,4 +123,4 @@ else:
 
     with timeline_tab:
         if timeline_tab.open:
-            chart_block(timeline.timeline_view(catalog, view, lens))
+            chart_block(timeline.timeline_view(catalog, view, lens, repository))

@@ -107,6 +107,17 @@ def test_census_figures_link_to_census_yaml(repository):
     assert prefill(boston["correction"])["title"] == "Correction: census.yaml boston--population--acs2023"
 
 
+def test_timeline_events_link_to_their_product_or_metric_record(repository):
+    at = open_app(script("metrics"), {"metrics_tab": "Timeline"})
+    at.session_state["data-timeline"] = True
+    at.run()
+    (table,) = (t.value for t in at.dataframe)
+    found = titles(list(table["correction"]))
+    assert "Correction: products.yaml youth-jobs-platform" in found
+    assert "Correction: metrics.yaml boston--nnip_join_year" in found
+    assert len(found) == len(table)
+
+
 def test_the_link_of_a_tie_names_its_file_id_values_and_sources(catalog):
     tie = catalog.relationships.set_index("id", drop=False).loc["boston-foundation-member-of-nnip"].to_dict()
     fields = prefill(cite.correction_url(REPOSITORY, "relationships.yaml", tie))

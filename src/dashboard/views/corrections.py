@@ -54,18 +54,27 @@ def organization_record(catalog: Catalog, organization_id: str) -> Record | None
     return kind_record(catalog, "organization", organization_id) or kind_record(catalog, "national partner", organization_id)
 
 
+def _metric(record: dict[str, Any]) -> Record:
+    """A metric value's file (``census.yaml`` for a census figure, else ``metrics.yaml``) and record."""
+    census = "census_query" in record and not is_missing(record["census_query"])
+    return ("census.yaml" if census else "metrics.yaml", record)
+
+
 def metric_record(catalog: Catalog, site: str, metric: str, vintage: str = "") -> Record | None:
-    """The file (``metrics.yaml``, or ``census.yaml`` for a census figure) and record of a site's value of
-    ``metric``; where several vintages are recorded, the one of ``vintage``."""
+    """The file and record of a site's value of ``metric`` (see ``_metric``); where several vintages are
+    recorded, the one of ``vintage``."""
     metrics = catalog.metrics
     rows = metrics[(metrics["site"] == site) & (metrics["metric"] == metric)]
     if len(rows) > 1:
         rows = rows[rows["vintage"] == vintage]
-    if len(rows) != 1:
-        return None
-    record = rows.iloc[0].to_dict()
-    census = "census_query" in record and not is_missing(record["census_query"])
-    return ("census.yaml" if census else "metrics.yaml", record)
+    return _metric(rows.iloc[0].to_dict()) if len(rows) == 1 else None
+
+
+def event_record(catalog: Catalog, record_id: str) -> Record | None:
+    """The file and record of a dated event: a product (its launch) or a metric value (a key year)."""
+    found = kind_record(catalog, "product", record_id)
+    record = None if found else find_record(catalog, "metrics", record_id)
+    return found or (_metric(record) if record is not None else None)
 
 
 def record_links(repository: str, records: Iterable[Record | None]) -> list[str]:
