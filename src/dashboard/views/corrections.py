@@ -1,6 +1,6 @@
 """The "Suggest a correction" links of the records the pages show, built with the one link builder
 (``data.cite.correction_url``): which file and record lie behind a row (a search result, an
-organization, a tie, a metric value), a ``correction`` column of links for a table, the sites on the
+organization, a tie, a metric value, a dated event), a ``correction`` column of links for a table, the sites on the
 map as a list of links, and the ties of the sites in view as a table.
 
 Pure builders (no Streamlit); without a repository address no link is made.
