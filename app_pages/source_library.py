@@ -16,7 +16,6 @@ LINK_COLUMN = {"url": st.column_config.LinkColumn("url")}
 SOURCE_COLUMNS = {
     **LINK_COLUMN,
     "archive": st.column_config.LinkColumn("archive", display_text=linkcheck.ARCHIVE_LABEL, help=linkcheck.ARCHIVE_TITLE),
-    "correction": st.column_config.LinkColumn("correction", display_text=cite.CORRECTION_LABEL),
 }
 
 st.title("Library")

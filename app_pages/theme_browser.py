@@ -3,6 +3,7 @@ section, and full-text search, as four tabs bound to the URL (only the open one 
 
 import streamlit as st
 
+from dashboard.data.cite import repository_url
 from dashboard.data.schema import LESSON_SECTIONS, THEMES
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.ui.blocks import chart_block, lazy_expander, table_with_download
@@ -12,6 +13,7 @@ from dashboard.views.themes import by_site, one_theme, search, sections
 
 context = page_context()
 catalog, view = context.catalog, context.filters
+repository = repository_url()  # each product, lesson and result offers a correction when it is set
 
 st.title("Themes")
 st.markdown(
@@ -43,7 +45,7 @@ with theme_tab:
         context.share("theme", chosen, by_site.theme_in_focus(catalog, view))
         if view.themes and chosen not in view.themes:
             st.caption("This theme is outside the sidebar's theme filter; it is shown for the sites in view.")
-        theme = one_theme.theme_view(catalog, view, chosen)
+        theme = one_theme.theme_view(catalog, view, chosen, repository)
         st.markdown(theme.products_markdown)
         if theme.product_sites:
             with st.container(horizontal=True):
@@ -68,7 +70,7 @@ with section_tab:
             "Read the lessons of one section", list(LESSON_SECTIONS), index=LESSON_SECTIONS.index(start), key="section"
         )
         context.share("section", section, LESSON_SECTIONS[0])
-        by_section = sections.sections_view(catalog, view, section or LESSON_SECTIONS[0])
+        by_section = sections.sections_view(catalog, view, section or LESSON_SECTIONS[0], repository)
         with chart_area:
             if by_section.chart is None:
                 st.info("No lessons match the current filters.")
@@ -88,7 +90,7 @@ with search_tab:
             "names and titles count most.",
         )
         if query and query.strip():
-            found = search.search_view(catalog, view, query)
+            found = search.search_view(catalog, view, query, repository=repository)
             context.share("q", found.query)
             for note in found.notes:
                 st.caption(f":material/content_cut: {escape_markdown(note)}")

@@ -31,7 +31,7 @@ def test_overview_kpis_from_the_catalog():
     assert kpis["Partners"] == "47"
     labels = [p.proto.label for p in at.get("page_link")]
     assert "Browse the products and 38 lessons by theme" in labels
-    assert "Read the 35 reports and all 255 sources" in labels
+    assert "Read the 35 reports and all 258 sources" in labels
     assert "Civic Tech and Data Collaborative" in at.markdown[0].value + at.markdown[1].value
     footer = " ".join(c.value for c in at.caption).replace("\\", "")  # Markdown escapes
     assert "Data as of 2026-11-27" in footer

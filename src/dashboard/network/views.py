@@ -309,7 +309,7 @@ def _site_ties(row: dict[str, Any]) -> str:
 class NetworkComparison:
     """The sites' networks compared: the shares chart, one readable row per site (and the raw summary
     for CSV), the comparison sentences (implementation versus learning sites, as escaped Markdown), every
-    organization of every site with its metrics, and ``counted``: which ties all of it counts and how
+    organization of every site with its metrics (and its record's ``id``), and ``counted``: which ties all of it counts and how
     many (plain text)."""
 
     chart: ChartView
@@ -348,6 +348,7 @@ def network_comparison(catalog: Catalog, filters: F.Filters, lens: bool, ties_co
             organization_table(ecosystems[s], m)
             .drop(columns=["notes", "url"])
             .assign(site=sites.loc[s, "name"], **{"ties counted at the site": _site_ties(m.summary.iloc[0].to_dict())})
+            .assign(id=m.organizations["id"].to_numpy())  # the record's id, for its correction link
             for s, m in zip(site_ids, metrics)
         ],
         ignore_index=True,

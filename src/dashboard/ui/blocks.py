@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts.chart_view import ChartView
+from dashboard.data.cite import CORRECTION_COLUMN, CORRECTION_LABEL
 from dashboard.data.export import display_frame, safe_csv
 from dashboard.data.text import escape_markdown, section_markdown
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:  # the network modules load only on the pages that draw a netw
 MAX_PROBLEMS_SHOWN = 200
 # A CTDC organization's web address is shown as a link (only http(s) addresses reach the tables).
 LINK_COLUMNS = {"url": st.column_config.LinkColumn("url")}
+# A table's column of correction links reads "Suggest a correction" (only http(s) links are made).
+CORRECTION_LINKS = {CORRECTION_COLUMN: st.column_config.LinkColumn(CORRECTION_COLUMN, display_text=CORRECTION_LABEL)}
 
 
 def show_problems(problems: list[Any]) -> None:
@@ -56,7 +59,10 @@ def table_with_download(
     height: int | Literal["auto"] = "auto",
 ) -> None:
     """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it; the ``pinned``
-    column (e.g. "site" of a wide site × measure table) stays in view while the others scroll."""
+    column (e.g. "site" of a wide site × measure table) stays in view while the others scroll, and a
+    ``correction`` column shows its links as "Suggest a correction"."""
+    if CORRECTION_COLUMN in frame.columns:
+        column_config = {**CORRECTION_LINKS, **(column_config or {})}
     if pinned:
         column_config = {**(column_config or {}), pinned: st.column_config.TextColumn(pinned, pinned=True)}
     st.dataframe(display_frame(frame), hide_index=True, column_config=column_config, height=height)

@@ -22,6 +22,7 @@ from dashboard.data.text import escape_markdown, wrap_label
 from dashboard.data.values import NOT_FOUND
 from dashboard.state import filters as F
 from dashboard.ui.caching import page_cache
+from dashboard.views.corrections import metric_corrections
 from dashboard.views.metrics.site_metrics import (
     YEAR_METRICS,
     lower_first,
@@ -332,8 +333,11 @@ class KeyYearsView:
 
 
 @page_cache()
-def key_years_view(catalog: Catalog, filters: F.Filters, lens: bool, metric: str = ALL_KEY_YEARS) -> KeyYearsView:
-    """The Key years tab for the sites in view: every year metric, or one ``metric`` (an unknown id shows every one)."""
+def key_years_view(
+    catalog: Catalog, filters: F.Filters, lens: bool, metric: str = ALL_KEY_YEARS, repository: str | None = None
+) -> KeyYearsView:
+    """The Key years tab for the sites in view: every year metric, or one ``metric`` (an unknown id shows every
+    one); with a ``repository``, each year in the table behind the chart links to suggest a correction."""
     years = year_frame(catalog, filters)
     shown = chosen_years(years, metric)
     period = program_period(catalog)
@@ -342,7 +346,7 @@ def key_years_view(catalog: Catalog, filters: F.Filters, lens: bool, metric: str
         "Key years",
         escape_markdown(year_takeaway(shown, lens, period)),
         year_chart(years, lens, period, metric),
-        year_long_table(shown, lens),
+        year_long_table(metric_corrections(catalog, shown, repository), lens),
         name,
         year_alt_text(shown, lens, period),
     )

@@ -19,10 +19,12 @@ import pandas as pd
 from dashboard.data import text
 from dashboard.data.catalog import Catalog
 from dashboard.data.citations import citer, numbered_sources, sources_markdown
+from dashboard.data.cite import correction_markdown
 from dashboard.data.schema import CROSS_SITE
 from dashboard.state import filters as F
 from dashboard.state.links import Params, filter_params, page_href, site_param
 from dashboard.ui.caching import page_cache
+from dashboard.views.corrections import kind_record
 from dashboard.views.themes.search_index import (
     MARK_CLOSE,
     MARK_OPEN,
@@ -299,15 +301,27 @@ class SearchView:
     found: bool
 
 
+def result_correction(catalog: Catalog, result: SearchResult, repository: str | None) -> str:
+    """The "Suggest a correction" link of a result's record (after a space), or "" without a repository."""
+    found = kind_record(catalog, result.kind, result.id) if repository else None
+    return correction_markdown(repository, *found) if found else ""
+
+
 @page_cache(max_entries=256)
-def search_view(catalog: Catalog, filters: F.Filters, query: str, limit: int = DEFAULT_LIMIT) -> SearchView:
-    """Search the records of the sites and themes in view; each result links to where it lives and cites its sources."""
+def search_view(
+    catalog: Catalog, filters: F.Filters, query: str, limit: int = DEFAULT_LIMIT, repository: str | None = None
+) -> SearchView:
+    """Search the records of the sites and themes in view; each result links to where it lives and cites its
+    sources (and, with a ``repository``, links to suggest a correction)."""
     results = search(search_index(catalog), query, frozenset(F.selected_site_ids(catalog, filters)), limit, filters.themes)
     params = filter_params(filters, catalog.site_names())
     sources = numbered_sources(catalog, {s for r in results.results for s in r.sources})
     cite = citer(sources)
     names = catalog.site_names()
-    blocks = [result_markdown(r, result_href(r, params, names), cite(r.sources)) for r in results.results]
+    blocks = [
+        result_markdown(r, result_href(r, params, names), cite(r.sources) + result_correction(catalog, r, repository))
+        for r in results.results
+    ]
     if results.mode == "words" and results.total:
         more = f" (showing the first {len(results.results)})" if results.total > len(results.results) else ""
         summary = f"**{results.total}** {text.plural('result', results.total)}{more}, best matches first."

@@ -147,8 +147,9 @@ class SectionsView:
 
 
 @page_cache()
-def sections_view(catalog: Catalog, filters: F.Filters, section: str) -> SectionsView:
-    """Lessons in view counted by synthesis section, and the lessons filed under ``section``."""
+def sections_view(catalog: Catalog, filters: F.Filters, section: str, repository: str | None = None) -> SectionsView:
+    """Lessons in view counted by synthesis section, and the lessons filed under ``section`` (with a
+    ``repository``, each with a link to suggest a correction)."""
     sections = lessons_by_section(catalog, filters)
     if sections.empty:
         return SectionsView(None, "")
@@ -163,6 +164,6 @@ def sections_view(catalog: Catalog, filters: F.Filters, section: str) -> Section
     )
     lessons = lessons_in_view(catalog, filters)
     shown = lessons[lessons["section"] == section]
-    links = lesson_links(catalog, filters, shown)
+    links = lesson_links(catalog, filters, shown, repository)
     listed = section_lessons_markdown(lessons, section, links)
     return SectionsView(chart, "\n\n".join(part for part in (listed, links.sources_markdown) if part))
