@@ -6,6 +6,7 @@ nothing here raises anything but ``DataError`` for bad data.
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 from dataclasses import dataclass
@@ -81,6 +82,16 @@ def fingerprint(root: Path) -> str:
         except OSError:
             out.append(f"{name}:missing")
     return "|".join(out)
+
+
+def validator_fingerprint() -> str:
+    """The version of what reads, validates and builds the catalog: this package's modules (names,
+    modification times and sizes) and the versions of the libraries its tables are made of. A catalog kept
+    by one version is never reused by another."""
+    modules = sorted(Path(__file__).parent.glob("*.py"))
+    stamps = [f"{path.name}:{path.stat().st_mtime_ns}:{path.stat().st_size}" for path in modules]
+    libraries = [f"{name}={importlib.metadata.version(name)}" for name in ("pandas", "pyarrow", "pydantic", "PyYAML")]
+    return "|".join(stamps + libraries)
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, list[int]] | None:

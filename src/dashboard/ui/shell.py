@@ -9,6 +9,7 @@ script asks for it with ``page_context()`` and never reads raw session state for
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
@@ -19,7 +20,7 @@ import streamlit as st
 
 from dashboard import constants as C
 from dashboard.data.catalog import Catalog
-from dashboard.data.loading import Problem, fingerprint, resolve_data_dir, validate
+from dashboard.data.loading import Problem, fingerprint, resolve_data_dir, validate, validator_fingerprint
 from dashboard.data.schema import THEMES
 from dashboard.data.text import CITATION_TITLE, escape_markdown
 from dashboard.state import filters as F
@@ -89,11 +90,28 @@ def handing(context: PageContext) -> Iterator[None]:
         _CONTEXT.reset(token)
 
 
+VALIDATOR = validator_fingerprint()
+
+
+@st.cache_data(persist="disk", max_entries=4, show_spinner=False)
+def _validated_on_disk(data_dir: str, stamp: str, validator: str) -> tuple[Catalog | None, list[Problem]]:
+    # Kept on disk by Streamlit (persist="disk", in ~/.streamlit/cache): a restarted server reads the
+    # catalog of unchanged files, validated by unchanged code (``validator``), back instead of validating
+    # again (at 100x CTDC's size, seconds instead of most of a minute). Where the folder cannot be
+    # written, Streamlit keeps the result in memory only.
+    return validate(data_dir)
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _validated(data_dir: str, stamp: str) -> tuple[Catalog | None, list[Problem]]:
     # Shared by every session (the catalog is frozen and only read), so it is loaded once per
     # version of the files instead of being copied for each caller.
-    return validate(data_dir)
+    found = _validated_on_disk(data_dir, stamp, VALIDATOR)
+    # The catalog and the modules loaded so far live as long as the process: frozen out of the cyclic
+    # garbage collector's reach, a full collection no longer walks them (it took about half a second
+    # here, several ms per rerun on average; see README, Performance).
+    gc.freeze()
+    return found
 
 
 @st.cache_data(ttl=C.DATA_RECHECK_SECONDS, max_entries=4, show_spinner=False)
