@@ -161,8 +161,10 @@ def _synthetic_checks(synthetic: dict[str, Any]) -> list[Check]:
     out = []
     largest = max(synthetic, key=lambda key: int(key.rstrip("x")))
     for key, run in synthetic.items():
-        broken = [name for name, page in run["pages"].items() if page["errors"]] + (
-            ["data load"] if run["data_load_error"] else []
+        broken = (
+            [name for name, page in run["pages"].items() if page["errors"]]
+            + (["data load"] if run["data_load_error"] else [])
+            + (["restart"] if run.get("restarted_error") else [])
         )
         out.append(
             Check(f"{key}: pages without errors", ", ".join(broken) + " failed" if broken else "all", "every page", not broken)

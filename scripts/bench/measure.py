@@ -316,10 +316,14 @@ def measure_synthetic(factors: list[int], runs: int, pause_s: float = PAUSE_S) -
             generated = time.monotonic() - started
             with serve(APP, f"synthetic-{factor}x", env={"CTDC_DATA_DIR": tmp}) as (url, _):
                 loaded, pages = asyncio.run(_synthetic_pages(url, links, runs, pause_s))
+            with serve(APP, f"synthetic-{factor}x-restarted", env={"CTDC_DATA_DIR": tmp}) as (url, _):
+                reloaded, _ = asyncio.run(lc.page_reruns(url, lc.Link(), 0))  # the files unchanged since
             out[f"{factor}x"] = {
                 "generate_s": round(generated, 1),
                 "data_load_s": round(loaded.ms / 1000, 1),
                 "data_load_error": loaded.error,
+                "restarted_first_rerun_s": round(reloaded.ms / 1000, 1),
+                "restarted_error": reloaded.error,
                 "pages": pages,
             }
     return out
