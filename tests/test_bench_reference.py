@@ -12,7 +12,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, run_async, streamlit_server
-from scripts.bench import reference
+from scripts.bench import recording, reference
 from scripts.bench.check import checks
 from scripts.bench.measure import BLOCKS, BLOCKS_SOURCE, REFERENCE
 from scripts.bench.report import markdown
@@ -21,8 +21,8 @@ RECORDED = ROOT / "tests" / "fixtures" / "bench" / "recorded_pages.txt"
 
 
 @pytest.fixture(scope="module")
-def recordings() -> dict[str, reference.Recording]:
-    return reference.load_recordings(RECORDED.read_text(encoding="utf-8"))
+def recordings() -> dict[str, recording.Recording]:
+    return recording.load_recordings(RECORDED.read_text(encoding="utf-8"))
 
 
 def test_reference_page_writes_the_stated_number_of_fixed_blocks():
@@ -35,7 +35,7 @@ def test_reference_page_writes_the_stated_number_of_fixed_blocks():
 def test_recordings_read_back_as_written(recordings):
     assert list(recordings) == ["Map", "Your ecosystem", "Partner networks"]
     assert [str(r.link) for r in recordings.values()] == ["/map", "/ecosystem", "/networks"]
-    again = reference.load_recordings(reference.dump_recordings(recordings))
+    again = recording.load_recordings(recording.dump_recordings(recordings))
     assert {name: r.messages for name, r in again.items()} == {name: r.messages for name, r in recordings.items()}
 
 
@@ -43,7 +43,7 @@ def test_the_tree_holds_every_recorded_element_and_container_at_its_path(recordi
     messages = recordings["Partner networks"].messages
     roots = reference.element_tree(messages)
     assert set(roots) == {reference.MAIN, reference.SIDEBAR, reference.EVENT}
-    for path, kind, _ in reference.element_sizes(messages):
+    for path, kind, _ in recording.element_sizes(messages):
         node = roots[path[0]]
         for index in path[1:]:
             node = node.children[index]
@@ -61,16 +61,16 @@ def test_a_widget_keeps_the_key_its_id_names(widget_id, key):
 
 
 def test_the_generated_app_has_every_page_and_a_call_per_recorded_element(recordings):
-    app, data = reference.reference_sources(recordings)
-    tree, constants = ast.parse(app), ast.parse(data)
-    functions = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
-    assert len(functions) == 8  # the app's eight pages, replayed or (not recorded) empty
+    files = reference.reference_sources(recordings)
+    pages = sorted(name for name in files if name.startswith(reference.PAGES_FOLDER + "/"))
+    assert len(pages) == 8  # the app's eight pages, each a script file: replayed or (not recorded) empty
     calls = [
         node.func.attr
-        for node in ast.walk(tree)
+        for name in [reference.APP_FILE, *pages]
+        for node in ast.walk(ast.parse(files[name]))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "st"
     ]
-    recorded = [kind for r in recordings.values() for _, kind, _ in reference.element_sizes(r.messages)]
+    recorded = [kind for r in recordings.values() for _, kind, _ in recording.element_sizes(r.messages)]
     assert calls.count("pydeck_chart") == recorded.count("deck_gl_json_chart") == 1
     assert calls.count("vega_lite_chart") == recorded.count("vega_lite_chart") == 1
     assert calls.count("dataframe") == recorded.count("dataframe") == 1
@@ -81,26 +81,27 @@ def test_the_generated_app_has_every_page_and_a_call_per_recorded_element(record
     assert calls.count("tabs") == recorded.count("block:tab_container")
     assert calls.count("Page") == 8
     # tables, specs and maps are built once, in the data module, from recorded constants
-    assert sum(isinstance(node, ast.Assign) for node in constants.body) == 3
+    constants = [n for n in ast.parse(files[reference.DATA_FILE]).body if isinstance(n, ast.Assign)]
+    assert [n.targets[0].id for n in constants] == ["PAGES", "C0", "C1", "C2"]  # type: ignore[attr-defined]
 
 
 def test_an_element_the_generator_cannot_replay_is_named():
-    recorded = reference.load_recordings(RECORDED.read_text(encoding="utf-8"))
+    recorded = recording.load_recordings(RECORDED.read_text(encoding="utf-8"))
     odd = ForwardMsg()
     odd.metadata.delta_path[:] = [0, 99]
     odd.delta.new_element.plotly_chart.spec = "{}"
     messages = (*recorded["Map"].messages, odd)
     with pytest.raises(reference.UnsupportedElement, match="plotly_chart"):
-        reference.reference_sources({"Map": reference.Recording(recorded["Map"].link, messages)})
+        reference.reference_sources({"Map": recording.Recording(recorded["Map"].link, messages)})
 
 
 def test_the_reference_app_sends_the_recorded_elements_at_their_sizes(recordings, tmp_path: Path):
     script = reference.write_reference(recordings, tmp_path)
     with streamlit_server(script) as url:
-        replayed = run_async(reference.record(url, {name: r.link for name, r in recordings.items()}))
-    for name, recording in recordings.items():
-        wanted = {path: (kind, size) for path, kind, size in reference.element_sizes(recording.messages)}
-        got = {path: (kind, size) for path, kind, size in reference.element_sizes(replayed[name].messages)}
+        replayed = run_async(recording.record(url, {name: r.link for name, r in recordings.items()}))
+    for name, recorded in recordings.items():
+        wanted = {path: (kind, size) for path, kind, size in recording.element_sizes(recorded.messages)}
+        got = {path: (kind, size) for path, kind, size in recording.element_sizes(replayed[name].messages)}
         assert {p: k for p, (k, _) in got.items()} == {p: k for p, (k, _) in wanted.items()}, name
         for path, (kind, size) in wanted.items():
             assert abs(got[path][1] - size) <= max(30, size * 0.05), (name, path, kind, size, got[path][1])

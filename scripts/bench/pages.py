@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts import loadclient as lc
-from scripts.bench import reference
+from scripts.bench import recording, reference
 from scripts.bench.measure import PAGES, PAUSE_S, REFERENCE, cpu_seconds, med, serve
 
 Server = tuple[str, int]  # URL, process id
@@ -28,11 +28,11 @@ FIRST_VISITS = 5  # fresh sessions per page (and per reference page) for the fir
 def served_reference(app_url: str) -> Iterator[tuple[Server, dict[str, Any]]]:
     """Record every page of the app at ``app_url`` (a first visit each), write the reference app, serve it; its
     server, and what each reference replays (elements and bytes per page)."""
-    recordings = asyncio.run(reference.record(app_url, {name: lc.Link.parse(text) for name, text in PAGES}))
+    recordings = asyncio.run(recording.record(app_url, {name: lc.Link.parse(text) for name, text in PAGES}))
     with tempfile.TemporaryDirectory(prefix="ctdc-reference-") as tmp:
         script = reference.write_reference(recordings, Path(tmp))
         replayed = {
-            name: {"elements": len(reference.element_sizes(r.messages)), "bytes": sum(m.ByteSize() for m in r.messages)}
+            name: {"elements": len(recording.element_sizes(r.messages)), "bytes": sum(m.ByteSize() for m in r.messages)}
             for name, r in recordings.items()
         }
         with serve(script, "reference") as (url, process):

@@ -2,12 +2,13 @@
 same elements (the same Markdown, a table of the same shape, the same chart spec and data, a map of the same layers,
 widgets of the same kinds and labels, in the same containers) from constants, computing nothing.
 
-``record`` reruns each link once in a fresh session (a first visit: every element arrives in full, none as a
-reference to one the tab holds) and keeps the messages; ``write_reference`` turns those recordings into a
-Streamlit app of its own, ``reference_app.py``, with the same pages (titles, icons, URL paths), whose page
-functions replay the recorded elements, and ``reference_data.py``, which builds the tables, chart specs and
-maps from recorded constants once, when the server first imports it. The reference app is served like the app
-and timed in the same run on the same links, so each page's figures can be read as a multiple of its own.
+``scripts.bench.recording.record`` reruns each link once in a fresh session (a first visit: every element
+arrives in full, none as a reference to one the tab holds) and keeps the messages; ``write_reference`` turns
+those recordings into a Streamlit app of its own: ``reference_app.py`` with the same navigation (titles, icons,
+URL paths, a script file per page, as the app has), a script per page in ``reference_pages/`` that replays
+the page's recorded elements, and ``reference_data.py``, which builds the tables, chart specs and maps from
+recorded constants once, when the server first imports it. The reference app is served like the app and timed
+in the same run on the same links, so each page's figures can be read as a multiple of its own.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from __future__ import annotations
 import json
 import shutil
 import urllib.parse
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from google.protobuf import text_format
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.Block_pb2 import Block
 from streamlit.proto.Checkbox_pb2 import Checkbox
@@ -28,10 +28,11 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.Markdown_pb2 import Markdown
 
-from scripts import loadclient as lc
 from scripts import replicas
+from scripts.bench.recording import Recording
 
 APP_FILE, DATA_FILE = "reference_app.py", "reference_data.py"
+PAGES_FOLDER = "reference_pages"  # not "pages", which Streamlit would read as a legacy multipage app
 MAIN, SIDEBAR, EVENT = 0, 1, 2  # the root containers of a delta path
 INDENT = "    "
 ALERTS = {Alert.ERROR: "error", Alert.WARNING: "warning", Alert.INFO: "info", Alert.SUCCESS: "success"}
@@ -39,6 +40,7 @@ HEADINGS = {"h1": "title", "h2": "header", "h3": "subheader"}
 MARKDOWN_CALLS = {Markdown.NATIVE: "markdown", Markdown.CAPTION: "caption", Markdown.UNSPECIFIED: "markdown"}
 DATA_HEADER = '''"""Constants of the reference pages, recorded from the app; built once, when the server imports this module."""
 
+import contextvars
 import json
 
 import pyarrow as pa
@@ -80,6 +82,9 @@ def nothing() -> str:
     """The content of a download generated on click (the reference's are empty)."""
     return ""
 
+
+PAGES = contextvars.ContextVar("pages")  # the pages of the script run, for the page links (as the app's context)
+
 '''
 
 
@@ -94,74 +99,6 @@ class Node:
     element: Element | None = None
     block: Block | None = None
     children: dict[int, Node] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Recording:
-    """The messages one first visit of a link received, in order."""
-
-    link: lc.Link
-    messages: tuple[ForwardMsg, ...]
-
-
-class RecordingSession(lc.Session):
-    """A load-client session that keeps every message it receives."""
-
-    def __init__(self, base_url: str) -> None:
-        super().__init__(base_url)
-        self.received: list[ForwardMsg] = []
-
-    async def _receive(self) -> tuple[ForwardMsg, int]:
-        msg, size = await super()._receive()
-        self.received.append(msg)
-        return msg, size
-
-
-async def record(base_url: str, links: Mapping[str, lc.Link]) -> dict[str, Recording]:
-    """Each link's first visit in a fresh session, its messages kept; raises ``RuntimeError`` when one fails."""
-    out = {}
-    for name, link in links.items():
-        session = RecordingSession(base_url)
-        async with session:
-            rerun = await session.rerun(link)
-        if rerun.error is not None:
-            raise RuntimeError(f"recording {name} ({link}): {rerun.error}")
-        out[name] = Recording(link, tuple(session.received))
-    return out
-
-
-RECORDING_HEADER, MESSAGE_SEPARATOR = "## ", "--"
-
-
-def dump_recordings(recordings: Mapping[str, Recording]) -> str:
-    """Recordings as text: per page a ``## name<TAB>link`` line, then its messages in protobuf text format,
-    each followed by a ``--`` line."""
-    lines = []
-    for name, recording in recordings.items():
-        lines.append(f"{RECORDING_HEADER}{name}\t{recording.link}")
-        for msg in recording.messages:
-            lines += [text_format.MessageToString(msg, as_utf8=True).rstrip("\n"), MESSAGE_SEPARATOR]
-    return "\n".join(lines) + "\n"
-
-
-def load_recordings(text: str) -> dict[str, Recording]:
-    """Recordings from ``dump_recordings``'s text."""
-    out: dict[str, Recording] = {}
-    name, link, messages, chunk = "", lc.Link(), [], []  # type: ignore[var-annotated]
-    for line in text.splitlines():
-        if line.startswith(RECORDING_HEADER):
-            if name:
-                out[name] = Recording(link, tuple(messages))
-            name, _, link_text = line.removeprefix(RECORDING_HEADER).partition("\t")
-            link, messages = lc.Link.parse(link_text), []
-        elif line == MESSAGE_SEPARATOR:
-            messages.append(text_format.Parse("\n".join(chunk), ForwardMsg()))
-            chunk = []
-        else:
-            chunk.append(line)
-    if name:
-        out[name] = Recording(link, tuple(messages))
-    return out
 
 
 def element_tree(messages: Iterable[ForwardMsg]) -> dict[int, Node]:
@@ -373,35 +310,34 @@ def _navigation(recordings: Iterable[Recording]) -> tuple[Any, Any]:
     return config, navigation
 
 
-def reference_sources(recordings: Mapping[str, Recording]) -> tuple[str, str]:
-    """The reference app's source and its data module's, from each page's recording (keyed by any name; each
-    recording's link names its page by URL path)."""
+def reference_sources(recordings: Mapping[str, Recording]) -> dict[str, str]:
+    """The reference app's files (relative path -> source) from each page's recording (keyed by any name; each
+    recording's link names its page by URL path): the main script, a script per page of the app's navigation
+    (file pages, as the app's are), and the data module."""
     config, navigation = _navigation(recordings.values())
     writer = Writer()
-    functions: dict[str, str] = {}
     by_page = {recording.link.page: recording for recording in recordings.values()}
+    files: dict[str, str] = {}
+    pages = []
     for number, page in enumerate(navigation.app_pages):
-        name = f"page_{number}"
-        functions[page.url_pathname] = name
-        writer.emit(0, f"def {name}() -> None:")
+        script = f"{PAGES_FOLDER}/page_{number}.py"
+        writer.lines = [f'"""Reference page: the elements of the app\'s page {page.page_name!r}, from constants."""', ""]
+        writer.lines += ["import streamlit as st", "", "import reference_data as data", "", "PAGES = data.PAGES.get()"]
         recording = by_page.get(page.url_pathname)
         roots = element_tree(recording.messages) if recording else {}
         if set(roots) - {MAIN, SIDEBAR, EVENT}:
             raise UnsupportedElement(f"root containers {sorted(set(roots) - {MAIN, SIDEBAR, EVENT})}")
-        writer.children(roots.get(EVENT, Node()), 1)
-        writer.children(roots.get(MAIN, Node()), 1)
+        writer.children(roots.get(EVENT, Node()), 0)
+        writer.children(roots.get(MAIN, Node()), 0)
         if SIDEBAR in roots:
-            writer.emit(1, "with st.sidebar:")
-            writer._body(roots[SIDEBAR], 2)
-        writer.emit(1, "return None")
-        writer.emit(0, "")
-        writer.emit(0, "")
-    pages = [
-        f"    {page.url_pathname!r}: st.Page({functions[page.url_pathname]}, title={page.page_name!r}, icon={page.icon!r}, "
-        f"url_path={page.url_pathname or None!r}, default={page.is_default}),"
-        for page in navigation.app_pages
-    ]
-    header = [
+            writer.emit(0, "with st.sidebar:")
+            writer._body(roots[SIDEBAR], 1)
+        files[script] = "\n".join(writer.lines) + "\n"
+        pages.append(
+            f"    {page.url_pathname!r}: st.Page({script!r}, title={page.page_name!r}, icon={page.icon!r}, "
+            f"url_path={page.url_pathname or None!r}, default={page.is_default}),"
+        )
+    app = [
         '"""Reference pages: the elements the app\'s pages send, from constants (generated by scripts.bench.reference)."""',
         "",
         "import streamlit as st",
@@ -412,37 +348,20 @@ def reference_sources(recordings: Mapping[str, Recording]) -> tuple[str, str]:
     if config is not None:
         icon = config.favicon.removeprefix("emoji:")
         layout = "wide" if config.layout == config.WIDE else "centered"
-        header.append(f"st.set_page_config(page_title={config.title!r}, page_icon={icon!r}, layout={layout!r})")
-    footer = ["PAGES = {", *pages, "}", "st.navigation(list(PAGES.values())).run()", ""]
-    app = "\n".join([*header, "", "", *writer.lines, *footer])
-    return app, DATA_HEADER + "\n".join(writer.constants) + "\n"
+        app.append(f"st.set_page_config(page_title={config.title!r}, page_icon={icon!r}, layout={layout!r})")
+    app += ["PAGES = {", *pages, "}", "data.PAGES.set(PAGES)", "st.navigation(list(PAGES.values())).run()", ""]
+    files[APP_FILE] = "\n".join(app)
+    files[DATA_FILE] = DATA_HEADER + "\n".join(writer.constants) + "\n"
+    return files
 
 
 def write_reference(recordings: Mapping[str, Recording], folder: Path) -> Path:
-    """Write the reference app, its data module and the project's ``.streamlit/config.toml`` into ``folder``;
-    the app's path."""
-    app, data = reference_sources(recordings)
+    """Write the reference app's files and the project's ``.streamlit/config.toml`` into ``folder``; the main
+    script's path."""
     shutil.copytree(
         replicas.ROOT / ".streamlit", folder / ".streamlit", ignore=shutil.ignore_patterns("secrets.toml"), dirs_exist_ok=True
     )
-    (folder / DATA_FILE).write_text(data, encoding="utf-8")
-    (folder / APP_FILE).write_text(app, encoding="utf-8")
+    for name, source in reference_sources(recordings).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(source, encoding="utf-8")
     return folder / APP_FILE
-
-
-def element_sizes(messages: Sequence[ForwardMsg]) -> list[tuple[tuple[int, ...], str, int]]:
-    """Each delta's path, kind (an element's, or ``block:<kind>``) and serialised size: what a reference must match."""
-    out: list[tuple[tuple[int, ...], str, int]] = []
-    for msg in messages:
-        if msg.WhichOneof("type") != "delta":
-            continue
-        delta = msg.delta
-        kind: str
-        if delta.WhichOneof("type") == "new_element":
-            kind = delta.new_element.WhichOneof("type") or ""
-        elif delta.WhichOneof("type") == "add_block":
-            kind = "block:" + (delta.add_block.WhichOneof("type") or "")
-        else:
-            continue
-        out.append((tuple(msg.metadata.delta_path), kind, msg.ByteSize()))
-    return out
