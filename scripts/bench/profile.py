@@ -2,16 +2,19 @@
 fresh sessions open it (first visits), page by page; the samples are summed into tables.
 
 py-spy (``requirements-dev.txt``) reads the server's stacks from outside at ``RATE`` samples a second, without
-stopping it (``--nonblocking``) and only while a thread runs (idle threads are left out), so a stack's share of
-the samples is its share of the server's CPU time, the event loop's work (sending messages) included. Each
+stopping it (``--nonblocking``) and only in the thread that holds Python's lock (``--gil``: threads waiting on
+the network or a lock are left out), so a stack's share of the samples is its share of the server's CPU time,
+the event loop's work (sending messages) included. Each
 sample's stack is read from its root: a frame's *cumulative* samples are those with the frame anywhere on the
-stack, its *self* samples those with it on top. Three views:
+stack, its *self* samples those with it on top. Views:
 
 - our code: functions of the app (``app.py``, ``app_pages/``, ``src/dashboard/``), by cumulative samples;
-- library calls made by our code: each library function called directly by a function of ours (``st.markdown``,
-  a cached builder's ``st.cache_data`` wrapper, ``st.vega_lite_chart`` ...), by cumulative samples;
-- self time by library: the package on top of each sample (``streamlit``, ``pandas``, ``google`` for protobuf,
-  the standard library as ``stdlib``), outside our code's own lines.
+- where control left our code: each sample counted once, under the library function our deepest frame called
+  (past Streamlit's wrapper around every command: ``MarkdownMixin.markdown``, ``CachedFunc.__call__`` for a
+  cached builder, ``Page.run`` for the page's own script around it ...), under our own lines when our code
+  is on top, or under Streamlit's script runner or server when no frame of ours is on the stack;
+- self time by function, and by library (the package on top of each sample: ``streamlit``, ``pandas``,
+  ``google`` for protobuf, the standard library as ``stdlib``).
 """
 
 from __future__ import annotations
@@ -102,14 +105,31 @@ def short(func: str, path: str) -> str:
     return f"{func} ({path})"
 
 
+OUR_LINES = "(our code's own lines)"
+IN_RUNNER = "(Streamlit's script runner, outside the page's code)"
+IN_SERVER = "(Streamlit's server: sessions, messages, the event loop)"
+WRAPPER = "gather_metrics.<locals>.wrapped_func"  # Streamlit's wrapper around every st.* command
+
+
+def call_of(frames: list[tuple[str, str]]) -> str:
+    """Where a sample's control left our code: the library function our deepest frame called (past Streamlit's
+    command wrapper), our own lines when our frame is on top, or the server's or runner's own work."""
+    deepest = max((i for i, (_, path) in enumerate(frames) if is_ours(path)), default=None)
+    if deepest is None:
+        return IN_RUNNER if any(func.startswith("ScriptRunner.") for func, _ in frames) else IN_SERVER
+    below = [frame for frame in frames[deepest + 1 :] if frame[0] != WRAPPER]
+    return short(*below[0]) if below else OUR_LINES
+
+
 @dataclass
 class Profile:
-    """Samples summed by frame: cumulative and self counts for our functions, for library calls made from our
-    code, and self counts by library."""
+    """Samples summed by frame: cumulative counts for our functions; each sample once by where control left our
+    code (``calls``); self counts by function and by library."""
 
     samples: int = 0
     ours: Counter[str] = field(default_factory=Counter)
     calls: Counter[str] = field(default_factory=Counter)
+    functions: Counter[str] = field(default_factory=Counter)
     libraries: Counter[str] = field(default_factory=Counter)
 
     def add(self, stacks: Mapping[str, int]) -> None:
@@ -118,35 +138,29 @@ class Profile:
             frames = [frame_parts(frame) for frame in stack.split(";")]
             self.samples += count
             self.libraries[package(frames[-1][1])] += count
-            ours, calls = set(), set()
-            for parent, (func, path) in zip([None, *frames], frames):
-                if is_ours(path):
-                    ours.add(short(func, path))
-                elif parent is not None and is_ours(parent[1]):
-                    calls.add(short(func, path))
-            for key in ours:
+            self.functions[short(*frames[-1])] += count
+            for key in {short(func, path) for func, path in frames if is_ours(path)}:
                 self.ours[key] += count
-            for key in calls:
-                self.calls[key] += count
+            self.calls[call_of(frames)] += count
 
     def merge(self, other: Profile) -> None:
         """Add another profile's counts to this one."""
         self.samples += other.samples
-        self.ours.update(other.ours)
-        self.calls.update(other.calls)
+        for mine, theirs in ((self.ours, other.ours), (self.calls, other.calls), (self.functions, other.functions)):
+            mine.update(theirs)
         self.libraries.update(other.libraries)
 
     def table(self, runs: int, top: int = TOP) -> dict[str, Any]:
         """The top entries as shares of all samples and as CPU ms per run."""
 
-        def rows(counter: Counter[str]) -> list[dict[str, Any]]:
+        def rows(counter: Counter[str], count: int = top) -> list[dict[str, Any]]:
             return [
                 {
                     "frame": key,
                     "share": round(n / max(1, self.samples), 3),
                     "ms_per_run": round(n * 1000 / RATE / max(1, runs), 2),
                 }
-                for key, n in counter.most_common(top)
+                for key, n in counter.most_common(count)
             ]
 
         return {
@@ -155,7 +169,8 @@ class Profile:
             "cpu_ms_per_run": round(self.samples * 1000 / RATE / max(1, runs), 1),
             "ours": rows(self.ours),
             "calls": rows(self.calls),
-            "libraries": rows(self.libraries),
+            "functions": rows(self.functions),
+            "libraries": rows(self.libraries, len(self.libraries)),
         }
 
 

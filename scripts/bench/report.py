@@ -79,18 +79,18 @@ def _profile_markdown(profile: dict[str, Any]) -> list[str]:
             f"#### Where {label} goes, all pages ({everything['cpu_ms_per_run']} ms of CPU per run; "
             f"reference pages {own.get('all', {}).get(phase, {}).get('cpu_ms_per_run', '')} ms)",
             "",
-            "| cumulative share | ms per run | our code | | share | ms per run | library call from our code | "
-            "| share | ms per run | self time by library |",
+            "| share | ms per run | our code (cumulative) | | share | ms per run | where control left our code | "
+            "| share | ms per run | self time by function |",
             "|---:|---:|---|---|---:|---:|---|---|---:|---:|---|",
         ]
-        rows = zip(everything["ours"], everything["calls"], everything["libraries"] + [{}] * 20)
-        for ours, call, library in rows:
-            lib = f"{library['share']:.1%} | {library['ms_per_run']} | {library['frame']}" if library else " | | "
+        for ours, call, function in zip(everything["ours"], everything["calls"], everything["functions"]):
             lines.append(
                 f"| {ours['share']:.1%} | {ours['ms_per_run']} | `{ours['frame']}` | | {call['share']:.1%} | "
-                f"{call['ms_per_run']} | `{call['frame']}` | | {lib} |"
+                f"{call['ms_per_run']} | `{call['frame']}` | | {function['share']:.1%} | {function['ms_per_run']} | "
+                f"`{function['frame']}` |"
             )
-        lines.append("")
+        libraries = ", ".join(f"{row['frame']} {row['share']:.0%}" for row in everything["libraries"] if row["share"] >= 0.005)
+        lines += ["", f"Self time by library: {libraries}.", ""]
     return lines
 
 
