@@ -90,13 +90,13 @@ def main(argv: list[str] | None = None) -> int:
             load_average[name] = round(os.getloadavg()[0], 2)
             results[name] = run()
 
-    if {"memory", "pages", "load", "upload", "profile"} & set(parts):
+    if {"memory", "pages", "load", "upload", "profile", "cold"} & set(parts):
         with (
             hello_app() as hello_script,
             serve(APP, "app") as (app_url, app_proc),
             serve(hello_script, "hello") as (hello_url, hello_proc),
             serve(hello_script.with_name("blocks.py"), "blocks") as (blocks_url, blocks_proc),
-            served_reference(app_url) as (own, replayed),
+            served_reference(app_url) as (own, replayed, reference_script),
         ):
             app, hello, blocks = (app_url, app_proc.pid), (hello_url, hello_proc.pid), (blocks_url, blocks_proc.pid)
             results["references"] = replayed
@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             step("pages", lambda: measure_pages(app, own, hello, blocks, args.page_rounds, args.first_visits, args.pause))
             step("load", lambda: measure_load(app, hello, links, args.users, args.reruns, args.rounds, own))
             step("upload", lambda: measure_upload(app, hello, args.upload_repeats, args.page_rounds, args.pause))
+            step("cold", lambda: measure_cold_start(args.cold_runs, reference_script))
             page_links = {name: lc.Link.parse(text) for name, text in PAGES}
             step(
                 "profile",
@@ -112,7 +113,6 @@ def main(argv: list[str] | None = None) -> int:
                     "references": profile_pages(own, page_links, args.profile_runs, args.pause),
                 },
             )
-    step("cold", lambda: measure_cold_start(args.cold_runs))
     step("synthetic", lambda: measure_synthetic(factors, 10, args.pause))
     step("replicas", lambda: measure_replicas(links, args.users, args.reruns, args.rounds))
     results["elapsed_s"] = round(time.monotonic() - started, 1)

@@ -263,18 +263,21 @@ def _cold_start_once(browser: Any, script: Path, name: str) -> dict[str, float]:
     return {"health_s": health, "first_content_s": content}
 
 
-def measure_cold_start(runs: int) -> dict[str, Any]:
-    """Server start -> health -> first content in Chromium, fresh servers, alternating app and hello-world."""
+def measure_cold_start(runs: int, reference: Path | None = None) -> dict[str, Any]:
+    """Server start -> health -> first content in Chromium, fresh servers, alternating app and hello-world (and, given
+    its script, the reference app: the first page's own elements from constants)."""
     found = _browser()
     if found is None:
         return {"error": "Chromium not found (Debian package 'chromium')"}
     playwright, browser = found
-    times: dict[str, list[dict[str, float]]] = {"app": [], "hello": []}
+    scripts = {"app": APP} | ({"references": reference} if reference is not None else {})
+    times: dict[str, list[dict[str, float]]] = {"app": [], "hello": [], **({"references": []} if reference else {})}
     try:
         with hello_app() as hello:
             for _ in range(runs):
                 times["hello"].append(_cold_start_once(browser, hello, "cold-hello"))
-                times["app"].append(_cold_start_once(browser, APP, "cold-app"))
+                for name, script in scripts.items():
+                    times[name].append(_cold_start_once(browser, script, f"cold-{name}"))
     finally:
         browser.close()
         playwright.stop()
@@ -282,6 +285,8 @@ def measure_cold_start(runs: int) -> dict[str, Any]:
     for name, rows in times.items():
         out[name] = {key: round(med([row[key] for row in rows]), 2) for key in ("health_s", "first_content_s")}
     out["ratio"] = round(out["app"]["first_content_s"] / out["hello"]["first_content_s"], 2)
+    if reference is not None:
+        out["ratio_reference"] = round(out["app"]["first_content_s"] / out["references"]["first_content_s"], 2)
     return out
 
 

@@ -25,9 +25,9 @@ FIRST_VISITS = 5  # fresh sessions per page (and per reference page) for the fir
 
 
 @contextlib.contextmanager
-def served_reference(app_url: str) -> Iterator[tuple[Server, dict[str, Any]]]:
+def served_reference(app_url: str) -> Iterator[tuple[Server, dict[str, Any], Path]]:
     """Record every page of the app at ``app_url`` (a first visit each), write the reference app, serve it; its
-    server, and what each reference replays (elements and bytes per page)."""
+    server, what each reference replays (elements and bytes per page) and its main script."""
     recordings = asyncio.run(recording.record(app_url, {name: lc.Link.parse(text) for name, text in PAGES}))
     with tempfile.TemporaryDirectory(prefix="ctdc-reference-") as tmp:
         script = reference.write_reference(recordings, Path(tmp))
@@ -36,7 +36,7 @@ def served_reference(app_url: str) -> Iterator[tuple[Server, dict[str, Any]]]:
             for name, r in recordings.items()
         }
         with serve(script, "reference") as (url, process):
-            yield (url, process.pid), replayed
+            yield (url, process.pid), replayed, script
 
 
 async def _first_visit(server: Server, link: lc.Link, pause_s: float) -> tuple[lc.Rerun, float]:

@@ -144,9 +144,10 @@ def markdown(results: dict[str, Any], found: list[Check]) -> str:
         if cold and "error" not in cold:
             for key in ("health_s", "first_content_s"):
                 a, b = cold["app"][key], cold["hello"][key]
-                lines.append(
-                    f"| cold start: server start to {key.rsplit('_', 1)[0].replace('_', ' ')} (s) | {a} | {b} | {a / b:.2f} | | |"
-                )
+                c = cold.get("references", {}).get(key, "")
+                own = f"{a / c:.2f}" if c else ""
+                what = key.rsplit("_", 1)[0].replace("_", " ")
+                lines.append(f"| cold start: server start to {what} (s) | {a} | {b} | {a / b:.2f} | {c} | {own} |")
         if memory:
             a, b = memory["app"], memory["hello"]
             count = memory["sessions"] + 1
