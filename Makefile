@@ -1,12 +1,14 @@
-# CTDC Atlas — two commands on a fresh machine: `make run` and `make test`.
+# CTDC Atlas — two commands on a fresh machine: `make run` and `make test` (and `make check` while you work).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 REPLICAS ?= 2
 export PYTHONPATH := $(CURDIR)/src
+# What ruff checks and formats (the same paths as tests/test_lint.py)
+LINT_PATHS := app.py app_pages src tests scripts
 
-.PHONY: run test validate refresh-census check-links schema bench replicas browser nginx screenshots clean
+.PHONY: run check test validate refresh-census check-links schema export bench replicas browser nginx screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +28,14 @@ node_modules/axe-core/axe.min.js: package.json
 ## Serve the app on http://localhost:$(PORT)
 run: $(VENV)/.installed
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address localhost --server.headless true
+
+## The fast loop while you work (under 2 minutes): ruff (lint and format), mypy, then the unit and page
+## tests without the browser, deploy and slow ones (pytest markers); `make test` runs everything, as CI does
+check: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -n 2 --dist worksteal -m "not browser and not deploy and not slow and not lint"
 
 ## Install test tools (and Chromium and nginx when missing), then run every test: unit, page, browser,
 ## data, schema, Data Package validation, deploy topology, lint (ruff), format and types (mypy)
@@ -48,8 +58,12 @@ check-links: $(VENV)/.installed
 schema: $(VENV)/.installed
 	$(PY) -m dashboard schema $(DATA)
 
+## Write the dataset's files served at fixed URLs (static/data/: every table as CSV and JSON, datapackage.json, the zip) from data/
+export: $(VENV)/.installed
+	$(PY) -m dashboard export $(DATA)
+
 ## What a visitor waits for on a real server: each page beside a reference page of its own elements, hello-world
-## for context, and where the time goes (py-spy); a benchmark, not a test; about 12 minutes
+## for context, the site brief's build, and where the time goes (py-spy); a benchmark, not a test; about 12 minutes
 bench: $(VENV)/.dev-installed browser nginx
 	$(PY) -m scripts.bench --profile
 

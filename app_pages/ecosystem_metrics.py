@@ -7,8 +7,7 @@ from dashboard.data.values import NOT_FOUND
 from dashboard.state import filters
 from dashboard.ui.blocks import chart_block, lazy_expander, table_with_download
 from dashboard.ui.shell import page_context, url_choice, url_tabs
-from dashboard.views.metrics import charts as metric_charts
-from dashboard.views.metrics import frames as ecosystem_metrics
+from dashboard.views.metrics import census, key_years, names, partners, timeline
 
 context = page_context()
 catalog, view = context.catalog, context.filters
@@ -43,7 +42,7 @@ else:
     with years_tab:
         if years_tab.open:
             # A link names the metric (?year_metric=Year+joined+NNIP); anything else shows every metric.
-            choices = ecosystem_metrics.year_metric_options(catalog)
+            choices = key_years.year_metric_options(catalog)
             ids = {label: metric_id for metric_id, label in choices.items()}
             everything = next(iter(choices.values()))
             start = ids[url_choice("year_metric", list(ids), everything)]
@@ -57,7 +56,7 @@ else:
                 help="Every key year per site at once (a colour per metric), or one metric with its sites ordered by year.",
             )
             context.share("year_metric", choices[metric], everything)
-            years = metric_charts.key_years_view(catalog, view, lens, metric)
+            years = key_years.key_years_view(catalog, view, lens, metric)
             chart_block(years.chart)
             with lazy_expander(
                 "Key years as a table: a row per site, a column per metric", f"data-{years.table_name}"
@@ -77,23 +76,23 @@ else:
 
     with names_tab:
         if names_tab.open:
-            names = ecosystem_metrics.names_view(catalog, view, lens)
+            by_name = names.names_view(catalog, view, lens)
             st.markdown(
                 "## Partners, policies and posts by name\n\n"
-                f"{names.known} of {names.total} values are in the sources; the rest read “{NOT_FOUND}”."
+                f"{by_name.known} of {by_name.total} values are in the sources; the rest read “{NOT_FOUND}”."
             )
             table_with_download(
-                names.table,
+                by_name.table,
                 "names-and-instruments",
                 pinned="site",
             )
             with lazy_expander("Vintage, confidence, notes and sources of each value", "data-names-detail") as is_open:
                 if is_open:
-                    table_with_download(names.detail, "names-and-instruments-detail")
+                    table_with_download(by_name.detail, "names-and-instruments-detail")
 
     with census_tab:
         if census_tab.open:
-            vintages = ecosystem_metrics.census_vintages(catalog, view)
+            vintages = census.census_vintages(catalog, view)
             if not vintages:
                 st.info(f"Census context: {NOT_FOUND} for the sites in view.")
             else:
@@ -106,20 +105,20 @@ else:
                     )
                 )
                 context.share("census_vintage", vintage, vintages[0])
-                census = metric_charts.census_view(catalog, view, vintage, lens)
+                release = census.census_view(catalog, view, vintage, lens)
                 st.caption(
-                    f"{escape_markdown(census.vintage)}. Sources: {census.sources_markdown}. "
+                    f"{escape_markdown(release.vintage)}. Sources: {release.sources_markdown}. "
                     "Every chart on this tab shows this release only."
                 )
-                for pair in (census.charts[:2], census.charts[2:]):
+                for pair in (release.charts[:2], release.charts[2:]):
                     for column, chart in zip(st.columns(2), pair):
                         with column:
                             chart_block(chart)
 
     with partners_tab:
         if partners_tab.open:
-            chart_block(metric_charts.partners_view(catalog, view, lens))
+            chart_block(partners.partners_view(catalog, view, lens))
 
     with timeline_tab:
         if timeline_tab.open:
-            chart_block(metric_charts.timeline_view(catalog, view, lens))
+            chart_block(timeline.timeline_view(catalog, view, lens))

@@ -4,9 +4,10 @@ import functools
 
 import streamlit as st
 
+from dashboard import constants as C
 from dashboard.data import cite, export, linkcheck
 from dashboard.ui.blocks import lazy_expander, table_with_download
-from dashboard.ui.shell import page_context, url_tabs
+from dashboard.ui.shell import app_root, page_context, url_tabs
 from dashboard.views import library
 
 context = page_context()
@@ -79,7 +80,7 @@ with download_tab:
         st.download_button(
             "Download all tables (CSV zip)",
             functools.partial(export.catalog_zip, catalog),
-            file_name="ctdc-atlas-data.zip",
+            file_name=C.EXPORT_ZIP,
             mime="application/zip",
             icon=":material/folder_zip:",
             on_click="ignore",
@@ -87,8 +88,21 @@ with download_tab:
         st.download_button(
             "Download the dataset (JSON)",
             functools.partial(export.catalog_json, catalog),
-            file_name="ctdc-atlas-data.json",
+            file_name=C.EXPORT_JSON,
             mime="application/json",
             icon=":material/data_object:",
             on_click="ignore",
         )
+        st.markdown(
+            "## Read the data from its address\n\n"
+            "Every table also has a fixed address, as CSV (spreadsheet-safe, like the downloads) and as JSON (a "
+            "list of records: lists stay lists, values not found in sources are null), so a notebook, a "
+            "spreadsheet or another site can read it directly. The addresses stay the same; their content "
+            "changes only when the dataset does."
+        )
+        addresses = library.data_urls_view(catalog, app_root())
+        for label, code in addresses.examples:
+            st.markdown(label)
+            # Plain (highlighted strings fall below 4.5:1 contrast) and wrapped (a scrolling block is not keyboard-reachable).
+            st.code(code, language=None, wrap_lines=True)
+        st.markdown(addresses.markdown)

@@ -7,9 +7,8 @@ from dashboard.data.schema import LESSON_SECTIONS, THEMES
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.ui.blocks import chart_block, lazy_expander, table_with_download
 from dashboard.ui.shell import page_context, raw_param, url_choice, url_tabs
-from dashboard.views.themes import charts as theme_charts
-from dashboard.views.themes import records as themes
-from dashboard.views.themes import search
+from dashboard.views import themes
+from dashboard.views.themes import by_site, one_theme, search, sections
 
 context = page_context()
 catalog, view = context.catalog, context.filters
@@ -31,7 +30,7 @@ by_site_tab, theme_tab, section_tab, search_tab = url_tabs(
 
 with by_site_tab:
     if by_site_tab.open:
-        matrix = theme_charts.matrix_view(catalog, view)
+        matrix = by_site.matrix_view(catalog, view)
         if matrix is None:
             st.info("No sites match the current filters. Clear the site or role filter in the sidebar.")
         else:
@@ -39,12 +38,12 @@ with by_site_tab:
 
 with theme_tab:
     if theme_tab.open:
-        start = url_choice("theme", THEMES, themes.theme_in_focus(catalog, view))
+        start = url_choice("theme", THEMES, by_site.theme_in_focus(catalog, view))
         chosen = st.selectbox("Theme", list(THEMES), index=THEMES.index(start), key="theme")
-        context.share("theme", chosen, themes.theme_in_focus(catalog, view))
+        context.share("theme", chosen, by_site.theme_in_focus(catalog, view))
         if view.themes and chosen not in view.themes:
             st.caption("This theme is outside the sidebar's theme filter; it is shown for the sites in view.")
-        theme = themes.theme_view(catalog, view, chosen)
+        theme = one_theme.theme_view(catalog, view, chosen)
         st.markdown(theme.products_markdown)
         if theme.product_sites:
             with st.container(horizontal=True):
@@ -69,13 +68,13 @@ with section_tab:
             "Read the lessons of one section", list(LESSON_SECTIONS), index=LESSON_SECTIONS.index(start), key="section"
         )
         context.share("section", section, LESSON_SECTIONS[0])
-        sections = theme_charts.sections_view(catalog, view, section or LESSON_SECTIONS[0])
+        by_section = sections.sections_view(catalog, view, section or LESSON_SECTIONS[0])
         with chart_area:
-            if sections.chart is None:
+            if by_section.chart is None:
                 st.info("No lessons match the current filters.")
             else:
-                chart_block(sections.chart)
-        st.markdown(sections.lessons_markdown)
+                chart_block(by_section.chart)
+        st.markdown(by_section.lessons_markdown)
 
 with search_tab:
     if search_tab.open:

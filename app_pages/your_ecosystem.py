@@ -18,12 +18,14 @@ from dashboard.network import views as network_views
 from dashboard.state import links
 from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
-from dashboard.upload import ecosystem_upload
-from dashboard.views.metrics import charts as metric_charts
-from dashboard.views.metrics import self_check
+from dashboard.upload import example, templates
+from dashboard.upload.result import Beside, MapResult, read_map
+from dashboard.upload.tables import MAX_UPLOAD_MB, problems_frame
+from dashboard.views import self_check
 
 T = TypeVar("T")
-MAP_KEY = "ecosystem_map"  # the session's current map (a network_views.MapResult)
+MAP_KEY = "ecosystem_map"  # the session's current map (a MapResult)
+BESIDE_KEY = "ecosystem_beside"  # (map key, site id, Beside): the comparison shown, made again when either changes
 UPLOAD_TYPES = ["csv", "txt", "yaml", "yml", "xlsx"]
 TEMPLATES = {"csv": "two CSV files", "yaml": "YAML", "xlsx": "Excel workbook"}
 FORM_CHOICES = ["Not answered", "Yes", "No"]
@@ -77,36 +79,51 @@ def keep(name: str, value: object) -> None:
     st.session_state[f"kept-{name}"] = value
 
 
-def current_map(files: Sequence[UploadedFile], example: bool) -> network_views.MapResult | None:
+def current_map(files: Sequence[UploadedFile], show_example: bool) -> MapResult | None:
     """The map to show: new uploaded files (read once per upload), else the session's last upload (kept
     until removed), else the worked example, else none."""
-    shown: network_views.MapResult | None = st.session_state.get(MAP_KEY)
+    shown: MapResult | None = st.session_state.get(MAP_KEY)
     if files:
         key = "|".join(f.file_id for f in files)
         if shown is None or shown.key != key:
             with st.spinner("Reading and checking your map…"):
-                shown = network_views.read_map([(f.name, f.getvalue()) for f in files], catalog, key, "Your ecosystem")
+                shown = read_map([(f.name, f.getvalue()) for f in files], catalog, key, "Your ecosystem")
     elif shown is not None and shown.origin == "upload":
         return shown
-    elif example:
+    elif show_example:
         if shown is None or shown.key != "example":
-            shown = network_views.read_map(
-                ecosystem_upload.example_files(), catalog, "example", ecosystem_upload.EXAMPLE_NAME, "example"
-            )
+            shown = read_map(example.example_files(), catalog, "example", example.EXAMPLE_NAME, "example")
     else:
         shown = None
+    if shown is None:
+        forget_map()
     st.session_state[MAP_KEY] = shown
     return shown
 
 
+def forget_map() -> None:
+    """Drop the session's map and its comparison (the "Remove it" button; no map to show)."""
+    st.session_state.pop(MAP_KEY, None)
+    st.session_state.pop(BESIDE_KEY, None)
+
+
+def beside_site(shown: MapResult, site: network_views.EcosystemNetwork, site_id: str) -> Beside:
+    """The map beside a CTDC site, kept in the session while neither changes (reruns do not make it again)."""
+    last: tuple[str, str, Beside] | None = st.session_state.get(BESIDE_KEY)
+    if last is None or last[:2] != (shown.key, site_id):
+        last = (shown.key, site_id, shown.beside(catalog, site))
+        st.session_state[BESIDE_KEY] = last
+    return last[2]
+
+
 with map_tab:
     if map_tab.open:
-        st.markdown("## 1. Get a template\n\n" + ecosystem_upload.upload_guide_markdown())
+        st.markdown("## 1. Get a template\n\n" + templates.upload_guide_markdown())
         for column, (fmt, label) in zip(st.columns(len(TEMPLATES)), TEMPLATES.items()):
-            for file_name in ecosystem_upload.TEMPLATE_FILES[fmt]:
+            for file_name in templates.TEMPLATE_FILES[fmt]:
                 column.download_button(
                     f"Template: {file_name}" if fmt == "csv" else f"Template: {label}",
-                    functools.partial(ecosystem_upload.template_file, fmt, file_name),
+                    functools.partial(templates.template_file, fmt, file_name),
                     file_name=file_name,
                     key=f"template-{file_name}",
                     icon=":material/download:",
@@ -118,29 +135,29 @@ with map_tab:
             type=UPLOAD_TYPES,
             accept_multiple_files=True,
             key="ecosystem_files",
-            max_upload_size=ecosystem_upload.MAX_UPLOAD_MB,
+            max_upload_size=MAX_UPLOAD_MB,
         )
-        example = st.toggle(
+        show_example = st.toggle(
             "Show the worked example: Riverbend, a fictional city",
             value=kept("example", url_choice("example", ["true", "false"], "false") == "true"),
             key="example",
             help="Every organization and tie of Riverbend is invented, to show what a filled-in map gives.",
         )
-        keep("example", example)
-        shown = current_map(files or [], example)
+        keep("example", show_example)
+        shown = current_map(files or [], show_example)
         context.share("example", "true" if shown is not None and shown.origin == "example" else None)
         if shown is not None and shown.origin == "upload":
             if not files:
                 st.caption(
                     f"Showing your last upload ({escape_markdown(', '.join(shown.files))}); upload new files to replace it."
                 )
-                st.button("Remove it", key="remove-upload", on_click=st.session_state.pop, args=(MAP_KEY, None))
-            if example:
+                st.button("Remove it", key="remove-upload", on_click=forget_map)
+            if show_example:
                 st.caption("Your upload is shown instead of the worked example.")
         if shown is None:
             st.info("Upload your map, or show the worked example, to see a network here.", icon=":material/upload_file:")
         elif not shown.result.ok or shown.network is None:
-            problems = ecosystem_upload.problems_frame(shown.result)
+            problems = problems_frame(shown.result)
             listed = "\n".join(f"- {escape_markdown(p)}" for p in shown.result.problems[:10])
             more = f"\n\nAll {len(problems)} are in the table below." if len(problems) > 10 else ""
             st.error(
@@ -184,7 +201,7 @@ with map_tab:
                     st.markdown(f"### {escape_markdown(heading)}")
                     network_block(network.view)
 
-            beside = shown.beside(catalog, site)
+            beside = beside_site(shown, site, compare_id)
             st.markdown("## 4. Measures side by side")
             rows = TABLE_ROW_PX * (len(beside.measures) + 1) + 3
             table_with_download(beside.measures, f"measures-{compare_id}", height=rows)
@@ -230,30 +247,30 @@ with check_tab:
         st.markdown(
             "## Where does your place stand?\n\n"
             "Answer what you know about your place; leave the rest. Your answers are drawn beside the seven CTDC "
-            "sites' key years, from the same cited sources as the Ecosystem metrics page, and travel in the link "
-            "below (and the sidebar's share link), so whoever opens it sees the same answers. They are not stored anywhere else."
+            "sites' key years, from the same cited sources as the Ecosystem metrics page, as you answer, and travel in the "
+            "link below (and the sidebar's share link and the address bar), so whoever opens it sees the same answers. "
+            "They are not stored anywhere else."
         )
-        with st.form("self-check"):
-            st.text_input("Your place (optional)", value=start_check.place, max_chars=self_check.MAX_PLACE, key="my_place")
-            for question, answer in zip(self_check.QUESTIONS, start_check.answers):
-                choice, year = st.columns([3, 1], vertical_alignment="bottom")
-                choice.radio(
-                    question.question,
-                    FORM_CHOICES,
-                    index={self_check.YES: 1, self_check.NO: 2}.get(answer.status, 0),
-                    key=f"{question.param}_choice",
-                    horizontal=True,
-                )
-                year.number_input(
-                    "Since (year)",
-                    min_value=self_check.EARLIEST_YEAR,
-                    max_value=this_year,
-                    value=answer.year,
-                    step=1,
-                    placeholder="year",
-                    key=f"{question.param}_year",
-                )
-            st.form_submit_button("Show my place beside the sites", type="primary", icon=":material/insights:")
+        # Not a form: each answer reruns the page, so the chart and both links follow it as it changes.
+        st.text_input("Your place (optional)", value=start_check.place, max_chars=self_check.MAX_PLACE, key="my_place")
+        for question, answer in zip(self_check.QUESTIONS, start_check.answers):
+            choice, year = st.columns([3, 1], vertical_alignment="bottom")
+            choice.radio(
+                question.question,
+                FORM_CHOICES,
+                index={self_check.YES: 1, self_check.NO: 2}.get(answer.status, 0),
+                key=f"{question.param}_choice",
+                horizontal=True,
+            )
+            year.number_input(
+                "Since (year)",
+                min_value=self_check.EARLIEST_YEAR,
+                max_value=this_year,
+                value=answer.year,
+                step=1,
+                placeholder="year",
+                key=f"{question.param}_year",
+            )
         check = self_check.SelfCheck(
             self_check.clean_place(st.session_state.get("my_place")),
             tuple(
@@ -267,7 +284,7 @@ with check_tab:
             context.share(param, given.get(param))
         st.markdown("**Link to these answers:** copy it to share them; it opens this page with the same answers and chart.")
         st.code(view_url(context), language=None, wrap_lines=True)
-        result = metric_charts.self_check_view(catalog, context.filters, check)
+        result = self_check.self_check_view(catalog, context.filters, check)
         chart_block(result.chart)
         with lazy_expander(
             "Where each site stood when CTDC began, question by question, with sources", "self-check-began"

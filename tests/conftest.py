@@ -1,5 +1,7 @@
-"""Shared test fixtures: the shipped catalog, a writable data copy, the CLI, and for browser tests
-a real ``streamlit run`` server on a free loopback port and headless Chromium."""
+"""The one home of the tests' shared fixtures and helpers (test modules import from here, never from
+each other): the shipped catalog, a writable data copy, the CLI, the AppTest page helpers, and for
+browser tests a real ``streamlit run`` server on a free loopback port, headless Chromium and the pages
+they open."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from scripts import headless_chromium, replicas
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
 MINIMAL_DIR = ROOT / "tests" / "fixtures" / "minimal"
+BROWSER_TESTS = ROOT / "tests" / "browser"
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +51,16 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
         cwd=ROOT,
         timeout=120,
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what ``make check`` leaves out by what a test needs: ``browser`` for every test under
+    tests/browser, ``slow`` for any other test that starts a real server (the ``server_url`` fixture)."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+        elif "server_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -106,6 +119,72 @@ def browser():
         instance = headless_chromium.launch(playwright, executable)
         yield instance
         instance.close()
+
+
+# ---------------------------------------------------------------- the browser tests' pages and helpers
+
+# url path, text that proves the page rendered
+PAGES = [
+    ("", "Implementation sites"),
+    ("map", "Sites on the map"),
+    ("site?site=st-louis", "YourSTLCourts"),
+    ("themes", "Themes by site"),
+    ("metrics", "Census context"),
+    ("library", "Download the data"),
+]
+PAGE_IDS = [p[0].split("?")[0] or "overview" for p in PAGES]
+VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
+CHART = '[data-testid="stVegaLiteChart"]'
+MAP_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
+SHARE_LINK = '[data-testid="stSidebar"] [data-testid="stCode"]'  # the sidebar's "Share this view" link
+TEXT_COLOURS = 10  # antialiased text draws many shades; an empty box holds one colour, a rule or border a few
+
+
+def wait_for_app(page) -> None:
+    """Wait until the script has finished running and the page holds content (a heading)."""
+    headless_chromium.wait_until_settled(page, "h1", timeout_ms=60_000)
+
+
+def share_link(page) -> str:
+    """The link the sidebar offers to share the view."""
+    return page.locator(SHARE_LINK).inner_text().strip()
+
+
+@contextlib.contextmanager
+def open_page(browser, url: str, viewport=(1280, 900)) -> Iterator:
+    """A page of a fresh browser context (no shared state) opened at ``url``; the context closes after."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wait_for_app(page)
+        yield page
+    finally:
+        context.close()
+
+
+def colours_in(shot, box: dict | None) -> int:
+    """How many colours the screenshot ``shot`` (a PIL image of the viewport) holds inside an element's
+    bounding ``box``, clipped to the screenshot: 0 when the element is not on it, 1 when nothing is drawn."""
+    if box is None:
+        return 0
+    left, top = max(0, round(box["x"])), max(0, round(box["y"]))
+    right, bottom = min(shot.width, round(box["x"] + box["width"])), min(shot.height, round(box["y"] + box["height"]))
+    if right <= left or bottom <= top:
+        return 0
+    return len(shot.crop((left, top, right, bottom)).getcolors(maxcolors=1_000_000) or [])
+
+
+def axe_violations(page, tags: list[str] | None = None) -> list[dict]:
+    """axe-core's violations on the page (its default rules, or only the rules of ``tags``)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async (tags) => (await axe.run(document, tags ? {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}
+                                                          : {resultTypes: ['violations']})).violations
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""",
+        tags,
+    )
 
 
 def script(key: str) -> str:
@@ -185,3 +264,35 @@ def run_async(coroutine):
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+NEW_TAB_HISTORY = 1  # a new tab's history holds its blank start page before any link opens
+
+HISTORY_LOG = """
+(() => { const log = window.__history = [];
+  for (const name of ['pushState', 'replaceState']) {
+    const original = history[name].bind(history);
+    history[name] = (state, title, url) => { log.push(name + ' ' + url); return original(state, title, url); };
+  }
+})();
+"""
+
+
+def click_link(page, text: str) -> None:
+    """Follow an in-app link (a page link or the sidebar navigation) and wait for the new page."""
+    before = page.url
+    page.locator('[data-testid="stPageLink"], [data-testid="stSidebarNav"]').get_by_text(text, exact=False).first.click()
+    page.wait_for_function("before => location.href !== before", arg=before, timeout=15_000)
+    settle(page)
+
+
+def settle(page, quiet_ms: int = 1_000) -> None:
+    """Wait until the app has finished running and the address has not changed for ``quiet_ms``
+    (Streamlit writes the bound filters into the URL just after it switches pages)."""
+    wait_for_app(page)
+    last, stable = page.url, 0
+    while stable < quiet_ms:
+        page.wait_for_timeout(250)
+        stable = stable + 250 if page.url == last else 0
+        last = page.url
+    wait_for_app(page)

@@ -28,7 +28,8 @@ def recordings() -> dict[str, recording.Recording]:
 def test_reference_page_writes_the_stated_number_of_fixed_blocks():
     first, second = AppTest.from_string(BLOCKS_SOURCE).run(), AppTest.from_string(BLOCKS_SOURCE).run()
     texts = [block.value for block in first.markdown]
-    assert len(texts) == BLOCKS == 30 and len(set(texts)) == BLOCKS
+    assert len(texts) == BLOCKS == 30
+    assert len(set(texts)) == BLOCKS
     assert texts == [block.value for block in second.markdown]  # fixed: the same on every run
 
 
@@ -134,4 +135,5 @@ def test_report_and_targets_put_each_page_beside_its_own_reference():
     table = next(chunk for chunk in report.split("\n\n") if chunk.startswith("| page | rerun p50 ms | p95"))
     rows = table.splitlines()[2:]
     assert [r.split(" | ")[0] for r in rows] == ["| Map", f"| {REFERENCE}", "| hello-world"]
-    assert rows[1].split(" | ")[4] == "2.43" and rows[2].split(" | ")[3:5] == ["", ""]
+    assert rows[1].split(" | ")[4] == "2.43"
+    assert rows[2].split(" | ")[3:5] == ["", ""]

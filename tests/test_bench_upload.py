@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_async
-from dashboard.upload import ecosystem_upload
+from dashboard.upload import example, tables, templates, validation
 from scripts import loadclient as lc
 from scripts.bench.check import upload_checks
 from scripts.bench.upload import MAP_ORGANIZATIONS, MAP_TIES, UPLOAD_KEY, UPLOAD_PAGE, drawn_rerun, map_files
@@ -15,16 +15,17 @@ PAGE = lc.Link.parse(UPLOAD_PAGE)
 
 
 def parsed(files):
-    result = ecosystem_upload.parse_upload(files)
+    result = validation.parse_upload(files)
     assert result.ok, [str(p) for p in result.problems]
     return result.ecosystem
 
 
 def test_a_small_generated_map_is_valid_with_every_organization_and_tie():
     files = map_files(40, 100, seed=3)
-    assert [name for name, _ in files] == list(ecosystem_upload.TEMPLATE_FILES["csv"])
+    assert [name for name, _ in files] == list(templates.TEMPLATE_FILES["csv"])
     ecosystem = parsed(files)
-    assert len(ecosystem.organizations) == 40 and len(ecosystem.ties) == 100
+    assert len(ecosystem.organizations) == 40
+    assert len(ecosystem.ties) == 100
     assert ecosystem.organizations["name"].str.startswith("Fictional Organization").all()
 
 
@@ -40,10 +41,10 @@ def test_too_many_ties_for_the_organizations_are_refused():
 
 def test_the_benchmark_map_is_the_largest_allowed_and_each_file_fits_the_upload_limit():
     files = map_files(MAP_ORGANIZATIONS, MAP_TIES)
-    assert all(len(data) <= ecosystem_upload.MAX_BYTES for _, data in files)
+    assert all(len(data) <= tables.MAX_BYTES for _, data in files)
     ecosystem = parsed(files)
-    assert len(ecosystem.organizations) == ecosystem_upload.MAX_ORGANIZATIONS
-    assert len(ecosystem.ties) == ecosystem_upload.MAX_TIES
+    assert len(ecosystem.organizations) == tables.MAX_ORGANIZATIONS
+    assert len(ecosystem.ties) == tables.MAX_TIES
 
 
 async def _upload(url: str, files: list[tuple[str, bytes]]) -> tuple[lc.Rerun, lc.Upload, lc.Rerun]:
@@ -56,13 +57,16 @@ async def _upload(url: str, files: list[tuple[str, bytes]]) -> tuple[lc.Rerun, l
 
 
 def test_an_uploaded_map_is_read_and_drawn_and_stays_on_later_reruns(server_url):
-    before, upload, later = run_async(_upload(server_url, ecosystem_upload.example_files()))
-    assert before.error is None and before.count("vega_lite_chart") == 0
+    before, upload, later = run_async(_upload(server_url, example.example_files()))
+    assert before.error is None
+    assert before.count("vega_lite_chart") == 0
     drawn = drawn_rerun(upload, before)
     assert drawn.error is None, drawn.error
-    assert drawn.count("vega_lite_chart") >= 1 and not drawn.texts("error")
+    assert drawn.count("vega_lite_chart") >= 1
+    assert not drawn.texts("error")
     # the uploader's state is sent again, so the map stays; its chart now comes as a reference to the tab's copy
-    assert later.error is None and later.count("vega_lite_chart") == drawn.count("vega_lite_chart")
+    assert later.error is None
+    assert later.count("vega_lite_chart") == drawn.count("vega_lite_chart")
     assert later.bytes < drawn.bytes
 
 
@@ -72,7 +76,9 @@ def test_an_invalid_upload_gets_the_row_numbered_problem_and_no_traceback(server
     before, upload, _ = run_async(_upload(server_url, [("organizations.csv", organizations), ("ties.csv", ties)]))
     assert upload.rerun.error is None  # no exception on the page
     (message,) = upload.rerun.texts("error")
-    assert "row 3" in message and "column 'type'" in message and "city hall" in message
+    assert "row 3" in message
+    assert "column 'type'" in message
+    assert "city hall" in message
     assert upload.rerun.count("vega_lite_chart") == 0
     assert "the page showed an error" in (drawn_rerun(upload, before).error or "")
 
@@ -81,10 +87,11 @@ def test_a_page_without_an_uploader_is_reported_not_raised(server_url):
     async def upload_on_the_map_page() -> lc.Upload:
         async with lc.Session(server_url) as session:
             await session.rerun(lc.Link("map"))
-            return await session.upload(ecosystem_upload.example_files())
+            return await session.upload(example.example_files())
 
     upload = run_async(upload_on_the_map_page())
-    assert upload.rerun.error is not None and "0 file uploaders" in upload.rerun.error
+    assert upload.rerun.error is not None
+    assert "0 file uploaders" in upload.rerun.error
 
 
 def upload_result(p50_ms: float, ratio: float, later_bytes: int, errors: int = 0) -> dict:

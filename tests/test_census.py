@@ -41,7 +41,8 @@ def recorded(url: str):
 def test_api_url_asks_for_estimates_and_margins_of_error_of_one_place():
     url = census.api_url("2507000", 2023)
     assert url.startswith("https://api.census.gov/data/2023/acs/acs5?get=NAME,B01003_001E,")
-    assert "for=place:07000" in url and "in=state:25" in url
+    assert "for=place:07000" in url
+    assert "in=state:25" in url
     for name in ("B17020_002E", "B23025_005E", "B01003_001M", "B19013_001M", "B17020_001M", "B23025_003M"):
         assert name in url
 
@@ -54,13 +55,17 @@ def test_census_sources_name_variables_geography_and_vintage():
     (record,) = census.census_sources(sites, 2023)
     assert record["id"] == "census-acs5-2023-boston" == census.source_id("boston", 2023)
     assert record["url"] == census.api_url("2507000", 2023)
-    assert "ACS 2019-2023 5-year" in record["title"] and "2507000" in record["title"] and "B19013_001" in record["title"]
-    assert record["date"] is None and record["kind"] == "dataset"
+    assert "ACS 2019-2023 5-year" in record["title"]
+    assert "2507000" in record["title"]
+    assert "B19013_001" in record["title"]
+    assert record["date"] is None
+    assert record["kind"] == "dataset"
 
 
 def test_figures_and_margins_of_error_from_an_answer():
     answers = census.fetch_acs([{"id": "boston", "census_geoid": "2507000"}, {"id": "nowhere"}], fetch=recorded, year=2023)
-    assert answers.sites == ("boston",) and not answers.failures
+    assert answers.sites == ("boston",)
+    assert not answers.failures
     got = {f.metric: f for f in census.figures("boston", answers.variables["boston"])}
     assert got["population"].value == 663972
     assert got["population"].margin_of_error is None  # a negative code: not given
@@ -87,7 +92,8 @@ def test_margin_of_error_of_a_rate_follows_the_census_formula(part_moe, whole_mo
 def test_unavailable_estimate_is_none_never_zero():
     values = census.fetch_acs([{"id": "st-louis", "census_geoid": "2965000"}], fetch=recorded).variables
     income = {f.metric: f for f in census.figures("st-louis", values["st-louis"])}["median_household_income_usd"]
-    assert income.value is None and income.margin_of_error is None
+    assert income.value is None
+    assert income.margin_of_error is None
 
 
 def test_shipped_boston_figures_are_confirmed_by_an_agreeing_answer(catalog):
@@ -99,9 +105,12 @@ def test_shipped_boston_figures_are_confirmed_by_an_agreeing_answer(catalog):
     rows, checks = census.refresh(census.fetch_acs(boston, fetch=recorded), stored, RUN)
     assert [c.status for c in checks] == [census.CONFIRMED] * 4
     for row in rows:
-        assert row["confidence"] == "confirmed" and row["sources"] == ["acs-1", "census-acs5-2023-boston"]
-        assert row["value_source"] == "acs-1" and row["census_query"] == "census-acs5-2023-boston"
-        assert row["census_check"] == "agrees" and row["census_checked"] == "2026-12-01"
+        assert row["confidence"] == "confirmed"
+        assert row["sources"] == ["acs-1", "census-acs5-2023-boston"]
+        assert row["value_source"] == "acs-1"
+        assert row["census_query"] == "census-acs5-2023-boston"
+        assert row["census_check"] == "agrees"
+        assert row["census_checked"] == "2026-12-01"
         assert row["census_check_note"].startswith(
             "python -m dashboard refresh-census asked https://api.census.gov/data/2023/acs/acs5 for census-acs5-2023-boston:"
         )
@@ -154,10 +163,13 @@ def test_refresh_reports_and_writes_each_outcome():
     )
     # sqrt(2010² - 0.1976² · 900²) / 280000 · 100 = 0.715
     assert "st-louis--poverty_rate_pct--acs2023: confirmed (19.76; margin of error ±0.72)" in lines
-    assert population["value"] == 293000 and population["sources"] == ["census-acs5-2023-st-louis"]
+    assert population["value"] == 293000
+    assert population["sources"] == ["census-acs5-2023-st-louis"]
     assert population["value_source"] == "census-acs5-2023-st-louis"
-    assert population["confidence"] == "single-source" and population["margin_of_error"] == 110
-    assert population["note"].startswith("City only.") and "293109" in population["note"]
+    assert population["confidence"] == "single-source"
+    assert population["margin_of_error"] == 110
+    assert population["note"].startswith("City only.")
+    assert "293109" in population["note"]
     assert (
         "its estimate 293000 (margin of error ±110) differs from the stored 293109 and replaced it"
         in population["census_check_note"]
@@ -165,16 +177,22 @@ def test_refresh_reports_and_writes_each_outcome():
 
     income = by_id["st-louis--median_household_income_usd--acs2023"]
     assert status[income["id"]] == census.NO_ESTIMATE == income["census_check"]
-    assert income["value"] == 55279 and income["sources"] == ["acs-1"] and income["margin_of_error"] is None
-    assert income["value_source"] == "acs-1" and "it gave no estimate for this figure" in income["census_check_note"]
+    assert income["value"] == 55279
+    assert income["sources"] == ["acs-1"]
+    assert income["margin_of_error"] is None
+    assert income["value_source"] == "acs-1"
+    assert "it gave no estimate for this figure" in income["census_check_note"]
 
     poverty = by_id["st-louis--poverty_rate_pct--acs2023"]
-    assert status[poverty["id"]] == census.CONFIRMED and poverty["confidence"] == "confirmed"
-    assert poverty["sources"] == ["acs-1", "census-acs5-2023-st-louis"] and poverty["value_source"] == "acs-1"
+    assert status[poverty["id"]] == census.CONFIRMED
+    assert poverty["confidence"] == "confirmed"
+    assert poverty["sources"] == ["acs-1", "census-acs5-2023-st-louis"]
+    assert poverty["value_source"] == "acs-1"
 
     unemployment = by_id["st-louis--unemployment_rate_pct--acs2023"]
     assert status[unemployment["id"]] == census.NEW == unemployment["census_check"]
-    assert unemployment["value"] == pytest.approx(5.05) and unemployment["confidence"] == "single-source"
+    assert unemployment["value"] == pytest.approx(5.05)
+    assert unemployment["confidence"] == "single-source"
     assert unemployment["value_source"] == "census-acs5-2023-st-louis"
     assert (
         census.summary(checks, VINTAGE)
@@ -185,9 +203,11 @@ def test_refresh_reports_and_writes_each_outcome():
 def test_a_rate_cut_rather_than_rounded_still_agrees():
     figure = census.Figure("x", "poverty_rate_pct", "percent", 16.88, 16.8751, 0.5)
     row, check = census._refresh_one(figure, _stored("x", "poverty_rate_pct", 16.87), RUN)
-    assert check.status == census.CONFIRMED and row["value"] == 16.87
+    assert check.status == census.CONFIRMED
+    assert row["value"] == 16.87
     row, check = census._refresh_one(figure, _stored("x", "poverty_rate_pct", 16.85), RUN)
-    assert check.status == census.DIFFERS and row["value"] == 16.88
+    assert check.status == census.DIFFERS
+    assert row["value"] == 16.88
 
 
 def _data_with_places(tmp_path: Path) -> Path:
@@ -257,8 +277,10 @@ def test_refresh_census_against_a_loopback_api_reports_writes_and_records_the_ch
         paths = [path for path, _ in CensusAPI.requests]
         agents = {agent for _, agent in CensusAPI.requests}
     out = capsys.readouterr().out
-    assert len(paths) == 2 and all(path.startswith("/data/2023/acs/acs5?get=NAME,B01003_001E,") for path in paths)
-    assert agents == {constants.USER_AGENT} and "CTDC-Atlas" in constants.USER_AGENT
+    assert len(paths) == 2
+    assert all(path.startswith("/data/2023/acs/acs5?get=NAME,B01003_001E,") for path in paths)
+    assert agents == {constants.USER_AGENT}
+    assert "CTDC-Atlas" in constants.USER_AGENT
     assert "alpha-city--population--acs2023: differs: stored 5000 vs API 663972 (API value written)" in out
     assert "beta-town--median_household_income_usd--acs2023: no estimate from the API (left null)" in out
     assert f"Checked 8 figures ({VINTAGE}): 0 confirmed, 1 differ, 6 new, 1 without an API estimate" in out
@@ -269,7 +291,8 @@ def test_refresh_census_against_a_loopback_api_reports_writes_and_records_the_ch
     rows = catalog.metrics[catalog.metrics["vintage"] == VINTAGE].set_index("id")
     assert len(rows) == 7
     population = rows.loc["alpha-city--population--acs2023"]
-    assert population["value"] == 663972 and population["census_check"] == "replaced"
+    assert population["value"] == 663972
+    assert population["census_check"] == "replaced"
     assert population["value_source"] == population["census_query"] == "census-acs5-2023-alpha-city"
     assert population["census_checked"] == dt.date.today().isoformat()
     assert population["census_check_note"].startswith(f"python -m dashboard refresh-census asked {api.format(year=2023)} for ")
@@ -290,8 +313,10 @@ def test_an_agreeing_answer_confirms_the_stored_figure(tmp_path: Path, capsys):
         assert _refresh(data, api) == 0
     assert "alpha-city--population--acs2023: confirmed (663972)" in capsys.readouterr().out
     row = load_catalog(data).metrics.set_index("id").loc["alpha-city--population--acs2023"]
-    assert row["confidence"] == "confirmed" and row["census_check"] == "agrees"
-    assert row["value_source"] == "example-report" and list(row["sources"]) == ["example-report", "census-acs5-2023-alpha-city"]
+    assert row["confidence"] == "confirmed"
+    assert row["census_check"] == "agrees"
+    assert row["value_source"] == "example-report"
+    assert list(row["sources"]) == ["example-report", "census-acs5-2023-alpha-city"]
 
 
 @pytest.mark.parametrize(
@@ -304,12 +329,16 @@ def test_a_site_the_api_fails_for_is_reported_and_left_as_it_was(tmp_path: Path,
     with census_api(**{"2507000": behaviour}) as api:  # alpha-city fails, beta-town answers
         assert _refresh(data, api) == 1
     out = capsys.readouterr()
-    assert "alpha-city: could not be checked (" in out.err and reason in out.err
+    assert "alpha-city: could not be checked (" in out.err
+    assert reason in out.err
     assert "its figures are left as they were" in out.err
-    assert "beta-town--population--acs2023: new" in out.out and "alpha-city--" not in out.out
+    assert "beta-town--population--acs2023: new" in out.out
+    assert "alpha-city--" not in out.out
     rows = load_catalog(data).metrics.set_index("id")
     alpha = rows.loc["alpha-city--population--acs2023"]
-    assert alpha["value"] == 5000 and alpha["census_check"] == "not yet checked" and alpha["census_checked"] is None
+    assert alpha["value"] == 5000
+    assert alpha["census_check"] == "not yet checked"
+    assert alpha["census_checked"] is None
     assert rows.loc["beta-town--population--acs2023", "census_check"] == "new"
 
 
@@ -328,7 +357,8 @@ def test_refresh_census_with_no_answer_at_all_is_a_clear_error_and_writes_nothin
     with census_api(**{"2507000": "slow", "2965000": "error"}) as api:
         assert _refresh(data, api) == 2
     err = capsys.readouterr().err
-    assert "Could not reach the Census Bureau API at http://127.0.0.1:" in err and "nothing checked" in err
+    assert "Could not reach the Census Bureau API at http://127.0.0.1:" in err
+    assert "nothing checked" in err
     assert (data / "census.yaml").read_text() == before
 
 

@@ -48,7 +48,8 @@ def test_a_broken_citation_file_fails_validation(tmp_path: Path, old, new, expec
     assert old in text
     broken.write_text(text.replace(old, new), encoding="utf-8")
     errors = cff_errors(broken)
-    assert errors and any(expected in error for error in errors), errors
+    assert errors
+    assert any(expected in error for error in errors), errors
 
 
 def test_citation_file_agrees_with_the_package():
@@ -68,7 +69,8 @@ def test_readme_shows_the_current_ready_citations(catalog):
     assert citation.apa.startswith("CTDC Atlas contributors. (2026). CTDC Atlas: A cited record of the Civic Tech")
     assert "(Version 0.2.0; data as of 2026-11-27) [Data set and software]." in citation.apa
     assert citation.bibtex.startswith("@misc{ctdc_atlas_2026,\n  author  = {{CTDC Atlas contributors}},")
-    assert "2014--2018" in citation.bibtex and "url" not in citation.bibtex
+    assert "2014--2018" in citation.bibtex
+    assert "url" not in citation.bibtex
 
 
 def test_citations_name_the_repository_when_one_is_configured():
@@ -107,7 +109,8 @@ def test_a_correction_link_prefills_file_record_values_and_sources(catalog):
     assert fields["title"] == "Correction: products.yaml yourstlcourts"
     body = fields["body"]
     assert body.startswith("File: data/products.yaml\nRecord id: yourstlcourts\n\nCurrent values:\n- name: YourSTLCourts\n")
-    assert "- status: active\n- status_as_of: 2018-01\n" in body and "- license: null\n" in body
+    assert "- status: active\n- status_as_of: 2018-01\n" in body
+    assert "- license: null\n" in body
     assert "- urls: http://yourstlcourts.com\n" in body
     assert "- sources: ctdc-s20, ctdc-s21, ctdc-s22, ctdc-s57, ctdc-s61, ctdc-s62, ctdc-s69\n" in body
     assert body.endswith("What should change, and which public source (with its URL) says so?\n")
@@ -124,7 +127,8 @@ def test_site_profile_records_offer_a_correction_with_a_repository(catalog):
     sources = site_profile_text.page_sources(catalog, profile)
     product = site_profile_text.products_markdown(profile, sources, REPOSITORY)
     links = re.findall(r"\[Suggest a correction\]\(([^)\s]+)\)", product)
-    assert len(links) == len(profile.products) and _prefill(links[0])["title"] == "Correction: products.yaml yourstlcourts"
+    assert len(links) == len(profile.products)
+    assert _prefill(links[0])["title"] == "Correction: products.yaml yourstlcourts"
     partners = site_profile_text.partners_markdown(profile, sources, REPOSITORY)
     assert partners.count("[Suggest a correction](") == sum(len(group) for group in profile.partners.values())
     lessons = site_profile_text.lessons_markdown(profile.lessons, sources, REPOSITORY)

@@ -8,6 +8,7 @@ import urllib.parse
 
 import pandas as pd
 import pytest
+import yaml
 
 from conftest import DATA_DIR, run_cli
 from dashboard import constants
@@ -32,12 +33,21 @@ def test_shipped_data_validates_with_a_one_line_summary():
     result = run_cli("validate", str(DATA_DIR))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("OK: ") and "7 sites" in lines[0]
+    assert len(lines) == 1
+    assert lines[0].startswith("OK: ")
+    assert "7 sites" in lines[0]
 
 
-def test_catalog_is_frozen_dataframes(catalog: Catalog):
+def test_catalog_is_frozen_tables_with_a_column_per_schema_field_and_a_row_per_record(catalog: Catalog):
+    records = {table.name: len(yaml.safe_load((DATA_DIR / table.file).read_text(encoding="utf-8"))) for table in schema.TABLES}
+    records["metrics"] += records.pop("census")  # census rows join the metrics table
     for name in CATALOG_TABLES:
-        assert isinstance(getattr(catalog, name), pd.DataFrame), name
+        frame = catalog.table(name)
+        expected = list(schema.TABLES_BY_NAME[name].model.model_fields)
+        if name == "metrics":  # census rows join the metrics table with their provenance fields
+            expected += [f for f in schema.TABLES_BY_NAME["census"].model.model_fields if f not in expected]
+        assert list(frame.columns) == expected, name
+        assert len(frame) == records[name], name
     with pytest.raises(dataclasses.FrozenInstanceError):
         catalog.sites = None  # type: ignore[misc]
 
@@ -49,7 +59,8 @@ def test_seven_sites_with_roles_and_grants(catalog: Catalog):
     assert (sites.loc[list(IMPLEMENTATION), "grant_usd"] == 200_000).all()
     assert (sites.loc[list(SITE_IDS - IMPLEMENTATION), "grant_usd"] == 10_000).all()
     assert sites["grant_usd"].sum() == 640_000
-    assert sites["lat"].between(24, 50).all() and sites["lon"].between(-125, -66).all()
+    assert sites["lat"].between(24, 50).all()
+    assert sites["lon"].between(-125, -66).all()
 
 
 def test_every_record_cites_a_source_that_resolves(catalog: Catalog):
@@ -69,7 +80,8 @@ def test_every_url_is_http(catalog: Catalog):
     for product in catalog.products.itertuples():
         urls += list(product.urls) + list(product.code)
     urls += [u for u in catalog.organizations["url"] if isinstance(u, str)]
-    assert urls and all(re.match(r"^https?://", u) for u in urls)
+    assert urls
+    assert all(re.match(r"^https?://", u) for u in urls)
 
 
 def test_implementation_products_have_outcomes_and_status(catalog: Catalog):
@@ -141,7 +153,8 @@ def test_every_tie_kind_and_period_says_what_it_means():
     for field, meanings in (("kind", RELATIONSHIP_KIND_MEANINGS), ("period", TIE_PERIOD_MEANINGS)):
         allowed = rows.loc[("relationships.yaml", field), "allowed values"]
         for value, meaning in meanings.items():
-            assert len(meaning.split()) >= 5 and f"{value} ({meaning})" in allowed, value
+            assert len(meaning.split()) >= 5, value
+            assert f"{value} ({meaning})" in allowed, value
     assert rows.loc[("relationships.yaml", "period_basis"), "required"]
 
 
@@ -162,9 +175,11 @@ def test_every_tie_says_when_it_held_and_what_dates_it(catalog: Catalog):
 def test_st_louis_ties_say_what_their_sources_say(catalog: Catalog):
     ties = catalog.relationships.set_index("id")
     started = ties.loc["rise-co-initiated-opendatastl"]
-    assert started["kind"] == "co-initiated" and "initiated by" in started["note"]
+    assert started["kind"] == "co-initiated"
+    assert "initiated by" in started["note"]
     work = ties.loc["opendatastl-initiated-civtech-st-louis"]
-    assert set(work["sources"]) == {"ctdc-s16", "ctdc-s67", "ctdc-s69"} and work["period"] == "ctdc"
+    assert set(work["sources"]) == {"ctdc-s16", "ctdc-s67", "ctdc-s69"}
+    assert work["period"] == "ctdc"
     assert not ties.index.str.contains("hosted").any()
 
 
@@ -182,7 +197,8 @@ def test_data_readme_documents_every_schema_field():
 def test_missing_optional_text_is_none_not_nan(catalog: Catalog):
     assert catalog.products.set_index("id").loc["yourstlcourts", "license"] is None
     undated = catalog.resources[catalog.resources["date"].isna()]
-    assert len(undated) and all(value is None for value in undated["date"])
+    assert len(undated)
+    assert all(value is None for value in undated["date"])
 
 
 # Hosts that copy Wikipedia articles: a source should link the canonical article instead.
@@ -224,18 +240,22 @@ def test_census_rows_name_their_value_source_and_separately_the_unchecked_census
         query = row.census_query
         assert query == census.source_id(row.site, constants.CENSUS_YEAR), row.id
         assert query not in row.sources, row.id
-        assert row.census_check == schema.NOT_YET_CHECKED and row.census_checked is None, row.id
+        assert row.census_check == schema.NOT_YET_CHECKED, row.id
+        assert row.census_checked is None, row.id
         assert row.margin_of_error is None or pd.isna(row.margin_of_error), row.id
         assert sources.loc[query, "url"] == census.api_url(geoids[row.site], constants.CENSUS_YEAR), row.id
         assert urllib.parse.urlsplit(sources.loc[query, "url"]).hostname == "api.census.gov"
         assert sources.loc[query, "publisher"].startswith("U.S. Census Bureau")
-        assert "would confirm" in sources.loc[query, "note"] and "Primary source" not in sources.loc[query, "note"]
+        assert "would confirm" in sources.loc[query, "note"]
+        assert "Primary source" not in sources.loc[query, "note"]
         for name in ("B01003_001", "B19013_001", "B17020_002", "B23025_005", constants.CENSUS_VINTAGE, geoids[row.site]):
             assert name in sources.loc[query, "title"], (query, name)
     compilation = sources.loc["acs-1"]
-    assert "secondary" in compilation["title"] and "Secondary source" in compilation["note"]
+    assert "secondary" in compilation["title"]
+    assert "Secondary source" in compilation["note"]
     other = catalog.metrics[catalog.metrics["vintage"] != constants.CENSUS_VINTAGE]
-    assert other["census_check"].isna().all() and other["value_source"].isna().all()
+    assert other["census_check"].isna().all()
+    assert other["value_source"].isna().all()
 
 
 def test_margins_of_error_are_null_or_positive_never_zero(catalog: Catalog):
@@ -286,20 +306,23 @@ def test_dates_not_shown_by_the_cited_documents_name_where_they_come_from(catalo
     assert set(borrowed["id"]) == {"collaborating-for-21st-century-solutions", "blog-tech-is-hard"}
     for row in borrowed.itertuples():
         origin = re.search(schema.DATE_FROM_PATTERN, row.note, re.IGNORECASE)
-        assert origin and origin.group(1) in row.sources, row.id
+        assert origin, row.id
+        assert origin.group(1) in row.sources, row.id
 
 
 def test_san_antonio_what_works_cities_rows_rest_on_one_source(catalog: Catalog):
     metrics = catalog.metrics.set_index("id")
     for row_id in ("san-antonio--wwc_certification", "san-antonio--wwc_certification_year"):
         assert metrics.loc[row_id, "confidence"] == "single-source", row_id
-        assert "eco-65" in metrics.loc[row_id, "note"] and "eco-66" in metrics.loc[row_id, "note"], row_id
+        assert "eco-65" in metrics.loc[row_id, "note"], row_id
+        assert "eco-66" in metrics.loc[row_id, "note"], row_id
 
 
 def test_the_yourstlcourts_address_says_which_source_spells_it(catalog: Catalog):
     product = catalog.products.set_index("id").loc["yourstlcourts"]
     assert product["urls"] == ["http://yourstlcourts.com"]
-    assert "YourSTLCourts.com" in product["note"] and "ctdc-s61" in product["note"]
+    assert "YourSTLCourts.com" in product["note"]
+    assert "ctdc-s61" in product["note"]
     assert "ctdc-s61" in product["sources"]
 
 

@@ -34,7 +34,8 @@ def package_dir(catalog, tmp_path_factory) -> Path:
 def test_frictionless_validate_passes_on_the_download(package_dir):
     result = frictionless_validate(package_dir / "datapackage.json")
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "VALID" in result.stdout.upper() and "INVALID" not in result.stdout.upper()
+    assert "VALID" in result.stdout.upper()
+    assert "INVALID" not in result.stdout.upper()
 
 
 def test_a_broken_foreign_key_fails_validation(catalog, tmp_path):
@@ -43,7 +44,8 @@ def test_a_broken_foreign_key_fails_validation(catalog, tmp_path):
     broken = unzip(export.catalog_zip(catalog), tmp_path)
     (tmp_path / "products.csv").write_bytes(export.safe_csv(products))
     result = frictionless_validate(broken)
-    assert result.returncode != 0 and "foreign-key" in result.stdout
+    assert result.returncode != 0
+    assert "foreign-key" in result.stdout
 
 
 def test_descriptor_describes_every_table_and_field(catalog, package_dir):
@@ -89,4 +91,5 @@ def test_the_data_dictionary_names_the_files_of_the_download(catalog, package_di
         assert list(dictionary.loc[dictionary["file"] == resource["path"], "field"]) == header, resource["path"]
     assert not dictionary["file"].str.endswith(".yaml").any()
     census_only = dictionary[(dictionary["file"] == "metrics.csv") & (dictionary["field"] == "census_query")].iloc[0]
-    assert census_only["meaning"].endswith("(census.yaml rows only)") and not census_only["required"]
+    assert census_only["meaning"].endswith("(census.yaml rows only)")
+    assert not census_only["required"]

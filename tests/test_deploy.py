@@ -21,6 +21,8 @@ from scripts import replicas
 DEPLOY = ROOT / "deploy"
 COOKIE = "ctdc_affinity"
 
+pytestmark = pytest.mark.deploy
+
 
 def dockerfile_instructions() -> dict[str, list[str]]:
     """The Dockerfile's instructions: keyword -> arguments of each (continuation lines joined)."""
@@ -40,7 +42,8 @@ def compose() -> dict:
 def test_image_runs_as_a_non_root_user_with_a_health_check():
     steps = dockerfile_instructions()
     assert steps["USER"][-1] not in ("root", "0")
-    assert len(steps["HEALTHCHECK"]) == 1 and "/_stcore/health" in steps["HEALTHCHECK"][0]
+    assert len(steps["HEALTHCHECK"]) == 1
+    assert "/_stcore/health" in steps["HEALTHCHECK"][0]
     command = steps["CMD"][-1]
     assert '"-m", "scripts.replicas", "--one-server", "0.0.0.0", "--port", "8501"' in command  # one warmed server
     assert steps["EXPOSE"] == ["8501"]
@@ -157,7 +160,8 @@ def test_health_and_first_page_through_nginx_set_the_affinity_cookie(topology):
     assert re.fullmatch(r"[0-9a-f]{32}", visitor.cookies[COOKIE])
     assert visitor.replicas[0] in addresses
     page = fresh_visit(url, "/map")
-    assert COOKIE in page.cookies and page.replicas[0] in addresses
+    assert COOKIE in page.cookies
+    assert page.replicas[0] in addresses
 
 
 def test_fresh_visitors_spread_over_both_replicas(topology):
@@ -180,7 +184,8 @@ def test_a_visitor_with_the_cookie_stays_on_one_replica_for_every_path(topology)
             visitor.get(path)
         except urllib.error.HTTPError as error:  # a replica answered: nginx passed the path on
             visitor.note_response(error.headers)
-    assert len(visitor.replicas) == 6 and len(set(visitor.replicas)) == 1
+    assert len(visitor.replicas) == 6
+    assert len(set(visitor.replicas)) == 1
     assert visitor.cookies[COOKIE] == cookie
 
 
@@ -193,8 +198,10 @@ def test_websocket_session_goes_to_the_cookie_replica_and_reruns_a_page(topology
             return await session.rerun(lc.Link("map"))
 
     rerun = run_async(visit())
-    assert rerun.error is None and rerun.bytes > 0
-    assert len(visitor.replicas) == 2 and visitor.replicas[0] == visitor.replicas[1]
+    assert rerun.error is None
+    assert rerun.bytes > 0
+    assert len(visitor.replicas) == 2
+    assert visitor.replicas[0] == visitor.replicas[1]
 
 
 def test_sigterm_stops_nginx_and_every_replica(topology):
@@ -218,4 +225,5 @@ def test_replicas_script_reports_a_bad_replica_count():
     finished = subprocess.run(
         [sys.executable, "-m", "scripts.replicas", "--replicas", "0"], capture_output=True, text=True, timeout=30
     )
-    assert finished.returncode == 2 and "--replicas must be 1 or more" in finished.stderr
+    assert finished.returncode == 2
+    assert "--replicas must be 1 or more" in finished.stderr

@@ -19,7 +19,9 @@ def test_csv_neutralises_formulas_and_joins_lists():
     text = export.safe_csv(frame).decode()
     lines = text.splitlines()
     assert lines[1].startswith("'=HYPERLINK(1),x; y,1")
-    assert lines[2].startswith("'+1") and lines[3].startswith("'-2") and lines[4].startswith("'@x")
+    assert lines[2].startswith("'+1")
+    assert lines[3].startswith("'-2")
+    assert lines[4].startswith("'@x")
     assert lines[5] == "plain,v,5"
 
 
@@ -37,9 +39,19 @@ def test_zip_and_json_hold_every_table(catalog):
 def test_escape_markdown_defuses_markup():
     raw = "<script>alert(1)</script> [x](javascript:alert(1)) **bold** # h"
     escaped = text.escape_markdown(raw)
-    assert "<script>" not in escaped and "\\<script\\>" in escaped
+    assert "<script>" not in escaped
+    assert "\\<script\\>" in escaped
     assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in escaped
     assert "\\*\\*bold\\*\\*" in escaped
+
+
+def test_escape_markdown_leaves_no_address_for_markdown_to_link():
+    """GitHub-flavoured Markdown links "http://", "www." and e-mail addresses it finds in plain text (after
+    escapes are undone), so each gets a word joiner, which shows nothing, where the link would start."""
+    joiner = text.WORD_JOINER
+    escaped = text.escape_markdown("see http://example.com, WWW.example.org and me@example.net")
+    assert escaped == (f"see http\\://{joiner}example\\.com, WWW{joiner}\\.example\\.org and me@{joiner}example\\.net")
+    assert text.escape_markdown("Park\u202eskroW \u2067x\u2069") == "ParkskroW x"  # no direction control reorders the page
 
 
 def test_links_only_for_http():

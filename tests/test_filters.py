@@ -7,7 +7,8 @@ from dashboard.state import filters, links
 
 def test_site_names_follow_the_catalog_order(catalog):
     names = catalog.site_names()
-    assert list(names) == list(catalog.sites["id"]) and len(set(names.values())) == 7
+    assert list(names) == list(catalog.sites["id"])
+    assert len(set(names.values())) == 7
     assert names["st-louis"] == "St. Louis"
 
 

@@ -42,7 +42,8 @@ def test_feature_collection_of_the_contiguous_states_and_dc(collection):
     assert {"Massachusetts", "District of Columbia", "Washington", "Florida", "Maine"} <= names
     assert not names & {"Alaska", "Hawaii", "Puerto Rico"}
     ids = [f["properties"]["id"] for f in features]
-    assert len(set(ids)) == 49 and not {"02", "15"} & set(ids)
+    assert len(set(ids)) == 49
+    assert not {"02", "15"} & set(ids)
     assert all(len(i) == 2 and i.isdigit() and int(i) <= 56 for i in ids)
     assert ids == sorted(ids)
 
@@ -56,7 +57,8 @@ def test_coordinates_lie_in_the_contiguous_states(collection):
 
 
 def test_script_keeps_only_the_contiguous_states_and_dc():
-    assert len(script.STATE_FIPS) == 49 and not {"02", "15", "72"} & script.STATE_FIPS
+    assert len(script.STATE_FIPS) == 49
+    assert not {"02", "15", "72"} & script.STATE_FIPS
     assert {"11", "25", "53"} <= script.STATE_FIPS  # DC, Massachusetts, Washington
 
 

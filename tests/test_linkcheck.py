@@ -6,6 +6,7 @@ project, a bounded run) and for what the Library shows afterwards."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import http.server
 import shutil
@@ -126,9 +127,12 @@ def test_each_answer_is_recorded_as_what_it_means():
     assert (checks["gone404"].status, checks["gone404"].http_status) == ("dead", 404)
     assert (checks["gone410"].status, checks["gone410"].http_status) == ("dead", 410)
     assert (checks["forbidden"].status, checks["forbidden"].http_status) == ("error", 403)
-    assert checks["slow"].status == "unreachable" and checks["slow"].detail == "timed out"
-    assert checks["tls"].status == "unreachable" and checks["tls"].detail.startswith("TLS error")
-    assert checks["loop"].status == "error" and checks["loop"].detail == "more than 5 redirects"
+    assert checks["slow"].status == "unreachable"
+    assert checks["slow"].detail == "timed out"
+    assert checks["tls"].status == "unreachable"
+    assert checks["tls"].detail.startswith("TLS error")
+    assert checks["loop"].status == "error"
+    assert checks["loop"].detail == "more than 5 redirects"
     assert all(check.checked and check.checked.endswith("Z") for check in checks.values())
 
 
@@ -137,11 +141,14 @@ def test_the_check_is_polite():
         port = server.port
         sources = [{"id": f"a{i}", "url": f"http://127.0.0.1:{port}/ok?{i}"} for i in range(5)]
         sources += [{"id": f"b{i}", "url": f"http://localhost:{port}/ok?{i}"} for i in range(5)]
-        linkcheck.check_sources(sources, POLITE)
+        # A generous time-out here: on a loaded machine a quick answer can take longer than POLITE's.
+        linkcheck.check_sources(sources, dataclasses.replace(POLITE, timeout=10))
         log = sorted(server.log, key=lambda entry: entry["start"])
         most = dict(server.most_in_flight)
-    assert {entry["agent"] for entry in log} == {constants.USER_AGENT} and "CTDC-Atlas" in constants.USER_AGENT
-    assert len(log) == 10 and most == {f"127.0.0.1:{port}": 1, f"localhost:{port}": 1}  # one request per host at a time
+    assert {entry["agent"] for entry in log} == {constants.USER_AGENT}
+    assert "CTDC-Atlas" in constants.USER_AGENT
+    assert len(log) == 10
+    assert most == {f"127.0.0.1:{port}": 1, f"localhost:{port}": 1}
     for host in most:
         mine = [entry for entry in log if entry["host"] == host]
         gaps = [later["start"] - earlier["end"] for earlier, later in zip(mine, mine[1:])]
@@ -157,8 +164,11 @@ def test_the_run_stops_asking_when_its_time_is_up():
         checks = linkcheck.check_sources(sources, linkcheck.Politeness(workers=2, delay=0, timeout=0.3, max_seconds=0.5))
         took = time.monotonic() - started
     statuses = [check.status for check in checks]
-    assert statuses[0] == "unreachable" and statuses[-1] == "not checked" and "not checked" in statuses
-    assert checks[-1].checked is None and checks[-1].detail == "the run's 0.5 s ran out"
+    assert statuses[0] == "unreachable"
+    assert statuses[-1] == "not checked"
+    assert "not checked" in statuses
+    assert checks[-1].checked is None
+    assert checks[-1].detail == "the run's 0.5 s ran out"
     assert took < 0.5 + 2 * 0.3 + 0.5  # the deadline, at most one request's time-out past it, and slack
 
 
@@ -181,7 +191,8 @@ def test_check_links_writes_the_results_with_the_date_and_the_library_shows_them
         data = _data_pointing_at(tmp_path, server.port)
         assert main(["check-links", str(data), "--delay", "0.1", "--timeout", "2"]) == 0
     out = capsys.readouterr().out
-    assert "example-report: dead (HTTP 410), " in out and f"Wrote {data / 'link_checks.yaml'}" in out
+    assert "example-report: dead (HTTP 410), " in out
+    assert f"Wrote {data / 'link_checks.yaml'}" in out
     written = (data / "link_checks.yaml").read_text()
     assert written.startswith("# Written by `python -m dashboard check-links`")
     document = yaml.safe_load(written)
@@ -193,7 +204,8 @@ def test_check_links_writes_the_results_with_the_date_and_the_library_shows_them
     ]
     view = library.sources_view(load_catalog(data))
     last = dict(zip(view.table["id"], view.table["last check"]))
-    assert last["example-report"].startswith("dead (HTTP 410), 20") and last["example-census-query"].startswith("ok (HTTP 200)")
+    assert last["example-report"].startswith("dead (HTTP 410), 20")
+    assert last["example-census-query"].startswith("ok (HTTP 200)")
     assert view.caption.startswith(f"Links last checked {document['checked']}: 1 dead (404 or 410), 0 unreachable")
     assert view.caption.endswith("; 0 of 2 not checked.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -20,12 +21,14 @@ def run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.lint
 @pytest.mark.parametrize("args", [("check", *PATHS), ("format", "--check", *PATHS)], ids=["lint", "format"])
 def test_ruff(args):
     result = run("ruff", *args)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.lint
 def test_mypy_on_the_package():
     result = run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -42,3 +45,17 @@ def test_only_the_ui_package_and_the_page_scripts_may_import_streamlit(path, ban
         input="import streamlit as st\n\nst.write(1)\n", cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert ("TID251" in result.stdout) is banned, result.stdout
+
+
+def test_no_test_module_imports_another():
+    """Shared test helpers live in conftest.py; a test module importing another would run its tests twice
+    and hide where a helper lives."""
+    test_modules = {path.stem for path in (ROOT / "tests").rglob("test_*.py")}
+    offenders = []
+    for path in (ROOT / "tests").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.relative_to(ROOT)}: {name}" for name in names if name.split(".")[-1] in test_modules]
+    assert offenders == []

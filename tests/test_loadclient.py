@@ -83,7 +83,8 @@ def test_alerts_are_shown_by_their_kind_with_their_text_and_widgets_with_their_i
     assert lc._shown(uploader) == lc.Shown("file_uploader", "$$ID-abc-ecosystem_files")
     assert lc._shown(ForwardMsg(script_finished=ForwardMsg.FINISHED_SUCCESSFULLY)) is None
     rerun = lc.Rerun(lc.Link(), 1.0, 10, 2, shown=(lc._shown(alert), lc._shown(uploader), lc._shown(alert)))
-    assert rerun.count("error") == 2 and rerun.texts("file_uploader") == ["$$ID-abc-ecosystem_files"]
+    assert rerun.count("error") == 2
+    assert rerun.texts("file_uploader") == ["$$ID-abc-ecosystem_files"]
 
 
 def test_the_uploader_is_found_by_its_key_and_never_guessed():
@@ -122,7 +123,8 @@ def test_exception_and_missing_page_are_errors():
 
 def test_first_visit_then_later_reruns_send_cached_references(server_url):
     first, later = run_async(lc.page_reruns(server_url, lc.Link("map"), 2))
-    assert first.error is None and all(r.error is None for r in later)
+    assert first.error is None
+    assert all(r.error is None for r in later)
     # the tab keeps the blocks it has seen: later reruns send references to them, not the blocks again
     assert all(r.bytes < first.bytes for r in later)
     assert all(r.bytes < 20_000 for r in later)
@@ -131,18 +133,23 @@ def test_first_visit_then_later_reruns_send_cached_references(server_url):
 def test_a_link_with_filters_reaches_its_page(server_url):
     link = lc.Link("site", lc.query(site="boston", role="implementation"))
     first, later = run_async(lc.page_reruns(server_url, link, 1))
-    assert first.error is None and later[0].error is None
+    assert first.error is None
+    assert later[0].error is None
 
 
 def test_an_unknown_page_is_reported_as_an_error(server_url):
     first, _ = run_async(lc.page_reruns(server_url, lc.Link("no-such-page"), 0))
-    assert first.error is not None and "page not found" in first.error
+    assert first.error is not None
+    assert "page not found" in first.error
 
 
 def test_load_counts_every_rerun_of_every_visitor(server_url):
     links = [lc.Link(), lc.Link("themes"), lc.Link("library")]
     result = run_async(lc.run_load(server_url, links, users=3, reruns=2))
-    assert len(result.reruns) == 6 and result.errors == 0
-    assert result.throughput > 0 and result.p(50) > 0
+    assert len(result.reruns) == 6
+    assert result.errors == 0
+    assert result.throughput > 0
+    assert result.p(50) > 0
     assert {r.link for r in result.reruns} == set(links)
-    assert result.replicas == {} and result.unsticky == 0  # no load balancer in front: no replica header
+    assert result.replicas == {}
+    assert result.unsticky == 0  # no load balancer in front: no replica header

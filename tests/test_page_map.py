@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, deck_layers, headings, open_app, page_links, page_text, script
 from dashboard.data import text
-from dashboard.views import sites_map as maps
+from dashboard.views import map_layout, sites_map
 
 SITE_NAMES = ["Boston", "St. Louis", "Washington, DC", "Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"]
 
@@ -28,14 +28,17 @@ def map_page() -> AppTest:
 
 def test_map_draws_outlines_and_all_seven_sites(map_page):
     (chart,) = map_page.get("deck_gl_json_chart")
-    assert "GeoJsonLayer" in chart.proto.json and "ScatterplotLayer" in chart.proto.json
+    assert "GeoJsonLayer" in chart.proto.json
+    assert "ScatterplotLayer" in chart.proto.json
     layers = deck_layers(map_page)
     assert layers["states"]["@@type"] == "GeoJsonLayer"
     assert [row["name"] for row in layers["sites"]["data"]] == SITE_NAMES
-    assert chart.proto.alt.startswith("Map of the United States") and "Pittsburgh" in chart.proto.alt
+    assert chart.proto.alt.startswith("Map of the United States")
+    assert "Pittsburgh" in chart.proto.alt
     tooltip = json.loads(chart.proto.tooltip)
     assert tooltip["text"] == "{name}\n{role_label}, grant {grant_text}"  # plain text, never HTML
-    assert "html" not in tooltip and tooltip["style"]["transform"] == "none"  # pinned inside the map
+    assert "html" not in tooltip
+    assert tooltip["style"]["transform"] == "none"  # pinned inside the map
     assert list(chart.proto.selection_mode)  # selecting a site is on
 
 
@@ -64,7 +67,8 @@ def test_before_a_tap_the_map_says_what_a_tap_does_and_the_key_is_in_the_side_co
         ("caption", "Tap or click a circle: a link to its profile appears here."),
     ]
     (side,) = [element.value for element in map_page.columns[1].children.values()]
-    assert side.startswith("**How to read the map**") and "minimum size" in side
+    assert side.startswith("**How to read the map**")
+    assert "minimum size" in side
 
 
 def test_a_chosen_site_puts_its_profile_link_right_under_the_map():
@@ -89,13 +93,14 @@ def table_rows(at) -> list[list[str]]:
 
 def test_map_page_has_legend_table_and_profile_page_links(map_page):
     shown = " ".join(m.value for m in map_page.markdown)
-    assert "Blue circles" in shown and "Orange circles" in shown
-    assert map_page.toggle[0].label == "Show basemap tiles (needs internet)" and map_page.toggle[0].value is False
+    assert "Blue circles" in shown
+    assert "Orange circles" in shown
+    assert map_page.toggle[0].label == "Show basemap tiles (needs internet)"
+    assert map_page.toggle[0].value is False
     assert not map_page.dataframe  # the table is Markdown: an HTML table screen readers can browse
     assert [row[0].rsplit(" (", 1)[0] for row in table_rows(map_page)] == [text.escape_markdown(n) for n in SITE_NAMES]
-    assert table_rows(map_page)[0] == ["Boston (MA)", "Implementation", "\\$200,000"] and [
-        b.proto.label for b in map_page.get("download_button")
-    ] == ["Download map-sites (CSV)"]
+    assert table_rows(map_page)[0] == ["Boston (MA)", "Implementation", "\\$200,000"]
+    assert [b.proto.label for b in map_page.get("download_button")] == ["Download map-sites (CSV)"]
     assert page_links(map_page)["Boston (implementation site)"] == "site?site=Boston"
 
 
@@ -117,7 +122,8 @@ def test_basemap_toggle_asks_for_theme_tiles():
     at.toggle[0].set_value(True).run()
     assert not at.exception
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    assert spec["mapProvider"] == "carto" and "mapStyle" not in spec
+    assert spec["mapProvider"] == "carto"
+    assert "mapStyle" not in spec
     assert "GeoJsonLayer" in at.get("deck_gl_json_chart")[0].proto.json
 
 
@@ -136,7 +142,8 @@ def test_hostile_url_renders_the_default_map():
 def test_no_matching_site_still_draws_the_outlines():
     at = open_page(script("map"), sites="Boston", role="learning")
     layers = deck_layers(at)
-    assert "states" in layers and layers["sites"]["data"] == []
+    assert "states" in layers
+    assert layers["sites"]["data"] == []
     assert any("No site matches" in i.value for i in at.info)
 
 
@@ -154,7 +161,7 @@ def test_overview_has_a_small_map_and_where_to_start_links():
     for label, page in [
         ("Browse the products and 38 lessons by theme", "themes?"),
         ("Compare the sites' civic-tech ecosystems", "metrics?"),
-        ("Read the 33 reports and all 255 sources", "library?"),
+        ("Read the 35 reports and all 255 sources", "library?"),
     ]:
         assert found[label] == page
 
@@ -162,8 +169,8 @@ def test_overview_has_a_small_map_and_where_to_start_links():
 def test_overview_map_says_which_circle_is_drawn_beside_its_place(catalog):
     at = open_page(script("overview"))
     shown = [c.value for c in at.columns[1].children.values() if getattr(c, "type", "") == "caption"]
-    points = maps.site_points(catalog, list(catalog.sites["id"]))
-    assert shown == [text.escape_markdown(maps.moved_sentence(maps.layout_map(points, 320).marks))]
+    points = sites_map.site_points(catalog, list(catalog.sites["id"]))
+    assert shown == [text.escape_markdown(sites_map.moved_sentence(map_layout.layout_map(points, 320).marks))]
     assert shown[0].startswith("Pittsburgh is drawn beside its place")
 
 
@@ -210,6 +217,7 @@ def test_markdown_in_a_site_name_is_shown_as_text(tmp_path, monkeypatch):
     monkeypatch.setenv("CTDC_DATA_DIR", str(data))
     at = open_page(script("map"), sites="[Boston](https://evil.example) **$x$**")
     (label,) = [link.proto.label for link in at.get("page_link") if "evil" in link.proto.label]
-    assert label.startswith(r"\[Boston\]\(https\:") and r"\*\*\$x\$\*\*" in label
+    assert label.startswith(r"\[Boston\]\(https\:")
+    assert r"\*\*\$x\$\*\*" in label
     assert deck_layers(at)["sites"]["data"][0]["name"] == "[Boston](https://evil.example) **$x$**"
     assert all("](https://evil" not in c.value for c in at.caption)

@@ -49,8 +49,10 @@ def test_page_renders_its_charts_with_titles_and_alt_text():
     assert len(protos) >= 7
     for proto in protos:
         spec = json.loads(proto.spec)
-        assert spec.get("title") and len(spec.get("description", "")) > 40  # the description is the alt text
-    assert "not found in sources" in "\n".join(text) and "St\\. Louis" in "\n".join(text)
+        assert spec.get("title")
+        assert len(spec.get("description", "")) > 40  # the description is the alt text
+    assert "not found in sources" in "\n".join(text)
+    assert "St\\. Louis" in "\n".join(text)
     assert {"Key years", "Population", "Partner composition", "Timeline of dated facts"} <= headers
 
 
@@ -89,7 +91,8 @@ def test_lens_toggle_from_the_link_groups_by_role():
     assert "implementation sites averaged 1996 (2 of 3 with a value)" in text
     at = run({"lens": "true", "tab": "Partners"})
     partner = [json.loads(p.spec) for p in chart_protos(at) if "Partner" in str(json.loads(p.spec).get("title"))]
-    assert partner and "site role" in partner[0]["title"]
+    assert partner
+    assert "site role" in partner[0]["title"]
 
 
 def test_toggling_the_lens_on_the_page():
@@ -125,11 +128,12 @@ def test_hostile_links_render(params):
 
 def test_chart_data_reaches_the_page_as_the_arrow_bytes_built_once(catalog):
     from dashboard.state.filters import Filters
-    from dashboard.views.metrics import charts as metric_charts
+    from dashboard.views.metrics import key_years
 
-    view = metric_charts.key_years_view(catalog, Filters(), False)
+    view = key_years.key_years_view(catalog, Filters(), False)
     built = {name: data for name, data in view.chart.spec["datasets"].items()}
-    assert built and all(isinstance(data, bytes) for data in built.values())
+    assert built
+    assert all(isinstance(data, bytes) for data in built.values())
     (proto,) = chart_protos(run())
     assert {ds.name: ds.data.data for ds in proto.datasets} == built
 
@@ -137,7 +141,9 @@ def test_chart_data_reaches_the_page_as_the_arrow_bytes_built_once(catalog):
 def test_key_years_choice_from_the_link_and_on_the_page():
     at = run()
     choice = at.selectbox(key="year_metric")
-    assert choice.value == "all" and choice.options[0] == "All key years" and "Year joined NNIP" in choice.options
+    assert choice.value == "all"
+    assert choice.options[0] == "All key years"
+    assert "Year joined NNIP" in choice.options
     assert chart_title(chart_protos(at)[0]) == "Key years per site"
     choice.set_value("nnip_join_year").run()
     assert not at.exception
@@ -164,7 +170,8 @@ def test_unknown_key_years_choice_falls_back_to_every_metric(value):
 
 def test_key_years_wide_table_opens_beside_the_long_one():
     at = run({"year_metric": "Open data policy year", "lens": "true"})
-    assert not at.dataframe and not at.get("download_button")  # both tables are built only when opened
+    assert not at.dataframe
+    assert not at.get("download_button")  # both tables are built only when opened
     labels = [e.label for e in at.expander]
     assert (
         labels.index("Key years as a table: a row per site, a column per metric") == labels.index("Data behind “Key years”") + 1
@@ -173,7 +180,8 @@ def test_key_years_wide_table_opens_beside_the_long_one():
     at.session_state["data-key-years-open_data_policy_year"] = True
     at.run()
     long, wide = (table.value for table in at.dataframe)
-    assert list(wide.columns) == ["site", "role", "Open data policy year"] and len(wide) == 7
+    assert list(wide.columns) == ["site", "role", "Open data policy year"]
+    assert len(wide) == 7
     assert (
         list(wide["site"])
         == list(long["site"])

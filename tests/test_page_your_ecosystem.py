@@ -12,11 +12,14 @@ import re
 import tomllib
 import xml.etree.ElementTree as ET
 
+import hostile_uploads
 import pytest
 
 from conftest import ROOT, chart_protos, headings, markdown, open_app, page_text, script
+from dashboard.data import export
+from dashboard.data.text import escape_markdown
 from dashboard.network import views as network_views
-from dashboard.upload import ecosystem_upload as U
+from dashboard.upload import example, result, tables, validation
 
 PAGE = script("ecosystem")
 MAP_KEY = "ecosystem_map"
@@ -50,12 +53,13 @@ def test_templates_are_offered_in_three_formats():
     assert labels == ["Template: organizations.csv", "Template: ties.csv", "Template: YAML", "Template: Excel workbook"]
     assert at.get("file_uploader")[0].proto.type == [".csv", ".txt", ".yaml", ".yml", ".xlsx"]
     assert "nothing is stored on the server" in page_text(at)
-    assert not chart_protos(at) and any("Upload your map" in i.value for i in at.info)
+    assert not chart_protos(at)
+    assert any("Upload your map" in i.value for i in at.info)
 
 
 def test_the_example_upload_is_drawn_beside_the_site_the_link_names():
     at = open_app(PAGE, {"compare": "st-louis"})
-    upload(at, U.example_files())
+    upload(at, example.example_files())
     assert titles(at) == ["Your ecosystem", "St. Louis"]  # an upload is named "Your ecosystem"
     assert "Your network beside a CTDC site" in " ".join(headings(at))
     assert at.selectbox(key="ecosystem_compare").value == "st-louis"
@@ -68,19 +72,23 @@ def test_the_example_upload_is_drawn_beside_the_site_the_link_names():
     labels = [b.proto.label for b in at.get("download_button")]
     for label in ("Metrics per organization (CSV)", "Network as GraphML (Gephi, yEd)", "Network as JSON (Kumu)"):
         assert label in labels
-    assert "Picture (PNG)" in labels and "Picture (SVG)" in labels and "Measures beside St. Louis (CSV)" in labels
+    assert "Picture (PNG)" in labels
+    assert "Picture (SVG)" in labels
+    assert "Measures beside St. Louis (CSV)" in labels
     assert "compare=St.+Louis" in at.code[-1].value  # the share link names the site shown beside the map
 
 
 def test_an_upload_is_read_once_and_kept_in_the_session_only(monkeypatch):
     at = open_app(PAGE)
-    upload(at, U.example_files())
+    upload(at, example.example_files())
     first = at.session_state[MAP_KEY]
     calls = []
-    monkeypatch.setattr(network_views, "parse_upload", lambda *a, **k: calls.append(a) or U.parse_upload(*a, **k))
+    monkeypatch.setattr(result, "parse_upload", lambda *a, **k: calls.append(a) or validation.parse_upload(*a, **k))
     at.selectbox(key="ecosystem_compare").set_value("cleveland").run()
-    assert at.session_state[MAP_KEY] is first and calls == []  # a rerun does not read the files again
-    assert "?" in at.code[-1].value and "example" not in at.code[-1].value  # an upload never goes into a link
+    assert at.session_state[MAP_KEY] is first
+    assert calls == []  # a rerun does not read the files again
+    assert "?" in at.code[-1].value
+    assert "example" not in at.code[-1].value  # an upload never goes into a link
     other = open_app(PAGE)
     assert MAP_KEY not in other.session_state or other.session_state[MAP_KEY] is None  # another session sees nothing
 
@@ -97,9 +105,8 @@ def test_problems_are_listed_with_their_rows_and_nothing_is_drawn():
     assert "organizations.csv, row 3, column 'name': the name is empty." in plain
     assert "ties.csv, row 2, column 'target': 'Data Hubb' is not in the organizations list. Did you mean 'Data Hub'?" in plain
     problems = at.dataframe[0].value
-    assert list(problems["row"]) == [2, 3, 2] and "Download map-problems (CSV)" in [
-        b.proto.label for b in at.get("download_button")
-    ]
+    assert list(problems["row"]) == [2, 3, 2]
+    assert "Download map-problems (CSV)" in [b.proto.label for b in at.get("download_button")]
 
 
 def test_a_wrong_file_type_gets_a_message():
@@ -111,23 +118,26 @@ def test_the_worked_example_loads_with_one_switch_and_is_labelled_fictional():
     at = open_app(PAGE)
     at.toggle(key="example").set_value(True).run()
     assert not at.exception
-    assert titles(at)[0] == U.EXAMPLE_NAME and "fictional" in U.EXAMPLE_NAME
+    assert titles(at)[0] == example.EXAMPLE_NAME
+    assert "fictional" in example.EXAMPLE_NAME
     assert any("fictional city" in i.value for i in at.info)
     assert "example=true" in at.code[-1].value  # a link can open the example
     shown = at.session_state[MAP_KEY]
-    assert json.loads(shown.download("json"))["name"] == U.EXAMPLE_NAME
-    assert U.EXAMPLE_NAME in shown.download("metrics-csv").decode()
+    assert json.loads(shown.download("json"))["name"] == example.EXAMPLE_NAME
+    assert example.EXAMPLE_NAME in shown.download("metrics-csv").decode()
     assert b"fictional" in shown.download("svg")
     linked = open_app(PAGE, {"example": "true", "compare": "Washington, DC"})
-    assert titles(linked) == [U.EXAMPLE_NAME, "Washington, DC"]
+    assert titles(linked) == [example.EXAMPLE_NAME, "Washington, DC"]
 
 
 def test_the_last_upload_stays_until_removed():
-    at = upload(open_app(PAGE), U.example_files())
+    at = upload(open_app(PAGE), example.example_files())
     at.get("file_uploader")[0].set_value(None).run()  # the uploader emptied (or the page left and reopened)
-    assert titles(at)[0] == "Your ecosystem" and "Showing your last upload" in page_text(at)
+    assert titles(at)[0] == "Your ecosystem"
+    assert "Showing your last upload" in page_text(at)
     next(b for b in at.button if b.label == "Remove it").click().run()
-    assert not chart_protos(at) and at.session_state[MAP_KEY] is None
+    assert not chart_protos(at)
+    assert at.session_state[MAP_KEY] is None
 
 
 # ---------------------------------------------------------------- hostile names stay inert
@@ -159,7 +169,8 @@ def test_hostile_names_are_shown_as_text(hostile_page):
     at = hostile_page
     text = markdown(at) + "\n".join(c.value for c in at.caption) + "\n".join(i.value for i in at.info)
     assert not re.search(r"(?<!\\)<(script|img|b|i)\b", text)  # every tag is escaped
-    assert "](javascript" not in text and "\\[click me\\]\\(javascript" in text
+    assert "](javascript" not in text
+    assert "\\[click me\\]\\(javascript" in text
     assert "\\*\\*bold\\*\\*" in text  # Markdown in a name is shown, not applied
     picture = next(p for p in chart_protos(at) if json.loads(p.spec)["title"]["text"] == ["Your ecosystem"])
     names = {
@@ -183,9 +194,9 @@ def test_every_download_neutralises_formulas(hostile_page, catalog):
     site = network_views.site_network(catalog, "boston")
     texts = [shown.download("metrics-csv"), shown.side_by_side_csv(site)]
     page_tables = [frame.value for frame in at.dataframe]
-    texts += [U.safe_csv(frame) for frame in page_tables]  # the tables' CSV buttons write exactly this
+    texts += [export.safe_csv(frame) for frame in page_tables]  # the tables' CSV buttons write exactly this
     prompts = network_views.prompts_view(catalog, [("Your ecosystem", shown.network.prompts)])
-    texts.append(U.safe_csv(prompts.table))
+    texts.append(export.safe_csv(prompts.table))
     for data in texts:
         for row in csv.reader(io.StringIO(data.decode("utf-8"))):
             assert not any(formula_like(cell) for cell in row), row
@@ -196,13 +207,50 @@ def test_every_download_neutralises_formulas(hostile_page, catalog):
     strings = [v for e in document["elements"] + document["connections"] for v in e.values() if isinstance(v, str)]
     assert not any(formula_like(s) for s in strings)
     svg = shown.download("svg")
-    assert b"<script" not in svg and b"&lt;script&gt;" in svg
+    assert b"<script" not in svg
+    assert b"&lt;script&gt;" in svg
     assert shown.download("png").startswith(b"\x89PNG")
-    assert shown.download("png") is shown.download("png")  # built once, on the first request
+    assert shown.download("svg") == shown.download("svg")  # made on request, the same each time
 
 
 def test_the_server_refuses_files_over_the_upload_limit():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["maxUploadSize"] == U.MAX_UPLOAD_MB and U.MAX_BYTES == U.MAX_UPLOAD_MB * 1024 * 1024
+    assert config["server"]["maxUploadSize"] == tables.MAX_UPLOAD_MB
+    assert tables.MAX_BYTES == tables.MAX_UPLOAD_MB * 1024 * 1024
     at = open_app(PAGE)
-    assert at.get("file_uploader")[0].proto.max_upload_size_mb == U.MAX_UPLOAD_MB
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == tables.MAX_UPLOAD_MB
+
+
+# ---------------------------------------------------------------- the hostile set (tests/hostile_uploads.py)
+
+
+def test_addresses_in_names_are_shown_as_text_and_never_as_links():
+    case = hostile_uploads.cases()["url_in_names"]
+    at = upload(open_app(PAGE), case.files)
+    at.session_state["data-network-yours"] = True
+    at.session_state["data-network-boston"] = True
+    at.run()
+    text = markdown(at) + "\n".join(c.value for c in at.caption)
+    shown = [name for name in hostile_uploads.URL_NAMES if escape_markdown(name) in text]
+    assert len(shown) >= 2, shown  # the hub and the questions name some of them
+    for name in hostile_uploads.URL_NAMES:
+        assert name not in text, name  # never as written: "://", "www." and "@" each carry a word joiner
+    assert not re.search(r"\]\([^)]*example\.(com|org|net)", text)  # no Markdown link to an address from the upload
+    yours, _, boston, _ = at.dataframe[:4]
+    assert "link" not in yours.proto.columns  # an upload's addresses stay text
+    assert '"type": "link"' in boston.proto.columns  # a CTDC site's, from the cited dataset, are links
+
+
+@pytest.mark.parametrize("name", ["deep_block_list.yaml", "deeper_still.yaml"])
+def test_a_deeply_nested_yaml_file_gets_a_message_not_a_traceback(name):
+    case = hostile_uploads.cases()[name]
+    at = upload(open_app(PAGE), case.files)
+    (error,) = at.error
+    assert "is nested more than 20 levels deep" in re.sub(r"\\(.)", r"\1", error.value)
+    assert escape_markdown(name) in error.value
+    assert not chart_protos(at)
+
+
+def test_viewers_never_see_a_traceback():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "type"  # the error's type only; the rest goes to the log

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.views.themes import search as S
+from dashboard.views.themes.search_index import KINDS, build_index, fold, words_of
 
 HOSTILE = "**bold** <script>alert(1)</script> [link](javascript:alert(1)) `code` # heading _u_ | a | ~~s~~ $x$"
 
@@ -24,7 +25,7 @@ def _rows(catalog, table: str, rows: list[dict]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def index(catalog):
     """The shipped catalog's index."""
-    return S.build_index(catalog)
+    return build_index(catalog)
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +158,7 @@ def tiny(catalog):
             ],
         ),
     )
-    return S.build_index(small)
+    return build_index(small)
 
 
 def ids(results: S.SearchResults) -> list[str]:
@@ -188,14 +189,16 @@ def test_every_word_must_match(index):
     assert set(ids(both)) <= set(ids(youth)) & set(ids(court))
     assert len(ids(both)) < min(len(ids(youth)), len(ids(court)))
     nothing = S.search(index, "housing zzqqxx")
-    assert nothing.total == 0 and nothing.results == () and nothing.message == S.NO_MATCH_MESSAGE
+    assert nothing.total == 0
+    assert nothing.results == ()
+    assert nothing.message == S.NO_MATCH_MESSAGE
 
 
 def record_texts(catalog) -> dict[str, list[str]]:
     """Record id -> the words of its title and body text, for every searchable record."""
     fields = ("name", "title", "description", "status_note", "text", "summary", "role")
     return {
-        row["id"]: S.words_of(" ".join(str(row.get(k) or "") for k in fields))
+        row["id"]: words_of(" ".join(str(row.get(k) or "") for k in fields))
         for table in ("products", "lessons", "resources", "organizations", "national_partners")
         for row in getattr(catalog, table).to_dict("records")
     }
@@ -208,46 +211,58 @@ def test_art_on_the_shipped_data_skips_partner_and_start(catalog, index):
         for i, words in record_texts(catalog).items()
         if any("partner" in w or "start" in w for w in words) and not any(w.startswith("art") for w in words)
     }
-    assert inside_only and found and not found & inside_only
+    assert inside_only
+    assert found
+    assert not found & inside_only
 
 
 @pytest.mark.parametrize("prefix", ["communi", "organi", "developm", "housi", "part", "court", "yourstl"])
 def test_a_prefix_finds_every_record_with_a_word_starting_with_it(catalog, index, prefix):
     expected = {i for i, words in record_texts(catalog).items() if any(w.startswith(prefix) for w in words)}
-    assert expected and expected <= set(ids(S.search(index, prefix, limit=1000)))
+    assert expected
+    assert expected <= set(ids(S.search(index, prefix, limit=1000)))
 
 
 def test_organizations_and_national_partners_are_searched(index):
     rise = S.search(index, "Rise Community Development")
-    assert rise.results[0].id == "rise-community-development" and rise.results[0].kind == "organization"
-    assert rise.results[0].sites == ("st-louis",) and rise.results[0].site_names == ("St. Louis",)
+    assert rise.results[0].id == "rise-community-development"
+    assert rise.results[0].kind == "organization"
+    assert rise.results[0].sites == ("st-louis",)
+    assert rise.results[0].site_names == ("St. Louis",)
     macarthur = S.search(index, "MacArthur")
     assert "macarthur-foundation" in ids(macarthur)
-    assert {r.kind for r in S.search(index, "data", limit=1000).results} == set(S.KINDS)
+    assert {r.kind for r in S.search(index, "data", limit=1000).results} == set(KINDS)
 
 
 def test_results_carry_citations_links_and_lesson_details(tiny, catalog, index):
     by_id = {r.id: r for r in S.search(tiny, "lantern", limit=100).results}
-    assert by_id["r-wide"].url == "https://example.org/guide" and by_id["o-rise"].url == "https://example.org/rise"
+    assert by_id["r-wide"].url == "https://example.org/guide"
+    assert by_id["o-rise"].url == "https://example.org/rise"
     assert by_id["p-hostile"].url is None  # only http(s) links
-    assert by_id["l-cross"].section == "Sustaining the gain" and by_id["l-cross"].themes == ("open data",)
-    assert by_id["l-cross"].sites == ("cross-site",) and by_id["l-cross"].site_names == ("Cross-site",)
-    assert by_id["r-wide"].sites == () and by_id["n-one"].sites == ()
+    assert by_id["l-cross"].section == "Sustaining the gain"
+    assert by_id["l-cross"].themes == ("open data",)
+    assert by_id["l-cross"].sites == ("cross-site",)
+    assert by_id["l-cross"].site_names == ("Cross-site",)
+    assert by_id["r-wide"].sites == ()
+    assert by_id["n-one"].sites == ()
     assert by_id["o-two"].sites == ("boston", "cleveland")
     assert all(r.sources == ("src-1",) for r in by_id.values())
     product = S.search(index, "YourSTLCourts").results[0]
     row = catalog.products.set_index("id").loc[product.id]
-    assert product.sources == tuple(row["sources"]) and product.url == row["urls"][0]
+    assert product.sources == tuple(row["sources"])
+    assert product.url == row["urls"][0]
 
 
 def test_a_title_match_ranks_above_one_mention_in_the_body(tiny, index):
     assert ids(S.search(tiny, "beacon")) == ["p-title", "p-body"]
     results = S.search(index, "housing", limit=1000).results
-    in_title = [n for n, r in enumerate(results) if "housing" in S.words_of(r.title)]
+    in_title = [n for n, r in enumerate(results) if "housing" in words_of(r.title)]
     once_in_body = [
-        n for n, r in enumerate(results) if "housing" not in S.words_of(r.title) and r.excerpt.lower().count("housing") == 1
+        n for n, r in enumerate(results) if "housing" not in words_of(r.title) and r.excerpt.lower().count("housing") == 1
     ]
-    assert in_title and once_in_body and max(in_title) < min(once_in_body)
+    assert in_title
+    assert once_in_body
+    assert max(in_title) < min(once_in_body)
 
 
 def test_site_filter_keeps_program_wide_records_and_any_site_of_several(tiny):
@@ -255,7 +270,8 @@ def test_site_filter_keeps_program_wide_records_and_any_site_of_several(tiny):
     assert everything == {"p-hostile", "l-cross", "l-boston", "r-wide", "r-stl", "o-rise", "o-two", "n-one"}
     cleveland = S.search(tiny, "lantern", site_ids={"cleveland"})
     assert set(ids(cleveland)) == {"l-cross", "r-wide", "o-two", "n-one"}
-    assert cleveland.total == 4 and cleveland.hidden == 4
+    assert cleveland.total == 4
+    assert cleveland.hidden == 4
     assert set(ids(S.search(tiny, "lantern", site_ids=("st-louis",)))) == {"l-cross", "r-wide", "n-one", "r-stl", "o-rise"}
     assert set(ids(S.search(tiny, "lantern", site_ids=frozenset()))) == {"l-cross", "r-wide", "n-one"}
     themed = S.search(tiny, "lantern", themes=("youth",), limit=100)
@@ -264,7 +280,8 @@ def test_site_filter_keeps_program_wide_records_and_any_site_of_several(tiny):
 
 def test_a_match_outside_the_view_is_counted_and_explained(tiny):
     hidden = S.search(tiny, "beacon", site_ids={"boston"})
-    assert hidden.total == 0 and hidden.hidden == 2
+    assert hidden.total == 0
+    assert hidden.hidden == 2
     assert hidden.message == S.HIDDEN_MESSAGE.format(hidden="2 records", verb="do")
 
 
@@ -273,7 +290,8 @@ def test_limit_cuts_the_results_not_the_total(index):
     three = S.search(index, "data", limit=3)
     assert everything.total == three.total == len(everything.results) > 3
     assert ids(three) == ids(everything)[:3]
-    assert S.search(index, "data", limit=0).results == () and S.search(index, "data", limit=-5).total == everything.total
+    assert S.search(index, "data", limit=0).results == ()
+    assert S.search(index, "data", limit=-5).total == everything.total
 
 
 def test_snippet_bolds_the_matched_words_and_escapes_the_data(tiny):
@@ -298,30 +316,41 @@ def test_snippet_marks_stemmed_and_prefix_matches(tiny, index):
 def test_a_long_paste_is_cut_with_a_note(index):
     pasted = ("court " * 100).strip()  # 599 characters
     results = S.search(index, pasted)
-    assert results.truncated and results.dropped_chars == len(pasted) - len(results.query) > len(pasted) - S.MAX_QUERY
-    assert S.MAX_QUERY - 6 < len(results.query) <= S.MAX_QUERY and results.words == ("court",)  # cut after a whole word
-    assert results.notes and f"{results.dropped_chars} characters" in results.notes[0]
+    assert results.truncated
+    assert results.dropped_chars == len(pasted) - len(results.query) > len(pasted) - S.MAX_QUERY
+    assert S.MAX_QUERY - 6 < len(results.query) <= S.MAX_QUERY
+    assert results.words == ("court",)  # cut after a whole word
+    assert results.notes
+    assert f"{results.dropped_chars} characters" in results.notes[0]
     assert ids(results) == ids(S.search(index, "court"))
     short = S.search(index, "court")
-    assert not short.truncated and short.dropped_chars == 0 and short.notes == ()
+    assert not short.truncated
+    assert short.dropped_chars == 0
+    assert short.notes == ()
 
 
 def test_spaces_and_control_characters_do_not_count_towards_the_limit(index):
     spaced = S.search(index, "court" + " \t\n\x00" * 300 + "zzqqxx")
-    assert not spaced.truncated and spaced.words == ("court", "zzqqxx") and spaced.total == 0
+    assert not spaced.truncated
+    assert spaced.words == ("court", "zzqqxx")
+    assert spaced.total == 0
 
 
 def test_one_long_word_is_cut_at_the_limit(index):
     results = S.search(index, "x" * 500)
-    assert results.truncated and results.dropped_chars == 300 and results.words == ("x" * S.MAX_QUERY,)
+    assert results.truncated
+    assert results.dropped_chars == 300
+    assert results.words == ("x" * S.MAX_QUERY,)
 
 
 def test_one_letter_lists_titles_starting_with_it(index):
     results = S.search(index, "a", limit=1000)
-    assert results.mode == "initial" and results.words == ("a",) and results.total > 0
+    assert results.mode == "initial"
+    assert results.words == ("a",)
+    assert results.total > 0
     assert results.message == S.INITIAL_MESSAGE.format(letter="A")
-    assert all(S.words_of(r.title)[0].startswith("a") for r in results.results)
-    titles = [S.fold(r.title) for r in results.results]
+    assert all(words_of(r.title)[0].startswith("a") for r in results.results)
+    titles = [fold(r.title) for r in results.results]
     assert titles == sorted(titles)
     assert S.search(index, "A").total == results.total
     assert S.search(index, "q").message == S.NO_INITIAL_MESSAGE.format(letter="Q")
@@ -329,10 +358,12 @@ def test_one_letter_lists_titles_starting_with_it(index):
 
 def test_one_letter_words_are_left_out_beside_longer_ones(index):
     with_letters = S.search(index, "St. Louis's court")
-    assert with_letters.ignored_words == ("s",) and with_letters.words == ("st", "louis", "court")
+    assert with_letters.ignored_words == ("s",)
+    assert with_letters.words == ("st", "louis", "court")
     assert "s" in with_letters.notes[0]
     assert ids(with_letters) == ids(S.search(index, "St Louis court"))
-    assert S.search(index, "a b").message == S.TOO_SHORT_MESSAGE and S.search(index, "a b").results == ()
+    assert S.search(index, "a b").message == S.TOO_SHORT_MESSAGE
+    assert S.search(index, "a b").results == ()
 
 
 @pytest.mark.parametrize(
@@ -348,7 +379,10 @@ def test_one_letter_words_are_left_out_beside_longer_ones(index):
 )
 def test_a_query_without_words_gets_a_message(index, query, message):
     results = S.search(index, query)
-    assert results.mode == "none" and results.total == 0 and results.results == () and results.message == message
+    assert results.mode == "none"
+    assert results.total == 0
+    assert results.results == ()
+    assert results.message == message
 
 
 HOSTILE_QUERIES = [
@@ -394,9 +428,11 @@ HOSTILE_QUERIES = [
 def test_hostile_input_is_searched_as_plain_words(index, query):
     results = S.search(index, query)
     used, _, words = S.prepare_query(query)
-    assert results.query == used and all(re.fullmatch(r"[^\W_]+", w) for w in results.words)
+    assert results.query == used
+    assert all(re.fullmatch(r"[^\W_]+", w) for w in results.words)
     plain = S.search(index, " ".join(words))
-    assert ids(results) == ids(plain) and results.total == plain.total
+    assert ids(results) == ids(plain)
+    assert results.total == plain.total
 
 
 def test_the_query_shown_back_has_no_control_or_invisible_characters(index):
@@ -419,13 +455,16 @@ def test_match_expression_quotes_every_word():
 def test_results_table_is_plain_text(catalog, index):
     results = S.search(index, "housing")
     table = S.results_table(results)
-    assert list(table.columns) == S.RESULT_COLUMNS and len(table) == len(results.results)
-    assert list(table["rank"]) == list(range(1, len(table) + 1)) and list(table["id"]) == ids(results)
+    assert list(table.columns) == S.RESULT_COLUMNS
+    assert len(table) == len(results.results)
+    assert list(table["rank"]) == list(range(1, len(table) + 1))
+    assert list(table["id"]) == ids(results)
     assert not table["excerpt"].str.contains(r"\*\*|\\", regex=True).any()
     assert not table["title"].str.contains("\\", regex=False).any()
     row = table.set_index("id").loc["housing-insights"]
     site = catalog.products.set_index("id").loc["housing-insights", "site"]
-    assert row["sites"] == catalog.sites.set_index("id").loc[site, "name"] and row["url"].startswith("http")
+    assert row["sites"] == catalog.sites.set_index("id").loc[site, "name"]
+    assert row["url"].startswith("http")
     assert set(catalog.products.set_index("id").loc["housing-insights", "sources"]) == set(row["sources"].split(", "))
     assert list(S.results_table(S.search(index, "")).columns) == S.RESULT_COLUMNS
 

@@ -12,11 +12,11 @@ import pyarrow as pa
 import pytest
 
 from conftest import chart_protos, open_app, page_text, script
+from dashboard import constants
 from dashboard.state.filters import Filters
-from dashboard.views.metrics import charts as metric_charts
-from dashboard.views.metrics import frames as ecosystem_metrics
-from dashboard.views.metrics import self_check
-from dashboard.views.metrics.self_check import NO, UNANSWERED, YES, Answer, SelfCheck
+from dashboard.views import self_check
+from dashboard.views.metrics import key_years
+from dashboard.views.self_check import NO, UNANSWERED, YES, Answer, SelfCheck
 
 THIS_YEAR = 2026
 PAGE = script("ecosystem")
@@ -52,8 +52,11 @@ def test_an_unusable_answer_is_ignored_with_a_notice(value):
 def test_a_place_name_is_cut_and_cleaned_but_kept_as_text():
     hostile = "<img src=x onerror=alert(1)>\x00[link](javascript:alert(1))" + "x" * 200
     place = self_check.clean_place(hostile)
-    assert len(place) == self_check.MAX_PLACE and "\x00" not in place and place.startswith("<img src=x")
-    assert self_check.clean_place(None) == "" and self_check.clean_place(["a"]) == ""
+    assert len(place) == self_check.MAX_PLACE
+    assert "\x00" not in place
+    assert place.startswith("<img src=x")
+    assert self_check.clean_place(None) == ""
+    assert self_check.clean_place(["a"]) == ""
 
 
 @pytest.mark.parametrize(
@@ -75,7 +78,7 @@ def test_form_answers(choice, year, expected):
 
 
 def test_standings_follow_the_cited_key_years(catalog):
-    years = ecosystem_metrics.year_frame(catalog, Filters())
+    years = key_years.year_frame(catalog, Filters())
     table = self_check.standings(years, 2014)
     assert set(table) == {q.metric for q in self_check.QUESTIONS}
     for metric, rows in table.items():
@@ -83,9 +86,11 @@ def test_standings_follow_the_cited_key_years(catalog):
         for standing in rows:
             row = frame.loc[standing.site_name]
             if not row["known"]:
-                assert standing.kind == "unknown" and standing.text == "not found in sources"
+                assert standing.kind == "unknown"
+                assert standing.text == "not found in sources"
             else:
-                assert standing.year == int(row["numeric"]) and standing.sources == tuple(row["sources"])
+                assert standing.year == int(row["numeric"])
+                assert standing.sources == tuple(row["sources"])
                 assert standing.kind == ("in place" if standing.year <= 2014 else "later")
     counts = self_check.in_place_counts(table)
     assert set(counts) == set(years["site_name"])
@@ -98,20 +103,23 @@ def test_standings_follow_the_cited_key_years(catalog):
 
 def test_the_view_marks_the_answers_as_theirs_and_cites_the_sites(catalog):
     check = SelfCheck("Riverton", answers(my_nnip=Answer(YES, 2012), my_policy=Answer(NO)))
-    view = metric_charts.self_check_view(catalog, Filters(), check)
+    view = self_check.self_check_view(catalog, Filters(), check)
     spec = view.chart.spec
     shapes = next(layer["encoding"]["shape"] for layer in spec["layer"] if "shape" in layer.get("encoding", {}))
-    assert self_check.YOUR_ANSWER in shapes["scale"]["domain"]
+    assert constants.YOUR_ANSWER in shapes["scale"]["domain"]
     assert "Riverton: 1 of 6 in place, by your answers" in view.summary.replace("\\", "")
     assert "Riverton (your answers)" in set(view.chart.table["site"])
-    assert "*(your answer)*" in view.began and ":small[Sources: [\\[1\\]](http" in view.began
+    assert "*(your answer)*" in view.began
+    assert ":small[Sources: [\\[1\\]](http" in view.began
     table = view.table
-    mine = table[table["basis"] == self_check.YOUR_ANSWER]
-    assert list(mine["answer or standing"][:2]) == ["yes, since 2012", "not answered"] and (mine["sources"] == "").all()
+    mine = table[table["basis"] == constants.YOUR_ANSWER]
+    assert list(mine["answer or standing"][:2]) == ["yes, since 2012", "not answered"]
+    assert (mine["sources"] == "").all()
     assert (table.loc[table["basis"] == "sources", "sources"] != "").sum() > 20
-    nothing = metric_charts.self_check_view(catalog, Filters(), SelfCheck())
+    nothing = self_check.self_check_view(catalog, Filters(), SelfCheck())
     unanswered = next(layer["encoding"]["shape"] for layer in nothing.chart.spec["layer"] if "shape" in layer.get("encoding", {}))
-    assert "Answer the questions" in nothing.summary and unanswered["scale"]["domain"] == ["confirmed", "single-source"]
+    assert "Answer the questions" in nothing.summary
+    assert unanswered["scale"]["domain"] == ["confirmed", "single-source"]
 
 
 # ---------------------------------------------------------------- the page, through its link
@@ -131,6 +139,15 @@ def self_check_chart(at):
     return proto
 
 
+def test_each_answer_moves_the_links_at_once():
+    at = open_app(PAGE, {"ecosystem_tab": "Self-check"})
+    at.radio(key="my_brigade_choice").set_value("Yes").run()
+    assert [query_of(link) for link in links_on_page(at)] == [{"ecosystem_tab": ["Self-check"], "my_brigade": ["yes"]}] * 2
+    at.number_input(key="my_brigade_year").set_value(2013).run()
+    assert query_of(links_on_page(at)[-1]) == {"ecosystem_tab": ["Self-check"], "my_brigade": ["2013"]}
+    assert not at.get("form")  # no button to press first: the answers are not held back in a form
+
+
 def test_answers_in_the_form_travel_in_the_link_and_the_link_reopens_them():
     at = open_app(PAGE, {"ecosystem_tab": "Self-check"})
     at.text_input(key="my_place").input("Riverton <b>bold</b>")
@@ -138,7 +155,7 @@ def test_answers_in_the_form_travel_in_the_link_and_the_link_reopens_them():
     at.number_input(key="my_nnip_year").set_value(2011)
     at.radio(key="my_portal_choice").set_value("No")
     at.number_input(key="my_wwc_year").set_value(2019)  # a year alone means yes
-    next(b for b in at.button if b.label == "Show my place beside the sites").click().run()
+    at.run()
     assert not at.exception
     on_page, shared = links_on_page(at)
     assert on_page == shared  # the page's link and the sidebar's are built the same way
@@ -155,8 +172,10 @@ def test_answers_in_the_form_travel_in_the_link_and_the_link_reopens_them():
 
     reopened = open_app(PAGE, {k: v[-1] for k, v in query.items()})
     assert reopened.text_input(key="my_place").value == "Riverton <b>bold</b>"
-    assert reopened.radio(key="my_nnip_choice").value == "Yes" and reopened.number_input(key="my_nnip_year").value == 2011
-    assert reopened.radio(key="my_portal_choice").value == "No" and reopened.radio(key="my_wwc_choice").value == "Yes"
+    assert reopened.radio(key="my_nnip_choice").value == "Yes"
+    assert reopened.number_input(key="my_nnip_year").value == 2011
+    assert reopened.radio(key="my_portal_choice").value == "No"
+    assert reopened.radio(key="my_wwc_choice").value == "Yes"
     assert links_on_page(reopened) == [on_page, on_page]
     again = self_check_chart(reopened)
     assert json.loads(again.spec) == json.loads(chart.spec)
@@ -167,8 +186,10 @@ def test_a_link_with_answers_opens_the_self_check_and_ignores_what_it_cannot_rea
     at = open_app(PAGE, {"my_nnip": "1995", "my_wwc": "<script>alert(1)</script>", "my_place": "Riverton"})
     assert [t.label for t in at.tabs] == ["Map your network", "Self-check"]
     text = page_text(at)
-    assert "Ignored unknown my_wwc in the link" in text and "<script>" not in "\n".join(m.value for m in at.markdown)
-    assert at.number_input(key="my_nnip_year").value == 1995 and at.radio(key="my_wwc_choice").value == "Not answered"
+    assert "Ignored unknown my_wwc in the link" in text
+    assert "<script>" not in "\n".join(m.value for m in at.markdown)
+    assert at.number_input(key="my_nnip_year").value == 1995
+    assert at.radio(key="my_wwc_choice").value == "Not answered"
     assert "Riverton: 1 of 6 in place, by your answers" in text
     assert query_of(at.code[-1].value) == {"ecosystem_tab": ["Self-check"], "my_place": ["Riverton"], "my_nnip": ["1995"]}
 

@@ -31,10 +31,12 @@ def _all_cited(profile: site_profile.SiteProfile) -> set[str]:
 
 
 def test_st_louis_has_yourstlcourts_with_outcomes(stl):
-    assert stl.name == "St. Louis" and stl.site["role"] == "implementation"
+    assert stl.name == "St. Louis"
+    assert stl.site["role"] == "implementation"
     product = next(p for p in stl.products if p["id"] == "yourstlcourts")
     assert product["name"] == "YourSTLCourts"
-    assert product["status"] == "active" and product["status_as_of"] == "2018-01"
+    assert product["status"] == "active"
+    assert product["status_as_of"] == "2018-01"
     assert "https://github.com/OpenSTL/STLCourts-client" in product["code"]
     assert product["license"] is None  # NaN from pandas is turned back into None
     lines = [site_profile_text.outcome_line(o) for o in product["outcomes"]]
@@ -70,7 +72,8 @@ def test_product_markdown_cites_every_outcome_and_links_only_http(catalog, stl):
     product = next(p for p in stl.products if p["id"] == "yourstlcourts")
     markdown = site_profile_text.product_markdown(product, sources)
     outcomes = markdown.split("**Reported outcomes**", 1)[1].strip().split("\n\n")[0].splitlines()
-    assert len(outcomes) == len(product["outcomes"]) and all(":small[Sources: [\\[" in line for line in outcomes)
+    assert len(outcomes) == len(product["outcomes"])
+    assert all(":small[Sources: [\\[" in line for line in outcomes)
     assert (
         "**Code repositories:** [github\\.com/OpenSTL/STLCourts\\-client](https://github.com/OpenSTL/STLCourts-client)"
         in markdown
@@ -79,7 +82,9 @@ def test_product_markdown_cites_every_outcome_and_links_only_http(catalog, stl):
     assert "**Note:** The address as spelled in the St\\. Louis Public Radio report" in markdown
     hostile = {**product, "urls": ["javascript:alert(1)"], "description": "<script>x</script>", "outcomes": []}
     unsafe = site_profile_text.product_markdown(hostile, sources)
-    assert "javascript" not in unsafe and "<script>" not in unsafe and "Reported outcomes" not in unsafe
+    assert "javascript" not in unsafe
+    assert "<script>" not in unsafe
+    assert "Reported outcomes" not in unsafe
 
 
 def test_page_sections_cite_sources_numbered_on_the_page(catalog, stl):
@@ -96,11 +101,14 @@ def test_page_sections_cite_sources_numbered_on_the_page(catalog, stl):
     ]
     for markdown in sections:
         cited = set(re.findall(r"\[\\\[\d+\\\]\]", markdown))
-        assert cited and cited <= numbers
-    assert "**Data intermediary**" in sections[1] and "Rise Community Development" in sections[1]
+        assert cited
+        assert cited <= numbers
+    assert "**Data intermediary**" in sections[1]
+    assert "Rise Community Development" in sections[1]
     assert sections[0].startswith(":blue-badge[Implementation site] **$200,000 grant**")
     listed = site_profile_text.sources_markdown(sources).splitlines()
-    assert len(listed) == len(sources) and listed[0].startswith("- \\[1\\] [")
+    assert len(listed) == len(sources)
+    assert listed[0].startswith("- \\[1\\] [")
 
 
 def test_partners_grouped_by_type_in_vocabulary_order(stl):
@@ -138,9 +146,11 @@ def test_metrics_joined_with_definitions(catalog, stl):
     assert len(metrics) == (catalog.metrics["site"] == "st-louis").sum()
     assert {"group", "metric", "value", "unit", "vintage", "confidence", "sources"} <= set(metrics.columns)
     grant = metrics[metrics["metric"] == "CTDC grant"].iloc[0]
-    assert grant["value"] == "200,000" and grant["unit"] == "USD"
+    assert grant["value"] == "200,000"
+    assert grant["unit"] == "USD"
     unknown = metrics[metrics["confidence"] == "unconfirmed"]
-    assert len(unknown) > 0 and set(unknown["value"]) == {values.NOT_FOUND}
+    assert len(unknown) > 0
+    assert set(unknown["value"]) == {values.NOT_FOUND}
     assert "0" not in set(metrics["value"])
 
 
@@ -156,8 +166,10 @@ def test_relationships_and_resources_touch_the_site(stl, catalog):
     assert " — standing affiliation. " in site_profile_text.relationship_sentence(member)
     lines = site_profile_text.relationships_markdown(stl, site_profile_text.page_sources(catalog, stl)).splitlines()
     periods = ["standing" if "standing affiliation" in line else "ctdc" for line in lines]
-    assert periods == sorted(periods, key=["ctdc", "standing"].index) and len(set(periods)) == 2  # CTDC-era ties first
-    assert stl.resources and all("st-louis" in r["sites"] for r in stl.resources)
+    assert periods == sorted(periods, key=["ctdc", "standing"].index)
+    assert len(set(periods)) == 2
+    assert stl.resources
+    assert all("st-louis" in r["sites"] for r in stl.resources)
 
 
 def test_learning_site_seattle_has_partners_and_lessons(catalog):
@@ -181,7 +193,9 @@ def test_resolve_site_falls_back_with_a_short_notice(catalog, raw):
     allowed = ["pittsburgh", "cleveland"]
     site, notice = links.resolve_site(raw, catalog.site_names(), allowed)
     assert site == "pittsburgh"
-    assert notice is not None and "Pittsburgh" in notice and len(notice) < 200
+    assert notice is not None
+    assert "Pittsburgh" in notice
+    assert len(notice) < 200
 
 
 @pytest.mark.parametrize("raw", [None, "", "   ", ["boston"], 42])
@@ -198,7 +212,8 @@ def test_resolve_site_accepts_an_id_or_a_name_in_any_case(catalog, raw):
 def test_resolve_site_known_ids(catalog):
     assert links.resolve_site("st-louis", catalog.site_names(), ["boston", "st-louis"]) == ("st-louis", None)
     site, notice = links.resolve_site("boston", catalog.site_names(), ["cleveland"])
-    assert site == "boston" and "outside the current filters" in notice
+    assert site == "boston"
+    assert "outside the current filters" in notice
     assert links.resolve_site(None, catalog.site_names(), []) == ("boston", None)  # nothing in view: first site
 
 
@@ -207,7 +222,8 @@ def test_resolve_compare(catalog):
     assert links.resolve_compare("boston", catalog.site_names(), "boston") == (None, None)
     assert links.resolve_compare(None, catalog.site_names(), "boston") == (None, None)
     compare, notice = links.resolve_compare("<b>x</b>" * 3000, catalog.site_names(), "boston")
-    assert compare is None and len(notice) < 200
+    assert compare is None
+    assert len(notice) < 200
 
 
 def test_site_choices(catalog):
@@ -229,11 +245,13 @@ def test_page_sources_numbering_and_citations(catalog, stl):
     assert site_profile.compact_source_ids(boston) <= set(both["id"])
     first, second = both.iloc[0], both.iloc[1]
     cite = site_profile_text.citer(both)([second["id"], first["id"], "no-such-source"])
-    assert cite.startswith(":small[Sources: ") and cite.index("[\\[1\\]]") < cite.index("[\\[2\\]]")
+    assert cite.startswith(":small[Sources: ")
+    assert cite.index("[\\[1\\]]") < cite.index("[\\[2\\]]")
     assert f'({first["url"]} "Source 1: ' in cite  # each number links to its source, titled
     assert site_profile_text.citer(both)(["no-such-source"]) == ""
     line = citations.source_line(both.to_dict("records")[0])
-    assert line.startswith("\\[1\\] [") and first["id"].replace("-", "\\-") in line
+    assert line.startswith("\\[1\\] [")
+    assert first["id"].replace("-", "\\-") in line
 
 
 def test_compare_sites_side_by_side_with_unique_labels_and_partner_names(catalog):
@@ -243,10 +261,13 @@ def test_compare_sites_side_by_side_with_unique_labels_and_partner_names(catalog
     assert table["measure"].is_unique
     assert len(table) == 5 + boston.metrics["metric_id"].nunique()
     rows = table.set_index("measure")
-    assert rows.loc["Grant", "Boston"] == "$200,000" and rows.loc["Role", "Washington, DC"] == "Implementation site"
-    assert rows.loc["CTDC grant", "Boston"].startswith("200,000 USD (") and "confirmed" in rows.loc["CTDC grant", "Boston"]
+    assert rows.loc["Grant", "Boston"] == "$200,000"
+    assert rows.loc["Role", "Washington, DC"] == "Implementation site"
+    assert rows.loc["CTDC grant", "Boston"].startswith("200,000 USD (")
+    assert "confirmed" in rows.loc["CTDC grant", "Boston"]
     partners = rows.loc["Partner organizations", "Boston"]
-    assert "Data intermediary: " in partners and "Metropolitan Area Planning Council" in partners  # names, not counts
+    assert "Data intermediary: " in partners
+    assert "Metropolitan Area Planning Council" in partners  # names, not counts
     assert "Housing Insights (" in rows.loc["Products and activities", "Washington, DC"]
     assert (table == values.NOT_FOUND).any().any()
 
@@ -256,7 +277,8 @@ def test_a_repeated_metric_label_gets_its_group(catalog):
     twin = boston.metrics.assign(metric_id=boston.metrics["metric_id"] + "-twin")
     doubled = dataclasses.replace(boston, metrics=pd.concat([boston.metrics, twin], ignore_index=True))
     table = site_profile.compare_sites(doubled, boston)
-    assert table["measure"].is_unique and len(table) == 5 + 2 * boston.metrics["metric_id"].nunique()
+    assert table["measure"].is_unique
+    assert len(table) == 5 + 2 * boston.metrics["metric_id"].nunique()
 
 
 def test_comparison_markdown_is_one_escaped_table_with_citations(catalog):
@@ -264,9 +286,11 @@ def test_comparison_markdown_is_one_escaped_table_with_citations(catalog):
     sources = site_profile_text.page_sources(catalog, boston, stl)
     markdown = site_profile_text.comparison_markdown(site_profile.compare_sites(boston, stl), (boston, stl), sources)
     lines = markdown.splitlines()
-    assert lines[0] == "| | Boston | St\\. Louis |" and lines[1] == "|---|---|---|"
+    assert lines[0] == "| | Boston | St\\. Louis |"
+    assert lines[1] == "|---|---|---|"
     assert all(line.count(" | ") == 2 for line in lines[2:] if line.startswith("| "))  # no cell breaks the table
-    assert "Boston: :small[Sources: " in markdown and "St\\. Louis: :small[Sources: " in markdown
+    assert "Boston: :small[Sources: " in markdown
+    assert "St\\. Louis: :small[Sources: " in markdown
 
 
 def test_format_value():
@@ -308,6 +332,7 @@ def test_metrics_markdown_groups_cites_and_says_not_found(catalog, stl):
     items = [line for line in markdown.splitlines() if line.startswith("- ")]
     assert len(items) == len(stl.metrics)
     assert "- CTDC grant: **200,000 USD** (2015\\-2018, confirmed)" in markdown
-    assert f"- Year joined NNIP: **{values.NOT_FOUND}** (unconfirmed)" in markdown and "**0**" not in markdown
+    assert f"- Year joined NNIP: **{values.NOT_FOUND}** (unconfirmed)" in markdown
+    assert "**0**" not in markdown
     cited = [line for line in items if ":small[Sources: " in line]
     assert len(cited) == sum(1 for ids in stl.metrics["sources"] if ids)

@@ -39,7 +39,7 @@ def test_the_first_page_loads_no_chart_network_or_workbook_library():
 
 
 def test_the_pages_that_draw_them_still_load_their_libraries():
-    assert "altair" in loaded_after("dashboard.views.themes.charts")
+    assert "altair" in loaded_after("dashboard.views.themes.by_site")
     assert "networkx" in loaded_after("dashboard.network.views")
 
 
@@ -47,19 +47,22 @@ def test_the_validator_version_names_the_package_modules_and_the_libraries():
     version = loading.validator_fingerprint()
     for module in ("loading.py", "schema.py", "catalog.py"):
         assert f"{module}:" in version
-    assert "pandas=" in version and "pydantic=" in version
+    assert "pandas=" in version
+    assert "pydantic=" in version
     assert loading.validator_fingerprint() == version  # stable while nothing changes
 
 
 def test_the_catalog_is_frozen_out_of_full_collections(minimal_copy, monkeypatch):
     monkeypatch.setenv(constants.DATA_DIR_ENV, str(minimal_copy))
     catalog, _ = shell.get_catalog()
-    assert catalog is not None and gc.get_freeze_count() > 0
+    assert catalog is not None
+    assert gc.get_freeze_count() > 0
 
 
 def test_site_names_are_read_once_and_each_caller_gets_its_own_dict(catalog):
     first, second = catalog.site_names(), catalog.site_names()
-    assert first == dict(zip(catalog.sites["id"], catalog.sites["name"])) and first is not second
+    assert first == dict(zip(catalog.sites["id"], catalog.sites["name"]))
+    assert first is not second
     first["boston"] = "changed"
     assert catalog.site_names()["boston"] == "Boston"
     renamed = catalog.sites.assign(name=catalog.sites["name"].str.upper())
@@ -75,6 +78,7 @@ def test_a_restarted_server_reads_back_the_catalog_it_validated(tmp_path: Path):
     for _ in range(2):
         with streamlit_server(env=env, warm=False) as url:
             first, _ = run_async(lc.page_reruns(url, lc.Link(), 0))
-        assert first.error is None and first.count("metric") > 0
+        assert first.error is None
+        assert first.count("metric") > 0
         kept.append(next((p.name, p.stat().st_mtime_ns) for p in (home / ".streamlit" / "cache").glob("*.memo")))
     assert kept[0] == kept[1]  # the second server read the file the first one wrote, and wrote none

@@ -28,9 +28,11 @@ def test_page_scripts_take_their_context_and_never_read_filters_themselves():
     for path in (ROOT / "app_pages").glob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert "page_context()" in source, path.name
-        assert 'session_state.get("sites")' not in source and "require_catalog" not in source, path.name
+        assert 'session_state.get("sites")' not in source, path.name
+        assert "require_catalog" not in source, path.name
         assert "streamlit." not in source.replace("import streamlit as st", ""), f"{path.name} imports Streamlit internals"
-        assert '"app_pages/' not in source and "'app_pages/" not in source, f"{path.name} links by path string"
+        assert '"app_pages/' not in source, f"{path.name} links by path string"
+        assert "'app_pages/" not in source, f"{path.name} links by path string"
 
 
 def test_no_module_imports_streamlit_internals():
@@ -92,7 +94,8 @@ def test_data_dictionary_lists_allowed_values_from_the_vocabularies():
     rows = dictionary.data_dictionary().set_index(["file", "field"])
     assert rows.loc[("organizations.yaml", "type"), "allowed values"].split(", ") == list(schema.ORGANIZATION_TYPES)
     assert "confirmed (two or more independent sources)" in rows.loc[("metrics.yaml", "confidence"), "allowed values"]
-    assert rows.loc[("sites.yaml", "lat"), "type"] == "number" and rows.loc[("sources.yaml", "url"), "type"] == "http(s) URL"
+    assert rows.loc[("sites.yaml", "lat"), "type"] == "number"
+    assert rows.loc[("sources.yaml", "url"), "type"] == "http(s) URL"
     assert rows.loc[("products.yaml", "launched"), "type"] == "date (YYYY, YYYY-MM or YYYY-MM-DD) or null"
 
 

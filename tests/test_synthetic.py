@@ -45,7 +45,8 @@ def test_names_and_links_are_fictional(twice):
     assert not [name for name in shipped_names if name in text]
     assert all(r["name"].startswith("Synthetic City ") for r in records(twice, "sites"))
     urls = [r["url"] for r in records(twice, "sources") + records(twice, "resources")]
-    assert urls and all(url.startswith("https://example.org/synthetic/") for url in urls)
+    assert urls
+    assert all(url.startswith("https://example.org/synthetic/") for url in urls)
 
 
 def test_same_seed_same_data_other_seed_other_data():
@@ -62,4 +63,5 @@ def test_command_line_writes_and_checks(tmp_path, capsys):
 def test_command_line_refuses_a_factor_below_one(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         syn.main([str(tmp_path / "out"), "--factor", "0"])
-    assert exit_info.value.code == 2 and "--factor must be 1 or more" in capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert "--factor must be 1 or more" in capsys.readouterr().err

@@ -235,13 +235,16 @@ def test_good_fixture_summary_line():
     assert result.returncode == 0, result.stderr
     out = result.stdout.strip().splitlines()
     assert len(out) == 1
-    assert "2 sites" in out[0] and "1 products" in out[0] and "3 metrics" in out[0]
+    assert "2 sites" in out[0]
+    assert "1 products" in out[0]
+    assert "3 metrics" in out[0]
 
 
 def test_env_variable_selects_the_data_directory():
     result = run_cli("validate", env={"CTDC_DATA_DIR": str(MINIMAL_DIR)})
     assert result.returncode == 0, result.stderr
-    assert str(MINIMAL_DIR.name) in result.stdout and "2 sites" in result.stdout
+    assert str(MINIMAL_DIR.name) in result.stdout
+    assert "2 sites" in result.stdout
 
 
 def test_load_catalog_raises_data_error_with_problems(minimal_copy: Path):

@@ -31,6 +31,8 @@ between clicks: back to back, a rerun waits about 40 ms for the client's delayed
   over the same files, every page's rerun time and errors;
 - replicas: the same load through nginx with 1 and 2 replicas (``scripts.replicas``): errors, whether
   every visitor stayed on one replica, and the throughput ratio;
+- brief: every site's PDF brief on each paper size, built in the benchmark's own process as the Site
+  profile builds it, the first build then warm ones (``brief``);
 - profile (only with ``--profile``): py-spy samples each page's warm reruns and first visits, on the app
   and on the reference pages; where the CPU time goes, by our functions, by the library calls our code
   makes, and by library (``profile``).

@@ -14,6 +14,7 @@ from typing import Any
 
 from scripts import bench
 from scripts import loadclient as lc
+from scripts.bench.brief import measure_brief
 from scripts.bench.check import checks
 from scripts.bench.measure import (
     APP,
@@ -34,7 +35,7 @@ from scripts.bench.profile import profile_pages
 from scripts.bench.report import markdown
 from scripts.bench.upload import measure_upload
 
-PARTS = ("memory", "pages", "load", "upload", "cold", "synthetic", "replicas", "profile")
+PARTS = ("memory", "pages", "load", "upload", "cold", "synthetic", "replicas", "brief", "profile")
 DEFAULT_PARTS = PARTS[:-1]  # the profile only with --profile (or --only profile)
 
 
@@ -115,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     step("synthetic", lambda: measure_synthetic(factors, 10, args.pause))
     step("replicas", lambda: measure_replicas(links, args.users, args.reruns, args.rounds))
+    step("brief", lambda: measure_brief(1 if args.quick else 5))
     results["elapsed_s"] = round(time.monotonic() - started, 1)
     load_average["end"] = round(os.getloadavg()[0], 2)
 

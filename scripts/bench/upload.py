@@ -13,14 +13,15 @@ from typing import Any
 
 from dashboard.data.schema import RELATIONSHIP_KINDS
 from dashboard.network.model import NETWORK_TYPES
-from dashboard.upload import ecosystem_upload
+from dashboard.upload import tables as upload_tables
+from dashboard.upload.templates import TEMPLATE_FILES
 from scripts import loadclient as lc
 from scripts.bench.measure import PAUSE_S, beside_hello, med, rerun_with_cpu, visitor_figures
 
 # The upload: the page, its uploader's key, and the largest map it accepts (generated, fictional).
 UPLOAD_PAGE = "/ecosystem"
 UPLOAD_KEY = "ecosystem_files"
-MAP_ORGANIZATIONS, MAP_TIES = ecosystem_upload.MAX_ORGANIZATIONS, ecosystem_upload.MAX_TIES
+MAP_ORGANIZATIONS, MAP_TIES = upload_tables.MAX_ORGANIZATIONS, upload_tables.MAX_TIES
 UPLOAD_TIMEOUT_S = 120.0
 
 
@@ -35,11 +36,11 @@ def map_files(organizations: int, ties: int, seed: int = 1) -> list[tuple[str, b
     names = [f"Fictional Organization {i + 1:04d}" for i in range(organizations)]
     orgs_text, ties_text = io.StringIO(), io.StringIO()
     orgs, links = csv.writer(orgs_text, lineterminator="\n"), csv.writer(ties_text, lineterminator="\n")
-    orgs.writerow(ecosystem_upload.TABLE_COLUMNS[ecosystem_upload.ORGANIZATIONS])
+    orgs.writerow(upload_tables.TABLE_COLUMNS[upload_tables.ORGANIZATIONS])
     for i, name in enumerate(names):
         url = f"https://example.org/fictional/{i + 1}" if i % 3 == 0 else ""
         orgs.writerow([name, rng.choice(NETWORK_TYPES), url, "Fictional, generated for a benchmark."])
-    links.writerow(ecosystem_upload.TABLE_COLUMNS[ecosystem_upload.TIES])
+    links.writerow(upload_tables.TABLE_COLUMNS[upload_tables.TIES])
     seen: set[frozenset[int]] = set()
     ends: list[int] = []
     while len(seen) < ties:
@@ -50,7 +51,7 @@ def map_files(organizations: int, ties: int, seed: int = 1) -> list[tuple[str, b
         seen.add(frozenset((a, b)))
         ends += [a, b]
         links.writerow([names[a], names[b], rng.choice(RELATIONSHIP_KINDS), ""])
-    orgs_name, ties_name = ecosystem_upload.TEMPLATE_FILES["csv"]
+    orgs_name, ties_name = TEMPLATE_FILES["csv"]
     return [(orgs_name, orgs_text.getvalue().encode("utf-8")), (ties_name, ties_text.getvalue().encode("utf-8"))]
 
 
@@ -136,7 +137,7 @@ def measure_upload(
     counted): send time, and rerun time to the network drawn; then ``rounds`` later reruns of the page with the map
     loaded, each right after a rerun of hello-world."""
     files = map_files(MAP_ORGANIZATIONS, MAP_TIES)
-    too_big = [f"{name} is {len(data):,} B" for name, data in files if len(data) > ecosystem_upload.MAX_BYTES]
+    too_big = [f"{name} is {len(data):,} B" for name, data in files if len(data) > upload_tables.MAX_BYTES]
     if too_big:
-        return {"error": "; ".join(too_big) + f", over the {ecosystem_upload.MAX_UPLOAD_MB} MB a file may have"}
+        return {"error": "; ".join(too_big) + f", over the {upload_tables.MAX_UPLOAD_MB} MB a file may have"}
     return asyncio.run(_upload_runs(app, hello, files, repeats, rounds, pause_s))

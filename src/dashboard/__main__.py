@@ -1,6 +1,7 @@
 """Command line: ``python -m dashboard validate [DATA_DIR]``, ``refresh-census``, ``check-links`` (asks
-every source's URL, writes data/link_checks.yaml) and ``schema`` (writes the JSON Schemas and the
-vocabulary table generated from the schema)."""
+every source's URL, writes data/link_checks.yaml), ``schema`` (writes the JSON Schemas and the
+vocabulary table generated from the schema) and ``export`` (writes the dataset's files served at fixed
+addresses, ``static/data/``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import cast
 
 import yaml
 
 from dashboard import constants as C
-from dashboard.data import census, dictionary, linkcheck
+from dashboard.data import census, dictionary, export, linkcheck
+from dashboard.data.catalog import Catalog
 from dashboard.data.loading import resolve_data_dir, validate
 from dashboard.data.schema import TABLES_BY_NAME
 
@@ -31,12 +34,20 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refresh_census(args: argparse.Namespace) -> int:
-    catalog, problems = validate(args.data_dir)
+def _valid_catalog(data_dir: str | None, before: str) -> Catalog | None:
+    """The catalog of ``data_dir``; None, after listing its problems on stderr, when it does not validate
+    (``before`` says what needs it: "it is exported")."""
+    catalog, problems = validate(data_dir)
     if catalog is None:
-        print("The data must validate before refreshing census figures:", file=sys.stderr)
+        print(f"The data must validate before {before}:", file=sys.stderr)
         for problem in problems:
             print(problem, file=sys.stderr)
+    return catalog
+
+
+def _refresh_census(args: argparse.Namespace) -> int:
+    catalog = _valid_catalog(args.data_dir, "refreshing census figures")
+    if catalog is None:
         return 1
     data_dir = resolve_data_dir(args.data_dir)
     census_path = data_dir / TABLES_BY_NAME["census"].file
@@ -65,11 +76,8 @@ def _refresh_census(args: argparse.Namespace) -> int:
 
 
 def _check_links(args: argparse.Namespace) -> int:
-    catalog, problems = validate(args.data_dir)
+    catalog = _valid_catalog(args.data_dir, "its links are checked")
     if catalog is None:
-        print("The data must validate before its links are checked:", file=sys.stderr)
-        for problem in problems:
-            print(problem, file=sys.stderr)
         return 1
     polite = linkcheck.Politeness(args.workers, args.delay, args.timeout, args.max_seconds)
     sources = catalog.sources.to_dict("records")
@@ -88,6 +96,15 @@ def _check_links(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     for path in dictionary.write_schema_files(resolve_data_dir(args.data_dir)):
         print(f"Wrote {path}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    catalog = _valid_catalog(args.data_dir, "it is exported")
+    if catalog is None:
+        return 1
+    written = export.write_static_files(catalog, Path(args.out))
+    print(f"Wrote {len(written)} files to {args.out}")
     return 0
 
 
@@ -124,8 +141,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="write data/schema/*.json and data/README.md's vocabulary table from the schema")
     schema.add_argument("data_dir", nargs="?", default=None)
     schema.set_defaults(run=_schema)
+    files = sub.add_parser(
+        "export", help="write every table as CSV and JSON, datapackage.json and the zip into static/data/ (their fixed URLs)"
+    )
+    files.add_argument("data_dir", nargs="?", default=None)
+    files.add_argument("--out", default=str(C.DATA_EXPORT_DIR), help="folder to write (default: static/data/)")
+    files.set_defaults(run=_export)
     args = parser.parse_args(argv)
-    return args.run(args)
+    return cast("int", args.run(args))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,15 @@ DATA_RECHECK_SECONDS = 1.0
 STATIC_DIR = PROJECT_ROOT / "static"
 STATES_GEOJSON = STATIC_DIR / "us-states.geojson"
 STATES_GEOJSON_URL = "app/static/us-states.geojson"  # relative: the app's pages are one level deep
+# The dataset at fixed addresses (``make export`` writes it; Streamlit serves it at /app/static/data/):
+# every table as CSV and JSON, the Data Package descriptor, the CSV zip and the whole dataset as JSON.
+DATA_EXPORT_DIR = STATIC_DIR / "data"
+DATA_EXPORT_URL = "app/static/data"  # relative to the app's root address
+DATAPACKAGE_FILE = "datapackage.json"
+EXPORT_ZIP = "ctdc-atlas-data.zip"
+EXPORT_JSON = "ctdc-atlas-data.json"
+# The height of an embedded view's frame (pixels): a map or a chart and its key on a desktop; longer pages scroll inside.
+EMBED_HEIGHT = 720
 # How list cells (themes, sites, sources) are joined in tables and CSV downloads.
 LIST_DELIMITER = "; "
 
@@ -41,6 +50,11 @@ TIE_PERIOD_LABELS = {
 MIN_TIES_TO_RANK = 3
 # How the project names itself to the servers it asks (the Census Bureau's API, the sources' hosts).
 USER_AGENT = "CTDC-Atlas/1.0 (source and census checks of the CTDC Atlas dataset)"
+# The confidence of values that are not sourced metric values, beside the schema's levels
+# ("confirmed", "single-source"): a product's launch date read from its record, and a visitor's own
+# self-check answer. Charts draw each with a shape of its own.
+PRODUCT_CONFIDENCE = "product record"
+YOUR_ANSWER = "your answer"
 
 # Census Bureau API: the ACS 5-year release written to census.yaml.
 CENSUS_YEAR = 2023
@@ -58,6 +72,11 @@ CENSUS_VARIABLES = (
 # Text drawn inside charts (value labels, subtitles): a grey that reads on the light and the dark
 # theme's background (about 4.3:1 on white, 4.6:1 on Streamlit's dark background).
 CHART_TEXT = "#7a7a7a"
+
+# The keyboard focus ring (ui/focus.py): the theme's blue, at least 3:1 against the light and the dark
+# theme's backgrounds, and thick enough to see (WCAG 2.2 asks for 2 px).
+FOCUS_RING_COLOR = "#0072B2"
+FOCUS_RING_PX = 3
 
 # Colour-blind-safe palette (Okabe–Ito), with the colour names the legends use.
 ROLE_COLORS = {"implementation": "#0072B2", "learning": "#E69F00"}

@@ -10,14 +10,13 @@ import csv
 import io
 import urllib.parse
 
+import hostile_uploads
 import pytest
 from PIL import Image, ImageStat
-from test_browser import VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
 
-from conftest import ARTIFACTS
-from dashboard.upload import ecosystem_upload as U
+from conftest import ARTIFACTS, CHART, TEXT_COLOURS, VIEWPORTS, axe_violations, colours_in, open_page, share_link, wait_for_app
+from dashboard.upload import example
 
-CHART = '[data-testid="stVegaLiteChart"]'
 WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 HOSTILE = [
     ["<script>window.__pwned = 1</script>", "local government"],
@@ -47,7 +46,7 @@ def picture(page, title: str):
 
 def test_the_worked_example_uploaded_through_the_page_is_drawn_beside_a_site(browser, server_url):
     with open_page(browser, f"{server_url}/ecosystem?compare=St.+Louis") as page:
-        upload(page, [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in U.example_files()])
+        upload(page, [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in example.example_files()])
         picture(page, "Your ecosystem").wait_for(timeout=30_000)
         picture(page, "St. Louis").wait_for(timeout=30_000)
         main = page.locator('[data-testid="stMain"]')
@@ -57,7 +56,8 @@ def test_the_worked_example_uploaded_through_the_page_is_drawn_beside_a_site(bro
         with page.expect_download(timeout=30_000) as info:
             download.click()
         rows = list(csv.reader(io.StringIO(info.value.path().read_text(encoding="utf-8"))))
-        assert rows[0][:3] == ["ecosystem", "name", "type"] and len(rows) == 13
+        assert rows[0][:3] == ["ecosystem", "name", "type"]
+        assert len(rows) == 13
         assert rows[1][1] == "Riverbend Data Collaborative"  # the hub first
 
 
@@ -72,12 +72,14 @@ def test_hostile_names_stay_text_on_the_page_and_in_the_download(browser, server
         picture(page, "Your ecosystem").wait_for(timeout=30_000)
         main = page.locator('[data-testid="stMain"]')
         text = main.inner_text()
-        assert "<script>window.__pwned = 1</script>" in text and "[click me](javascript:window.__pwned=1)" in text
+        assert "<script>window.__pwned = 1</script>" in text
+        assert "[click me](javascript:window.__pwned=1)" in text
         assert "**bold** and `code`" in text  # Markdown in a name is shown as typed
         assert main.locator("script, img[src=x], a[href^=javascript]").count() == 0
         picture(page, "Your ecosystem").hover()  # tooltips are text too
         page.wait_for_timeout(500)
-        assert page.evaluate("window.__pwned") is None and dialogs == []
+        assert page.evaluate("window.__pwned") is None
+        assert dialogs == []
         with page.expect_download(timeout=30_000) as info:
             page.get_by_role("button", name="Metrics per organization (CSV)").click()
         cells = [cell for row in csv.reader(io.StringIO(info.value.path().read_text(encoding="utf-8"))) for cell in row]
@@ -101,30 +103,62 @@ def test_a_bad_file_gets_row_numbered_messages(browser, server_url):
         assert page.locator(CHART).count() == 0
 
 
+def test_addresses_in_names_become_no_link_or_image(browser, server_url):
+    case = hostile_uploads.cases()["url_in_names"]
+    files = [{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in case.files]
+    with open_page(browser, f"{server_url}/ecosystem") as page:
+        upload(page, files)
+        picture(page, "Your ecosystem").wait_for(timeout=30_000)
+        page.get_by_text("Your ecosystem: every organization and tie as a table").click()
+        wait_for_app(page)
+        main = page.locator('[data-testid="stMain"]')
+        text = main.inner_text()
+        assert "http://example.com/plain" in text.replace("\u2060", "")  # shown, as text
+        addresses = "a[href*='example.'], img[src*='example.'], a[href^='mailto:']"
+        assert main.locator(addresses).count() == 0  # nothing from the upload became a link or an image
+
+
+def test_a_deeply_nested_yaml_file_gets_a_message_and_no_traceback(browser, server_url):
+    case = hostile_uploads.cases()["deep_block_list.yaml"]
+    with open_page(browser, f"{server_url}/ecosystem") as page:
+        upload(page, [{"name": n, "mimeType": "application/yaml", "buffer": b} for n, b in case.files])
+        alert = page.locator('[data-testid="stAlertContentError"]')
+        alert.wait_for(timeout=30_000)
+        assert "deep_block_list.yaml, line 2: is nested more than 20 levels deep" in alert.inner_text()
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(browser, server_url):
     with open_page(browser, f"{server_url}/ecosystem?ecosystem_tab=Self-check") as page:
-        form = page.locator('[data-testid="stForm"]')
-        form.get_by_label("Your place (optional)").fill("Riverton <b>x</b>")
-        form.get_by_role("radiogroup", name="Is a local organization a partner").get_by_text("Yes", exact=True).click()
-        form.get_by_label("Since (year)").nth(0).fill("2011")
-        form.get_by_role("radiogroup", name="Does city government run an open data portal?").get_by_text("No", exact=True).click()
-        form.get_by_role("button", name="Show my place beside the sites").click()
-        page.wait_for_timeout(500)
-        wait_for_app(page)
+        main = page.locator('[data-testid="stMain"]')
+        steps = (
+            (lambda: main.get_by_label("Your place (optional)").fill("Riverton <b>x</b>"), "my_place=Riverton"),
+            (lambda: main.get_by_role("radiogroup", name="Is a local organization a partner").get_by_text("Yes", exact=True).click(), "my_nnip=yes"),
+            (lambda: main.get_by_label("Since (year)").nth(0).fill("2011"), "my_nnip=2011"),
+            (lambda: main.get_by_role("radiogroup", name="Does city government run an open data portal?").get_by_text("No", exact=True).click(), "my_portal=no"),
+        )  # fmt: skip
+        for answer, expected in steps:  # each answer moves the link under the questions, the share link and the address
+            answer()
+            page.keyboard.press("Tab")  # a typed answer counts once it is left
+            page.wait_for_function("wanted => location.search.includes(wanted)", arg=expected, timeout=15_000)
+            wait_for_app(page)
+            link = page.locator('[data-testid="stMain"] [data-testid="stCode"]').inner_text().strip()
+            assert link == share_link(page) == page.url
+            assert expected in link
         page.locator(f'{CHART}[aria-label*="Riverton <b>x</b>"]').wait_for(timeout=30_000)
-        link = page.locator('[data-testid="stMain"] [data-testid="stCode"]').inner_text().strip()
         shared = share_link(page)
         alt_text = page.locator(CHART).first.get_attribute("aria-label")
         summary = page.get_by_text("1 of 6 in place, by your answers").first.inner_text()
-    assert link == shared and link.startswith(server_url)
+    assert link == shared
+    assert link.startswith(server_url)
     query = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)
     assert query == {"ecosystem_tab": ["Self-check"], "my_place": ["Riverton <b>x</b>"], "my_nnip": ["2011"], "my_portal": ["no"]}
     with open_page(browser, link) as page:  # a new browser context: nothing shared but the link
         page.locator(f'{CHART}[aria-label*="Riverton <b>x</b>"]').wait_for(timeout=30_000)
-        form = page.locator('[data-testid="stForm"]')
-        assert form.get_by_label("Your place (optional)").input_value() == "Riverton <b>x</b>"
-        assert form.get_by_label("Since (year)").nth(0).input_value() == "2011"
-        portal = form.get_by_role("radiogroup", name="Does city government run an open data portal?")
+        main = page.locator('[data-testid="stMain"]')
+        assert main.get_by_label("Your place (optional)").input_value() == "Riverton <b>x</b>"
+        assert main.get_by_label("Since (year)").nth(0).input_value() == "2011"
+        portal = main.get_by_role("radiogroup", name="Does city government run an open data portal?")
         assert portal.get_by_role("radio", name="No", exact=True).is_checked()
         assert page.locator(CHART).first.get_attribute("aria-label") == alt_text
         assert page.get_by_text(summary).count() == 1
@@ -173,7 +207,9 @@ def test_screenshots(browser, server_url, name, viewport):
         target = ARTIFACTS / f"{name}-{viewport}.png"
         page.screenshot(path=str(target))
         shot = Image.open(target).convert("RGB")
-        assert shot.size == VIEWPORTS[viewport]
         assert max(ImageStat.Stat(shot).stddev) > 20, "the screenshot is (nearly) blank"
+        shown = page.get_by_role("heading", name=heading).first.bounding_box()
+        assert colours_in(shot, shown) > TEXT_COLOURS, f"the heading “{heading}” is not drawn in the screenshot"
         chart = page.locator(CHART).first.bounding_box()
-        assert chart is not None and chart["y"] < VIEWPORTS[viewport][1]  # the picture starts on the first screen
+        assert chart is not None
+        assert chart["y"] < VIEWPORTS[viewport][1]  # the picture starts on the first screen

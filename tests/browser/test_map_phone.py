@@ -13,12 +13,11 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_browser import MAP_CANVAS, VIEWPORTS, axe_violations, wait_for_app
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, MAP_CANVAS, VIEWPORTS, axe_violations, wait_for_app
 from dashboard import constants
 from dashboard.state import filters
-from dashboard.views import sites_map as maps
+from dashboard.views import map_layout, sites_map
 
 TOUCH_SLOP_PX = 10  # taps this far from a circle's centre (inside its 24 px) still pick it
 COLOUR_TOLERANCE = 60  # sum of channel differences for "the role colour" after antialiasing
@@ -50,11 +49,11 @@ def canvas_box(page) -> dict:
 
 def expected_marks(
     catalog, view: filters.Filters, box: dict
-) -> tuple[maps.MapLayout, list[tuple[str, str, float, float, float]]]:
+) -> tuple[map_layout.MapLayout, list[tuple[str, str, float, float, float]]]:
     """The layout the app fits for ``view`` (at the height the map was drawn) and each circle's
     (id, name, page x, page y, radius): the view is centred in the canvas, the layout in its middle ``NARROWEST_MAP_PX``."""
-    points = maps.site_points(catalog, filters.selected_site_ids(catalog, view))
-    layout = maps.layout_map(points, round(box["height"]))
+    points = sites_map.site_points(catalog, filters.selected_site_ids(catalog, view))
+    layout = map_layout.layout_map(points, round(box["height"]))
     left = box["x"] + box["width"] / 2 - layout.width / 2
     top = box["y"] + box["height"] / 2 - layout.height / 2
     return layout, [(m.id, m.name, left + m.x, top + m.y, m.radius) for m in layout.marks.itertuples()]
@@ -71,7 +70,7 @@ def drawn_marks(page, box: dict, marks, catalog) -> dict[str, int]:
     roles = catalog.sites.set_index("id")["role"]
     counts = {}
     for site_id, _, x, y, _ in marks:
-        colour = maps.rgb(constants.ROLE_COLORS[roles[site_id]])
+        colour = sites_map.rgb(constants.ROLE_COLORS[roles[site_id]])
         ring = [(x + 8 * math.cos(k * math.pi / 4), y + 8 * math.sin(k * math.pi / 4)) for k in range(8)]
         counts[site_id] = sum(near(shot.getpixel((round(px), round(py))), colour) for px, py in ring)
     return counts
@@ -122,7 +121,8 @@ def test_view_fits_the_sites_and_every_circle_is_a_tap_target(browser, server_ur
     with open_map(browser, f"{server_url}/map{query}", viewport) as page:
         box = canvas_box(page)
         layout, marks = expected_marks(catalog, view, box)
-        assert round(box["height"]) == layout.height and box["width"] >= layout.width
+        assert round(box["height"]) == layout.height
+        assert box["width"] >= layout.width
         # every circle on screen, inside the map, where the fitted view puts it, and at least 24 px across
         counts = wait_for_marks(page, box, marks, catalog)
         assert all(count >= 6 for count in counts.values()), counts
@@ -131,15 +131,18 @@ def test_view_fits_the_sites_and_every_circle_is_a_tap_target(browser, server_ur
         width, _ = VIEWPORTS[viewport]
         for site_id, name, x, y, radius in marks:
             assert radius >= 12, site_id
-            assert box["x"] + radius <= x <= box["x"] + box["width"] - radius and 0 <= x <= width, site_id
+            assert box["x"] + radius <= x <= box["x"] + box["width"] - radius, site_id
+            assert 0 <= x <= width, site_id
             assert box["y"] + radius <= y <= box["y"] + box["height"] - radius, site_id
             # the centre and four points 10 px off it all pick this site; its tooltip stays inside the map
             for dx, dy in [(0, 0), (TOUCH_SLOP_PX, 0), (-TOUCH_SLOP_PX, 0), (0, TOUCH_SLOP_PX), (0, -TOUCH_SLOP_PX)]:
                 text, tip = tooltip_on_hover(page, x + dx, y + dy, name)
                 assert text.splitlines()[0] == name, (site_id, dx, dy, text)
                 assert tip is not None
-                assert box["x"] <= tip["x"] and tip["x"] + tip["width"] <= min(box["x"] + box["width"], width), (site_id, tip)
-                assert box["y"] <= tip["y"] and tip["y"] + tip["height"] <= box["y"] + box["height"], (site_id, tip)
+                assert box["x"] <= tip["x"], (site_id, tip)
+                assert tip["x"] + tip["width"] <= min(box["x"] + box["width"], width), (site_id, tip)
+                assert box["y"] <= tip["y"], (site_id, tip)
+                assert tip["y"] + tip["height"] <= box["y"] + box["height"], (site_id, tip)
             page.mouse.move(0, 0)
         if not query:
             assert axe_violations(page) == []
@@ -167,7 +170,8 @@ def test_two_taps_from_the_map_to_a_profile_on_a_phone(browser, server_url, cata
         map_bottom = canvas_box(page)["y"] + box["height"]
         assert 0 <= link_box["y"] - map_bottom <= 48, (link_box, map_bottom)  # right under the map
         assert link_box["y"] + link_box["height"] <= VIEWPORTS["phone"][1]  # on the same screen as the map
-        assert link_box["height"] >= 24 and link_box["width"] >= 24
+        assert link_box["height"] >= 24
+        assert link_box["width"] >= 24
         save_screenshots(page, "map-picked-phone")
         assert axe_violations(page) == []
 
@@ -182,7 +186,8 @@ def test_overview_map_draws_every_site_and_passes_axe(browser, server_url, catal
     with open_map(browser, server_url, viewport) as page:
         box = canvas_box(page)
         layout, marks = expected_marks(catalog, filters.Filters(), box)
-        assert round(box["height"]) == layout.height and layout.unlabelled() == []  # every site named on the map
+        assert round(box["height"]) == layout.height
+        assert layout.unlabelled() == []  # every site named on the map
         counts = wait_for_marks(page, box, marks, catalog)
         assert all(count >= 6 for count in counts.values()), counts
         save_screenshots(page, f"overview-map-{viewport}")

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 from PIL import Image
-from test_browser import MAP_CANVAS, PAGE_IDS, PAGES, wait_for_app
+
+from conftest import MAP_CANVAS, PAGE_IDS, PAGES, wait_for_app
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SETTLE_S = 15

@@ -7,11 +7,21 @@ import textwrap
 from urllib.parse import urlparse
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$:])")
+# Where GitHub-flavoured Markdown would make a link of plain text (it finds "http://", "www." and
+# e-mail addresses in the text after escapes are undone): a word joiner, which shows nothing, goes
+# after each, so no address in the text becomes a link.
+_AUTOLINK = re.compile(r"(://|@|www(?=\.))", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+# Direction overrides, embeddings and isolates: they would reorder the text shown after them.
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def escape_markdown(text: object) -> str:
-    """Text with every Markdown (and HTML) control character escaped, safe for ``st.markdown``."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Text with every Markdown (and HTML) control character escaped, safe for ``st.markdown``: nothing in
+    it becomes an element, a link or an image (web and e-mail addresses included), and no direction
+    control reorders what follows it."""
+    plain = _AUTOLINK.sub(r"\1" + WORD_JOINER, _DIRECTION_CONTROLS.sub("", str(text)))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain).replace("\n", " ")
 
 
 def is_http_url(url: object) -> bool:

@@ -183,17 +183,17 @@ def site_ecosystem(catalog: Catalog, site_id: str, ties_counted: str = C.TIES_CT
 
 
 def build_graph(ecosystem: Ecosystem) -> nx.Graph:
-    """The undirected simple graph: one node per organization (attribute ``type``), one edge per
-    connected pair (attribute ``kinds``: the kinds of its ties, in file order, without repeats)."""
+    """The undirected simple graph: one node per organization (attribute ``type``), one edge per connected pair
+    (attribute ``kinds``: its ties' kinds joined by ", ", in file order, without repeats). Only tuples, dicts and
+    text, which the collector does not track: 20,000 ties give it nothing to walk again and again."""
     graph = nx.Graph()
     orgs, ties = ecosystem.organizations, ecosystem.ties
     graph.add_nodes_from((i, {"type": t}) for i, t in zip(orgs["id"].tolist(), orgs["type"].tolist()))
-    kinds: dict[frozenset[Hashable], list[str]] = {}
+    kinds: dict[tuple[str, str], dict[str, None]] = {}
     for source, target, kind in zip(ties["source"].tolist(), ties["target"].tolist(), ties["kind"].tolist()):
-        pair = kinds.setdefault(frozenset((source, target)), [])
-        if kind not in pair:
-            pair.append(kind)
-    graph.add_edges_from((*pair, {"kinds": k}) for pair, k in kinds.items())
+        pair = (source, target) if source <= target else (target, source)
+        kinds.setdefault(pair, {})[kind] = None
+    graph.add_edges_from((*pair, {"kinds": ", ".join(k)}) for pair, k in kinds.items())
     return graph
 
 

@@ -82,7 +82,7 @@ def _tie_between(first: str, second: str) -> Callable[[_Net], Finding]:
         for node in a:
             for other in net.graph[node]:
                 if net.types[other] == second:
-                    kinds = ", ".join(net.graph.edges[node, other]["kinds"])
+                    kinds = net.graph.edges[node, other]["kinds"]
                     return Finding("in place", f"{net.names[node]} and {net.names[other]} are tied ({kinds}).")
         return Finding(
             "gap",

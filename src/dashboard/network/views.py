@@ -1,6 +1,7 @@
 """The network parts of the pages, ready to show: one ecosystem's picture with its legend in words,
 takeaways and tables (a CTDC site's built once and cached), the mapping prompts with their editorial
-links and citations, the cross-site comparison with the role lens, and a map read from an upload.
+links and citations, the cross-site comparison with the role lens, and several ecosystems' measures
+side by side.
 
 Pure builders (no Streamlit calls but the caching decorators); every text returned as Markdown is
 escaped, every link http(s) or a link to a page of the app.
@@ -8,12 +9,9 @@ escaped, every link http(s) or a link to a page of the app.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import gc
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -53,15 +51,6 @@ from dashboard.network.prompts import PROMPT_CHECKS, PromptResult, ecosystem_pro
 from dashboard.state import filters as F
 from dashboard.state.links import page_href, site_param
 from dashboard.ui.caching import page_cache
-from dashboard.upload.ecosystem_upload import (
-    UploadResult,
-    chart_image,
-    graphml_bytes,
-    kumu_json_bytes,
-    metrics_csv,
-    parse_upload,
-    summary_csv,
-)
 
 STATUS_BADGES = {
     "gap": ":orange-badge[gap]",
@@ -85,7 +74,9 @@ class NetworkView:
     a note when the picture shows only part, and the organizations and ties as tables.
 
     ``legend``, ``takeaways``, ``evidence`` and ``drawing_note`` are escaped Markdown; ``counting`` says
-    which ties the picture and the tables count and how many (plain text); ``stem`` names the CSV downloads.
+    which ties the picture and the tables count and how many (plain text); ``stem`` names the CSV downloads;
+    ``links`` says whether the organizations' web addresses may be shown as links (a CTDC site's come
+    from the cited dataset; an upload's are a visitor's text, never made a link).
     """
 
     name: str
@@ -101,6 +92,7 @@ class NetworkView:
     stem: str
     fictional: bool
     counting: str
+    links: bool
 
 
 def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str) -> NetworkView:
@@ -122,6 +114,7 @@ def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str) -> Ne
         stem=stem,
         fictional=ecosystem.fictional,
         counting=P.counting(ecosystem.tie_scope if ecosystem.origin == "site" else None, len(ecosystem.ties)),
+        links=ecosystem.origin == "site",
     )
 
 
@@ -372,7 +365,7 @@ def network_comparison(catalog: Catalog, filters: F.Filters, lens: bool, ties_co
     )
 
 
-# ---------------------------------------------------------------- your own map
+# ---------------------------------------------------------------- measures side by side
 
 
 # The summary's measures as a side-by-side table names them.
@@ -396,92 +389,3 @@ def summary_rows(summaries: Iterable[pd.DataFrame]) -> pd.DataFrame:
     out["measure"] = out["measure"].map(lambda m: MEASURE_LABELS.get(m, m))
     out.columns.name = None
     return out
-
-
-@dataclass(frozen=True)
-class Beside:
-    """A map beside a CTDC site: the measures side by side (a row per measure) and the mapping
-    questions answered for both."""
-
-    measures: pd.DataFrame
-    prompts: PromptsView
-
-
-@dataclass(frozen=True)
-class MapResult:
-    """A map read from an upload or the worked example: what the reader found, and the network when it
-    was read without problems. ``key`` tells uploads apart (the files' ids); downloads are made once
-    each, on request, and kept with the result (so in the session that holds it, never shared)."""
-
-    key: str
-    result: UploadResult
-    origin: str
-    files: tuple[str, ...]
-    network: EcosystemNetwork | None = None
-    metrics: NetworkMetrics | None = None
-    made: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
-    besides: dict[str, Beside] = field(default_factory=dict, compare=False, repr=False)
-
-    def beside(self, catalog: Catalog, site: EcosystemNetwork) -> Beside:
-        """This map's measures and mapping questions beside a CTDC site's (built once per site)."""
-        if self.network is None:
-            raise ValueError("the map has problems; there is nothing to compare")
-        if site.view.stem not in self.besides:
-            mine = self.network
-            self.besides[site.view.stem] = Beside(
-                summary_rows([mine.summary, site.summary]),
-                prompts_view(catalog, [(mine.view.name, mine.prompts), (site.view.name, site.prompts)]),
-            )
-        return self.besides[site.view.stem]
-
-    def download(self, kind: str) -> bytes:
-        """One result file: ``metrics-csv``, ``graphml``, ``json``, ``png`` or ``svg`` (built on the first request)."""
-        if kind not in self.made:
-            ecosystem, metrics = self.result.ecosystem, self.metrics
-            if ecosystem is None or metrics is None:
-                raise ValueError("the map has problems; there is nothing to download")
-            makers: dict[str, Callable[[], bytes]] = {
-                "metrics-csv": functools.partial(metrics_csv, metrics),
-                "graphml": functools.partial(graphml_bytes, ecosystem, metrics),
-                "json": functools.partial(kumu_json_bytes, ecosystem, metrics),
-                "png": functools.partial(chart_image, ecosystem, metrics, "png"),
-                "svg": functools.partial(chart_image, ecosystem, metrics, "svg"),
-            }
-            self.made[kind] = makers[kind]()
-        return self.made[kind]
-
-    def side_by_side_csv(self, other: EcosystemNetwork) -> bytes:
-        """This map's summary and a CTDC site's, one row each, as spreadsheet-safe CSV."""
-        if self.network is None:
-            raise ValueError("the map has problems; there is nothing to download")
-        return summary_csv(pd.concat([self.network.summary, other.summary], ignore_index=True))
-
-
-@contextlib.contextmanager
-def _without_collector_pauses() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration: reading a large map makes hundreds of
-    thousands of small objects, and the collector would walk them again and again (a third of the
-    time for 5,000 organizations). Nothing read here forms cycles that need collecting sooner."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def read_map(files: Sequence[tuple[str, bytes]], catalog: Catalog, key: str, name: str, origin: str = "upload") -> MapResult:
-    """Read, check and (when it has no problems) measure a map; never raises."""
-    with _without_collector_pauses():
-        return _read_map(files, catalog, key, name, origin)
-
-
-def _read_map(files: Sequence[tuple[str, bytes]], catalog: Catalog, key: str, name: str, origin: str) -> MapResult:
-    result = parse_upload(files, name=name, origin=origin)
-    names = tuple(f for f, _ in files)
-    if not result.ok or result.ecosystem is None:
-        return MapResult(key, result, origin, names)
-    metrics = network_metrics(result.ecosystem)
-    stem = "network-example" if origin == "example" else "network-yours"
-    return MapResult(key, result, origin, names, ecosystem_network(result.ecosystem, metrics, catalog, stem), metrics)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # Altair (behind ChartView) and the network modules load only
     from dashboard.network.views import NetworkView
 
 MAX_PROBLEMS_SHOWN = 200
-# An organization's web address is shown as a link (only http(s) addresses reach the tables).
+# A CTDC organization's web address is shown as a link (only http(s) addresses reach the tables).
 LINK_COLUMNS = {"url": st.column_config.LinkColumn("url")}
 
 
@@ -51,7 +51,7 @@ def table_with_download(
     frame: pd.DataFrame,
     name: str,
     *,
-    column_config: dict | None = None,
+    column_config: dict[str, Any] | None = None,
     pinned: str | None = None,
     height: int | Literal["auto"] = "auto",
 ) -> None:
@@ -96,5 +96,6 @@ def network_block(view: NetworkView, *, tables: bool = True) -> None:
         label = f"{view.name}: every organization and tie as a table, counting {view.counting}"
         with lazy_expander(label, f"data-{view.stem}") as is_open:
             if is_open:
-                table_with_download(view.organizations, f"{view.stem}-organizations", column_config=LINK_COLUMNS)
+                links = LINK_COLUMNS if view.links else None  # an upload's addresses stay text
+                table_with_download(view.organizations, f"{view.stem}-organizations", column_config=links)
                 table_with_download(view.ties, f"{view.stem}-ties")

@@ -1,19 +1,23 @@
 """The Library page's content: how to cite the atlas, the program's publications grouped by kind, every
-cited source, and the tables behind them, with links to suggest a correction."""
+cited source, the tables behind them with links to suggest a correction, and the dataset's fixed
+addresses with one-line examples of reading them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from dashboard import constants as C
 from dashboard.constants import REPOSITORY_URL_ENV
 from dashboard.data import linkcheck
 from dashboard.data.catalog import Catalog
 from dashboard.data.cite import CORRECTION_LABEL, correction_markdown, correction_url, how_to_cite, repository_url
 from dashboard.data.dictionary import download_dictionary
-from dashboard.data.text import escape_markdown, markdown_link
+from dashboard.data.export import EXPORT_TABLES, export_table
+from dashboard.data.text import escape_markdown, is_http_url, markdown_link
 from dashboard.data.values import date_text, records
 from dashboard.state import filters as F
 from dashboard.ui.caching import page_cache
@@ -22,7 +26,7 @@ RESOURCE_COLUMNS = ["id", "title", "kind", "publisher", "date", "sites", "url", 
 SOURCE_COLUMNS = ["id", "title", "publisher", "date", "kind", "url", "note"]
 
 
-def resource_entry(resource: dict, site_names: dict[str, str], repository: str | None = None) -> str:
+def resource_entry(resource: dict[str, Any], site_names: dict[str, str], repository: str | None = None) -> str:
     """One resource as Markdown: linked title, publisher, date, sites, then its summary and note (and, with
     a ``repository``, a link to suggest a correction)."""
     sites = ", ".join(site_names.get(s, s) for s in resource["sites"]) or "All sites"
@@ -132,3 +136,54 @@ def cite_view(catalog: Catalog) -> CiteView:
             f"address configured (`{REPOSITORY_URL_ENV}`), so no correction links are shown."
         )
     return CiteView(intro, citation.apa, citation.bibtex, corrections)
+
+
+EXAMPLE_TABLE = "sites"
+PACKAGE_FILES = (
+    (C.DATAPACKAGE_FILE, "the Data Package descriptor of the CSV files (types, meanings, keys, licence, sources)"),
+    (C.EXPORT_ZIP, "every CSV and the descriptor in one zip"),
+    (C.EXPORT_JSON, "the whole dataset as one JSON document"),
+)
+
+
+def data_url(root: str, file_name: str) -> str:
+    """The fixed address of one exported file under the app's ``root`` address (``https://host/``); a
+    relative address when ``root`` is not a plain http(s) address."""
+    safe_root = root if is_http_url(root) and root.endswith("/") and not any(c in root for c in "`\"'<>") else ""
+    return f"{safe_root}{C.DATA_EXPORT_URL}/{file_name}"
+
+
+@dataclass(frozen=True)
+class DataUrlsView:
+    """The dataset's fixed addresses: one-line examples of reading them (what reads it, as Markdown, and
+    the code), and every file's address as Markdown (a table of the tables, then the package files)."""
+
+    examples: tuple[tuple[str, str], ...]
+    markdown: str
+
+
+def data_urls_view(catalog: Catalog, root: str) -> DataUrlsView:
+    """Examples for pandas, R, a spreadsheet's web import and Frictionless, and every table's CSV and JSON
+    address with the package files, under the app's ``root`` address (see ``data_url``)."""
+    csv, json_url = data_url(root, f"{EXAMPLE_TABLE}.csv"), data_url(root, f"{EXAMPLE_TABLE}.json")
+    examples = (
+        ("**pandas** (CSV or JSON)", f'sites = pd.read_csv("{csv}")\nsites = pd.read_json("{json_url}")'),
+        ("**R**", f'sites <- read.csv("{csv}")'),
+        ("**A spreadsheet**: Google Sheets (in Excel: Data › From Web, then paste the address)", f'=IMPORTDATA("{csv}")'),
+        (
+            "**Frictionless**: checks every table against its schema and keys",
+            f"frictionless validate {data_url(root, C.DATAPACKAGE_FILE)}",
+        ),
+    )
+
+    def link(file_name: str) -> str:
+        return markdown_link(file_name, data_url(root, file_name))
+
+    rows = [
+        f"| {escape_markdown(name)} | {len(export_table(catalog, name))} | {link(name + '.csv')} | {link(name + '.json')} |"
+        for name in EXPORT_TABLES
+    ]
+    table = "\n".join(["| table | rows | CSV | JSON |", "|---|---:|---|---|", *rows])
+    files = "\n".join(f"- {link(name)}: {escape_markdown(what)}" for name, what in PACKAGE_FILES)
+    prefix = f"Every address is `{data_url(root, '')}` followed by the file's name:"
+    return DataUrlsView(examples, f"{prefix}\n\n{table}\n\n{files}")

@@ -1,22 +1,16 @@
-"""Full-text search over products, lessons, resources, organizations and national partners.
+"""The Themes page's Search tab: a query over the search index (``search_index``) and its results,
+ranked, linked to where each record lives, cited, and as a table.
 
-The index is an in-memory SQLite FTS5 table built once per catalog (``build_index``). Words are
-matched whole after Porter stemming ("court" finds "courts"; "art" never finds "partner" or
-"start"), and the last word also as a prefix, so "part" finds "partner" only as the last word.
-Every word must match; results are ranked by bm25 with titles and names weighted above body text.
-
+Every word must match, whole (after the index's stemming), and the last word also as a prefix, so
+"part" finds "partner" only as the last word; a one-letter query lists the titles starting with it.
 What a user types never reaches FTS5's query syntax: it is split here into words of letters and
 digits, and each word is quoted (``match_expression``).
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-import sqlite3
-import threading
-import unicodedata
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -26,28 +20,25 @@ from dashboard.data import text
 from dashboard.data.catalog import Catalog
 from dashboard.data.citations import citer, numbered_sources, sources_markdown
 from dashboard.data.schema import CROSS_SITE
-from dashboard.data.values import records
 from dashboard.state import filters as F
 from dashboard.state.links import Params, filter_params, page_href, site_param
-from dashboard.ui.caching import page_cache, shared_resource
-from dashboard.views.themes.records import site_labels
+from dashboard.ui.caching import page_cache
+from dashboard.views.themes.search_index import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    MARKERS,
+    Document,
+    Kind,
+    SearchIndex,
+    fold,
+    search_index,
+    words_of,
+)
 
 # Longest query searched, in characters (after spaces are collapsed); the rest is cut with a note.
 MAX_QUERY = 200
 # Results returned when no limit is given (the total count is always given).
 DEFAULT_LIMIT = 50
-# Length of a snippet, in words (FTS5 allows at most 64).
-SNIPPET_WORDS = 32
-# The indexed columns and their bm25 weights: a word in a title or name counts ten times one in
-# body text; the context column (kind, sites, themes, type, publisher) counts half.
-COLUMNS = ("title", "body", "context")
-WEIGHTS = (10.0, 1.0, 0.5)
-# The most whole words a last-word prefix is widened with (see ``_Completions``).
-MAX_EXPANSIONS = 64
-TOKENIZER = "porter unicode61 remove_diacritics 2"
-
-Kind = Literal["product", "lesson", "resource", "organization", "national partner"]
-KINDS: tuple[Kind, ...] = ("product", "lesson", "resource", "organization", "national partner")
 Mode = Literal["none", "initial", "words"]
 PROGRAM_WIDE = "Program-wide"
 RESULT_COLUMNS = ["rank", "kind", "id", "title", "sites", "section", "themes", "excerpt", "url", "sources"]
@@ -63,39 +54,8 @@ NO_INITIAL_MESSAGE = "No title starts with {letter}. Type two or more letters to
 NO_MATCH_MESSAGE = "No record contains every word. Try fewer words, or check the spelling."
 HIDDEN_MESSAGE = "No record in view contains every word; {hidden} outside the current filters {verb}."
 
-# Private-use characters that mark matched words in FTS5 snippets; removed from indexed text.
-_OPEN, _CLOSE = "\ue000", "\ue001"
-_MARKERS = re.compile(f"([{_OPEN}{_CLOSE}])")
 # Removed from queries: control characters, zero-width and bidirectional marks, lone surrogates.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
-_WORD = re.compile(r"[^\W_]+")
-_ASCII_WORD = re.compile(r"[a-z0-9]+")  # the same words for ASCII text, three times faster
-
-
-@dataclass(frozen=True)
-class _Document:
-    """One searchable record: its indexed text, what a result shows, and the sites it belongs to.
-
-    ``scope`` is the set of sites that put the record in view; empty for program-wide records.
-    """
-
-    kind: Kind
-    id: str
-    title: str
-    body: str
-    context: str
-    sites: tuple[str, ...]
-    site_names: tuple[str, ...]
-    scope: frozenset[str]
-    sources: tuple[str, ...]
-    url: str | None = None
-    section: str | None = None
-    themes: tuple[str, ...] = ()
-
-    @property
-    def indexed_title(self) -> str:
-        """The title as indexed: lessons have none of their own (theirs names the section)."""
-        return "" if self.kind == "lesson" else self.title
 
 
 @dataclass(frozen=True)
@@ -147,222 +107,6 @@ class SearchResults:
     notes: tuple[str, ...] = ()
 
 
-def fold(value: str) -> str:
-    """``value`` lower-cased and without diacritics, as the index's tokenizer reads it."""
-    if value.isascii():
-        return value.lower()
-    decomposed = unicodedata.normalize("NFD", value)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
-def words_of(value: str) -> list[str]:
-    """The words of ``value``, folded: runs of letters and digits (anything else separates them)."""
-    folded = fold(value)
-    return (_ASCII_WORD if folded.isascii() else _WORD).findall(folded)
-
-
-def _clean(value: object) -> str:
-    """Text for the index: missing values empty, the private marker characters removed."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return _MARKERS.sub("", str(value))
-
-
-def _first_url(urls: object) -> str | None:
-    """The first http(s) address of a list (or of a single value), else None."""
-    candidates = urls if isinstance(urls, list) else [urls]
-    return next((str(u) for u in candidates if text.is_http_url(u)), None)
-
-
-def _documents(catalog: Catalog) -> Iterator[_Document]:
-    """Every searchable record of the catalog, in a stable order."""
-    labels = site_labels(catalog)
-
-    def names(sites: Iterable[str]) -> tuple[str, ...]:
-        return tuple(labels.get(s, s) for s in sites)
-
-    for row in records(catalog.products):
-        sites, themes = (row["site"],), tuple(row["themes"])
-        yield _Document(
-            "product",
-            row["id"],
-            row["name"],
-            f"{row['description']}\n{_clean(row['status_note'])}",
-            " ".join(["product", *names(sites), *themes, row["status"]]),
-            sites,
-            names(sites),
-            frozenset(sites),
-            tuple(row["sources"]),
-            _first_url(row["urls"]),
-            themes=themes,
-        )
-    for row in records(catalog.lessons):
-        sites, themes = (row["site"],), tuple(row["themes"] or ())
-        yield _Document(
-            "lesson",
-            row["id"],
-            f"Lesson: {row['section']}",
-            row["text"],
-            " ".join(["lesson", *names(sites), row["section"], *themes]),
-            sites,
-            names(sites),
-            frozenset() if row["site"] == CROSS_SITE else frozenset(sites),
-            tuple(row["sources"]),
-            section=row["section"],
-            themes=themes,
-        )
-    for row in records(catalog.resources):
-        sites = tuple(row["sites"] or ())
-        yield _Document(
-            "resource",
-            row["id"],
-            row["title"],
-            row["summary"],
-            " ".join(["resource", row["kind"], row["publisher"], _clean(row["date"]), *names(sites)]),
-            sites,
-            names(sites),
-            frozenset(sites),
-            tuple(row["sources"]),
-            _first_url(row["url"]),
-        )
-    for row in records(catalog.organizations):
-        sites = tuple(row["sites"] or ())
-        yield _Document(
-            "organization",
-            row["id"],
-            row["name"],
-            _clean(row["role"]),
-            " ".join(["organization", row["type"], *names(sites)]),
-            sites,
-            names(sites),
-            frozenset(sites),
-            tuple(row["sources"]),
-            _first_url(row["url"]),
-        )
-    for row in records(catalog.national_partners):
-        yield _Document(
-            "national partner",
-            row["id"],
-            row["name"],
-            row["role"],
-            "national partner",
-            (),
-            (),
-            frozenset(),
-            tuple(row["sources"]),
-            _first_url(row["url"]),
-        )
-
-
-def _common_length(a: str, b: str) -> int:
-    """The length of the longest common beginning of two strings."""
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
-
-
-class _Completions:
-    """Whole words of the data that a stemmed prefix would miss.
-
-    FTS5 stems a prefix query too, and a stem can be shorter than the word it came from:
-    "community" is indexed as "commun", so the prefix "communi" alone finds nothing. For each
-    word the stemmer shortens or changes, this keeps how much of the word its stem still spells;
-    a typed prefix longer than that is widened with the word itself (quoted whole, so FTS5 stems
-    it as it stemmed the data).
-    """
-
-    def __init__(self, words: list[str], stems: list[str]):
-        kept = [(w, s, _common_length(w, s)) for w, s in zip(words, stems) if s]
-        changed = sorted(entry for entry in kept if entry[2] < len(entry[0]))
-        self._words = [w for w, _, _ in changed]
-        self._stems = [s for _, s, _ in changed]
-        self._spelled = [n for _, _, n in changed]
-
-    def __call__(self, prefix: str) -> list[str]:
-        """Words starting with ``prefix`` whose stem does not: one per stem, at most ``MAX_EXPANSIONS``."""
-        out: dict[str, str] = {}
-        for i in range(bisect.bisect_left(self._words, prefix), len(self._words)):
-            if not self._words[i].startswith(prefix) or len(out) >= MAX_EXPANSIONS:
-                break
-            if len(prefix) > self._spelled[i]:
-                out.setdefault(self._stems[i], self._words[i])
-        return list(out.values())
-
-
-def _stems(connection: sqlite3.Connection, words: list[str]) -> list[str]:
-    """The index tokenizer's stem of each word ("" where the word does not make exactly one token)."""
-    connection.execute(f"CREATE VIRTUAL TABLE temp.stemmer USING fts5(word, tokenize='{TOKENIZER}')")
-    connection.execute("CREATE VIRTUAL TABLE temp.stemmed USING fts5vocab(temp, stemmer, instance)")
-    connection.executemany("INSERT INTO temp.stemmer (rowid, word) VALUES (?, ?)", enumerate(words, start=1))
-    found: dict[int, list[str]] = {}
-    for term, rowid in connection.execute("SELECT term, doc FROM temp.stemmed"):
-        found.setdefault(rowid, []).append(term)
-    connection.execute("DROP TABLE temp.stemmed")
-    connection.execute("DROP TABLE temp.stemmer")
-    return [terms[0] if len(terms := found.get(n, [])) == 1 else "" for n in range(1, len(words) + 1)]
-
-
-class SearchIndex:
-    """An in-memory FTS5 index of one catalog's records, safe to share between threads.
-
-    The connection is opened with ``check_same_thread=False`` and every use of it holds a lock,
-    so a server can cache one index per catalog and search it from every session.
-    """
-
-    def __init__(self, connection: sqlite3.Connection, documents: list[_Document], completions: _Completions):
-        self._connection = connection
-        self._documents = documents
-        self._completions = completions
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._documents)
-
-    def ranked(self, expression: str) -> list[int]:
-        """Row ids matching an FTS5 expression, best first (weighted bm25, then catalog order)."""
-        weights = ", ".join(str(w) for w in WEIGHTS)
-        sql = f"SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, {weights}), rowid"
-        with self._lock:
-            return [rowid for (rowid,) in self._connection.execute(sql, (expression,))]
-
-    def snippets(self, expression: str, rowids: list[int]) -> dict[int, str]:
-        """Row id -> a passage of the body text with the matched words between private markers.
-
-        ``+rowid`` keeps the row ids away from FTS5's own index: otherwise the expression is
-        evaluated again for each row id, which costs ten times more on a broad query.
-        """
-        sql = (
-            f"SELECT rowid, snippet(docs, 1, '{_OPEN}', '{_CLOSE}', '…', {SNIPPET_WORDS}) FROM docs "
-            "WHERE docs MATCH ? AND +rowid IN (SELECT value FROM json_each(?))"
-        )
-        with self._lock:
-            return dict(self._connection.execute(sql, (expression, str(rowids))).fetchall())
-
-    def completions(self, prefix: str) -> list[str]:
-        """Whole words of the data starting with ``prefix`` that its stemmed form would miss."""
-        return self._completions(prefix)
-
-    def document(self, rowid: int) -> _Document:
-        """The record indexed under ``rowid``."""
-        return self._documents[rowid - 1]
-
-
-def build_index(catalog: Catalog) -> SearchIndex:
-    """Index every product, lesson, resource, organization and national partner of ``catalog``."""
-    documents = list(_documents(catalog))
-    connection = sqlite3.connect(":memory:", check_same_thread=False)
-    columns = ", ".join(COLUMNS)
-    connection.execute(f"CREATE VIRTUAL TABLE docs USING fts5({columns}, tokenize='{TOKENIZER}')")
-    texts = [(_clean(d.indexed_title), _clean(d.body), _clean(d.context)) for d in documents]
-    connection.executemany(
-        f"INSERT INTO docs (rowid, {columns}) VALUES (?, ?, ?, ?)", ((n, *t) for n, t in enumerate(texts, start=1))
-    )
-    connection.execute("INSERT INTO docs (docs) VALUES ('optimize')")
-    vocabulary = sorted({word for parts in texts for part in parts for word in words_of(part)})
-    return SearchIndex(connection, documents, _Completions(vocabulary, _stems(connection, vocabulary)))
-
-
 def prepare_query(query: str | None) -> tuple[str, int, list[str]]:
     """The query as searched, how many characters were cut from it, and its words.
 
@@ -391,7 +135,7 @@ def initial_expression(letter: str) -> str:
     return f'{{title}} : ^ "{letter}"*'
 
 
-def _in_view(document: _Document, site_ids: frozenset[str] | None, themes: frozenset[str]) -> bool:
+def _in_view(document: Document, site_ids: frozenset[str] | None, themes: frozenset[str]) -> bool:
     """Program-wide records always; others when one of their sites is in ``site_ids`` (None: all
     sites); products and lessons also need one of ``themes``, when themes are chosen."""
     if site_ids is not None and document.scope and document.scope.isdisjoint(site_ids):
@@ -403,16 +147,16 @@ def _marked_markdown(marked: str) -> str:
     """Escaped Markdown of a snippet, the words between the private markers in bold."""
     out: list[str] = []
     bold = False
-    for piece in _MARKERS.split(marked):
-        if piece in (_OPEN, _CLOSE):
-            bold = piece == _OPEN
+    for piece in MARKERS.split(marked):
+        if piece in (MARK_OPEN, MARK_CLOSE):
+            bold = piece == MARK_OPEN
         elif piece:
             escaped = text.escape_markdown(piece)
             out.append(f"**{escaped}**" if bold and piece.strip() else escaped)
     return "".join(out)
 
 
-def _result(document: _Document, marked: str) -> SearchResult:
+def _result(document: Document, marked: str) -> SearchResult:
     return SearchResult(
         kind=document.kind,
         id=document.id,
@@ -420,7 +164,7 @@ def _result(document: _Document, marked: str) -> SearchResult:
         sites=document.sites,
         site_names=document.site_names,
         snippet_markdown=_marked_markdown(marked),
-        excerpt=_MARKERS.sub("", marked),
+        excerpt=MARKERS.sub("", marked),
         sources=document.sources,
         url=document.url,
         section=document.section,
@@ -539,12 +283,6 @@ def results_table(results: SearchResults) -> pd.DataFrame:
         for rank, r in enumerate(results.results, start=1)
     ]
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
-
-
-@shared_resource()
-def search_index(catalog: Catalog) -> SearchIndex:
-    """The catalog's search index, built once and shared by every session."""
-    return build_index(catalog)
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,38 @@
-"""The ecosystem self-check: six questions about one's own place (an NNIP partner, a civic tech group,
-an open data policy and portal, What Works Cities, a data leader), read from and written to the link,
-and set beside the CTDC sites' key years as they stood when the program began.
+"""The ecosystem self-check, shown on the Your ecosystem page: six questions about one's own place (an
+NNIP partner, a civic tech group, an open data policy and portal, What Works Cities, a data leader),
+read from and written to the link, and set beside the CTDC sites' key years as they stood when the
+program began.
 
-Pure functions: answers come in as URL values, go out as URL parameters, chart rows and plain text.
-The sites' values are the catalog's (cited); the person's answers are marked as theirs and never
-mixed with sourced values.
+The self-check lives here, its model and its view in one module, because it is a feature of its own:
+it is not a tab of the Ecosystem metrics page but uses that page's Key years tab
+(``views.metrics.key_years``: the sites' key years and the chart they are drawn on), adding the
+visitor's answers as the chart's first row. The key years stay with their tab; the only thing the
+chart knows of the self-check is the shape of "your answer" (``constants.YOUR_ANSWER``).
+
+The model is pure functions: answers come in as URL values, go out as URL parameters, chart rows
+and plain text. The sites' values are the catalog's (cited); the person's answers are marked as
+theirs and never mixed with sourced values.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
 
+from dashboard import constants as C
+from dashboard.charts.chart_view import ChartView, chart_view
+from dashboard.data.catalog import Catalog
+from dashboard.data.citations import citer, numbered_sources, sources_markdown
+from dashboard.data.text import escape_markdown
 from dashboard.data.values import NOT_FOUND
+from dashboard.state import filters as F
+from dashboard.ui.caching import page_cache
+from dashboard.views.metrics.key_years import year_alt_text, year_chart, year_frame
+from dashboard.views.metrics.site_metrics import program_period, shown_table
 
 Status = Literal["yes", "no", ""]
 YES: Status = "yes"
@@ -27,8 +43,8 @@ PLACE_PARAM = "my_place"
 MAX_PLACE = 60
 DEFAULT_PLACE = "Your place"
 EARLIEST_YEAR = 1900
-# How the person's answers are marked in the chart (its shape) and in tables.
-YOUR_ANSWER = "your answer"
+# How the person's answers are marked in the chart and in tables: their row's role and site (their
+# confidence, drawn as its own shape, is ``constants.YOUR_ANSWER``).
 YOUR_ROLE = "your answers"
 YOUR_SITE = "your-place"
 
@@ -172,7 +188,7 @@ def answer_from_form(status: str | None, year: float | None) -> Answer:
 
 
 def your_rows(check: SelfCheck, labels: Mapping[str, str]) -> pd.DataFrame:
-    """The person's answers as rows shaped like the key-years frame (``ecosystem_metrics.metric_frame``),
+    """The person's answers as rows shaped like the key-years frame (``site_metrics.metric_frame``),
     one per question whose metric has a label in ``labels`` (metric id -> label): a year is plotted;
     a yes without a year, a no, or no answer is not, and reads as such."""
     rows: list[dict[str, Any]] = []
@@ -196,7 +212,7 @@ def your_rows(check: SelfCheck, labels: Mapping[str, str]) -> pd.DataFrame:
                 "display": str(answer.year) if known else answer.text,
                 "known": known,
                 "vintage": "",
-                "confidence": YOUR_ANSWER,
+                "confidence": C.YOUR_ANSWER,
                 "note": "",
                 "sources": [],
             }
@@ -231,7 +247,7 @@ class Standing:
 
 def standings(years: pd.DataFrame, start: int) -> dict[str, list[Standing]]:
     """Per metric, each site's standing at ``start`` (the program's first year), from a key-years
-    frame of the sites (``ecosystem_metrics.year_frame``), in the frame's site order."""
+    frame of the sites (``key_years.year_frame``), in the frame's site order."""
     out: dict[str, list[Standing]] = {}
     for row in years.to_dict("records"):
         if row["known"]:
@@ -281,7 +297,7 @@ def self_check_table(check: SelfCheck, table: Mapping[str, list[Standing]], star
                 "place": check.label,
                 "answer or standing": answer.text,
                 "year": answer.year,
-                "basis": YOUR_ANSWER,
+                "basis": C.YOUR_ANSWER,
                 "sources": "",
             }
         )
@@ -302,3 +318,78 @@ def self_check_table(check: SelfCheck, table: Mapping[str, list[Standing]], star
             )
     frame = pd.DataFrame(rows, columns=["question", "place", "answer or standing", "year", "basis", "sources"])
     return frame.astype({"year": "Int64"})
+
+
+# ---------------------------------------------------------------- the view: the key years chart and the questions
+
+
+@dataclass(frozen=True)
+class SelfCheckView:
+    """The self-check beside the sites: the Key years chart with the person's place as its first row,
+    a summary sentence, each question's standing of the sites when the program began (cited), the
+    numbered sources, and the same as a table for CSV."""
+
+    chart: ChartView
+    summary: str
+    began: str
+    sources: str
+    table: pd.DataFrame
+
+
+def _began_markdown(check: SelfCheck, table: dict[str, list[Standing]], start: int, cite: Callable[[Any], str]) -> str:
+    """Per question: the person's answer (marked as theirs), then the sites in place when the program
+    began, those that began later and those not found in sources, each year cited."""
+    blocks = []
+    for question, answer in zip(QUESTIONS, check.answers):
+        rows = table.get(question.metric, [])
+        groups = {
+            f"In place when CTDC began ({start})": [s for s in rows if s.kind == "in place"],
+            "Later": [s for s in rows if s.kind == "later"],
+            NOT_FOUND.capitalize(): [s for s in rows if s.kind == "unknown"],
+        }
+        lines = [f"- {escape_markdown(check.label)}: **{escape_markdown(answer.text)}** *(your answer)*"]
+        for title, members in groups.items():
+            if not members:
+                continue
+            if title == NOT_FOUND.capitalize():
+                lines.append(f"- {title}: " + ", ".join(escape_markdown(s.site_name) for s in members))
+            else:
+                shown = (f"{escape_markdown(s.site_name)} {escape_markdown(s.text)} {cite(s.sources)}".rstrip() for s in members)
+                lines.append(f"- {title}: " + "; ".join(shown))
+        blocks.append(f"**{escape_markdown(question.label)}**\n\n" + "\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+@page_cache()
+def self_check_view(catalog: Catalog, filters: F.Filters, check: SelfCheck) -> SelfCheckView:
+    """The person's answers on the Key years chart beside the sites in view, and where each site stood
+    on the same questions when the program began (its first year; the year the chart's shading starts)."""
+    years = year_frame(catalog, filters)
+    asked = years[years["metric"].isin([q.metric for q in QUESTIONS])]
+    period = program_period(catalog)
+    start = period[0] if period else int(pd.Timestamp.now().year)
+    labels = dict(zip(asked["metric"], asked["metric_label"]))
+    frame = pd.concat([your_rows(check, labels), asked], ignore_index=True)
+    yours = "diamonds" if any(a.year is not None for a in check.answers) else "none plotted yet"
+    alt_text = (
+        f"{year_alt_text(asked, False, period)} The first row, {check.label}, holds your answers ({yours}), not sourced values."
+    )
+    table = standings(asked, start)
+    summary = summary_sentence(check, table, start)
+    sources = numbered_sources(catalog, {s for rows in table.values() for r in rows if r.kind != "unknown" for s in r.sources})
+    chart = chart_view(
+        "Your place beside the sites",
+        escape_markdown(summary),
+        year_chart(frame, False, period),
+        shown_table(frame),
+        "self-check-key-years",
+        alt_text,
+        note="Marks left of the shaded band were in place before CTDC began. Your answers are drawn as diamonds.",
+    )
+    return SelfCheckView(
+        chart,
+        escape_markdown(summary),
+        _began_markdown(check, table, start, citer(sources)),
+        sources_markdown(sources),
+        self_check_table(check, table, start),
+    )
