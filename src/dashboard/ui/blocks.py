@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts.chart_view import ChartView
 from dashboard.data.cite import CORRECTION_COLUMN, CORRECTION_LABEL
 from dashboard.data.export import display_frame, safe_csv
 from dashboard.data.text import escape_markdown, section_markdown
 
-if TYPE_CHECKING:  # the network modules load only on the pages that draw a network
+if TYPE_CHECKING:  # Altair (behind ChartView) and the network modules load only on the pages that draw them
+    from dashboard.charts.chart_view import ChartView
     from dashboard.network.views import NetworkView
 
 MAX_PROBLEMS_SHOWN = 200
