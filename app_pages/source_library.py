@@ -61,8 +61,8 @@ with dictionary_tab:
     if dictionary_tab.open:
         st.markdown(
             "What each data field means, generated from the schema the validator enforces, by the file names of "
-            "the download: each CSV holds the rows of the YAML file of the same name in `data/` (`metrics.csv` also "
-            "holds `census.yaml`'s). Dates keep the precision the source gives; values not found in sources are "
+            "the download: each CSV holds one table of the dataset (`metrics.csv` also holds the census figures). "
+            "Dates keep the precision the source gives; values not found in sources are "
             "empty (null), never zero."
         )
         table_with_download(library.dictionary_table(), "data-dictionary")

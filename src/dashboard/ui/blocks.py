@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts.chart_view import ChartView
-from dashboard.data.export import display_frame, safe_csv
+from dashboard.data.export import safe_csv, screen_frame
 from dashboard.data.text import escape_markdown, section_markdown
 
 if TYPE_CHECKING:  # the network modules load only on the pages that draw a network
@@ -55,11 +55,11 @@ def table_with_download(
     pinned: str | None = None,
     height: int | Literal["auto"] = "auto",
 ) -> None:
-    """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it; the ``pinned``
+    """A table of ``frame`` (lists joined, missing dates in words) and a spreadsheet-safe CSV download of it; the ``pinned``
     column (e.g. "site" of a wide site × measure table) stays in view while the others scroll."""
     if pinned:
         column_config = {**(column_config or {}), pinned: st.column_config.TextColumn(pinned, pinned=True)}
-    st.dataframe(display_frame(frame), hide_index=True, column_config=column_config, height=height)
+    st.dataframe(screen_frame(frame), hide_index=True, column_config=column_config, height=height)
     csv_download(frame, name)
 
 
