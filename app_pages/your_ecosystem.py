@@ -13,7 +13,7 @@ from typing import Protocol, TypeVar
 
 import streamlit as st
 
-from dashboard.data.text import escape_markdown, intro_markdown
+from dashboard.data.text import escape_markdown, intro_markdown, markdown_table
 from dashboard.network import views as network_views
 from dashboard.state import links
 from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download
@@ -29,7 +29,6 @@ BESIDE_KEY = "ecosystem_beside"  # (map key, site id, Beside): the comparison sh
 UPLOAD_TYPES = ["csv", "txt", "yaml", "yml", "xlsx"]
 TEMPLATES = {"csv": "two CSV files", "yaml": "YAML", "xlsx": "Excel workbook"}
 FORM_CHOICES = ["Not answered", "Yes", "No"]
-TABLE_ROW_PX = 35  # the height of a table row, to show a short table whole
 DOWNLOADS = {
     "metrics-csv": ("Metrics per organization (CSV)", "csv", "text/csv"),
     "graphml": ("Network as GraphML (Gephi, yEd)", "graphml", "application/graphml+xml"),
@@ -203,8 +202,9 @@ with map_tab:
 
             beside = beside_site(shown, site, compare_id)
             st.markdown("## 4. Measures side by side")
-            rows = TABLE_ROW_PX * (len(beside.measures) + 1) + 3
-            table_with_download(beside.measures, f"measures-{compare_id}", height=rows)
+            # A Markdown table: its cells wrap (a data grid would cut the longer ones).
+            st.markdown(markdown_table(list(beside.measures.columns), beside.measures.itertuples(index=False, name=None)))
+            csv_download(beside.measures, f"measures-{compare_id}")
 
             st.markdown("## 5. Questions to ask of your map")
             prompts = beside.prompts
