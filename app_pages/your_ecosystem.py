@@ -13,10 +13,10 @@ from typing import Protocol, TypeVar
 
 import streamlit as st
 
-from dashboard.data.text import escape_markdown, intro_markdown, markdown_table
+from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
 from dashboard.state import links
-from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download
+from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download, text_table
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
 from dashboard.upload import example, templates
 from dashboard.upload.result import Beside, MapResult, read_map
@@ -202,8 +202,7 @@ with map_tab:
 
             beside = beside_site(shown, site, compare_id)
             st.markdown("## 4. Measures side by side")
-            # A Markdown table: its cells wrap (a data grid would cut the longer ones).
-            st.markdown(markdown_table(list(beside.measures.columns), beside.measures.itertuples(index=False, name=None)))
+            text_table(beside.measures, "measure")
             csv_download(beside.measures, f"measures-{compare_id}")
 
             st.markdown("## 5. Questions to ask of your map")

@@ -77,16 +77,6 @@ def test_plural():
     assert [f"{n} {text.plural('lesson', n)}" for n in (0, 1, 2)] == ["0 lessons", "1 lesson", "2 lessons"]
 
 
-def test_markdown_table_escapes_every_cell_and_bolds_the_first_column():
-    table = text.markdown_table(["", "A|B"], [("ties", "1 | 2"), ("<b>x</b>", "")])
-    assert table.splitlines() == [
-        "| | A\\|B |",
-        "|---|---|",
-        "| **ties** | 1 \\| 2 |",
-        "| **\\<b\\>x\\</b\\>** | |",
-    ]
-
-
 def test_screen_frame_writes_missing_dates_in_words_and_csv_keeps_them_empty():
     frame = pd.DataFrame({"date": ["2017-05", None], "note": [None, "n"]})
     shown = export.screen_frame(frame)

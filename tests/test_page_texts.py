@@ -58,6 +58,11 @@ def shown_text(at) -> str:
     return re.sub(r"\\(.)", r"\1", ADDRESS.sub("", "\n".join(texts)))
 
 
+def tables(at) -> list[pd.DataFrame]:
+    """Every table of the page: data grids and static tables."""
+    return [element.value for element in (*at.dataframe, *at.table)]
+
+
 def table_cells(frame: pd.DataFrame) -> Iterator[str]:
     """Every cell of a table as text, web addresses left out."""
     for index in range(frame.shape[1]):
@@ -77,7 +82,7 @@ def test_no_page_shows_a_repository_path(pages):
     found = {}
     for name, at in pages:
         hits = INTERNAL_PATH.findall(shown_text(at))
-        hits += [cell[:80] for frame in at.dataframe for cell in table_cells(frame.value) if INTERNAL_PATH.search(cell)]
+        hits += [cell[:80] for frame in tables(at) for cell in table_cells(frame) if INTERNAL_PATH.search(cell)]
         if hits:
             found[name] = hits
     assert not found, found
@@ -89,7 +94,7 @@ def test_no_page_shows_a_repository_path(pages):
 def test_every_missing_date_in_a_table_is_said_in_words(pages):
     checked = 0
     for name, at in pages:
-        for frame in (element.value for element in at.dataframe):
+        for frame in tables(at):
             for column in date_fields() & set(frame.columns):
                 values = frame[column].tolist()
                 assert not any(v is None or v != v or str(v) in ("None", "nan", "NaT", "") for v in values), (name, column)

@@ -64,12 +64,15 @@ def test_the_example_upload_is_drawn_beside_the_site_the_link_names():
     assert "Your network beside a CTDC site" in " ".join(headings(at))
     assert at.selectbox(key="ecosystem_compare").value == "st-louis"
     text = markdown(at)
-    # the measures as a Markdown table, whose cells wrap (a data grid cut the longer ones)
-    (table,) = [block.value for block in at.markdown if block.value.startswith("| measure |")]
-    lines = table.splitlines()
-    assert lines[0] == "| measure | Your ecosystem | St\\. Louis |"
-    assert "| **organizations** | 12 | 10 |" in lines
-    assert "| **data intermediary tied to** | local government; community organization; university; funder |" in table
+    # the measures as a static table, whose cells wrap (a data grid cut the longer ones)
+    (table,) = at.table
+    measures = table.value
+    assert measures.index.name == "measure"
+    assert list(measures.columns) == ["Your ecosystem", "St\\. Louis"]
+    assert measures.loc["organizations", "Your ecosystem"] == "12"
+    assert measures.loc["data intermediary tied to", "Your ecosystem"] == (
+        "local government; community organization; university; funder"
+    )
     assert not any("measure" in frame.value.columns for frame in at.dataframe)
     badges = re.findall(r":(?:orange|green|gray)-badge\[(?:gap|in place|not applicable)\]", text)
     assert len(badges) == 2 * len(network_views.PROMPT_CHECKS)  # every question, for both maps

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
 from urllib.parse import urlparse
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$:])")
@@ -43,20 +42,6 @@ def markdown_link(label: object, url: object, title: object = None) -> str:
         return f"[{safe_label}]({target})"
     tooltip = " ".join(str(title).replace("\\", "/").replace('"', "'").split())
     return f'[{safe_label}]({target} "{tooltip}")'
-
-
-def markdown_table(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
-    """A Markdown table, every cell escaped and the first column bold: its long cells wrap on any screen,
-    where a data grid would cut them."""
-
-    def line(cells: Iterable[str]) -> str:
-        return " ".join(["|", *(f"{cell} |" if cell else "|" for cell in cells)])
-
-    def bold(cell: str) -> str:
-        return f"**{cell}**" if cell else ""
-
-    body = [line([bold(escape_markdown(row[0])), *map(escape_markdown, row[1:])]) for row in rows]
-    return "\n".join([line(map(escape_markdown, header)), "|" + "---|" * len(header), *body])
 
 
 # Citation links ("[1]") carry a title beginning with this; the app's style sheet makes them tap targets.

@@ -54,13 +54,21 @@ def table_with_download(
     column_config: dict[str, Any] | None = None,
     pinned: str | None = None,
     height: int | Literal["auto"] = "auto",
+    row_height: int | None = None,
 ) -> None:
-    """A table of ``frame`` (lists joined, missing dates in words) and a spreadsheet-safe CSV download of it; the ``pinned``
-    column (e.g. "site" of a wide site × measure table) stays in view while the others scroll."""
+    """A table of ``frame`` (lists joined, missing dates in words) and a spreadsheet-safe CSV download of it; the
+    ``pinned`` column (e.g. "site" of a wide site × measure table) stays in view while the others scroll; rows of
+    ``row_height`` (e.g. ``WRAPPED_ROW_PX``) wrap long cells within their columns' widths."""
     if pinned:
         column_config = {**(column_config or {}), pinned: st.column_config.TextColumn(pinned, pinned=True)}
-    st.dataframe(screen_frame(frame), hide_index=True, column_config=column_config, height=height)
+    st.dataframe(screen_frame(frame), hide_index=True, column_config=column_config, height=height, row_height=row_height)
     csv_download(frame, name)
+
+
+def text_table(frame: pd.DataFrame, index: str) -> None:
+    """A small static table whose cells wrap at word breaks on any screen (a data grid cuts long cells), the
+    ``index`` column as its row labels; ``st.table`` reads Markdown, so every cell and label is escaped."""
+    st.table(frame.map(escape_markdown).rename(columns=escape_markdown).set_index(escape_markdown(index)))
 
 
 @contextlib.contextmanager

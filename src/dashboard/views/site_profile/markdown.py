@@ -15,7 +15,7 @@ from dashboard import constants as C
 from dashboard.data.catalog import Catalog
 from dashboard.data.citations import citer, numbered_sources, sources_markdown
 from dashboard.data.cite import correction_markdown, repository_url
-from dashboard.data.text import escape_markdown, is_http_url, markdown_link, markdown_table, section_markdown
+from dashboard.data.text import escape_markdown, is_http_url, markdown_link, section_markdown
 from dashboard.data.values import NOT_FOUND, date_text, format_usd, format_value, is_missing, status_in
 from dashboard.ui.caching import page_cache
 from dashboard.views.site_profile.assembly import (
@@ -223,9 +223,14 @@ def comparison_markdown(table: pd.DataFrame, profiles: tuple[SiteProfile, SitePr
     """Two sites side by side as one Markdown table (every cell escaped; long cells wrap), then what
     each site's column rests on."""
     cite = citer(sources)
-    lines = markdown_table(["", *(p.name for p in profiles)], list(table.itertuples(index=False, name=None)))
+    first, second = (escape_markdown(p.name) for p in profiles)
+    lines = [f"| | {first} | {second} |", "|---|---|---|"]
+    lines += [
+        f"| **{escape_markdown(row[0])}** | {escape_markdown(row[1])} | {escape_markdown(row[2])} |"
+        for row in table.itertuples(index=False, name=None)
+    ]
     sourced = "  \n".join(f"{escape_markdown(p.name)}: {cite(compact_source_ids(p))}" for p in profiles)
-    return lines + "\n\n" + sourced
+    return "\n".join(lines) + "\n\n" + sourced
 
 
 @dataclass(frozen=True)
