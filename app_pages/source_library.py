@@ -15,7 +15,7 @@ catalog = context.catalog
 # Rows of three lines, so long titles, addresses and notes wrap within columns wide enough to read them.
 TEXT_COLUMNS = {
     name: st.column_config.TextColumn(name, width=width)
-    for name, width in {"title": 280, "publisher": 160, "date": 130, "summary": 400, "note": 400}.items()
+    for name, width in {"title": 280, "publisher": 200, "date": 130, "summary": 400, "note": 400}.items()
 }
 # A link cannot wrap: its column fits most addresses whole, shown without "https://" and "www.".
 LINK_COLUMN = {**TEXT_COLUMNS, "url": st.column_config.LinkColumn("url", width=560, display_text=r"^https?://(?:www\.)?(.*)$")}
