@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
 from dashboard.state import links
-from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download
+from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download, text_table
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
 from dashboard.upload import example, templates
 from dashboard.upload.result import Beside, MapResult, read_map
@@ -29,7 +29,6 @@ BESIDE_KEY = "ecosystem_beside"  # (map key, site id, Beside): the comparison sh
 UPLOAD_TYPES = ["csv", "txt", "yaml", "yml", "xlsx"]
 TEMPLATES = {"csv": "two CSV files", "yaml": "YAML", "xlsx": "Excel workbook"}
 FORM_CHOICES = ["Not answered", "Yes", "No"]
-TABLE_ROW_PX = 35  # the height of a table row, to show a short table whole
 DOWNLOADS = {
     "metrics-csv": ("Metrics per organization (CSV)", "csv", "text/csv"),
     "graphml": ("Network as GraphML (Gephi, yEd)", "graphml", "application/graphml+xml"),
@@ -203,8 +202,8 @@ with map_tab:
 
             beside = beside_site(shown, site, compare_id)
             st.markdown("## 4. Measures side by side")
-            rows = TABLE_ROW_PX * (len(beside.measures) + 1) + 3
-            table_with_download(beside.measures, f"measures-{compare_id}", height=rows)
+            text_table(beside.measures, "measure")
+            csv_download(beside.measures, f"measures-{compare_id}")
 
             st.markdown("## 5. Questions to ask of your map")
             prompts = beside.prompts

@@ -175,7 +175,11 @@ def test_a_site_network_counts_only_ties_documented_during_ctdc_by_default(catal
     assert "Counting only the ties documented during CTDC (2014–2018): 5. Not counted: 1 tie before CTDC, 2 standing" in text
     assert f"“{C.TIES_SWITCH_LABEL}”" in text
     assert "Most ties, counting 5 ties documented during CTDC (2014–2018): Metropolitan Area Planning Council (MAPC) (5" in text
-    assert "Main bridges (on the most shortest paths between other organizations), counting 5 ties documented" in text
+    assert (
+        "Main bridges (those on the largest share of shortest paths between other organizations), counting 5 ties documented"
+        in text
+    )
+    assert "most shortest" not in text  # "most" does not go with a superlative
     all_metrics = N.network_metrics(everything)
     all_text = " ".join(all_metrics.sentences)
     assert "Counting every documented tie, whatever its period: 5 ties during CTDC (2014–2018), 1 tie before" in all_text

@@ -344,7 +344,7 @@ def _sentences(ecosystem: Ecosystem, per_org: pd.DataFrame, row: Mapping[str, An
         bridges = per_org[per_org["betweenness"] > 0].sort_values("betweenness", ascending=False, kind="mergesort")
         if len(bridges):
             out.append(
-                f"Main bridges (on the most shortest paths between other organizations), counting {which}: "
+                f"Main bridges (those on the largest share of shortest paths between other organizations), counting {which}: "
                 f"{_names(bridges, 'betweenness', lambda v: f'{v:.2f}')}."
             )
         else:

@@ -59,7 +59,7 @@ STATUS_BADGES = {
 }
 LINK_BASIS = (
     "The links to CTDC lessons and products are editorial: this atlas chose each one where the lesson's or "
-    "product's own text speaks to the question (the link table in data/ecosystem_prompts.yaml, basis: editorial). "
+    "product's own text speaks to the question (each link is a row of the ecosystem_prompts table in the Library's data download, basis: editorial). "
     "The questions are our wording of what the CTDC materials say mapping is for."
 )
 

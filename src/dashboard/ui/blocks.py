@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.data.cite import CORRECTION_COLUMN, CORRECTION_LABEL
-from dashboard.data.export import display_frame, safe_csv
+from dashboard.data.export import safe_csv, screen_frame
 from dashboard.data.text import escape_markdown, section_markdown
 
 if TYPE_CHECKING:  # Altair (behind ChartView) and the network modules load only on the pages that draw them
@@ -57,16 +57,24 @@ def table_with_download(
     column_config: dict[str, Any] | None = None,
     pinned: str | None = None,
     height: int | Literal["auto"] = "auto",
+    row_height: int | None = None,
 ) -> None:
-    """A table of ``frame`` (lists joined) and a spreadsheet-safe CSV download of it; the ``pinned``
-    column (e.g. "site" of a wide site × measure table) stays in view while the others scroll, and a
-    ``correction`` column shows its links as "Suggest a correction"."""
+    """A table of ``frame`` (lists joined, missing dates in words) and a spreadsheet-safe CSV download of it;
+    the ``pinned`` column (e.g. "site" of a wide site × measure table) stays in view while the others
+    scroll; rows of ``row_height`` (e.g. ``WRAPPED_ROW_PX``) wrap long cells within their columns'
+    widths; a ``correction`` column shows its links as "Suggest a correction"."""
     if CORRECTION_COLUMN in frame.columns:
         column_config = {**CORRECTION_LINKS, **(column_config or {})}
     if pinned:
         column_config = {**(column_config or {}), pinned: st.column_config.TextColumn(pinned, pinned=True)}
-    st.dataframe(display_frame(frame), hide_index=True, column_config=column_config, height=height)
+    st.dataframe(screen_frame(frame), hide_index=True, column_config=column_config, height=height, row_height=row_height)
     csv_download(frame, name)
+
+
+def text_table(frame: pd.DataFrame, index: str) -> None:
+    """A small static table whose cells wrap at word breaks on any screen (a data grid cuts long cells), the
+    ``index`` column as its row labels; ``st.table`` reads Markdown, so every cell and label is escaped."""
+    st.table(frame.map(escape_markdown).rename(columns=escape_markdown).set_index(escape_markdown(index)))
 
 
 @contextlib.contextmanager

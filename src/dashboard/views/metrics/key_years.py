@@ -98,24 +98,29 @@ def year_long_table(frame: pd.DataFrame, lens: bool = False) -> pd.DataFrame:
 
 
 def role_comparison(frame: pd.DataFrame) -> list[str]:
-    """One sentence per metric comparing the average year of implementation and learning sites (known values only)."""
-    means = role_means(frame)
+    """One sentence per metric giving the known years of implementation and learning sites, each year with
+    its sites (the years themselves: a mean of two or three years would hide them)."""
     sentences = []
-    for label, group in means.groupby("metric_label", sort=False):
+    for label, group in frame.groupby("metric_label", sort=False):
         parts = []
-        for row in group.itertuples():
-            if row.with_value:
-                parts.append(f"{row.role} sites averaged {row.average:.0f} ({row.with_value} of {row.sites} with a value)")
-            else:
-                parts.append(f"no {row.role} site has a value (0 of {row.sites})")
-        sentences.append(f"{label}: " + " vs ".join(parts) + ".")
+        for role in ROLES:
+            rows = group[group["role"] == role]
+            known = rows[rows["known"]]
+            if rows.empty:
+                continue
+            if known.empty:
+                parts.append(f"no {role} site has a value (0 of {len(rows)})")
+                continue
+            years = _in_words([f"{year:.0f} ({_names_at(known, year)})" for year in sorted(set(known["numeric"]))])
+            parts.append(f"{role} sites {years}, {len(known)} of {len(rows)} with a value")
+        sentences.append(f"{label}: " + "; ".join(parts) + ".")
     return sentences
 
 
 def role_comparison_markdown(frame: pd.DataFrame) -> str:
     """The implementation-versus-learning comparison sentences as one Markdown block."""
     sentences = "\n".join(f"- {escape_markdown(s)}" for s in role_comparison(frame))
-    return "**Implementation and learning sites compared** (averages of known values only)\n\n" + sentences
+    return "**Implementation and learning sites compared** (known values only)\n\n" + sentences
 
 
 def year_takeaway(frame: pd.DataFrame, lens: bool = False, period: tuple[int, int] | None = None) -> str:
@@ -151,10 +156,14 @@ def year_takeaway(frame: pd.DataFrame, lens: bool = False, period: tuple[int, in
     return f"{text} {program}" if program else text
 
 
+def _in_words(items: list[str]) -> str:
+    """Items joined as a sentence lists them ("a", "a and b", "a, b and c")."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _names_at(known: pd.DataFrame, year: float) -> str:
     """The names of the sites whose value is ``year``, joined in words ("Boston and Cleveland")."""
-    names = [str(name) for name in known.loc[known["numeric"] == year, "site_name"]]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return _in_words([str(name) for name in known.loc[known["numeric"] == year, "site_name"]])
 
 
 def program_sentence(frame: pd.DataFrame, period: tuple[int, int] | None) -> str:
@@ -213,8 +222,8 @@ TOP_LEGEND_LAYOUT = alt.ExprRef(f"{{top: {{anchor: 'start', direction: width < {
 
 
 def _year_domain(frame: pd.DataFrame, period: tuple[int, int] | None) -> list[float] | None:
-    """The year axis of the Key years chart: every known year of ``frame`` and the program years, a year's margin
-    either side (the same whichever metric is shown, so switching metrics keeps the axis)."""
+    """The year axis of the Key years chart: the known years of ``frame`` (the metrics shown) and the program
+    years, a year's margin either side, so years close together stay apart when one metric is shown."""
     years = [*frame.loc[frame["known"], "numeric"], *(period or ())]
     return [min(years) - 1, max(years) + 1] if years else None
 
@@ -243,7 +252,7 @@ def year_chart(
         alt.Tooltip("confidence:N", title="Confidence"),
         alt.Tooltip("note:N", title="Note"),
     ]
-    domain = _year_domain(frame, period)
+    domain = _year_domain(shown, period)
     x_scale = alt.Scale(domain=domain, nice=False) if domain else alt.Scale(zero=False, nice=False, padding=12)
     x_axis = alt.Axis(format="d", tickMinStep=1, tickCount=6, orient="top")
     x = alt.X("numeric:Q", title=None, scale=x_scale, axis=x_axis)  # the ticks read as years; the title names the metric
