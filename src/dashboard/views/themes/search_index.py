@@ -1,10 +1,13 @@
-"""The Themes page's search index: every product, lesson, resource, organization and national partner
-of a catalog in an in-memory SQLite FTS5 table, built once per catalog and shared by every session
-(``search_index``). The query and its results are in ``search``.
+"""The Themes page's search index: every product, lesson, resource, organization, national partner,
+site and ecosystem metric (its label and definition) of a catalog in an in-memory SQLite FTS5 table,
+built once per catalog and shared by every session (``search_index``). The query and its results are
+in ``search``.
 
 Words are indexed after Porter stemming with diacritics removed, so a word is found whole ("court"
-finds "courts"; "art" never finds "partner" or "start"); titles and names are weighted above body
-text in the ranking (bm25). Each record keeps what a result shows and the sites that put it in view.
+finds "courts"; "art" never finds "partner" or "start"); a name written in one piece is also indexed
+in its parts ("YourSTLCourts" as "Your STL Courts"). Titles and names are weighted above body text in
+the ranking (bm25 column weights). Each record keeps what a result shows and the sites that put it in
+view.
 """
 
 from __future__ import annotations
@@ -37,15 +40,18 @@ WEIGHTS = (10.0, 1.0, 0.5)
 MAX_EXPANSIONS = 64
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 
-Kind = Literal["product", "lesson", "resource", "organization", "national partner"]
-KINDS: tuple[Kind, ...] = ("product", "lesson", "resource", "organization", "national partner")
+Kind = Literal["product", "lesson", "resource", "organization", "national partner", "site", "metric"]
+KINDS: tuple[Kind, ...] = ("product", "lesson", "resource", "organization", "national partner", "site", "metric")
 
 # Private-use characters that mark matched words in FTS5 snippets (``SearchIndex.snippets``);
 # removed from indexed text.
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MARKERS = re.compile(f"([{MARK_OPEN}{MARK_CLOSE}])")
+_MARKED = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # the same words for ASCII text, three times faster
+# Where a name written in one piece changes word: "YourSTLCourts" -> "Your STL Courts".
+_CAMEL_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,12 @@ class Document:
 
     @property
     def indexed_title(self) -> str:
-        """The title as indexed: lessons have none of their own (theirs names the section)."""
-        return "" if self.kind == "lesson" else self.title
+        """The title as indexed: lessons have none of their own (theirs names the section); a name with
+        words run together is followed by its parts."""
+        if self.kind == "lesson":
+            return ""
+        parts = _CAMEL_BREAK.sub(" ", self.title)
+        return self.title if parts == self.title else f"{self.title} {parts}"
 
 
 def fold(value: str) -> str:
@@ -179,6 +189,31 @@ def _documents(catalog: Catalog) -> Iterator[Document]:
             tuple(row["sources"]),
             _first_url(row["url"]),
         )
+    for row in records(catalog.sites):
+        sites = (row["id"],)
+        yield Document(
+            "site",
+            row["id"],
+            row["name"],
+            row["summary"],
+            " ".join(["site", row["role"], row["state"], row["landmark"]]),
+            sites,
+            names(sites),
+            frozenset(sites),
+            tuple(row["sources"]),
+        )
+    for row in records(catalog.metric_definitions):
+        yield Document(
+            "metric",
+            row["id"],
+            row["label"],
+            row["description"],
+            " ".join(["ecosystem metric", row["group"], _clean(row["unit"])]),
+            (),
+            (),
+            frozenset(),
+            tuple(row["sources"]),
+        )
 
 
 def _common_length(a: str, b: str) -> int:
@@ -247,11 +282,26 @@ class SearchIndex:
         return len(self._documents)
 
     def ranked(self, expression: str) -> list[int]:
-        """Row ids matching an FTS5 expression, best first (weighted bm25, then catalog order)."""
+        """Row ids matching an FTS5 expression, best first: by how many different words of the title
+        match, then by how much of the title they make up, then by weighted bm25, then catalog order.
+
+        FTS5's bm25 adds a column's weight inside the term-frequency saturation, so even a tenfold title
+        weight counts a title match at most about twice a body match (a long description outweighed a
+        product's name); ranking by the title's matches first makes the record a query names come first.
+        """
         weights = ", ".join(str(w) for w in WEIGHTS)
-        sql = f"SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, {weights}), rowid"
+        sql = (
+            f"SELECT rowid, highlight(docs, 0, '{MARK_OPEN}', '{MARK_CLOSE}'), bm25(docs, {weights}) FROM docs WHERE docs MATCH ?"
+        )
         with self._lock:
-            return [rowid for (rowid,) in self._connection.execute(sql, (expression,))]
+            rows = self._connection.execute(sql, (expression,)).fetchall()
+        return [rowid for *_, rowid in sorted(self._title_first(*row) for row in rows)]
+
+    def _title_first(self, rowid: int, marked_title: str, score: float) -> tuple[int, float, float, int]:
+        """The sort key of one match (see ``ranked``): words of the title matched, their share of it, bm25."""
+        matched = {fold(word) for word in _MARKED.findall(marked_title)}
+        length = len(words_of(self._documents[rowid - 1].title)) or 1
+        return (-len(matched), -min(1.0, len(matched) / length), score, rowid)
 
     def snippets(self, expression: str, rowids: list[int]) -> dict[int, str]:
         """Row id -> a passage of the body text with the matched words between private markers.
@@ -276,7 +326,7 @@ class SearchIndex:
 
 
 def build_index(catalog: Catalog) -> SearchIndex:
-    """Index every product, lesson, resource, organization and national partner of ``catalog``."""
+    """Index every product, lesson, resource, organization, national partner, site and metric of ``catalog``."""
     documents = list(_documents(catalog))
     connection = sqlite3.connect(":memory:", check_same_thread=False)
     columns = ", ".join(COLUMNS)
