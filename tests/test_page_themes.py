@@ -51,7 +51,7 @@ def test_search_from_url_lists_housing_insights():
     at = open_page(q="housing")  # a search link opens the Search tab
     assert at.text_input(key="q").value == "housing"
     text = markdown(at)
-    assert "**[Housing Insights](site?site=Washington%2C+DC)**" in text
+    assert '**<a href="site?site=Washington%2C+DC#housing-insights" target="_self">Housing Insights</a>**' in text
     assert "results, best matches first" in text
     assert "**housing**" in text.lower()
     assert "Sources cited in these results" in text
@@ -118,8 +118,8 @@ def test_section_from_url_lists_its_lessons():
     at = open_page(section="Sustaining the gain")
     assert at.selectbox(key="section").value == "Sustaining the gain"
     text = markdown(at)
-    assert "**Sustaining the gain: " in text
-    assert "**Ingredients: " not in text
+    assert "### Sustaining the gain\n\n**" in text
+    assert "### Ingredients" not in text
     at = open_page(section="Nowhere", tab="Lessons by section")
-    assert "**Ingredients: " in markdown(at)
+    assert "### Ingredients\n\n**" in markdown(at)
     assert any("Ignored unknown section" in c.value for c in at.caption)

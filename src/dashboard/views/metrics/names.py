@@ -13,6 +13,7 @@ from dashboard.state import filters as F
 from dashboard.ui.caching import page_cache
 from dashboard.views.metrics.site_metrics import metric_frame, shown_table, text_table
 
+TITLE = "Partners, policies and posts by name"
 TEXT_METRICS = (
     "nnip_partner_org",
     "cfa_brigade_name",

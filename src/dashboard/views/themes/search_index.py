@@ -73,6 +73,7 @@ class Document:
     url: str | None = None
     section: str | None = None
     themes: tuple[str, ...] = ()
+    group: str | None = None
 
     @property
     def indexed_title(self) -> str:
@@ -161,6 +162,7 @@ def _documents(catalog: Catalog) -> Iterator[Document]:
             frozenset(sites),
             tuple(row["sources"]),
             _first_url(row["url"]),
+            group=str(row["kind"]).capitalize(),  # the Library's heading for the kind
         )
     for row in records(catalog.organizations):
         sites = tuple(row["sites"] or ())
