@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import urllib.parse
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -123,3 +126,16 @@ def test_section_from_url_lists_its_lessons():
     at = open_page(section="Nowhere", tab="Lessons by section")
     assert "### Ingredients\n\n**" in markdown(at)
     assert any("Ignored unknown section" in c.value for c in at.caption)
+
+
+def test_a_metric_result_opens_its_tab_and_metric():
+    at = open_page(q="open data policy year")
+    href = re.search(r'<a href="(metrics\?[^"#]+)#key-years" target="_self">Open data policy year</a>', markdown(at))
+    assert href is not None
+    params = urllib.parse.parse_qs(html.unescape(href.group(1)).split("?", 1)[1])
+    metrics = open_app(script("metrics"), {k: v[0] for k, v in params.items()})
+    assert metrics.selectbox(key="year_metric").value == "open_data_policy_year"
+    assert "Key years" in headings(metrics)
+    names = open_app(script("metrics"), {"metrics_tab": "Names"})
+    assert "Partners, policies and posts by name" in headings(names)
+    assert "Key years" not in headings(names)

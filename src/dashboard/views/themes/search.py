@@ -172,7 +172,8 @@ def _marked_markdown(marked: str) -> str:
     return "".join(out)
 
 
-def _result(document: Document, marked: str) -> SearchResult:
+def result_of(document: Document, marked: str = "") -> SearchResult:
+    """The result showing ``document``, with ``marked`` (a snippet with the matched words marked) as its passage."""
     return SearchResult(
         kind=document.kind,
         id=document.id,
@@ -203,7 +204,7 @@ def _page(
     in_view = [n for n in rowids if _in_view(index.document(n), sites, chosen)] if sites is not None or chosen else rowids
     shown = in_view[: max(0, limit)]
     snippets = index.snippets(expression, shown) if shown else {}
-    results = tuple(_result(index.document(n), snippets.get(n, "")) for n in shown)
+    results = tuple(result_of(index.document(n), snippets.get(n, "")) for n in shown)
     return replace(base, results=results, total=len(in_view), hidden=len(rowids) - len(in_view))
 
 
