@@ -1,5 +1,5 @@
 """The Themes page's Search tab: a query over the search index (``search_index``) and its results,
-ranked, linked to where each record lives, cited, and as a table.
+ranked, linked to where each record lives (in the same tab, at its heading), cited, and as a table.
 
 Every word must match, whole (after the index's stemming), and the last word also as a prefix, so
 "part" finds "partner" only as the last word; a one-letter query lists the titles starting with it.
