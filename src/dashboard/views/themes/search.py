@@ -220,10 +220,10 @@ def search(
     Every word must occur (stemmed: "courts" finds "court"); the last word also matches as a
     prefix. One-letter words are left out when the query has longer ones; a query of one letter
     lists the records whose title starts with it, A to Z. ``site_ids`` None means every site.
-    Program-wide records (cross-site lessons, national partners, and resources and organizations
-    tied to no site) are always in view; a record of several sites is in view when any one of them
-    is. ``themes``, when given, narrows products and lessons (resources, organizations and
-    partners carry no themes and are not narrowed).
+    Program-wide records (cross-site lessons, national partners, metrics, and resources and
+    organizations tied to no site) are always in view; a site is in view when the filters keep it, a
+    record of several sites when any one of them is. ``themes``, when given, narrows products and
+    lessons (the other kinds carry no themes and are not narrowed).
     """
     used, dropped, words = prepare_query(query)
     cut = f"Your search was cut to its first {len(used)} characters ({dropped} {text.plural('character', dropped)} left out)."
