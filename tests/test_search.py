@@ -458,9 +458,9 @@ def test_operators_are_words_not_syntax(index):
     assert S.search(index, "title:court").words == ("title", "court")
 
 
-def test_match_expression_quotes_every_word():
-    assert S.match_expression(["youth", "job"]) == '"youth" AND ("job"*)'
-    assert S.match_expression(["communi"], ["community"]) == '("communi"* OR "community")'
+def test_word_expressions_quote_every_word():
+    assert S.word_expressions(["youth", "job"]) == ['"youth"', '("job"*)']
+    assert S.word_expressions(["communi"], ["community"]) == ['("communi"* OR "community")']
 
 
 def test_results_table_is_plain_text(catalog, index):

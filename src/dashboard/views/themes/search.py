@@ -4,7 +4,7 @@ ranked, linked to where each record lives (in the same tab, at its heading), cit
 Every word must match, whole (after the index's stemming), and the last word also as a prefix, so
 "part" finds "partner" only as the last word; a one-letter query lists the titles starting with it.
 What a user types never reaches FTS5's query syntax: it is split here into words of letters and
-digits, and each word is quoted (``match_expression``).
+digits, and each word is quoted (``word_expressions``); the query requires them all.
 """
 
 from __future__ import annotations
@@ -138,12 +138,12 @@ def prepare_query(query: str | None) -> tuple[str, int, list[str]]:
     return used, len(cleaned) - len(used), words_of(used)
 
 
-def match_expression(words: list[str], completions: Iterable[str] = ()) -> str:
-    """An FTS5 expression requiring every word, each quoted whole, the last also as a prefix or as
-    one of ``completions``. Words must come from ``words_of`` (letters and digits only)."""
+def word_expressions(words: list[str], completions: Iterable[str] = ()) -> list[str]:
+    """One FTS5 expression per word, each quoted whole, the last also as a prefix or as one of
+    ``completions``. Words must come from ``words_of`` (letters and digits only)."""
     quoted = [f'"{w}"' for w in words]
     last = " OR ".join([f"{quoted[-1]}*", *(f'"{c}"' for c in completions)])
-    return " AND ".join([*quoted[:-1], f"({last})"])
+    return [*quoted[:-1], f"({last})"]
 
 
 def initial_expression(letter: str) -> str:
@@ -235,10 +235,10 @@ def search(
             base = replace(
                 base, ignored_words=ignored, notes=(*base.notes, f"One-letter words were left out: {', '.join(ignored)}.")
             )
-        expression = match_expression(list(long_words), index.completions(long_words[-1]))
-        answer = _page(
-            index, replace(base, words=long_words, mode="words"), expression, index.ranked(expression), site_ids, limit, themes
-        )
+        each = word_expressions(list(long_words), index.completions(long_words[-1]))
+        expression = " AND ".join(each)
+        ranked = index.ranked(expression, each)
+        answer = _page(index, replace(base, words=long_words, mode="words"), expression, ranked, site_ids, limit, themes)
         if answer.total:
             return answer
         verb = "does" if answer.hidden == 1 else "do"

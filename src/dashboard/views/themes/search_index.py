@@ -17,7 +17,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,7 +47,6 @@ KINDS: tuple[Kind, ...] = ("product", "lesson", "resource", "organization", "nat
 # removed from indexed text.
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MARKERS = re.compile(f"([{MARK_OPEN}{MARK_CLOSE}])")
-_MARKED = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # the same words for ASCII text, three times faster
 # Where a name written in one piece changes word: "YourSTLCourts" -> "Your STL Courts".
@@ -277,33 +276,37 @@ class SearchIndex:
     def __init__(self, connection: sqlite3.Connection, documents: list[Document], completions: _Completions):
         self._connection = connection
         self._documents = documents
+        self._title_lengths = [len(words_of(d.title)) or 1 for d in documents]  # in words, for ``ranked``
         self._completions = completions
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._documents)
 
-    def ranked(self, expression: str) -> list[int]:
-        """Row ids matching an FTS5 expression, best first: by how many different words of the title
-        match, then by how much of the title they make up, then by weighted bm25, then catalog order.
+    def ranked(self, expression: str, words: Sequence[str] = ()) -> list[int]:
+        """Row ids matching an FTS5 expression, best first: by how many of ``words`` (one FTS5 expression
+        per word of the query) the title holds, then by how much of the title they make up, then by
+        weighted bm25, then catalog order.
 
         FTS5's bm25 adds a column's weight inside the term-frequency saturation, so even a tenfold title
         weight counts a title match at most about twice a body match (a long description outweighed a
         product's name); ranking by the title's matches first makes the record a query names come first.
         """
         weights = ", ".join(str(w) for w in WEIGHTS)
-        sql = (
-            f"SELECT rowid, highlight(docs, 0, '{MARK_OPEN}', '{MARK_CLOSE}'), bm25(docs, {weights}) FROM docs WHERE docs MATCH ?"
-        )
+        sql = "SELECT rowid FROM docs WHERE docs MATCH ?"
+        in_title: dict[int, int] = {}
         with self._lock:
-            rows = self._connection.execute(sql, (expression,)).fetchall()
-        return [rowid for *_, rowid in sorted(self._title_first(*row) for row in rows)]
+            scores = self._connection.execute(f"SELECT rowid, bm25(docs, {weights}) FROM docs WHERE docs MATCH ?", (expression,))
+            rows = scores.fetchall()
+            for word in words:
+                for (rowid,) in self._connection.execute(sql, (f"{{title}} : ({word})",)):
+                    in_title[rowid] = in_title.get(rowid, 0) + 1
 
-    def _title_first(self, rowid: int, marked_title: str, score: float) -> tuple[int, float, float, int]:
-        """The sort key of one match (see ``ranked``): words of the title matched, their share of it, bm25."""
-        matched = {fold(word) for word in _MARKED.findall(marked_title)}
-        length = len(words_of(self._documents[rowid - 1].title)) or 1
-        return (-len(matched), -min(1.0, len(matched) / length), score, rowid)
+        def key(row: tuple[int, float]) -> tuple[int, float, float, int]:
+            matched = in_title.get(row[0], 0)
+            return (-matched, -min(1.0, matched / self._title_lengths[row[0] - 1]), row[1], row[0])
+
+        return [rowid for rowid, _ in sorted(rows, key=key)]
 
     def snippets(self, expression: str, rowids: list[int]) -> dict[int, str]:
         """Row id -> a passage of the body text with the matched words between private markers.
