@@ -64,9 +64,9 @@ NO_INITIAL_MESSAGE = "No title starts with {letter}. Type two or more letters to
 NO_MATCH_MESSAGE = "No record contains every word. Try fewer words, or check the spelling."
 HIDDEN_MESSAGE = "No record in view contains every word; {hidden} outside the current filters {verb}."
 
-# The heading a result's link lands on in a site's profile, by kind (a product under its own name, a
-# site at its title).
-SITE_PLACES = {"product": "", "site": "{site}", "lesson": "Lessons from {site}", "organization": "Who took part"}
+# The heading a result's link lands on in a site's profile, by kind: a product's own name, the site's
+# name (the page's title), its lessons, its partners.
+SITE_PLACES = {"product": "{title}", "site": "{site}", "lesson": "Lessons from {site}", "organization": "Who took part"}
 
 # Removed from queries: control characters, zero-width and bidirectional marks, lone surrogates.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
@@ -283,7 +283,7 @@ def result_href(result: SearchResult, params: Params, names: dict[str, str], hom
         section = result.section or ""
         return record_href("themes", {"themes_tab": THEMES_TABS[2], "section": section, **params}, section)
     if site is not None and result.kind in SITE_PLACES:
-        heading = result.title if result.kind == "product" else SITE_PLACES[result.kind].format(site=site)
+        heading = SITE_PLACES[result.kind].format(site=site, title=result.title)
         return record_href("site", {"site": site, **params}, heading)
     if result.kind == "resource":
         return record_href("library", {"library_tab": "Resources", **params}, result.group or "")
