@@ -8,6 +8,7 @@ from dashboard.data.values import NOT_FOUND
 from dashboard.state import filters
 from dashboard.ui.blocks import chart_block, lazy_expander, table_with_download
 from dashboard.ui.shell import page_context, url_choice, url_tabs
+from dashboard.views import metrics
 from dashboard.views.metrics import census, key_years, names, partners, timeline
 
 context = page_context()
@@ -37,9 +38,7 @@ if not filters.selected_site_ids(catalog, view):
     st.info("No sites match the current filters. Clear the site or role filter in the sidebar.", icon=":material/filter_alt_off:")
 else:
     # A link opens the tab it names (?metrics_tab=...), and only the open tab is computed.
-    years_tab, names_tab, census_tab, partners_tab, timeline_tab = url_tabs(
-        context, ["Key years", "Names", "Census context", "Partners", "Timeline"], "metrics_tab"
-    )
+    years_tab, names_tab, census_tab, partners_tab, timeline_tab = url_tabs(context, list(metrics.TABS), "metrics_tab")
 
     with years_tab:
         if years_tab.open:
@@ -80,8 +79,7 @@ else:
         if names_tab.open:
             by_name = names.names_view(catalog, view, lens, repository)
             st.markdown(
-                "## Partners, policies and posts by name\n\n"
-                f"{by_name.known} of {by_name.total} values are in the sources; the rest read “{NOT_FOUND}”."
+                f"## {names.TITLE}\n\n{by_name.known} of {by_name.total} values are in the sources; the rest read “{NOT_FOUND}”."
             )
             table_with_download(
                 by_name.table,

@@ -20,7 +20,8 @@ st.markdown(
     intro_markdown(
         "What the seven sites worked on, theme by theme: the products they built or ran and the lessons "
         "recorded about them. See which themes each site worked on, read one theme's records, browse the "
-        "lessons by the sections of the program's synthesis, or search every product, lesson, resource and partner.",
+        "lessons by the sections of the program's synthesis, or search every product, lesson, resource, partner, "
+        "site and ecosystem metric.",
         context.describe_filters(),
     )
 )
@@ -82,10 +83,10 @@ with search_tab:
     if search_tab.open:
         raw_query = raw_param("q")
         query = st.text_input(
-            "Search products, lessons, resources, organizations and partners",
+            "Search products, lessons, resources, partners, sites and metrics",
             value=raw_query[-1] if raw_query else "",
             key="q",
-            placeholder="e.g. court, housing, youth jobs, Rise Community Development",
+            placeholder="e.g. court, housing, youth jobs, Rise Community Development, open data policy",
             help="Whole words; the last word also matches as the start of a word. Every word must match; "
             "names and titles count most.",
         )
@@ -97,7 +98,8 @@ with search_tab:
             if not found.found:
                 st.info(found.summary, icon=":material/search_off:")
             else:
-                st.markdown(found.summary + "\n\n" + found.markdown)
+                # Escaped Markdown but for each title's link, an HTML anchor so the link stays in this tab.
+                st.markdown(found.summary + "\n\n" + found.markdown, unsafe_allow_html=True)
                 with lazy_expander("Search results as a table", "data-search-results") as is_open:
                     if is_open:
                         table_with_download(found.table, "search-results")

@@ -134,3 +134,10 @@ def test_the_ties_table_links_each_tie_only_with_a_repository(catalog):
     ids = [prefill(url)["title"].split()[-1] for url in boston["correction"]]
     assert ids == list(catalog.relationships.loc[catalog.relationships["site"] == "boston", "id"])
     assert "correction" not in corrections.ties_table(catalog, ["boston"], C.TIES_ALL, None).columns
+
+
+def test_site_and_metric_search_results_offer_a_correction_for_their_records(repository):
+    at = open_app(script("themes"), {"q": "open data policy"})
+    assert "Correction: metric_definitions.yaml open_data_policy" in titles(LINK.findall(markdown(at)))
+    at = open_app(script("themes"), {"q": "Pittsburgh"})
+    assert "Correction: sites.yaml pittsburgh" in titles(LINK.findall(markdown(at)))

@@ -35,6 +35,7 @@ CORRECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "relationships.yaml": ("source", "target", "kind", "site", "period", "period_basis", "note"),
     "metrics.yaml": ("site", "metric", "value", "unit", "vintage", "confidence", "note"),
     "census.yaml": ("site", "metric", "value", "unit", "vintage", "margin_of_error", "confidence", "census_check"),
+    "metric_definitions.yaml": ("label", "group", "value_type", "unit", "description"),
 }
 # The longest a current value may be in a prefilled issue, so the whole link stays well within what
 # browsers and the issue form accept.

@@ -27,6 +27,7 @@ from dashboard.data.text import CITATION_TITLE, escape_markdown, markdown_link
 from dashboard.state import filters as F
 from dashboard.state.links import FILTER_PARAMETERS, PAGE_SPECS, Params, canonical_query, clean_values, site_param, spellings
 from dashboard.ui.address import follow_view
+from dashboard.ui.anchor import follow_anchor
 from dashboard.ui.blocks import show_problems
 from dashboard.ui.focus import focus_on_page_change, focus_style
 
@@ -447,4 +448,5 @@ def run_app() -> None:
         share_link(context, page)  # after the page, which may write its own parameters back in canonical form
     follow_view(view_query(context), page.url_path)  # an embedded frame's too, its embed parameters kept
     focus_on_page_change(page.url_path)
+    follow_anchor(page.url_path)
     footer(context, page, embedded)

@@ -29,6 +29,8 @@ KIND_TABLES = {
     "resource": ("resources.yaml", "resources"),
     "organization": ("organizations.yaml", "organizations"),
     "national partner": ("national_partners.yaml", "national_partners"),
+    "site": ("sites.yaml", "sites"),
+    "metric": ("metric_definitions.yaml", "metric_definitions"),
 }
 TIE_COLUMNS = ["site", "source", "kind", "target", "when", "note", "sources"]
 

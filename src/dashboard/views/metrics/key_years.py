@@ -40,6 +40,7 @@ from dashboard.views.metrics.site_metrics import (
 # The Key years tab's choice: every year metric at once (the default), or one of them by id.
 ALL_KEY_YEARS = "all"
 ALL_KEY_YEARS_LABEL = "All key years"
+TITLE = "Key years"  # the chart's heading
 
 
 def year_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
@@ -352,7 +353,7 @@ def key_years_view(
     period = program_period(catalog)
     name = "key-years" if single_metric(shown) is None else f"key-years-{shown['metric'].iloc[0]}"
     chart = chart_view(
-        "Key years",
+        TITLE,
         escape_markdown(year_takeaway(shown, lens, period)),
         year_chart(years, lens, period, metric),
         year_long_table(metric_corrections(catalog, shown, repository), lens),

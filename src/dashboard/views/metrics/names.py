@@ -14,6 +14,7 @@ from dashboard.ui.caching import page_cache
 from dashboard.views.corrections import metric_corrections
 from dashboard.views.metrics.site_metrics import metric_frame, shown_table, text_table
 
+TITLE = "Partners, policies and posts by name"
 TEXT_METRICS = (
     "nnip_partner_org",
     "cfa_brigade_name",

@@ -77,9 +77,10 @@ def section_takeaway(sections: pd.DataFrame) -> str:
 
 
 def section_lessons_markdown(lessons: pd.DataFrame, section: str, links: LessonLinks | None = None) -> str:
-    """The lessons filed under one synthesis section: a count line, then the list (site after each)."""
+    """The lessons filed under one synthesis section: the section as a heading (a search result's link lands
+    on it), a count line, then the list (site after each)."""
     rows = lessons[lessons["section"] == section]
-    count = f"**{escape_markdown(section)}: {len(rows)} {plural('lesson', len(rows))}**"
+    count = f"### {escape_markdown(section)}\n\n**{len(rows)} {plural('lesson', len(rows))}**"
     if rows.empty:
         return count + "\n\nNo lessons under this section in the current view."
     return count + "\n\n" + lesson_list_markdown(rows, links, with_section=False)
