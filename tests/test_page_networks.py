@@ -11,7 +11,7 @@ import re
 import pyarrow as pa
 import pytest
 
-from conftest import chart_protos, headings, markdown, open_app, page_links, page_text, script
+from conftest import MINIMAL_DIR, chart_protos, headings, markdown, open_app, page_links, page_text, script
 from dashboard import constants as C
 from dashboard.network import model as N
 from dashboard.network import views as network_views
@@ -155,6 +155,17 @@ def test_organizations_tab_lists_hubs_and_bridges_of_every_site(catalog):
     assert "Counting 22 ties documented during CTDC (2014–2018)" in page_text(at)
     every = open_app(PAGE, {"networks_tab": "Organizations", "ties": "all"}).dataframe[0].value
     assert every.iloc[0]["organization"] == "Metropolitan Area Planning Council (MAPC)"
+
+
+@pytest.mark.parametrize("tab", ["Compare sites", "Every network", "Organizations"])
+def test_every_tab_runs_on_another_programs_data(monkeypatch, tab):
+    # The small fictional program has a site without organizations: an empty column of names once
+    # stopped the page with an AttributeError.
+    monkeypatch.setenv("CTDC_DATA_DIR", str(MINIMAL_DIR))
+    at = open_app(PAGE, {"networks_tab": tab})  # open_app fails on any exception
+    assert at.title[-1].value == "Partner networks"
+    shown = {"Compare sites": len(chart_protos(at)) == 1, "Every network": len(chart_protos(at)) == 2}
+    assert shown.get(tab, len(at.dataframe) == 1)
 
 
 def test_no_sites_in_view():

@@ -93,7 +93,7 @@ def layout(metrics: NetworkMetrics, limit: int = MAX_DRAWN) -> pd.DataFrame:
     order = {t: i for i, t in enumerate(NETWORK_TYPES)}
     ring = (
         drawn[drawn["id"] != centre]
-        .assign(_type=lambda f: f["type"].map(order).fillna(len(order)), _name=lambda f: f["name"].str.casefold())
+        .assign(_type=lambda f: f["type"].map(order).fillna(len(order)), _name=lambda f: f["name"].astype(str).str.casefold())
         .sort_values(["_type", "partners", "_name", "id"], ascending=[True, False, True, True], kind="mergesort")
     )
     rows = [{"id": centre, "x": 0.0, "y": 0.0}] if centre is not None else []
