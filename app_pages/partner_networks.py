@@ -23,7 +23,8 @@ st.markdown(
         "the sources document as lines, labelled by kind. An organization with many partners is a **hub**; one "
         "that lies on the paths between others is a **bridge** (betweenness). Lines are only the ties the "
         "sources describe: where few are documented, a missing line is a gap in the record, not proof that two "
-        "organizations never worked together. By default every picture and measure counts only the ties the "
+        "organizations never worked together. Tap or click a mark or a line for its details and sources, shown under "
+        "its picture. By default every picture and measure counts only the ties the "
         "sources date to CTDC's years, 2014–2018; standing affiliations (NNIP partners, Code for America "
         "brigades, institutional homes) and ties from before or after the program are counted only when you "
         "include them.",

@@ -10,7 +10,7 @@ escaped, every link http(s) or a link to a page of the app.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from dashboard.data.schema import CROSS_SITE
 from dashboard.data.text import escape_markdown
 from dashboard.network import periods as P
 from dashboard.network.comparison import comparison_sentences
+from dashboard.network.details import network_details
 from dashboard.network.model import (
     ANCHOR_TYPES,
     NETWORK_TYPES,
@@ -76,7 +77,9 @@ class NetworkView:
     ``legend``, ``takeaways``, ``evidence`` and ``drawing_note`` are escaped Markdown; ``counting`` says
     which ties the picture and the tables count and how many (plain text); ``stem`` names the CSV downloads;
     ``links`` says whether the organizations' web addresses may be shown as links (a CTDC site's come
-    from the cited dataset; an upload's are a visitor's text, never made a link).
+    from the cited dataset; an upload's are a visitor's text, never made a link). ``details`` is what a
+    tap on a mark or a line shows under the picture (escaped Markdown, by the key the picture's
+    selection gives).
     """
 
     name: str
@@ -93,10 +96,11 @@ class NetworkView:
     fictional: bool
     counting: str
     links: bool
+    details: dict[str, str]
 
 
-def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str) -> NetworkView:
-    """The ``NetworkView`` of an ecosystem whose metrics are computed."""
+def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str, urls: Mapping[str, str] | None = None) -> NetworkView:
+    """The ``NetworkView`` of an ecosystem whose metrics are computed (``urls``: its sources' web addresses)."""
     row = metrics.summary.iloc[0]
     evidence = evidence_note(ecosystem, row) or ""
     alt_text = chart_alt_text(ecosystem, metrics)
@@ -115,6 +119,7 @@ def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str) -> Ne
         fictional=ecosystem.fictional,
         counting=P.counting(ecosystem.tie_scope if ecosystem.origin == "site" else None, len(ecosystem.ties)),
         links=ecosystem.origin == "site",
+        details=network_details(ecosystem, metrics, urls),
     )
 
 
@@ -130,8 +135,10 @@ class EcosystemNetwork:
 
 def ecosystem_network(ecosystem: Ecosystem, metrics: NetworkMetrics, catalog: Catalog, stem: str) -> EcosystemNetwork:
     """View, summary and prompts of an ecosystem whose metrics are computed."""
+    sources = catalog.sources[catalog.sources["id"].isin(list(ecosystem.source_titles))]
+    urls = dict(zip(sources["id"], sources["url"]))
     return EcosystemNetwork(
-        network_view(ecosystem, metrics, stem), metrics.summary, ecosystem_prompts(ecosystem, metrics, catalog)
+        network_view(ecosystem, metrics, stem, urls), metrics.summary, ecosystem_prompts(ecosystem, metrics, catalog)
     )
 
 

@@ -86,10 +86,18 @@ def chart_block(view: ChartView) -> None:
 def network_block(view: NetworkView, *, tables: bool = True) -> None:
     """A network picture with its evidence note (a callout above it when few ties are documented, else a
     line under it), its legend in words, takeaways, and (with ``tables``) its organizations and ties as
-    tables with CSV, built when opened."""
+    tables with CSV, built when opened. A tap or click on a mark or a line shows its details and sources
+    right under the picture."""
     if view.few_ties:  # said first and plainly, so nobody reads missing evidence as missing ties
         st.info(view.evidence, icon=":material/info:")
-    st.vega_lite_chart(view.spec, width="stretch")
+    from dashboard.network.details import picked_details  # here: the network modules load only where one is drawn
+
+    event = st.vega_lite_chart(view.spec, width="stretch", on_select="rerun", key=f"picture-{view.stem}")
+    shown = picked_details(event, view.details)
+    if shown:  # right under the picture: on a phone the tapped mark's details are in view
+        st.container(border=True).markdown(shown)
+    else:
+        st.caption("Tap or click a mark or a line: its details and sources appear here.")
     notes = " ".join(n for n in (view.legend, view.drawing_note, "" if view.few_ties else view.evidence) if n)
     st.markdown(f":small[{notes}]\n\n{view.takeaways}")
     if tables:
