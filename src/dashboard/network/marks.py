@@ -46,7 +46,8 @@ def mark_px(partners: int, top: int) -> float:
 
 def short_label(name: str, limit: int = NAME_CHARS) -> str:
     """A short label for the picture: the abbreviation in brackets when there is one (``MAPC``),
-    otherwise the name without bracketed parts, cut at a word to ``limit`` characters."""
+    otherwise the name without bracketed parts, cut at a word to ``limit`` characters (a first word
+    longer than that is kept whole)."""
     for inner in re.findall(r"\(([^()]*)\)", name):
         if 2 <= len(inner) <= 10 and " " not in inner and sum(ch.isupper() for ch in inner) >= 2:
             return cast("str", inner)
@@ -54,7 +55,7 @@ def short_label(name: str, limit: int = NAME_CHARS) -> str:
     if len(plain) <= limit:
         return plain
     head = plain[: limit - 1]
-    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    cut = head.rsplit(" ", 1)[0] if " " in head else plain.split(" ", 1)[0]  # a word is never cut
     return cut.rstrip(" ,;:–-") + "…"
 
 
