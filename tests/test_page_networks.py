@@ -157,6 +157,26 @@ def test_organizations_tab_lists_hubs_and_bridges_of_every_site(catalog):
     assert every.iloc[0]["organization"] == "Metropolitan Area Planning Council (MAPC)"
 
 
+def test_a_tap_on_a_mark_or_a_line_shows_its_details_under_the_picture():
+    at = open_app(PAGE, {"networks_tab": "Every network", "sites": ["Washington, DC"]})
+    (proto,) = chart_protos(at)
+    assert list(proto.selection_mode) == ["organization", "tie"]
+    assert any(c.value.startswith("Tap or click a mark or a line") for c in at.caption)
+    # What the browser sends when a mark is tapped (tests/browser/test_network_phone.py taps one for real).
+    at.session_state["picture-network-washington-dc"] = {"selection": {"organization": [{"key": "org:code-for-dc"}], "tie": []}}
+    at.run()
+    (panel,) = [m.value for m in at.markdown if m.value.startswith("**Code for DC")]
+    assert "4 partners" in panel
+    assert "**Sources:** [" in panel
+    assert not any(c.value.startswith("Tap or click a mark or a line") for c in at.caption)
+    tie = {"organization": [], "tie": [{"key": "tie:code-for-dc|neighborhoodinfo-dc"}]}
+    at.session_state["picture-network-washington-dc"] = {"selection": tie}
+    at.run()
+    (panel,) = [m.value for m in at.markdown if m.value.startswith("**Code for DC")]
+    assert "partnered NeighborhoodInfo DC" in plain(panel)
+    assert "during CTDC (2014–2018)" in plain(panel)
+
+
 @pytest.mark.parametrize("tab", ["Compare sites", "Every network", "Organizations"])
 def test_every_tab_runs_on_another_programs_data(monkeypatch, tab):
     # The small fictional program has a site without organizations: an empty column of names once
