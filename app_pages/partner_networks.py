@@ -8,7 +8,7 @@ from dashboard import constants as C
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
 from dashboard.state import filters
-from dashboard.ui.blocks import chart_block, lazy_expander, network_block, table_with_download
+from dashboard.ui.blocks import chart_block, lazy_expander, network_block, table_or_list, table_with_download
 from dashboard.ui.shell import page_context, ties_switch, url_choice, url_tabs
 
 MAX_PICTURES = 12  # a program of many sites is compared in a table; this many pictures are drawn
@@ -96,4 +96,4 @@ else:
                 + " The last column says how many ties each site's figures count; a site with fewer than "
                 f"{C.MIN_TIES_TO_RANK} has too few to rank its organizations."
             )
-            table_with_download(comparison.organizations, "network-organizations")
+            table_or_list(comparison.organizations, "network-organizations", comparison.organization_list)

@@ -160,3 +160,23 @@ def test_an_uploads_details_never_link_its_text():
     assert "](" not in text  # a visitor's address and names stay text
     assert "<b>" not in text
     assert "**Sources:**" not in text
+
+
+def test_a_downloaded_picture_names_every_organization_whole_and_shows_the_site_beside(catalog: Catalog):
+    import xml.etree.ElementTree as ET
+
+    from dashboard.upload import downloads, example
+    from dashboard.upload.result import read_map
+
+    shown = read_map(example.example_files(), catalog, "example", example.EXAMPLE_NAME, "example")
+    site = N.site_ecosystem(catalog, "st-louis")
+    svg = ET.fromstring(shown.download("svg", site))
+    wanted = set(shown.result.ecosystem.organizations["name"]) | set(site.organizations["name"])
+    assert len(wanted) <= 2 * NC.MAX_DRAWN  # every organization is drawn, so every one is named
+    # Each text of the file with its lines joined (a name of several lines is one text of several tspans).
+    joined = {" ".join(" ".join(el.itertext()).replace("\u00a0", " ").split()) for el in svg.iter() if el.tag.endswith("text")}
+    assert wanted <= joined, wanted - joined
+    assert {example.EXAMPLE_NAME, "St. Louis"} <= joined  # both titles: the pictures side by side
+    assert not any("…" in t for t in joined)
+    alone = ET.fromstring(downloads.chart_image(site, N.network_metrics(site), "svg"))
+    assert "Riverbend" not in " ".join(alone.itertext())

@@ -59,19 +59,20 @@ def short_label(name: str, limit: int = NAME_CHARS) -> str:
     return cut.rstrip(" ,;:–-") + "…"
 
 
-def label_lines(name: str) -> list[str]:
+def label_lines(name: str, whole: bool = False) -> list[str]:
     """A name as the picture writes it: ``short_label`` in whole words on at most ``MAX_LINES`` lines of
-    about ``LINE_CHARS`` characters (a longer word keeps its own line whole; what does not fit ends in "…")."""
-    bound = ABBREVIATION.sub("\\1\u00a0", short_label(name))  # "St. Louis" stays on one line
+    about ``LINE_CHARS`` characters (a longer word keeps its own line whole; what does not fit ends in "…");
+    with ``whole`` (a downloaded picture), the full name on as many lines as it takes."""
+    bound = ABBREVIATION.sub("\\1\u00a0", name.strip() if whole else short_label(name))  # "St. Louis" stays on one line
     lines = textwrap.wrap(bound, LINE_CHARS, break_long_words=False, break_on_hyphens=False)
-    if len(lines) > MAX_LINES:
+    if len(lines) > MAX_LINES and not whole:
         lines = [*lines[: MAX_LINES - 1], lines[MAX_LINES - 1].rstrip(" ,;:–-…") + "…"]
     return lines or [name]
 
 
-def to_px(x: float, y: float) -> tuple[float, float]:
-    """A point in layout units as pixels of the phone's picture (y grows downwards)."""
-    width, height = PHONE_PLOT
+def to_px(x: float, y: float, plot: tuple[int, int] = PHONE_PLOT) -> tuple[float, float]:
+    """A point in layout units as pixels of a ``plot`` (width, height) picture (y grows downwards)."""
+    width, height = plot
     return (x + X_EXTENT) / (2 * X_EXTENT) * width, (Y_EXTENT - y) / (2 * Y_EXTENT) * height
 
 
@@ -80,15 +81,20 @@ def text_px(lines: Sequence[str]) -> tuple[float, float]:
     return max(len(line) for line in lines) * CHAR_PX, LINE_PX * len(lines)
 
 
-def place_names(nodes: list[dict[str, Any]]) -> list[Box]:
+def place_names(nodes: list[dict[str, Any]], plot: tuple[int, int] = PHONE_PLOT) -> list[Box]:
     """Sets each node's name placement (``dx``, ``dy`` in pixels, ``align``, ``baseline``) for the
     nodes with a ``label``, in order (the most connected first); a name that finds no free place
     beside its mark is left off (its ``label`` emptied; it stays in the tooltip, the details and the
-    tables). Returns the boxes of the marks and of the names placed, in phone pixels."""
-    centres = [(*to_px(n["x"], n["y"]), n["mark_px"] / 2) for n in nodes]
+    tables). Returns the boxes of the marks and of the names placed, in pixels of ``plot``.
+
+    Vega writes the lines of a text down from where a single line would sit, so a name of several
+    lines above its mark (or centred beside it) is moved up by the lines it adds."""
+    centres = [(*to_px(n["x"], n["y"], plot), n["mark_px"] / 2) for n in nodes]
     named = [i for i, n in enumerate(nodes) if n["label"]]
-    anchors = [(*centres[i][:2], centres[i][2], text_px(nodes[i]["label"].split("\n"))[0]) for i in named]
-    plan = label_plan(anchors, centres, *PHONE_PLOT, line_px=LINE_PX * MAX_LINES)
+    lines = {i: nodes[i]["label"].split("\n") for i in named}
+    anchors = [(*centres[i][:2], centres[i][2], text_px(lines[i])[0]) for i in named]
+    tallest = max([len(lines[i]) for i in named] + [MAX_LINES])
+    plan = label_plan(anchors, centres, *plot, line_px=LINE_PX * tallest)
     boxes: list[Box] = [anchored_box(x, y, 2 * r, 2 * r) for x, y, r in centres]
     for i, option in zip(named, plan):
         node = nodes[i]
@@ -96,14 +102,16 @@ def place_names(nodes: list[dict[str, Any]]) -> list[Box]:
             node["label"] = ""
             continue
         anchor, baseline, (dx, dy), _ = option
-        node.update(dx=dx, dy=dy, align=DECK_ALIGN[anchor], baseline=DECK_BASELINE[baseline])
+        node.update(align=DECK_ALIGN[anchor], baseline=DECK_BASELINE[baseline])
         x, y, _ = centres[i]
-        boxes.append(anchored_box(x + dx, y + dy, *text_px(node["label"].split("\n")), node["align"], node["baseline"]))
+        boxes.append(anchored_box(x + dx, y + dy, *text_px(lines[i]), node["align"], node["baseline"]))
+        added = (len(lines[i]) - 1) * LINE_PX
+        node.update(dx=dx, dy=dy - {"bottom": added, "middle": added / 2}.get(node["baseline"], 0))
     return boxes
 
 
-def kind_room(edges: Sequence[dict[str, Any]], taken: Sequence[Box]) -> list[bool]:
+def kind_room(edges: Sequence[dict[str, Any]], taken: Sequence[Box], plot: tuple[int, int] = PHONE_PLOT) -> list[bool]:
     """For each edge in turn, whether its kind can be written at its label point (``mx``, ``my``)
     without overlapping ``taken`` (marks and names) or a kind already written."""
-    boxes = [anchored_box(*to_px(e["mx"], e["my"]), len(e["kind"]) * CHAR_PX, LINE_PX) for e in edges]
+    boxes = [anchored_box(*to_px(e["mx"], e["my"], plot), len(e["kind"]) * CHAR_PX, LINE_PX) for e in edges]
     return fits_in_turn(boxes, taken)

@@ -34,7 +34,6 @@ from dashboard.network.model import NETWORK_TYPES, TYPE_STYLES, Ecosystem, Netwo
 MAX_DRAWN = 24
 MAX_EDGE_LABELS = 25
 MAX_LABELS = 20
-CHART_HEIGHT = PHONE_PLOT[1]
 ROUND = 4
 # A spoke's kind label sits this far out from the centre (where spokes lie further apart).
 SPOKE_LABEL_AT = 0.62
@@ -86,14 +85,16 @@ def _clip(text: str, limit: int = 240) -> str:
 
 
 def chart_data(
-    ecosystem: Ecosystem, metrics: NetworkMetrics, limit: int = MAX_DRAWN
+    ecosystem: Ecosystem, metrics: NetworkMetrics, limit: int = MAX_DRAWN, plot: tuple[int, int] = PHONE_PLOT, whole: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The records the picture draws, as plain JSON-ready values: one per drawn organization, and
-    one per drawn connected pair with the kinds, notes and sources of its ties joined."""
+    one per drawn connected pair with the kinds, notes and sources of its ties joined. Names are
+    placed for a ``plot`` (width, height) picture: a phone's, or with ``whole`` a downloaded file's,
+    which names every organization drawn in full."""
     positions = layout(metrics, limit).set_index("id")
     per_org = metrics.organizations.set_index("id")
     info = ecosystem.organizations.set_index("id")
-    labelled = set(metrics.organizations["id"].head(MAX_LABELS))
+    labelled = set(metrics.organizations["id"].head(limit if whole else MAX_LABELS))
     top = int(metrics.organizations["partners"].max()) if len(metrics.organizations) else 0
     nodes = []
     for org_id in metrics.organizations["id"].head(limit):  # the most connected first: they are named first
@@ -108,7 +109,7 @@ def chart_data(
                 "y": float(pos["y"]),
                 "mark_px": diameter,
                 "size": diameter**2,  # Vega's symbol size is the area of its square
-                "label": "\n".join(label_lines(str(o["name"]))) if org_id in labelled else "",
+                "label": "\n".join(label_lines(str(o["name"]), whole)) if org_id in labelled else "",
                 "partners": int(m["partners"]),
                 "ties": int(m["ties"]),
                 "betweenness": float(m["betweenness"]),
@@ -117,7 +118,7 @@ def chart_data(
                 "sources": _clip(sources_text(ecosystem, o["sources"])),
             }
         )
-    taken = place_names(nodes)
+    taken = place_names(nodes, plot)
     names = info["name"].astype(str)
     ties = ecosystem.ties
     drawn = ties[ties["source"].isin(positions.index) & ties["target"].isin(positions.index)]
@@ -150,7 +151,7 @@ def chart_data(
                 "sources": _clip(sources_text(ecosystem, pair["sources"])),
             }
         )
-    for edge, room in zip(edges, kind_room(edges, taken)):
+    for edge, room in zip(edges, kind_room(edges, taken, plot)):
         edge["labelled"] = room and len(edges) <= MAX_EDGE_LABELS
     return nodes, edges
 
@@ -170,13 +171,28 @@ def _type_scale(attribute: str) -> alt.Scale:
 def network_chart(
     ecosystem: Ecosystem, metrics: NetworkMetrics, width: int | Literal["container"] = "container", limit: int = MAX_DRAWN
 ) -> alt.LayerChart:
-    """The network picture: ties as lines (labelled by kind where there is room), organizations as
-    marks coloured and shaped by type and sized by partners, short labels, tooltips with sources.
+    """The network picture for a page: ties as lines (labelled by kind where there is room), organizations
+    as marks coloured and shaped by type and sized by partners, short labels, tooltips with sources, and
+    a tap or click selecting a mark or a line (``PICK_ORG``, ``PICK_TIE``).
 
     Data are passed as inline values built here (never a DataFrame), so no row limit applies;
     at most ``limit`` organizations are drawn (see ``drawing_note``).
     """
-    nodes, edges = chart_data(ecosystem, metrics, limit)
+    return cast("alt.LayerChart", network_layers(ecosystem, metrics, width, limit).configure_view(stroke=None))
+
+
+def network_layers(
+    ecosystem: Ecosystem,
+    metrics: NetworkMetrics,
+    width: int | Literal["container"] = "container",
+    limit: int = MAX_DRAWN,
+    file_plot: tuple[int, int] | None = None,
+) -> alt.LayerChart:
+    """The layers of ``network_chart``, not yet configured (so that pictures can stand side by side);
+    with ``file_plot`` (the plotting area's width and height in pixels), the picture of a downloaded
+    file: every drawn organization named in full, and nothing to select."""
+    plot = file_plot or PHONE_PLOT
+    nodes, edges = chart_data(ecosystem, metrics, limit, plot, whole=file_plot is not None)
     present = [t for t in NETWORK_TYPES if any(n["type"] == t for n in nodes)]
     legend = alt.Legend(
         title="Organization type", values=present, orient="bottom", columns=2, labelLimit=220, symbolStrokeWidth=0.8
@@ -202,12 +218,18 @@ def network_chart(
         layers += [
             alt.Chart(edge_data)
             .mark_rule(color=C.CHART_TEXT, strokeWidth=1.5)
-            .encode(x=_x("x"), y=_y("y"), x2="x2:Q", y2="y2:Q", opacity=alt.condition(pick_tie, alt.value(0.9), alt.value(0.5))),
+            .encode(
+                x=_x("x"),
+                y=_y("y"),
+                x2="x2:Q",
+                y2="y2:Q",
+                opacity=alt.value(0.7) if file_plot else alt.condition(pick_tie, alt.value(0.9), alt.value(0.5)),
+            ),
             # A wide, almost invisible line over each tie: a fingertip's target for its tooltip and details.
             alt.Chart(edge_data)
             .mark_rule(color=C.CHART_TEXT, strokeWidth=TIE_TARGET_PX, opacity=0.01, cursor="pointer")
             .encode(x=_x("x"), y=_y("y"), x2="x2:Q", y2="y2:Q", tooltip=edge_tooltip)
-            .add_params(pick_tie),
+            .add_params(*([] if file_plot else [pick_tie])),
         ]
     if any(e["labelled"] for e in edges):
         layers.append(
@@ -225,10 +247,10 @@ def network_chart(
             color=alt.Color("type:N", scale=_type_scale("color"), legend=legend),
             shape=alt.Shape("type:N", scale=_type_scale("shape"), legend=legend),
             size=alt.Size("size:Q", scale=None, legend=None),
-            strokeWidth=alt.condition(pick_org, alt.value(3), alt.value(0.8)),
+            strokeWidth=alt.value(0.8) if file_plot else alt.condition(pick_org, alt.value(3), alt.value(0.8)),
             tooltip=node_tooltip,
         )
-        .add_params(pick_org)
+        .add_params(*([] if file_plot else [pick_org]))
     )
     named = [n for n in nodes if n["label"]]
     if named:
@@ -251,17 +273,15 @@ def network_chart(
         subtitleColor=C.CHART_TEXT,
         anchor="start",
     )
+    # A page's picture fits its column; a file's plotting area is exactly ``file_plot``, where its names were placed.
+    size = (
+        {"width": file_plot[0]}
+        if file_plot
+        else {"width": width, "autosize": alt.AutoSizeParams(type="fit-x", contains="padding")}
+    )
     return cast(
         "alt.LayerChart",
-        alt.layer(*layers)
-        .properties(
-            title=title,
-            width=width,
-            height=CHART_HEIGHT,
-            description=chart_alt_text(ecosystem, metrics),
-            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
-        )
-        .configure_view(stroke=None),
+        alt.layer(*layers).properties(title=title, height=plot[1], description=chart_alt_text(ecosystem, metrics), **size),
     )
 
 

@@ -79,7 +79,7 @@ class NetworkView:
     ``links`` says whether the organizations' web addresses may be shown as links (a CTDC site's come
     from the cited dataset; an upload's are a visitor's text, never made a link). ``details`` is what a
     tap on a mark or a line shows under the picture (escaped Markdown, by the key the picture's
-    selection gives).
+    selection gives); ``organization_list`` is the organizations as a list for a phone.
     """
 
     name: str
@@ -97,6 +97,7 @@ class NetworkView:
     counting: str
     links: bool
     details: dict[str, str]
+    organization_list: str
 
 
 def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str, urls: Mapping[str, str] | None = None) -> NetworkView:
@@ -104,6 +105,7 @@ def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str, urls:
     row = metrics.summary.iloc[0]
     evidence = evidence_note(ecosystem, row) or ""
     alt_text = chart_alt_text(ecosystem, metrics)
+    organizations = organization_table(ecosystem, metrics)
     return NetworkView(
         name=ecosystem.name,
         spec=vega_lite_spec(network_chart(ecosystem, metrics), alt_text),
@@ -113,13 +115,14 @@ def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str, urls:
         evidence=escape_markdown(evidence),
         few_ties=ecosystem.origin == "site" and few_ties(row),
         drawing_note=escape_markdown(drawing_note(metrics) or ""),
-        organizations=organization_table(ecosystem, metrics),
+        organizations=organizations,
         ties=tie_table(ecosystem),
         stem=stem,
         fictional=ecosystem.fictional,
         counting=P.counting(ecosystem.tie_scope if ecosystem.origin == "site" else None, len(ecosystem.ties)),
         links=ecosystem.origin == "site",
         details=network_details(ecosystem, metrics, urls),
+        organization_list=organization_list(organizations),
     )
 
 
@@ -148,6 +151,21 @@ def site_network(catalog: Catalog, site_id: str, ties_counted: str = C.TIES_CTDC
     documented during CTDC), built once per site and choice (``site_id`` must be a known site)."""
     ecosystem = site_ecosystem(catalog, site_id, ties_counted)
     return ecosystem_network(ecosystem, network_metrics(ecosystem), catalog, f"network-{site_id}")
+
+
+def organization_list(frame: pd.DataFrame) -> str:
+    """An organizations table (``organization_table``, or the sites' organizations compared, with a
+    ``site`` column) as a Markdown list that wraps on a phone: "**name** (site, type): 6 partners,
+    betweenness 0.52, 3 types connected" (escaped; the table and its CSV have every column)."""
+    lines = []
+    for row in frame.to_dict("records"):
+        where = ", ".join(str(row[c]) for c in ("site", "type") if c in row)
+        facts = (
+            f"{counted(int(row['partners']), 'partner')}, betweenness {float(row['betweenness']):.2f}, "
+            f"{counted(int(row['types connected']), 'type')} connected"
+        )
+        lines.append(f"- **{escape_markdown(row['organization'])}** ({escape_markdown(where)}): {escape_markdown(facts)}")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- prompts
@@ -316,8 +334,8 @@ def _site_ties(row: dict[str, Any]) -> str:
 class NetworkComparison:
     """The sites' networks compared: the shares chart, one readable row per site (and the raw summary
     for CSV), the comparison sentences (implementation versus learning sites, as escaped Markdown), every
-    organization of every site with its metrics, and ``counted``: which ties all of it counts and how
-    many (plain text)."""
+    organization of every site with its metrics (and as a list for a phone), and ``counted``: which ties
+    all of it counts and how many (plain text)."""
 
     chart: ChartView
     table: pd.DataFrame
@@ -325,6 +343,7 @@ class NetworkComparison:
     sentences: str
     organizations: pd.DataFrame
     counted: str
+    organization_list: str
 
 
 @page_cache()
@@ -369,6 +388,7 @@ def network_comparison(catalog: Catalog, filters: F.Filters, lens: bool, ties_co
         sentences_markdown(sentences),
         organizations.reset_index(drop=True),
         sentences[0],
+        organization_list(organizations),
     )
 
 

@@ -63,6 +63,26 @@ def table_with_download(
     csv_download(frame, name)
 
 
+# On a narrow screen (a phone) a wide table gives way to a list of its rows, which wraps; on a wider
+# screen the list is hidden (printed, the list is shown: the interactive table does not print).
+NARROW_PX = 640
+NARROW_STYLE = f"""<style>
+@media (max-width: {NARROW_PX}px) {{ [class*="st-key-wide-"] {{ display: none !important; }} }}
+@media screen and (min-width: {NARROW_PX + 1}px) {{ [class*="st-key-narrow-"] {{ display: none !important; }} }}
+</style>"""
+
+
+def table_or_list(frame: pd.DataFrame, name: str, rows_markdown: str, *, column_config: dict[str, Any] | None = None) -> None:
+    """A table of ``frame`` on a wide screen and the same rows as a Markdown list (``rows_markdown``) on a
+    phone, where a table of many columns would show one truncated column; the CSV download under both."""
+    st.html(NARROW_STYLE)
+    with st.container(key=f"wide-{name}"):
+        st.dataframe(display_frame(frame), hide_index=True, column_config=column_config)
+    with st.container(key=f"narrow-{name}"):
+        st.markdown(rows_markdown)
+    csv_download(frame, name)
+
+
 @contextlib.contextmanager
 def lazy_expander(label: str, key: str) -> Iterator[bool]:
     """An expander whose content is built only while it is open; yields whether it is open.
@@ -105,5 +125,5 @@ def network_block(view: NetworkView, *, tables: bool = True) -> None:
         with lazy_expander(label, f"data-{view.stem}") as is_open:
             if is_open:
                 links = LINK_COLUMNS if view.links else None  # an upload's addresses stay text
-                table_with_download(view.organizations, f"{view.stem}-organizations", column_config=links)
+                table_or_list(view.organizations, f"{view.stem}-organizations", view.organization_list, column_config=links)
                 table_with_download(view.ties, f"{view.stem}-ties")
