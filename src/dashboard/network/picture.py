@@ -187,12 +187,14 @@ def network_layers(
     width: int | Literal["container"] = "container",
     limit: int = MAX_DRAWN,
     file_plot: tuple[int, int] | None = None,
+    whole: bool = True,
 ) -> alt.LayerChart:
     """The layers of ``network_chart``, not yet configured (so that pictures can stand side by side);
-    with ``file_plot`` (the plotting area's width and height in pixels), the picture of a downloaded
-    file: every drawn organization named in full, and nothing to select."""
+    with ``file_plot`` (the plotting area's width and height in pixels), the picture of a file (a
+    download, the brief): names placed for that size (every drawn organization named in full unless
+    ``whole`` is False), and nothing to select."""
     plot = file_plot or PHONE_PLOT
-    nodes, edges = chart_data(ecosystem, metrics, limit, plot, whole=file_plot is not None)
+    nodes, edges = chart_data(ecosystem, metrics, limit, plot, whole=file_plot is not None and whole)
     present = [t for t in NETWORK_TYPES if any(n["type"] == t for n in nodes)]
     legend = alt.Legend(
         title="Organization type", values=present, orient="bottom", columns=2, labelLimit=220, symbolStrokeWidth=0.8
