@@ -56,7 +56,7 @@ def short_label(name: str, limit: int = NAME_CHARS) -> str:
         return plain
     head = plain[: limit - 1]
     cut = head.rsplit(" ", 1)[0] if " " in head else plain.split(" ", 1)[0]  # a word is never cut
-    return cut.rstrip(" ,;:–-") + "…"
+    return cut.rstrip(" ,;:–-.") + "…"
 
 
 def label_lines(name: str, whole: bool = False) -> list[str]:
