@@ -155,6 +155,11 @@ def test_organizations_tab_lists_hubs_and_bridges_of_every_site(catalog):
     assert "Counting 22 ties documented during CTDC (2014–2018)" in page_text(at)
     every = open_app(PAGE, {"networks_tab": "Organizations", "ties": "all"}).dataframe[0].value
     assert every.iloc[0]["organization"] == "Metropolitan Area Planning Council (MAPC)"
+    # On a phone the table gives way to a list of the same rows, which wraps (tests/browser/test_network_phone.py).
+    (listed,) = [m.value for m in at.markdown if m.value.startswith("- **")]
+    lines = listed.splitlines()
+    assert len(lines) == len(table)
+    assert plain(lines[0]) == "- **CivTech St. Louis** (St. Louis, other): 6 partners, betweenness 0.83, 5 types connected"
 
 
 def test_a_tap_on_a_mark_or_a_line_shows_its_details_under_the_picture():

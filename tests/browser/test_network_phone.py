@@ -1,7 +1,8 @@
 """The network picture for thumbs, in a real browser on a phone (390 x 844 px): every organization's mark
 at least 24 px across with the hub clearly the largest, every name written whole at 12 px or more, and a
 tap on a mark or a line showing its details and linked sources right under the picture; axe-core finds no
-violations; screenshots of the picture before and after the tap."""
+violations; screenshots of the picture before and after the tap. The organizations are a list that wraps
+on a phone and a table on a desktop."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 
+import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ARTIFACTS, CHART, VIEWPORTS, axe_violations, wait_for_app
@@ -82,3 +84,29 @@ def test_marks_and_names_are_for_thumbs_and_a_tap_shows_the_details_below(browse
         assert details.count() >= 1  # its sources, as links
         page.screenshot(path=str(ARTIFACTS / "network-picked-phone.png"))
         assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
+def test_organizations_are_a_list_on_a_phone_and_a_table_on_a_desktop(browser, server_url, viewport):
+    width, height = VIEWPORTS[viewport]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(server_url + "/networks?networks_tab=Organizations")
+        wait_for_app(page)
+        table = page.locator('[class*="st-key-wide-network-organizations"] [data-testid="stDataFrame"]')
+        listed = page.locator('[class*="st-key-narrow-network-organizations"] li').first
+        if viewport == "phone":
+            assert not table.is_visible()
+            listed.scroll_into_view_if_needed()
+            box = listed.bounding_box()
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= width  # the list wraps inside the screen
+            assert "CivTech St. Louis" in listed.inner_text()
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "network-organizations-phone.png"))
+        else:
+            assert table.is_visible()
+            assert not listed.is_visible()
+    finally:
+        context.close()
