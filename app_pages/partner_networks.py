@@ -9,7 +9,7 @@ from dashboard.data.cite import repository_url
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
 from dashboard.state import filters
-from dashboard.ui.blocks import chart_block, lazy_expander, network_block, table_with_download
+from dashboard.ui.blocks import chart_block, lazy_expander, network_block, table_or_list, table_with_download
 from dashboard.ui.shell import page_context, ties_switch, url_choice, url_tabs
 from dashboard.views import corrections
 
@@ -25,7 +25,8 @@ st.markdown(
         "the sources document as lines, labelled by kind. An organization with many partners is a **hub**; one "
         "that lies on the paths between others is a **bridge** (betweenness). Lines are only the ties the "
         "sources describe: where few are documented, a missing line is a gap in the record, not proof that two "
-        "organizations never worked together. By default every picture and measure counts only the ties the "
+        "organizations never worked together. Tap or click a mark or a line for its details and sources, shown under "
+        "its picture. By default every picture and measure counts only the ties the "
         "sources date to CTDC's years, 2014–2018; standing affiliations (NNIP partners, Code for America "
         "brigades, institutional homes) and ties from before or after the program are counted only when you "
         "include them.",
@@ -98,8 +99,10 @@ else:
                 f"{C.MIN_TIES_TO_RANK} has too few to rank its organizations."
             )
             repository = repository_url()
-            table_with_download(
-                corrections.organization_corrections(catalog, comparison.organizations, repository), "network-organizations"
+            table_or_list(
+                corrections.organization_corrections(catalog, comparison.organizations, repository),
+                "network-organizations",
+                comparison.organization_list,
             )
             st.markdown(
                 "## Every tie counted\n\nOne row per tie counted above: the two organizations, what the tie was, "

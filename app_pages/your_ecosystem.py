@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
+from dashboard.network.model import site_ecosystem
 from dashboard.state import links
 from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download, text_table
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
@@ -36,6 +37,7 @@ DOWNLOADS = {
     "png": ("Picture (PNG)", "png", "image/png"),
     "svg": ("Picture (SVG)", "svg", "image/svg+xml"),
 }
+PICTURES = ("png", "svg")  # drawn with the CTDC site shown beside the map
 
 
 class UploadedFile(Protocol):
@@ -218,7 +220,7 @@ with map_tab:
             for index, (kind, (label, extension, mime)) in enumerate(DOWNLOADS.items()):
                 columns[index % 3].download_button(
                     label,
-                    functools.partial(shown.download, kind),
+                    functools.partial(shown.download, kind, site_ecosystem(catalog, compare_id) if kind in PICTURES else None),
                     file_name=f"{mine.view.stem}.{extension}" if kind != "metrics-csv" else f"{mine.view.stem}-metrics.csv",
                     mime=mime,
                     key=f"result-{kind}",

@@ -315,7 +315,8 @@ def network_metrics(ecosystem: Ecosystem) -> NetworkMetrics:
 
 def _rank(per_org: pd.DataFrame) -> pd.DataFrame:
     """Most connected first: partners, then betweenness, then name (case-insensitive), then id."""
-    key = per_org.assign(_name=per_org["name"].str.casefold())
+    # astype(str): a site without organizations gives an empty column, which pandas types as numbers.
+    key = per_org.assign(_name=per_org["name"].astype(str).str.casefold())
     ordered = key.sort_values(["partners", "betweenness", "_name", "id"], ascending=[False, False, True, True], kind="mergesort")
     return ordered.drop(columns="_name").reset_index(drop=True)
 

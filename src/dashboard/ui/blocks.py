@@ -77,6 +77,28 @@ def text_table(frame: pd.DataFrame, index: str) -> None:
     st.table(frame.map(escape_markdown).rename(columns=escape_markdown).set_index(escape_markdown(index)))
 
 
+# On a narrow screen (a phone) a wide table gives way to a list of its rows, which wraps; on a wider
+# screen the list is hidden (printed, the list is shown: the interactive table does not print).
+NARROW_PX = 640
+NARROW_STYLE = f"""<style>
+@media (max-width: {NARROW_PX}px) {{ [class*="st-key-wide-"] {{ display: none !important; }} }}
+@media screen and (min-width: {NARROW_PX + 1}px) {{ [class*="st-key-narrow-"] {{ display: none !important; }} }}
+</style>"""
+
+
+def table_or_list(frame: pd.DataFrame, name: str, rows_markdown: str, *, column_config: dict[str, Any] | None = None) -> None:
+    """A table of ``frame`` on a wide screen and the same rows as a Markdown list (``rows_markdown``) on a
+    phone, where a table of many columns would show one truncated column; the CSV download under both."""
+    if CORRECTION_COLUMN in frame.columns:
+        column_config = {**CORRECTION_LINKS, **(column_config or {})}
+    st.html(NARROW_STYLE)
+    with st.container(key=f"wide-{name}"):
+        st.dataframe(screen_frame(frame), hide_index=True, column_config=column_config)
+    with st.container(key=f"narrow-{name}"):
+        st.markdown(rows_markdown)
+    csv_download(frame, name)
+
+
 @contextlib.contextmanager
 def lazy_expander(label: str, key: str) -> Iterator[bool]:
     """An expander whose content is built only while it is open; yields whether it is open.
@@ -100,10 +122,18 @@ def chart_block(view: ChartView) -> None:
 def network_block(view: NetworkView, *, tables: bool = True) -> None:
     """A network picture with its evidence note (a callout above it when few ties are documented, else a
     line under it), its legend in words, takeaways, and (with ``tables``) its organizations and ties as
-    tables with CSV, built when opened."""
+    tables with CSV, built when opened. A tap or click on a mark or a line shows its details and sources
+    right under the picture."""
     if view.few_ties:  # said first and plainly, so nobody reads missing evidence as missing ties
         st.info(view.evidence, icon=":material/info:")
-    st.vega_lite_chart(view.spec, width="stretch")
+    from dashboard.network.details import picked_details  # here: the network modules load only where one is drawn
+
+    event = st.vega_lite_chart(view.spec, width="stretch", on_select="rerun", key=f"picture-{view.stem}")
+    shown = picked_details(event, view.details)
+    if shown:  # right under the picture: on a phone the tapped mark's details are in view
+        st.container(border=True).markdown(shown)
+    else:
+        st.caption("Tap or click a mark or a line: its details and sources appear here.")
     notes = " ".join(n for n in (view.legend, view.drawing_note, "" if view.few_ties else view.evidence) if n)
     st.markdown(f":small[{notes}]\n\n{view.takeaways}")
     if tables:
@@ -111,5 +141,5 @@ def network_block(view: NetworkView, *, tables: bool = True) -> None:
         with lazy_expander(label, f"data-{view.stem}") as is_open:
             if is_open:
                 links = LINK_COLUMNS if view.links else None  # an upload's addresses stay text
-                table_with_download(view.organizations, f"{view.stem}-organizations", column_config=links)
+                table_or_list(view.organizations, f"{view.stem}-organizations", view.organization_list, column_config=links)
                 table_with_download(view.ties, f"{view.stem}-ties")

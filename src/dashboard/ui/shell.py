@@ -427,8 +427,7 @@ EMBED_STYLE = """<style>
 def run_app() -> None:
     """Everything around a page: the catalog (or its problems), the global filters bound to the URL,
     navigation, the share link (which the address bar then holds), the chosen page with its context,
-    and the footer. Embedded (``embed=true``), the sidebar is hidden and the footer links to the view in
-    the app.
+    and the footer. Embedded (``embed=true``), the sidebar is hidden; the footer links to the app.
 
     The filters are created before ``st.navigation`` so that their URL parameters are bound before
     the page is chosen and survive page changes.
@@ -438,9 +437,8 @@ def run_app() -> None:
     focus_style()
     catalog = require_catalog()
     pages = make_pages()
-    navigation = list(pages.values())
     filters = global_filters(catalog)
-    page = st.navigation(navigation, position="hidden" if embedded else "sidebar")
+    page = st.navigation(list(pages.values()), position="hidden" if embedded else "sidebar")
     context = PageContext(catalog, filters, pages)
     with handing(context):
         page.run()
