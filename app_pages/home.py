@@ -1,7 +1,9 @@
-"""Overview: what the program was, its headline figures for the sites in view, a small map and where to start."""
+"""Overview: what the program was, its headline figures for the sites in view, a small map and where to start;
+with the repository's address set, a link to suggest a correction to the program and to each site."""
 
 import streamlit as st
 
+from dashboard.data.cite import repository_url
 from dashboard.data.text import escape_markdown
 from dashboard.ui.shell import page_context, site_links
 from dashboard.views import overview, sites_map
@@ -9,7 +11,7 @@ from dashboard.views import overview, sites_map
 MAP_HEIGHT = 320  # at most: the map is fitted to the sites in view
 
 context = page_context()
-view = overview.overview_view(context.catalog, context.filters)
+view = overview.overview_view(context.catalog, context.filters, repository_url())
 site_map = sites_map.map_view(context.catalog, context.filters, height=MAP_HEIGHT)
 
 st.title(view.title)
@@ -27,6 +29,8 @@ with map_column:
     if site_map.unlabelled:
         st.caption("Not named on the map, so that names do not overlap:")
         site_links(context, site_map.unlabelled)
+    if view.corrections:
+        st.markdown(view.corrections)
 
 with start_column:
     st.markdown("## Where to start\n\nNew here? Pick a path; your filters come along.")

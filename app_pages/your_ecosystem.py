@@ -13,6 +13,7 @@ from typing import Protocol, TypeVar
 
 import streamlit as st
 
+from dashboard.data.cite import repository_url
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
 from dashboard.network.model import site_ecosystem
@@ -285,7 +286,7 @@ with check_tab:
             context.share(param, given.get(param))
         st.markdown("**Link to these answers:** copy it to share them; it opens this page with the same answers and chart.")
         st.code(view_url(context), language=None, wrap_lines=True)
-        result = self_check.self_check_view(catalog, context.filters, check)
+        result = self_check.self_check_view(catalog, context.filters, check, repository_url())
         chart_block(result.chart)
         with lazy_expander(
             "Where each site stood when CTDC began, question by question, with sources", "self-check-began"

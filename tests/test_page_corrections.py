@@ -1,5 +1,5 @@
-"""The "Suggest a correction" links beyond the site profiles and the Library: the Map, Themes, Partner networks and
-Ecosystem metrics pages offer a link for each record they show (with the repository's address set), the
+"""The "Suggest a correction" links beyond the site profiles and the Library: the Overview, Map, Themes, Partner
+networks and Ecosystem metrics pages and the self-check offer a link for each record they show (with the repository's address set), the
 link names the record's file and id, and a tie's link quotes its current values and sources."""
 
 from __future__ import annotations
@@ -141,3 +141,55 @@ def test_site_and_metric_search_results_offer_a_correction_for_their_records(rep
     assert "Correction: metric_definitions.yaml open_data_policy" in titles(LINK.findall(markdown(at)))
     at = open_app(script("themes"), {"q": "Pittsburgh"})
     assert "Correction: sites.yaml pittsburgh" in titles(LINK.findall(markdown(at)))
+
+
+def test_the_overview_offers_a_correction_for_the_program_and_each_site(repository):
+    at = open_app(script("overview"))
+    found = titles(LINK.findall(markdown(at)))
+    assert "Correction: program.yaml ctdc" in found
+    assert sum(title.startswith("Correction: sites.yaml ") for title in found) == 7
+    assert "Correction: sites.yaml boston" in found
+    body = prefill(LINK.findall(markdown(at))[found.index("Correction: program.yaml ctdc")])["body"]
+    assert "- years: 2014–2018" in body.splitlines()
+
+
+def test_the_overview_links_only_the_sites_in_view(repository):
+    at = open_app(script("overview"), {"sites": ["Boston"]})
+    sites = [title for title in titles(LINK.findall(markdown(at))) if title.startswith("Correction: sites.yaml ")]
+    assert sites == ["Correction: sites.yaml boston"]
+
+
+def test_the_overview_offers_no_correction_without_a_repository(monkeypatch):
+    monkeypatch.delenv(C.REPOSITORY_URL_ENV, raising=False)
+    assert "Suggest a correction" not in markdown(open_app(script("overview")))
+
+
+def open_self_check(*expanders: str):
+    """The Your ecosystem page's Self-check tab with the given expanders open."""
+    at = open_app(script("ecosystem"), {"ecosystem_tab": "Self-check"})
+    for key in expanders:
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_self_check_links_each_sites_value_to_its_metric_record(repository):
+    at = open_self_check("self-check-began", "data-self-check-key-years")
+    found = titles(LINK.findall(markdown(at)))
+    assert "Correction: metrics.yaml boston--nnip_join_year" in found
+    assert len(found) == 6 * 7  # each of the seven sites' value for each of the six questions
+    (table,) = (t.value for t in at.dataframe)
+    sites = table[table["role"] != "your answers"]
+    assert sites["correction"].str.startswith(f"{REPOSITORY}/issues/new?").all()
+    assert (table.loc[table["role"] == "your answers", "correction"] == "").all()
+    boston = sites[(sites["site"] == "Boston") & (sites["metric"] == "Year joined NNIP")].iloc[0]
+    assert prefill(boston["correction"])["title"] == "Correction: metrics.yaml boston--nnip_join_year"
+
+
+def test_the_self_check_offers_no_correction_without_a_repository(monkeypatch):
+    monkeypatch.delenv(C.REPOSITORY_URL_ENV, raising=False)
+    at = open_self_check("self-check-began", "data-self-check-key-years")
+    assert "Suggest a correction" not in markdown(at)
+    (table,) = (t.value for t in at.dataframe)
+    assert "correction" not in table.columns

@@ -36,6 +36,7 @@ CORRECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "metrics.yaml": ("site", "metric", "value", "unit", "vintage", "confidence", "note"),
     "census.yaml": ("site", "metric", "value", "unit", "vintage", "margin_of_error", "confidence", "census_check"),
     "metric_definitions.yaml": ("label", "group", "value_type", "unit", "description"),
+    "program.yaml": ("name", "short_name", "years", "summary"),
 }
 # The longest a current value may be in a prefilled issue, so the whole link stays well within what
 # browsers and the issue form accept.
@@ -137,9 +138,12 @@ CORRECTION_LABEL = "Suggest a correction"
 CORRECTION_COLUMN = "correction"  # a table's column of correction links
 
 
+def correction_link(url: str) -> str:
+    """A small "Suggest a correction" link to ``url`` (a prefilled new-issue form), after a space; "" without one."""
+    return f" :small[{markdown_link(CORRECTION_LABEL, url)}]" if url else ""
+
+
 def correction_markdown(repository: str | None, file: str, record: Mapping[str, Any]) -> str:
     """A small "Suggest a correction" link for one record of ``file`` (see ``correction_url``), after a
     space; "" when no repository is configured."""
-    if not repository:
-        return ""
-    return f" :small[{markdown_link(CORRECTION_LABEL, correction_url(repository, file, record))}]"
+    return correction_link(correction_url(repository, file, record)) if repository else ""

@@ -1,5 +1,6 @@
 """The Overview page's content: what the program was, headline figures for the sites in view and
-where to start."""
+where to start, with (given the repository's address) a link to suggest a correction to the program's
+record and to each site's."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.data.catalog import Catalog
+from dashboard.data.cite import correction_markdown
 from dashboard.data.schema import CROSS_SITE
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.data.values import format_usd
 from dashboard.state import filters as F
 from dashboard.ui.caching import page_cache
+from dashboard.views.corrections import site_corrections_markdown
 
 MAX_START_SITES = 8  # "See what ... built" links; a program of many sites is browsed from the map
 
@@ -29,13 +32,14 @@ class Kpi:
 @dataclass(frozen=True)
 class OverviewView:
     """The Overview page: title, introduction, headline figures, the sites to start from (id, link
-    label) and the counts the other links quote."""
+    label), the counts the other links quote and the sites' correction links ("" without a repository)."""
 
     title: str
     intro_markdown: str
     kpis: tuple[Kpi, ...]
     start_sites: tuple[tuple[str, str], ...]
     counts: dict[str, int]
+    corrections: str
 
 
 def overview_counts(catalog: Catalog, sites: pd.DataFrame | None = None) -> dict[str, int]:
@@ -89,12 +93,15 @@ def start_sites(sites: pd.DataFrame) -> tuple[tuple[str, str], ...]:
 
 
 @page_cache()
-def overview_view(catalog: Catalog, filters: F.Filters) -> OverviewView:
-    """Everything the Overview page shows for the sites in view."""
+def overview_view(catalog: Catalog, filters: F.Filters, repository: str | None = None) -> OverviewView:
+    """Everything the Overview page shows for the sites in view; with a ``repository``, a link to suggest a
+    correction after the program's summary and one for each site in view."""
     program = catalog.program
     sites = F.filter_sites(catalog, filters)
     intro = intro_markdown(
-        f"**{escape_markdown(program['name'])} ({escape_markdown(program['years'])})**\n\n" + escape_markdown(program["summary"]),
+        f"**{escape_markdown(program['name'])} ({escape_markdown(program['years'])})**\n\n"
+        + escape_markdown(program["summary"])
+        + correction_markdown(repository, "program.yaml", program),
         F.describe(filters, catalog.site_names()),
     )
     return OverviewView(
@@ -103,4 +110,5 @@ def overview_view(catalog: Catalog, filters: F.Filters) -> OverviewView:
         kpis=tuple(overview_kpis(catalog, sites)),
         start_sites=start_sites(sites),
         counts=overview_counts(catalog, sites),
+        corrections=site_corrections_markdown(catalog, sites["id"], repository),
     )

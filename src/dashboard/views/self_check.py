@@ -10,8 +10,9 @@ visitor's answers as the chart's first row. The key years stay with their tab; t
 chart knows of the self-check is the shape of "your answer" (``constants.YOUR_ANSWER``).
 
 The model is pure functions: answers come in as URL values, go out as URL parameters, chart rows
-and plain text. The sites' values are the catalog's (cited); the person's answers are marked as
-theirs and never mixed with sourced values.
+and plain text. The sites' values are the catalog's (cited, and with the repository's address set,
+each with a link to suggest a correction); the person's answers are marked as theirs and never mixed
+with sourced values.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from dashboard import constants as C
 from dashboard.charts.chart_view import ChartView, chart_view
 from dashboard.data.catalog import Catalog
 from dashboard.data.citations import citer, numbered_sources, sources_markdown
+from dashboard.data.cite import CORRECTION_COLUMN, correction_link
 from dashboard.data.text import escape_markdown
 from dashboard.data.values import NOT_FOUND
 from dashboard.state import filters as F
 from dashboard.ui.caching import page_cache
+from dashboard.views.corrections import metric_corrections
 from dashboard.views.metrics.key_years import year_alt_text, year_chart, year_frame
 from dashboard.views.metrics.site_metrics import program_period, shown_table
 
@@ -228,14 +231,15 @@ StandingKind = Literal["in place", "later", "unknown"]
 @dataclass(frozen=True)
 class Standing:
     """Where one site stood on one question when the program began: in place by the start year
-    (``in place``), begun later (``later``), or not found in sources (``unknown``); with the year
-    and the sources its value rests on."""
+    (``in place``), begun later (``later``), or not found in sources (``unknown``); with the year,
+    the sources its value rests on and the link to suggest a correction to its record ("" without one)."""
 
     site: str
     site_name: str
     kind: StandingKind
     year: int | None
     sources: tuple[str, ...]
+    correction: str = ""
 
     @property
     def text(self) -> str:
@@ -247,7 +251,8 @@ class Standing:
 
 def standings(years: pd.DataFrame, start: int) -> dict[str, list[Standing]]:
     """Per metric, each site's standing at ``start`` (the program's first year), from a key-years
-    frame of the sites (``key_years.year_frame``), in the frame's site order."""
+    frame of the sites (``key_years.year_frame``, with or without a ``correction`` column of links), in
+    the frame's site order."""
     out: dict[str, list[Standing]] = {}
     for row in years.to_dict("records"):
         if row["known"]:
@@ -255,7 +260,8 @@ def standings(years: pd.DataFrame, start: int) -> dict[str, list[Standing]]:
             kind: StandingKind = "in place" if year <= start else "later"
         else:
             year, kind = None, "unknown"
-        out.setdefault(row["metric"], []).append(Standing(row["site"], row["site_name"], kind, year, tuple(row["sources"])))
+        standing = Standing(row["site"], row["site_name"], kind, year, tuple(row["sources"]), row.get(CORRECTION_COLUMN) or "")
+        out.setdefault(row["metric"], []).append(standing)
     return out
 
 
@@ -288,7 +294,8 @@ def summary_sentence(check: SelfCheck, table: Mapping[str, list[Standing]], star
 
 def self_check_table(check: SelfCheck, table: Mapping[str, list[Standing]], start: int) -> pd.DataFrame:
     """One row per question and place (the person's first, marked as their answer; then each site
-    with its standing when the program began and its source ids), for the CSV download."""
+    with its standing when the program began, its source ids and, where there is one, the link to
+    suggest a correction to its record), for the CSV download."""
     rows = []
     for question, answer in zip(QUESTIONS, check.answers):
         rows.append(
@@ -299,6 +306,7 @@ def self_check_table(check: SelfCheck, table: Mapping[str, list[Standing]], star
                 "year": answer.year,
                 "basis": C.YOUR_ANSWER,
                 "sources": "",
+                CORRECTION_COLUMN: "",
             }
         )
         for standing in table.get(question.metric, []):
@@ -314,10 +322,12 @@ def self_check_table(check: SelfCheck, table: Mapping[str, list[Standing]], star
                     "year": standing.year,
                     "basis": "sources",
                     "sources": "; ".join(standing.sources),
+                    CORRECTION_COLUMN: standing.correction,
                 }
             )
-    frame = pd.DataFrame(rows, columns=["question", "place", "answer or standing", "year", "basis", "sources"])
-    return frame.astype({"year": "Int64"})
+    columns = ["question", "place", "answer or standing", "year", "basis", "sources", CORRECTION_COLUMN]
+    frame = pd.DataFrame(rows, columns=columns).astype({"year": "Int64"})
+    return frame if frame[CORRECTION_COLUMN].ne("").any() else frame.drop(columns=[CORRECTION_COLUMN])
 
 
 # ---------------------------------------------------------------- the view: the key years chart and the questions
@@ -338,7 +348,8 @@ class SelfCheckView:
 
 def _began_markdown(check: SelfCheck, table: dict[str, list[Standing]], start: int, cite: Callable[[Any], str]) -> str:
     """Per question: the person's answer (marked as theirs), then the sites in place when the program
-    began, those that began later and those not found in sources, each year cited."""
+    began, those that began later and those not found in sources, each year cited; each site's value
+    with its link to suggest a correction, where there is one."""
     blocks = []
     for question, answer in zip(QUESTIONS, check.answers):
         rows = table.get(question.metric, [])
@@ -352,20 +363,28 @@ def _began_markdown(check: SelfCheck, table: dict[str, list[Standing]], start: i
             if not members:
                 continue
             if title == NOT_FOUND.capitalize():
-                lines.append(f"- {title}: " + ", ".join(escape_markdown(s.site_name) for s in members))
+                lines.append(
+                    f"- {title}: " + ", ".join(escape_markdown(s.site_name) + correction_link(s.correction) for s in members)
+                )
             else:
-                shown = (f"{escape_markdown(s.site_name)} {escape_markdown(s.text)} {cite(s.sources)}".rstrip() for s in members)
+                shown = (
+                    f"{escape_markdown(s.site_name)} {escape_markdown(s.text)} {cite(s.sources)}".rstrip()
+                    + correction_link(s.correction)
+                    for s in members
+                )
                 lines.append(f"- {title}: " + "; ".join(shown))
         blocks.append(f"**{escape_markdown(question.label)}**\n\n" + "\n".join(lines))
     return "\n\n".join(blocks)
 
 
 @page_cache()
-def self_check_view(catalog: Catalog, filters: F.Filters, check: SelfCheck) -> SelfCheckView:
+def self_check_view(catalog: Catalog, filters: F.Filters, check: SelfCheck, repository: str | None = None) -> SelfCheckView:
     """The person's answers on the Key years chart beside the sites in view, and where each site stood
-    on the same questions when the program began (its first year; the year the chart's shading starts)."""
+    on the same questions when the program began (its first year; the year the chart's shading starts);
+    with a ``repository``, each site's value links to suggest a correction to its record."""
     years = year_frame(catalog, filters)
     asked = years[years["metric"].isin([q.metric for q in QUESTIONS])]
+    linked = metric_corrections(catalog, asked, repository)
     period = program_period(catalog)
     start = period[0] if period else int(pd.Timestamp.now().year)
     labels = dict(zip(asked["metric"], asked["metric_label"]))
@@ -374,14 +393,14 @@ def self_check_view(catalog: Catalog, filters: F.Filters, check: SelfCheck) -> S
     alt_text = (
         f"{year_alt_text(asked, False, period)} The first row, {check.label}, holds your answers ({yours}), not sourced values."
     )
-    table = standings(asked, start)
+    table = standings(linked, start)
     summary = summary_sentence(check, table, start)
     sources = numbered_sources(catalog, {s for rows in table.values() for r in rows if r.kind != "unknown" for s in r.sources})
     chart = chart_view(
         "Your place beside the sites",
         escape_markdown(summary),
         year_chart(frame, False, period),
-        shown_table(frame),
+        shown_table(pd.concat([your_rows(check, labels), linked], ignore_index=True).fillna({CORRECTION_COLUMN: ""})),
         "self-check-key-years",
         alt_text,
         note="Marks left of the shaded band were in place before CTDC began. Your answers are drawn as diamonds.",
