@@ -12,6 +12,7 @@ import functools
 
 import streamlit as st
 
+from dashboard.data.cite import repository_url
 from dashboard.data.text import escape_markdown
 from dashboard.network import views as network_views
 from dashboard.state import filters, links
@@ -84,7 +85,7 @@ for notice in (site_notice, compare_notice):
     if notice:
         st.caption(escape_markdown(notice))
 
-page = site_profile_text.site_page(context.catalog, site_id, compare_id)
+page = site_profile_text.site_page(context.catalog, site_id, compare_id, repository_url())
 st.title(escape_markdown(page.name))
 st.markdown(JUMP_LINKS)
 st.markdown(page.intro)

@@ -127,8 +127,11 @@ def test_site_profile_records_offer_a_correction_with_a_repository(catalog):
     sources = site_profile_text.page_sources(catalog, profile)
     product = site_profile_text.products_markdown(profile, sources, REPOSITORY)
     links = re.findall(r"\[Suggest a correction\]\(([^)\s]+)\)", product)
-    assert len(links) == len(profile.products)
-    assert _prefill(links[0])["title"] == "Correction: products.yaml yourstlcourts"
+    outcomes = [outcome["id"] for product in profile.products for outcome in product["outcomes"]]
+    assert [_prefill(url)["title"] for url in links] == [
+        *(f"Correction: outcomes.yaml {outcome}" for outcome in outcomes),
+        "Correction: products.yaml yourstlcourts",
+    ]
     partners = site_profile_text.partners_markdown(profile, sources, REPOSITORY)
     assert partners.count("[Suggest a correction](") == sum(len(group) for group in profile.partners.values())
     lessons = site_profile_text.lessons_markdown(profile.lessons, sources, REPOSITORY)
@@ -143,3 +146,13 @@ def test_site_profile_records_offer_a_correction_with_a_repository(catalog):
     )
     assert "Suggest a correction" not in site_profile_text.products_markdown(profile, sources)
     assert "Suggest a correction" not in site_profile_text.relationships_markdown(profile, sources)
+
+
+def test_a_whole_number_in_a_float_column_is_quoted_as_written():
+    record = {"id": "x", "measure": "Youth hired", "value": 3000.0, "unit": "youth", "year": "2017", "sources": ["s1"]}
+    body = _prefill(cite.correction_url(REPOSITORY, "outcomes.yaml", record))["body"].splitlines()
+    assert "- value: 3000" in body
+    assert (
+        "- value: 2.5"
+        in _prefill(cite.correction_url(REPOSITORY, "outcomes.yaml", {**record, "value": 2.5}))["body"].splitlines()
+    )

@@ -193,3 +193,19 @@ def test_the_self_check_offers_no_correction_without_a_repository(monkeypatch):
     assert "Suggest a correction" not in markdown(at)
     (table,) = (t.value for t in at.dataframe)
     assert "correction" not in table.columns
+
+
+def test_a_site_profile_links_each_metric_value_outcome_and_reading(repository):
+    at = open_app(script("site"), {"site": "Boston"})
+    found = titles(LINK.findall(markdown(at)))
+    assert "Correction: metrics.yaml boston--nnip_join_year" in found
+    assert "Correction: census.yaml boston--population--acs2023" in found
+    assert "Correction: outcomes.yaml boston-youth-hired-2017" in found
+    assert "Correction: resources.yaml case-study-boston" in found
+    body = prefill(LINK.findall(markdown(at))[found.index("Correction: outcomes.yaml boston-youth-hired-2017")])["body"]
+    assert "- value: 3000" in body.splitlines()
+
+
+def test_a_site_profile_offers_no_correction_without_a_repository(monkeypatch):
+    monkeypatch.delenv(C.REPOSITORY_URL_ENV, raising=False)
+    assert "Suggest a correction" not in markdown(open_app(script("site"), {"site": "Boston"}))

@@ -29,6 +29,7 @@ CORRECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "products.yaml": ("name", "status", "status_as_of", "launched", "urls", "code", "license", "note"),
     "organizations.yaml": ("name", "type", "sites", "role", "url"),
     "lessons.yaml": ("text", "section", "section_basis", "note"),
+    "outcomes.yaml": ("product", "measure", "value", "unit", "year", "note"),
     "resources.yaml": ("title", "kind", "publisher", "date", "url", "note"),
     "sources.yaml": ("title", "publisher", "date", "url", "kind", "note"),
     "national_partners.yaml": ("name", "role", "url"),
@@ -100,11 +101,14 @@ def how_to_cite(data_as_of: str, repository: str | None = None, document: Mappin
 
 
 def _value_text(value: Any) -> str:
-    """One current value as plain text for the issue body: lists joined, long text cut, missing as null."""
+    """One current value as plain text for the issue body: lists joined, long text cut, missing as null, a
+    whole number read into a float column (because others are null) as written."""
     if isinstance(value, (list, tuple)):
         text = ", ".join(str(item) for item in value)
     elif is_missing(value):
         text = "null"
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
     else:
         text = str(value)
     text = " ".join(text.split())

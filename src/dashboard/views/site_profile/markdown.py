@@ -4,7 +4,7 @@ built once per site and comparison."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -14,10 +14,11 @@ import pandas as pd
 from dashboard import constants as C
 from dashboard.data.catalog import Catalog
 from dashboard.data.citations import citer, numbered_sources, sources_markdown
-from dashboard.data.cite import correction_markdown, repository_url
+from dashboard.data.cite import correction_link, correction_markdown
 from dashboard.data.text import escape_markdown, is_http_url, markdown_link, section_markdown
 from dashboard.data.values import NOT_FOUND, date_text, format_usd, format_value, is_missing, status_in
 from dashboard.ui.caching import page_cache
+from dashboard.views.corrections import metric_record, record_links
 from dashboard.views.site_profile.assembly import (
     SiteProfile,
     compact_source_ids,
@@ -119,7 +120,7 @@ def intro_markdown(profile: SiteProfile, sources: pd.DataFrame, repository: str 
 
 def product_markdown(product: dict[str, Any], sources: pd.DataFrame, repository: str | None = None) -> str:
     """A product's name as a heading, then its status, description, facts, links, reported outcomes (each cited) and
-    sources (and, with a ``repository``, a link to suggest a correction)."""
+    sources (and, with a ``repository``, a link to suggest a correction to the product and to each outcome)."""
     cite = citer(sources)
     facts = [
         f"**Themes:** {escape_markdown(', '.join(product['themes']))}",
@@ -139,7 +140,10 @@ def product_markdown(product: dict[str, Any], sources: pd.DataFrame, repository:
         _bullets(facts),
     ]
     if product["outcomes"]:
-        lines = (f"{outcome_line(o)} {cite(o['sources'])}" for o in product["outcomes"])
+        lines = (
+            f"{outcome_line(o)} {cite(o['sources'])}" + correction_markdown(repository, "outcomes.yaml", o)
+            for o in product["outcomes"]
+        )
         parts.append("**Reported outcomes**\n\n" + _bullets(lines))
     parts.append(cite(product["sources"]) + correction_markdown(repository, "products.yaml", product))
     return "\n\n".join(parts)
@@ -199,27 +203,40 @@ def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFr
     )
 
 
-def metrics_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
+def metrics_markdown(profile: SiteProfile, sources: pd.DataFrame, corrections: Sequence[str] = ()) -> str:
     """The site's metrics grouped as in the metric set: value and unit in bold, vintage and confidence,
-    the note, and citations; unknown values read "not found in sources"."""
+    the note, and citations; unknown values read "not found in sources". With ``corrections`` (a link
+    per row of ``profile.metrics``, see ``metric_links``), each value links to suggest a correction."""
     cite = citer(sources)
     groups: dict[str, list[str]] = {}
-    for row in profile.metrics.to_dict("records"):
+    for index, row in enumerate(profile.metrics.to_dict("records")):
         context = metric_context(row)
         line = f"{escape_markdown(row['metric'])}: **{escape_markdown(metric_value_text(row))}**"
         line += f" ({escape_markdown(context)})" if context else ""
         line += f" — {escape_markdown(row['note'])}" if row["note"] else ""
-        groups.setdefault(row["group"], []).append(f"{line} {cite(row['sources'])}".rstrip())
+        link = correction_link(corrections[index]) if corrections else ""
+        groups.setdefault(row["group"], []).append(f"{line} {cite(row['sources'])}".rstrip() + link)
     return "\n\n".join(f"**{escape_markdown(group)}**\n\n{_bullets(lines)}" for group, lines in groups.items())
 
 
-def resources_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
-    """The site's further reading: linked title, kind, publisher, date, summary and citations."""
+def metric_links(catalog: Catalog, profile: SiteProfile, repository: str | None) -> list[str]:
+    """The link to suggest a correction to each metric value of the site (a row of ``profile.metrics``);
+    none without a ``repository``."""
+    if not repository:
+        return []
+    rows = zip(profile.metrics["metric_id"], profile.metrics["vintage"])
+    return record_links(repository, [metric_record(catalog, profile.site_id, metric, vintage) for metric, vintage in rows])
+
+
+def resources_markdown(profile: SiteProfile, sources: pd.DataFrame, repository: str | None = None) -> str:
+    """The site's further reading: linked title, kind, publisher, date, summary and citations (and, with a
+    ``repository``, a link to suggest a correction)."""
     cite = citer(sources)
     return _bullets(
         f"{markdown_link(x['title'], x['url'])} — {escape_markdown(x['kind'])}, {escape_markdown(x['publisher'])}"
         + f", {escape_markdown(date_text(x['date']))}"
         + f". {escape_markdown(x['summary'])} {cite(x['sources'])}"
+        + correction_markdown(repository, "resources.yaml", x)
         for x in profile.resources
     )
 
@@ -278,8 +295,9 @@ METRICS_NOTE = (
 
 
 @page_cache()
-def site_page(catalog: Catalog, site_id: str, compare_id: str | None = None) -> SitePage:
-    """One site's profile page (``site_id`` must be a known site), compared with ``compare_id`` when given."""
+def site_page(catalog: Catalog, site_id: str, compare_id: str | None = None, repository: str | None = None) -> SitePage:
+    """One site's profile page (``site_id`` must be a known site), compared with ``compare_id`` when given;
+    with a ``repository``, each record shown links to suggest a correction."""
     profile = site_profile(catalog, site_id)
     compared = site_profile(catalog, compare_id) if compare_id else None
     sources = page_sources(catalog, profile, compared)
@@ -288,7 +306,6 @@ def site_page(catalog: Catalog, site_id: str, compare_id: str | None = None) -> 
     if compared is not None:
         table = compare_sites(profile, compared)
         comparison = Comparison((profile.name, compared.name), comparison_markdown(table, (profile, compared), sources), table)
-    repository = repository_url()  # configuration: read here, a change takes a restart
     lessons = (
         lessons_markdown(profile.lessons, sources, repository)
         if profile.lessons
@@ -306,9 +323,15 @@ def site_page(catalog: Catalog, site_id: str, compare_id: str | None = None) -> 
         ties=relationships_markdown(profile, sources, repository),
         lessons=section_markdown(f"Lessons from {profile.name}", LESSONS_NOTE, lessons),
         cross_site_lessons=lessons_markdown(profile.cross_site_lessons, sources, repository),
-        metrics=section_markdown(f"Ecosystem metrics for {profile.name}", METRICS_NOTE, metrics_markdown(profile, sources)),
+        metrics=section_markdown(
+            f"Ecosystem metrics for {profile.name}",
+            METRICS_NOTE,
+            metrics_markdown(profile, sources, metric_links(catalog, profile, repository)),
+        ),
         metrics_table=profile.metrics,
-        resources=section_markdown("Further reading", resources_markdown(profile, sources)) if profile.resources else "",
+        resources=section_markdown("Further reading", resources_markdown(profile, sources, repository))
+        if profile.resources
+        else "",
         sources=section_markdown("Sources cited on this page", sources_markdown(sources)),
         comparison=comparison,
     )
