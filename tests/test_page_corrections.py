@@ -209,3 +209,17 @@ def test_a_site_profile_links_each_metric_value_outcome_and_reading(repository):
 def test_a_site_profile_offers_no_correction_without_a_repository(monkeypatch):
     monkeypatch.delenv(C.REPOSITORY_URL_ENV, raising=False)
     assert "Suggest a correction" not in markdown(open_app(script("site"), {"site": "Boston"}))
+
+
+def test_the_mapping_questions_link_each_editorial_record(repository):
+    at = open_app(script("ecosystem"), {"ecosystem_tab": "Map your network", "example": "true"})
+    found = titles(LINK.findall(markdown(at)))
+    assert "Correction: ecosystem_prompts.yaml missing-key-players" in found
+    assert all(title.startswith("Correction: ecosystem_prompts.yaml ") for title in found)
+
+
+def test_the_mapping_questions_offer_no_correction_without_a_repository(monkeypatch):
+    monkeypatch.delenv(C.REPOSITORY_URL_ENV, raising=False)
+    at = open_app(script("ecosystem"), {"ecosystem_tab": "Map your network", "example": "true"})
+    assert "Why these links" in markdown(at)
+    assert "Suggest a correction" not in markdown(at)

@@ -38,6 +38,7 @@ CORRECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "census.yaml": ("site", "metric", "value", "unit", "vintage", "margin_of_error", "confidence", "census_check"),
     "metric_definitions.yaml": ("label", "group", "value_type", "unit", "description"),
     "program.yaml": ("name", "short_name", "years", "summary"),
+    "ecosystem_prompts.yaml": ("lessons", "products", "basis", "reasoning"),
 }
 # The longest a current value may be in a prefilled issue, so the whole link stays well within what
 # browsers and the issue form accept.

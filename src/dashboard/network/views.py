@@ -20,6 +20,7 @@ from dashboard import constants as C
 from dashboard.charts.chart_view import ChartView, chart_view, vega_lite_spec
 from dashboard.data.catalog import Catalog
 from dashboard.data.citations import citer, numbered_sources, sources_markdown
+from dashboard.data.cite import correction_markdown, repository_url
 from dashboard.data.schema import CROSS_SITE
 from dashboard.data.text import escape_markdown
 from dashboard.network import periods as P
@@ -197,7 +198,8 @@ def _product_link(row: dict[str, Any], names: dict[str, str]) -> str:
 def prompts_view(catalog: Catalog, answered: Sequence[tuple[str, Sequence[PromptResult]]]) -> PromptsView:
     """The prompts (in ``PROMPT_CHECKS`` order) with what each ecosystem's network shows (``answered``:
     ecosystem name and its results), then the CTDC lessons and products the editorial link table ties
-    to the question, why, and the sources (numbered)."""
+    to the question, why, and the sources (numbered), with (given the repository's address) a link to
+    suggest a correction to that editorial record."""
     lessons = catalog.lessons.set_index("id")
     products = catalog.products.set_index("id")
     names = catalog.site_names()
@@ -205,6 +207,8 @@ def prompts_view(catalog: Catalog, answered: Sequence[tuple[str, Sequence[Prompt
     cited = {s for results in by_id for r in results.values() for s in r.sources}
     sources = numbered_sources(catalog, cited)
     cite = citer(sources)
+    repository = repository_url()  # configuration, like the other pages' correction links
+    records = catalog.ecosystem_prompts.set_index("id", drop=False)
     blocks, rows = [], []
     for number, check in enumerate(PROMPT_CHECKS, start=1):
         found = [(name, results[check.id]) for (name, _), results in zip(answered, by_id) if check.id in results]
@@ -221,6 +225,7 @@ def prompts_view(catalog: Catalog, answered: Sequence[tuple[str, Sequence[Prompt
         if link.reasoning:
             lines.append(
                 f"- :small[*Why these links ({escape_markdown(link.basis)}):* {escape_markdown(link.reasoning)}] {cite(link.sources)}"
+                + correction_markdown(repository, "ecosystem_prompts.yaml", records.loc[check.id].to_dict())
             )
         blocks.append(f"**{number}. {escape_markdown(check.question)}**\n\n" + "\n".join(lines))
         rows += [
