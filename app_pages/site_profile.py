@@ -121,7 +121,7 @@ if page.ties_label:
             st.markdown(page.ties)
 with lazy_expander("Mapping questions asked of this network, with what CTDC learned", "site-prompts") as is_open:
     if is_open:
-        prompts = network_views.site_prompts_view(context.catalog, site_id, ties_counted)
+        prompts = network_views.site_prompts_view(context.catalog, site_id, ties_counted, repository_url())
         st.markdown(prompts.markdown + "\n\n**Sources of these links**\n\n" + prompts.sources)
         csv_download(prompts.table, f"mapping-questions-{site_id}")
 st.page_link(

@@ -113,7 +113,7 @@ def beside_site(shown: MapResult, site: network_views.EcosystemNetwork, site_id:
     """The map beside a CTDC site, kept in the session while neither changes (reruns do not make it again)."""
     last: tuple[str, str, Beside] | None = st.session_state.get(BESIDE_KEY)
     if last is None or last[:2] != (shown.key, site_id):
-        last = (shown.key, site_id, shown.beside(catalog, site))
+        last = (shown.key, site_id, shown.beside(catalog, site, repository_url()))
         st.session_state[BESIDE_KEY] = last
     return last[2]
 

@@ -223,3 +223,11 @@ def test_the_mapping_questions_offer_no_correction_without_a_repository(monkeypa
     at = open_app(script("ecosystem"), {"ecosystem_tab": "Map your network", "example": "true"})
     assert "Why these links" in markdown(at)
     assert "Suggest a correction" not in markdown(at)
+
+
+def test_a_site_profiles_mapping_questions_link_each_editorial_record(repository):
+    at = open_app(script("site"), {"site": "Boston"})
+    at.session_state["site-prompts"] = True
+    at.run()
+    found = titles(LINK.findall(markdown(at)))
+    assert "Correction: ecosystem_prompts.yaml government-civic-tech" in found

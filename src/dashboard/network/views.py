@@ -20,7 +20,7 @@ from dashboard import constants as C
 from dashboard.charts.chart_view import ChartView, chart_view, vega_lite_spec
 from dashboard.data.catalog import Catalog
 from dashboard.data.citations import citer, numbered_sources, sources_markdown
-from dashboard.data.cite import correction_markdown, repository_url
+from dashboard.data.cite import correction_markdown
 from dashboard.data.schema import CROSS_SITE
 from dashboard.data.text import escape_markdown
 from dashboard.network import periods as P
@@ -195,11 +195,13 @@ def _product_link(row: dict[str, Any], names: dict[str, str]) -> str:
     return f"[{escape_markdown(row['name'])}]({href}) ({escape_markdown(site)})"
 
 
-def prompts_view(catalog: Catalog, answered: Sequence[tuple[str, Sequence[PromptResult]]]) -> PromptsView:
+def prompts_view(
+    catalog: Catalog, answered: Sequence[tuple[str, Sequence[PromptResult]]], repository: str | None = None
+) -> PromptsView:
     """The prompts (in ``PROMPT_CHECKS`` order) with what each ecosystem's network shows (``answered``:
     ecosystem name and its results), then the CTDC lessons and products the editorial link table ties
-    to the question, why, and the sources (numbered), with (given the repository's address) a link to
-    suggest a correction to that editorial record."""
+    to the question, why, and the sources (numbered), with (given a ``repository``) a link to suggest a
+    correction to that editorial record."""
     lessons = catalog.lessons.set_index("id")
     products = catalog.products.set_index("id")
     names = catalog.site_names()
@@ -207,7 +209,6 @@ def prompts_view(catalog: Catalog, answered: Sequence[tuple[str, Sequence[Prompt
     cited = {s for results in by_id for r in results.values() for s in r.sources}
     sources = numbered_sources(catalog, cited)
     cite = citer(sources)
-    repository = repository_url()  # configuration, like the other pages' correction links
     records = catalog.ecosystem_prompts.set_index("id", drop=False)
     blocks, rows = [], []
     for number, check in enumerate(PROMPT_CHECKS, start=1):
@@ -251,10 +252,13 @@ def site_networks(catalog: Catalog, site_ids: tuple[str, ...], ties_counted: str
 
 
 @page_cache()
-def site_prompts_view(catalog: Catalog, site_id: str, ties_counted: str = C.TIES_CTDC) -> PromptsView:
-    """The prompts asked of one CTDC site's documented network (counting the ties ``ties_counted`` chooses)."""
+def site_prompts_view(
+    catalog: Catalog, site_id: str, ties_counted: str = C.TIES_CTDC, repository: str | None = None
+) -> PromptsView:
+    """The prompts asked of one CTDC site's documented network (counting the ties ``ties_counted`` chooses);
+    with a ``repository``, each editorial link record offers a correction."""
     network = site_network(catalog, site_id, ties_counted)
-    return prompts_view(catalog, [(network.view.name, network.prompts)])
+    return prompts_view(catalog, [(network.view.name, network.prompts)], repository)
 
 
 # ---------------------------------------------------------------- the sites compared

@@ -50,12 +50,13 @@ class MapResult:
             raise ValueError("the map has problems; there is nothing to compare or download")
         return ecosystem, network, metrics
 
-    def beside(self, catalog: Catalog, site: EcosystemNetwork) -> Beside:
-        """This map's measures and mapping questions beside a CTDC site's."""
+    def beside(self, catalog: Catalog, site: EcosystemNetwork, repository: str | None = None) -> Beside:
+        """This map's measures and mapping questions beside a CTDC site's (with a ``repository``, each
+        question's editorial links offer a correction)."""
         _, mine, _ = self._drawn()
         return Beside(
             summary_rows([mine.summary, site.summary]),
-            prompts_view(catalog, [(mine.view.name, mine.prompts), (site.view.name, site.prompts)]),
+            prompts_view(catalog, [(mine.view.name, mine.prompts), (site.view.name, site.prompts)], repository),
         )
 
     def download(self, kind: str, beside: Ecosystem | None = None) -> bytes:
