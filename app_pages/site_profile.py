@@ -113,7 +113,7 @@ st.markdown(page.products)
 st.markdown(page.partners)
 st.markdown(f"## How they were connected\n\n{NETWORK_INTRO}")
 ties_counted = ties_switch(context)
-network = network_views.site_network(context.catalog, site_id, ties_counted)
+network = network_views.site_network(context.catalog, site_id, ties_counted, repository_url())
 network_block(network.view)
 if page.ties_label:
     with lazy_expander(page.ties_label, "site-relationships") as is_open:

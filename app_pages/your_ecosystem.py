@@ -193,7 +193,7 @@ with map_tab:
             )
             keep("compare", compare_id)
             context.share("compare", links.site_param(compare_id, names), names[site_ids[0]])
-            site = network_views.site_network(catalog, compare_id)
+            site = network_views.site_network(catalog, compare_id, repository=repository_url())
             for column, network, heading in zip(
                 st.columns(2),
                 (mine, site),

@@ -231,3 +231,34 @@ def test_a_site_profiles_mapping_questions_link_each_editorial_record(repository
     at.run()
     found = titles(LINK.findall(markdown(at)))
     assert "Correction: ecosystem_prompts.yaml government-civic-tech" in found
+
+
+def network_tables(at, stem: str):
+    """The organizations and ties tables under the network picture ``stem``, opened."""
+    at.session_state[f"data-{stem}"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return tuple(table.value for table in at.dataframe)[-2:]
+
+
+def test_a_site_network_links_each_organization_and_tie(repository, catalog):
+    organizations, ties = network_tables(open_app(script("site"), {"site": "Boston"}), "network-boston")
+    assert organizations["correction"].str.startswith(f"{REPOSITORY}/issues/new?").all()
+    mapc = organizations.set_index("organization").loc["Metropolitan Area Planning Council (MAPC)"]
+    assert prefill(mapc["correction"])["title"] == "Correction: organizations.yaml mapc"
+    expected = corrections.site_tie_records(catalog, "boston", C.TIES_CTDC)
+    assert titles(list(ties["correction"])) == [f"Correction: relationships.yaml {tie['id']}" for _, tie in expected]
+
+
+def test_the_ctdc_site_beside_a_map_links_its_organizations(repository):
+    at = open_app(script("ecosystem"), {"ecosystem_tab": "Map your network", "example": "true", "compare": "Boston"})
+    organizations, ties = network_tables(at, "network-boston")
+    assert "Correction: organizations.yaml mapc" in titles(list(organizations["correction"]))
+    assert titles(list(ties["correction"]))[0].startswith("Correction: relationships.yaml ")
+
+
+def test_a_site_network_offers_no_correction_without_a_repository(monkeypatch):
+    monkeypatch.delenv(C.REPOSITORY_URL_ENV, raising=False)
+    organizations, ties = network_tables(open_app(script("site"), {"site": "Boston"}), "network-boston")
+    assert "correction" not in organizations.columns
+    assert "correction" not in ties.columns

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -53,6 +53,7 @@ from dashboard.network.prompts import PROMPT_CHECKS, PromptResult, ecosystem_pro
 from dashboard.state import filters as F
 from dashboard.state.links import page_href, site_param
 from dashboard.ui.caching import page_cache
+from dashboard.views.corrections import organization_record, site_tie_records, with_corrections
 
 STATUS_BADGES = {
     "gap": ":orange-badge[gap]",
@@ -147,11 +148,27 @@ def ecosystem_network(ecosystem: Ecosystem, metrics: NetworkMetrics, catalog: Ca
 
 
 @page_cache()
-def site_network(catalog: Catalog, site_id: str, ties_counted: str = C.TIES_CTDC) -> EcosystemNetwork:
+def site_network(
+    catalog: Catalog, site_id: str, ties_counted: str = C.TIES_CTDC, repository: str | None = None
+) -> EcosystemNetwork:
     """A CTDC site's documented network counting the ties ``ties_counted`` chooses (by default those
-    documented during CTDC), built once per site and choice (``site_id`` must be a known site)."""
+    documented during CTDC), built once per site and choice (``site_id`` must be a known site); with a
+    ``repository``, its tables link each organization and tie to suggest a correction."""
     ecosystem = site_ecosystem(catalog, site_id, ties_counted)
-    return ecosystem_network(ecosystem, network_metrics(ecosystem), catalog, f"network-{site_id}")
+    metrics = network_metrics(ecosystem)
+    network = ecosystem_network(ecosystem, metrics, catalog, f"network-{site_id}")
+    if not repository:
+        return network
+    view = network.view
+    organizations = [organization_record(catalog, i) for i in metrics.organizations["id"]]
+    return replace(
+        network,
+        view=replace(
+            view,
+            organizations=with_corrections(view.organizations, repository, organizations),
+            ties=with_corrections(view.ties, repository, site_tie_records(catalog, site_id, ties_counted)),
+        ),
+    )
 
 
 def organization_list(frame: pd.DataFrame) -> str:

@@ -120,6 +120,14 @@ def site_corrections_markdown(catalog: Catalog, site_ids: Iterable[str], reposit
     return "**Suggest a correction to a site's record**\n\n" + "\n".join(lines)
 
 
+def site_tie_records(catalog: Catalog, site_id: str, ties_counted: str) -> list[Record]:
+    """The file and record of each tie counted (``ties_counted``) at one site, in the order the site's
+    network (``network.model.site_ecosystem``) lists them."""
+    relationships = catalog.relationships
+    ties = P.select_ties(relationships[relationships["site"] == site_id], ties_counted)
+    return [("relationships.yaml", tie) for tie in ties.to_dict("records")]
+
+
 def ties_table(catalog: Catalog, site_ids: Sequence[str], ties_counted: str, repository: str | None) -> pd.DataFrame:
     """The ties counted (``ties_counted``, see ``network.periods``) at the sites ``site_ids``: a row per tie
     with its site, the organizations' names, its kind, when it held, its note and source ids, and (with
@@ -129,10 +137,10 @@ def ties_table(catalog: Catalog, site_ids: Sequence[str], ties_counted: str, rep
         **dict(zip(catalog.organizations["id"], catalog.organizations["name"])),
     }
     site_names = catalog.site_names()
-    relationships = catalog.relationships
     rows, records = [], []
     for site in site_ids:
-        for tie in P.select_ties(relationships[relationships["site"] == site], ties_counted).to_dict("records"):
+        for record in site_tie_records(catalog, site, ties_counted):
+            tie = record[1]
             rows.append(
                 {
                     "site": site_names.get(site, site),
@@ -144,5 +152,5 @@ def ties_table(catalog: Catalog, site_ids: Sequence[str], ties_counted: str, rep
                     "sources": list(tie["sources"]),
                 }
             )
-            records.append(("relationships.yaml", tie))
+            records.append(record)
     return with_corrections(pd.DataFrame(rows, columns=TIE_COLUMNS), repository, records)
