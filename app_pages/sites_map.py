@@ -69,5 +69,6 @@ csv_download(site_map.table, "map-sites")
 if site_map.sites:
     st.markdown("**Site profiles**")
     site_links(context, site_map.sites)
-    if corrections := site_corrections_markdown(context.catalog, [site_id for site_id, _, _ in site_map.sites], repository_url()):
+    shown_ids = tuple(site_id for site_id, _, _ in site_map.sites)
+    if corrections := site_corrections_markdown(context.catalog, shown_ids, repository_url()):
         st.markdown(corrections)

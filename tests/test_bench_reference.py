@@ -137,3 +137,27 @@ def test_report_and_targets_put_each_page_beside_its_own_reference():
     assert [r.split(" | ")[0] for r in rows] == ["| Map", f"| {REFERENCE}", "| hello-world"]
     assert rows[1].split(" | ")[4] == "2.43"
     assert rows[2].split(" | ")[3:5] == ["", ""]
+
+
+def test_a_popover_and_a_custom_component_are_replayed_as_recorded():
+    from streamlit.proto.Block_pb2 import Block
+    from streamlit.proto.Element_pb2 import Element
+
+    popover = Block()
+    popover.popover.label = "Embed this view"
+    popover.popover.icon = ":material/code:"
+    part = Element()
+    part.bidi_component.component_name = "reference_probe"
+    part.bidi_component.js_content = "export default function () {}"
+    part.bidi_component.json = '{"page": "map"}'
+    part.height_config.pixel_height = 0
+    writer = reference.Writer()
+    writer.block(reference.Node(block=popover, children={0: reference.Node(element=part)}), 0)
+    source = "\n".join(writer.lines).replace("data.", "")
+    assert source.startswith("box0 = st.popover('Embed this view', width='stretch', icon=':material/code:')")
+    assert "(data=C1, height=0)" in source
+    constants = "\n".join(writer.constants)
+    app = AppTest.from_string(f"import json\nimport streamlit as st\n{constants}\n{source}\n").run()
+    assert not app.exception
+    assert [c.proto.popover.label for c in app.get("popover")] == ["Embed this view"]
+    assert [c.proto.json for c in app.get("bidi_component")] == ['{"page": "map"}']

@@ -178,9 +178,9 @@ def _two_vintages(catalog):
 
 
 def test_census_uses_a_single_vintage(catalog):
-    assert census.census_vintages(catalog, ALL) == [VINTAGE]
+    assert census.census_vintages(catalog, ALL) == (VINTAGE,)
     mixed = _two_vintages(catalog)
-    assert census.census_vintages(mixed, ALL) == [VINTAGE, "ACS 2014-2018 5-year"]
+    assert census.census_vintages(mixed, ALL) == (VINTAGE, "ACS 2014-2018 5-year")
     newer = census.census_frame(mixed, ALL, VINTAGE)
     assert len(newer) == 28
     assert set(newer.loc[newer["known"], "vintage"]) == {VINTAGE}
@@ -293,7 +293,7 @@ def test_builders_cope_with_no_sites(catalog):
     assert site_metrics.not_found(frame).empty
     assert key_years.role_comparison(frame) == []
     key_years.year_chart(frame).to_dict()
-    assert census.census_vintages(catalog, view) == []
+    assert census.census_vintages(catalog, view) == ()
     assert partners.partner_frame(catalog, view).empty
     assert timeline.timeline_frame(catalog, view).empty
     assert site_metrics.text_table(site_metrics.metric_frame(catalog, view, names.TEXT_METRICS)).empty

@@ -104,6 +104,7 @@ def test_section_chart_spec(catalog):
     spec = theme_sections.section_chart(theme_sections.lessons_by_section(catalog, ALL)).to_dict()
     assert spec["mark"]["type"] == "bar"
     assert spec["encoding"]["y"]["field"] == "section_label"
+    assert spec["encoding"]["color"]["title"] == " "  # blank, as Streamlit would send a null one
     assert spec["encoding"]["color"]["scale"]["range"] == [
         constants.ROLE_COLORS["implementation"],
         constants.ROLE_COLORS["learning"],

@@ -45,6 +45,7 @@ import json
 
 import pyarrow as pa
 import pydeck as pdk
+import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
 
@@ -189,6 +190,11 @@ class Writer:
             box = block.expandable
             extra = (f", icon={box.icon!r}" if box.icon else "") + (', on_change="rerun"' + _keyed(box.id) if box.id else "")
             self.emit(depth, f"with st.expander({box.label!r}, expanded={box.expanded}{extra}):")
+        elif kind == "popover":
+            box = block.popover
+            extra = (f", icon={box.icon!r}" if box.icon else "") + (', on_change="rerun"' + _keyed(box.id) if box.id else "")
+            self.emit(depth, f"{name} = st.popover({box.label!r}, width='stretch'{extra})")
+            self.emit(depth, f"with {name}:")
         elif kind == "flex_container":
             horizontal = block.flex_container.direction == block.flex_container.HORIZONTAL
             self.emit(depth, f"with st.container(horizontal={horizontal}, border={block.flex_container.border}):")
@@ -253,6 +259,14 @@ class Writer:
             select = f', on_select="rerun"{_keyed(deck.id)}' if deck.selection_mode else ""
             alt = f", alt={deck.alt!r}" if deck.alt else ""
             return f"st.pydeck_chart({self.constant(f'deck({deck.json!r}, {deck.tooltip!r})')}{height}{alt}{select})"
+        if kind == "bidi_component":
+            part = element.bidi_component
+            assets = {"js": part.js_content, "html": part.html_content, "css": part.css_content}
+            given = "".join(f", {name}={text!r}" for name, text in assets.items() if text)
+            mount = self.constant(f"st.components.v2.component({part.component_name!r}{given})")
+            payload = f"data={self.constant(f'json.loads({part.json!r})')}" if part.json else "data=None"
+            height = f", height={element.height_config.pixel_height}" if element.height_config.HasField("pixel_height") else ""
+            return f"{mount}({payload}{height}{_keyed(part.id)})"
         return self.widget(element, kind or "")
 
     def widget(self, element: Element, kind: str) -> str:

@@ -3,7 +3,7 @@
 organization, a tie, a metric value, a dated event), a ``correction`` column of links for a table, the sites on the
 map as a list of links, and the ties of the sites in view as a table.
 
-Pure builders (no Streamlit); without a repository address no link is made.
+Plain builders (the Map's list cached through ``ui.caching``); without a repository address no link is made.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dashboard.data.cite import CORRECTION_COLUMN, correction_markdown, correcti
 from dashboard.data.text import escape_markdown
 from dashboard.data.values import is_missing
 from dashboard.network import periods as P
+from dashboard.ui.caching import page_cache
 
 Record = tuple[str, Mapping[str, Any]]  # a data file and one of its records
 
@@ -106,16 +107,20 @@ def organization_corrections(catalog: Catalog, table: pd.DataFrame, repository: 
     return with_corrections(table.drop(columns=["id"]), repository, records)
 
 
-def site_corrections_markdown(catalog: Catalog, site_ids: Iterable[str], repository: str | None) -> str:
+@page_cache()
+def site_corrections_markdown(catalog: Catalog, site_ids: tuple[str, ...], repository: str | None) -> str:
     """Each site of ``site_ids`` with a link to suggest a correction to its record, as a Markdown list
-    under a bold line; "" without a repository or sites."""
+    under a bold line; "" without a repository or sites (built once per choice of sites: a Map rerun
+    would otherwise index every site record again)."""
+    if not repository:
+        return ""
     sites = catalog.sites.set_index("id", drop=False)
     lines = [
         f"- {escape_markdown(sites.loc[s, 'name'])}{correction_markdown(repository, 'sites.yaml', sites.loc[s].to_dict())}"
         for s in site_ids
         if s in sites.index
     ]
-    if not repository or not lines:
+    if not lines:
         return ""
     return "**Suggest a correction to a site's record**\n\n" + "\n".join(lines)
 

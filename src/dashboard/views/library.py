@@ -100,8 +100,8 @@ def resources_view(catalog: Catalog, filters: F.Filters, repository: str | None 
 
 @page_cache(max_entries=1)
 def dictionary_table() -> pd.DataFrame:
-    """The data dictionary as the Library shows it, by the download's CSV file names (built once; each
-    caller gets its own copy)."""
+    """The data dictionary as the Library shows it, by the download's CSV file names (built once, read-only,
+    shared by every caller)."""
     return download_dictionary()
 
 

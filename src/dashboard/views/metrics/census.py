@@ -26,10 +26,10 @@ CENSUS_METRICS = ("population", "median_household_income_usd", "poverty_rate_pct
 
 
 @page_cache()
-def census_vintages(catalog: Catalog, filters: F.Filters) -> list[str]:
+def census_vintages(catalog: Catalog, filters: F.Filters) -> tuple[str, ...]:
     """The census vintages that have at least one value for a site in view, newest first."""
     frame = metric_frame(catalog, filters, CENSUS_METRICS)
-    return sorted(set(frame.loc[frame["known"], "vintage"]), reverse=True)
+    return tuple(sorted(set(frame.loc[frame["known"], "vintage"]), reverse=True))
 
 
 def census_frame(catalog: Catalog, filters: F.Filters, vintage: str) -> pd.DataFrame:

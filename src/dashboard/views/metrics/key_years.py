@@ -48,8 +48,10 @@ def year_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     return metric_frame(catalog, filters, YEAR_METRICS)
 
 
+@page_cache(max_entries=4)
 def year_metric_options(catalog: Catalog) -> dict[str, str]:
-    """The Key years tab's choices, id -> label: ``ALL_KEY_YEARS`` first, then each year metric."""
+    """The Key years tab's choices, id -> label: ``ALL_KEY_YEARS`` first, then each year metric (read once per
+    catalog: indexing the metric definitions on every rerun cost more than the cache's lookup)."""
     return {ALL_KEY_YEARS: ALL_KEY_YEARS_LABEL, **year_metric_labels(catalog)}
 
 

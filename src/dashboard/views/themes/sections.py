@@ -110,7 +110,9 @@ def section_chart(sections: pd.DataFrame) -> alt.TopLevelMixin:
             x=alt.X("sum(lessons):Q", title="Lessons", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
                 "group_label:N",
-                title=None,
+                # A blank title: what Streamlit sends for a null one, which it writes into the spec it is
+                # handed (its fix for a Vega-Lite legend bug), and this spec is shared between sessions.
+                title=" ",
                 scale=alt.Scale(domain=[GROUP_LABELS[g] for g in present], range=[GROUP_COLORS[g] for g in present]),
                 legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=200),
             ),
