@@ -85,7 +85,9 @@ def current_map(files: Sequence[UploadedFile], show_example: bool) -> MapResult 
     shown: MapResult | None = st.session_state.get(MAP_KEY)
     if files:
         key = "|".join(f.file_id for f in files)
-        if shown is None or shown.key != key:
+        if shown is None or shown.key != key or shown.busy:  # a map refused as "busy" is tried again
+            forget_map()  # the old map goes before the new one is read: a session holds one at a time
+            shown = None
             with st.spinner("Reading and checking your map…"):
                 shown = read_map([(f.name, f.getvalue()) for f in files], catalog, key, "Your ecosystem")
     elif shown is not None and shown.origin == "upload":
@@ -156,6 +158,8 @@ with map_tab:
                 st.caption("Your upload is shown instead of the worked example.")
         if shown is None:
             st.info("Upload your map, or show the worked example, to see a network here.", icon=":material/upload_file:")
+        elif shown.busy:
+            st.warning(escape_markdown(shown.result.problems[0]), icon=":material/hourglass_top:")
         elif not shown.result.ok or shown.network is None:
             problems = problems_frame(shown.result)
             listed = "\n".join(f"- {escape_markdown(p)}" for p in shown.result.problems[:10])

@@ -6,6 +6,7 @@ screen and in every download, and nothing kept outside the session."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import re
@@ -254,3 +255,20 @@ def test_a_deeply_nested_yaml_file_gets_a_message_not_a_traceback(name):
 def test_viewers_never_see_a_traceback():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "type"  # the error's type only; the rest goes to the log
+
+
+def test_a_busy_server_asks_for_a_new_upload_to_wait_and_reads_it_when_there_is_room(monkeypatch, catalog):
+    held = result.read_map(example.example_files(), catalog, "held elsewhere", "Another session's map")
+    assert held.rows == 12 + 11
+    monkeypatch.setattr(result, "MAX_HELD_ROWS", result.held_rows())  # the maps held now fill the process
+    organizations = csv_bytes([["name", "type"], ["A", "other"], ["B", "other"]])
+    at = upload(open_app(PAGE), [("o.csv", organizations), ("t.csv", csv_bytes([["source", "target", "kind"], ["A", "B", "x"]]))])
+    (warning,) = at.warning
+    assert "o.csv, t.csv: was not read: the server is busy" in re.sub(r"\\(.)", r"\1", warning.value)
+    assert not at.error
+    assert not chart_protos(at)
+    del held  # the other session's map goes (its session ended)
+    gc.collect()
+    at.run()  # any rerun tries the same files again
+    assert not at.warning
+    assert len(chart_protos(at)) == 2

@@ -3,11 +3,13 @@ was read without problems its network (view, summary, mapping questions) and met
 with a CTDC site and the result files are made from it on request.
 
 The page keeps the latest map in its session state (a frozen value, nothing memoised inside it), so it
-lives as long as the session and is never shared with another one.
+lives as long as the session and is never shared with another one. The process counts the maps held
+(weakly) to refuse new uploads, with a "busy" message, before they exhaust its memory.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,10 +19,17 @@ from dashboard.data.catalog import Catalog
 from dashboard.network.model import Ecosystem, NetworkMetrics, network_metrics
 from dashboard.network.views import EcosystemNetwork, PromptsView, ecosystem_network, prompts_view, summary_rows
 from dashboard.upload.downloads import chart_image, graphml_bytes, kumu_json_bytes, metrics_csv, summary_csv
-from dashboard.upload.tables import UploadResult, unforeseen
+from dashboard.upload.tables import MAX_ORGANIZATIONS, MAX_TIES, UploadProblem, UploadResult, unforeseen
 from dashboard.upload.validation import parse_upload
 
 DOWNLOAD_KINDS = ("metrics-csv", "graphml", "json", "png", "svg")
+# A new upload waits while the maps held by this process's sessions hold this many organizations and ties:
+# ten of the largest maps, each about 45 MB in memory, leave a server of about 1 GB room for its pages.
+MAX_HELD_ROWS = 10 * (MAX_ORGANIZATIONS + MAX_TIES)
+BUSY = (
+    "was not read: the server is busy holding other visitors' maps right now. Try again in a few minutes; "
+    "your file is fine as it is."
+)
 
 
 @dataclass(frozen=True)
@@ -32,10 +41,11 @@ class Beside:
     prompts: PromptsView
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MapResult:
     """A map read from an upload or the worked example: what the reader found, and the network when it
-    was read without problems. ``key`` tells uploads apart (the files' ids); ``files`` are their names."""
+    was read without problems. ``key`` tells uploads apart (the files' ids); ``files`` are their names.
+    Two results are the same only if they are one object."""
 
     key: str
     result: UploadResult
@@ -43,6 +53,13 @@ class MapResult:
     files: tuple[str, ...]
     network: EcosystemNetwork | None = None
     metrics: NetworkMetrics | None = None
+    busy: bool = False  # not read: the process held too many maps (see ``MAX_HELD_ROWS``)
+
+    @property
+    def rows(self) -> int:
+        """Organizations and ties read (none when the map has problems)."""
+        ecosystem = self.result.ecosystem
+        return 0 if ecosystem is None else len(ecosystem.organizations) + len(ecosystem.ties)
 
     def _drawn(self) -> tuple[Ecosystem, EcosystemNetwork, NetworkMetrics]:
         ecosystem, network, metrics = self.result.ecosystem, self.network, self.metrics
@@ -77,10 +94,23 @@ class MapResult:
         return summary_csv(pd.concat([mine.summary, other.summary], ignore_index=True))
 
 
+# The maps read and drawn in this process and still held (by sessions' state, until a session removes its map
+# or ends): weak references only, so a map leaves the count as soon as nothing else holds it.
+_HELD: weakref.WeakSet[MapResult] = weakref.WeakSet()
+
+
+def held_rows() -> int:
+    """Organizations and ties of the maps this process holds now (in any session's state)."""
+    return sum(held.rows for held in list(_HELD))
+
+
 def read_map(files: Sequence[tuple[str, bytes]], catalog: Catalog, key: str, name: str, origin: str = "upload") -> MapResult:
-    """Read, check and (when it has no problems) measure a map; never raises."""
-    result = parse_upload(files, name=name, origin=origin)
+    """Read, check and (when it has no problems) measure a map; never raises. While the maps held reach
+    ``MAX_HELD_ROWS``, an upload is not read but asked to come back shortly."""
     names = tuple(f for f, _ in files)
+    if origin == "upload" and held_rows() >= MAX_HELD_ROWS:
+        return MapResult(key, UploadResult(None, (UploadProblem(", ".join(names), BUSY),)), origin, names, busy=True)
+    result = parse_upload(files, name=name, origin=origin)
     if not result.ok or result.ecosystem is None:
         return MapResult(key, result, origin, names)
     stem = "network-example" if origin == "example" else "network-yours"
@@ -89,4 +119,6 @@ def read_map(files: Sequence[tuple[str, bytes]], catalog: Catalog, key: str, nam
         network = ecosystem_network(result.ecosystem, metrics, catalog, stem)
     except Exception as exc:  # noqa: BLE001 (never a traceback on the page: what no check foresaw gets a message)
         return MapResult(key, unforeseen(names, exc), origin, names)
-    return MapResult(key, result, origin, names, network, metrics)
+    shown = MapResult(key, result, origin, names, network, metrics)
+    _HELD.add(shown)
+    return shown
