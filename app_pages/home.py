@@ -4,14 +4,13 @@ import streamlit as st
 
 from dashboard.data.text import escape_markdown
 from dashboard.ui.shell import page_context, site_links
-from dashboard.views import overview
-from dashboard.views import sites_map as maps
+from dashboard.views import overview, sites_map
 
 MAP_HEIGHT = 320  # at most: the map is fitted to the sites in view
 
 context = page_context()
 view = overview.overview_view(context.catalog, context.filters)
-site_map = maps.map_view(context.catalog, context.filters, height=MAP_HEIGHT)
+site_map = sites_map.map_view(context.catalog, context.filters, height=MAP_HEIGHT)
 
 st.title(view.title)
 st.markdown(view.intro_markdown)
@@ -21,7 +20,7 @@ with st.container(horizontal=True):
 
 start_column, map_column = st.columns([2, 3], gap="medium")
 with map_column:
-    st.markdown(f"## Where the sites are\n\n*{maps.key_sentence()}*")
+    st.markdown(f"## Where the sites are\n\n*{sites_map.key_sentence()}*")
     st.pydeck_chart(site_map.deck, height=site_map.height, alt=site_map.alt_text)
     if site_map.moved_note:
         st.caption(escape_markdown(site_map.moved_note))

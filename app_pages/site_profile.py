@@ -1,11 +1,14 @@
 """Site profile: what one site built, with whom, what it learned and its ecosystem, with every claim cited.
 
 The site travels in the URL as ``?site=`` with an optional ``?compare=`` site, each by name (an id
-or any case is accepted). The pickers offer site ids shown by name, so they are not bound to the
-URL; the URL is the source of truth, and each choice is written back to it by name. The network
-counts the ties documented during CTDC unless the reader includes the others (``ties=all``, which
-travels in the share link like the other pages' choices).
+or any case is accepted). The link opens the page on its sites; from then on the pickers (site ids
+shown by name, so not bound to the URL) hold the choice, and the share link and the address bar
+follow it by name, in place: Back leaves the page in one step. The network counts the ties
+documented during CTDC unless the reader includes the others (``ties=all``, which travels in the
+share link like the other pages' choices).
 """
+
+import functools
 
 import streamlit as st
 
@@ -13,11 +16,19 @@ from dashboard.data.text import escape_markdown
 from dashboard.network import views as network_views
 from dashboard.state import filters, links
 from dashboard.ui.blocks import csv_download, lazy_expander, network_block
-from dashboard.ui.shell import page_context, raw_param, ties_switch
+from dashboard.ui.shell import app_root, page_context, raw_param, ties_switch
 from dashboard.views.site_profile import assembly as site_profile
+from dashboard.views.site_profile import brief
 from dashboard.views.site_profile import markdown as site_profile_text
 
 NO_COMPARISON = ""
+BRIEF_HELP = (
+    "The site, what it built, its partners, network, lessons and key metrics on the first page; the numbered "
+    "sources with their addresses after them. Two pages at most."
+)
+# Links to two sections far down a long page (its citations are Tab stops each): a keyboard reaches
+# the network's tables in a few presses. Each target is a heading's anchor, as Streamlit writes it.
+JUMP_LINKS = "Jump to [the partner network](#how-they-were-connected) · [the sources](#sources-cited-on-this-page)"
 NETWORK_INTRO = (
     "Organizations as marks, coloured and shaped by type; the ties the sources document as lines, labelled by "
     "kind. Hover over or tap a line or a mark for its sources; the tables below list them too. By default only "
@@ -32,22 +43,10 @@ def last(key: str) -> str | None:
     return values[-1] if values else None
 
 
-def on_site_change() -> None:
-    """Write the chosen site to the URL; drop a comparison with the same site."""
-    chosen = st.session_state.get("site_choice")
-    if chosen:
-        st.query_params["site"] = links.site_param(chosen, names)
-    if chosen and links.site_id(last("compare"), names) == chosen:
-        del st.query_params["compare"]
-
-
-def on_compare_change() -> None:
-    """Write the comparison site to the URL, or remove it."""
-    compare = st.session_state.get("compare_choice")
-    if compare:
-        st.query_params["compare"] = links.site_param(compare, names)
-    elif "compare" in st.query_params:
-        del st.query_params["compare"]
+def held(key: str) -> str | None:
+    """The site id a picker holds on this visit of the page (None before its first run: the link decides)."""
+    value = st.session_state.get(key)
+    return value if isinstance(value, str) else None
 
 
 context = page_context()
@@ -55,9 +54,14 @@ names = context.site_names
 in_view = filters.selected_site_ids(context.catalog, context.filters)
 site_id, site_notice = links.resolve_site(last("site"), names, in_view)
 compare_id, compare_notice = links.resolve_compare(last("compare"), names, site_id)
+if held("site_choice") in names:
+    site_id, site_notice = str(held("site_choice")), None
+if held("compare_choice") is not None:
+    chosen = held("compare_choice")
+    compare_id, compare_notice = (chosen if chosen in names and chosen != site_id else None), None
 context.share("site", links.site_param(site_id, names))
 context.share("compare", links.site_param(compare_id, names) if compare_id else None)
-# Follow the URL (links, Back button): the pickers show what the URL asks for.
+# The pickers show the sites shown (a comparison with the site itself is dropped).
 for key, value in (("site_choice", site_id), ("compare_choice", compare_id or NO_COMPARISON)):
     if st.session_state.get(key) != value:
         st.session_state[key] = value
@@ -69,14 +73,12 @@ pick.selectbox(
     site_profile.site_choices(names, in_view, site_id),
     format_func=lambda s: names[s],  # every choice is a site id
     key="site_choice",
-    on_change=on_site_change,
 )
 other.selectbox(
     "Compare with",
     [NO_COMPARISON, *(s for s in names if s != site_id)],
     format_func=lambda s: names.get(s, "No comparison"),
     key="compare_choice",
-    on_change=on_compare_change,
 )
 for notice in (site_notice, compare_notice):
     if notice:
@@ -84,7 +86,21 @@ for notice in (site_notice, compare_notice):
 
 page = site_profile_text.site_page(context.catalog, site_id, compare_id)
 st.title(escape_markdown(page.name))
+st.markdown(JUMP_LINKS)
 st.markdown(page.intro)
+profile_url = app_root() + links.page_href("site", {"site": links.site_param(site_id, names)})
+with st.container(horizontal=True):
+    for paper, paper_label in brief.PAPERS.items():
+        st.download_button(
+            f"Download a one-page brief (PDF, {paper_label})",
+            functools.partial(brief.site_brief, context.catalog, site_id, paper, profile_url),
+            file_name=f"{site_id}-brief-{paper}.pdf",
+            mime="application/pdf",
+            key=f"brief-{paper}",
+            icon=":material/picture_as_pdf:",
+            help=BRIEF_HELP,
+            on_click="ignore",
+        )
 
 if page.comparison is not None:
     first, second = page.comparison.names

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.data.text import escape_markdown, intro_markdown, section_markdown
 from dashboard.ui.blocks import csv_download
 from dashboard.ui.shell import page_context, site_links
-from dashboard.views import sites_map as maps
+from dashboard.views import sites_map
 
 MAP_HEIGHT = 440  # at most: the map is fitted to the sites in view
 THEMES_NOTE = " Themes describe products, not places, so the map is narrowed only by the site and role filters."
@@ -26,7 +26,7 @@ basemap = st.toggle(
     key="map_basemap",
     help="Draws street-map tiles under the sites. The state outlines are drawn either way.",
 )
-site_map = maps.map_view(context.catalog, context.filters, height=MAP_HEIGHT, basemap=basemap)
+site_map = sites_map.map_view(context.catalog, context.filters, height=MAP_HEIGHT, basemap=basemap)
 
 map_column, side_column = st.columns([3, 2], gap="medium")
 with map_column:
@@ -44,7 +44,7 @@ with map_column:
         st.caption("The state outlines could not be loaded, so the sites are drawn without them.")
     # Right under the map (on a phone the columns stack, and the key comes after): the chosen site's
     # profile, then the sites whose names did not fit on the map.
-    picked = maps.picked_site_id(event, [site_id for site_id, _, _ in site_map.sites])
+    picked = sites_map.picked_site_id(event, [site_id for site_id, _, _ in site_map.sites])
     if picked:
         st.page_link(
             context.pages["site"],

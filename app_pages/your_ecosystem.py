@@ -251,30 +251,30 @@ with check_tab:
         st.markdown(
             "## Where does your place stand?\n\n"
             "Answer what you know about your place; leave the rest. Your answers are drawn beside the seven CTDC "
-            "sites' key years, from the same cited sources as the Ecosystem metrics page, and travel in the link "
-            "below (and the sidebar's share link), so whoever opens it sees the same answers. They are not stored anywhere else."
+            "sites' key years, from the same cited sources as the Ecosystem metrics page, as you answer, and travel in the "
+            "link below (and the sidebar's share link and the address bar), so whoever opens it sees the same answers. "
+            "They are not stored anywhere else."
         )
-        with st.form("self-check"):
-            st.text_input("Your place (optional)", value=start_check.place, max_chars=self_check.MAX_PLACE, key="my_place")
-            for question, answer in zip(self_check.QUESTIONS, start_check.answers):
-                choice, year = st.columns([3, 1], vertical_alignment="bottom")
-                choice.radio(
-                    question.question,
-                    FORM_CHOICES,
-                    index={self_check.YES: 1, self_check.NO: 2}.get(answer.status, 0),
-                    key=f"{question.param}_choice",
-                    horizontal=True,
-                )
-                year.number_input(
-                    "Since (year)",
-                    min_value=self_check.EARLIEST_YEAR,
-                    max_value=this_year,
-                    value=answer.year,
-                    step=1,
-                    placeholder="year",
-                    key=f"{question.param}_year",
-                )
-            st.form_submit_button("Show my place beside the sites", type="primary", icon=":material/insights:")
+        # Not a form: each answer reruns the page, so the chart and both links follow it as it changes.
+        st.text_input("Your place (optional)", value=start_check.place, max_chars=self_check.MAX_PLACE, key="my_place")
+        for question, answer in zip(self_check.QUESTIONS, start_check.answers):
+            choice, year = st.columns([3, 1], vertical_alignment="bottom")
+            choice.radio(
+                question.question,
+                FORM_CHOICES,
+                index={self_check.YES: 1, self_check.NO: 2}.get(answer.status, 0),
+                key=f"{question.param}_choice",
+                horizontal=True,
+            )
+            year.number_input(
+                "Since (year)",
+                min_value=self_check.EARLIEST_YEAR,
+                max_value=this_year,
+                value=answer.year,
+                step=1,
+                placeholder="year",
+                key=f"{question.param}_year",
+            )
         check = self_check.SelfCheck(
             self_check.clean_place(st.session_state.get("my_place")),
             tuple(

@@ -264,3 +264,35 @@ def run_async(coroutine):
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+NEW_TAB_HISTORY = 1  # a new tab's history holds its blank start page before any link opens
+
+HISTORY_LOG = """
+(() => { const log = window.__history = [];
+  for (const name of ['pushState', 'replaceState']) {
+    const original = history[name].bind(history);
+    history[name] = (state, title, url) => { log.push(name + ' ' + url); return original(state, title, url); };
+  }
+})();
+"""
+
+
+def click_link(page, text: str) -> None:
+    """Follow an in-app link (a page link or the sidebar navigation) and wait for the new page."""
+    before = page.url
+    page.locator('[data-testid="stPageLink"], [data-testid="stSidebarNav"]').get_by_text(text, exact=False).first.click()
+    page.wait_for_function("before => location.href !== before", arg=before, timeout=15_000)
+    settle(page)
+
+
+def settle(page, quiet_ms: int = 1_000) -> None:
+    """Wait until the app has finished running and the address has not changed for ``quiet_ms``
+    (Streamlit writes the bound filters into the URL just after it switches pages)."""
+    wait_for_app(page)
+    last, stable = page.url, 0
+    while stable < quiet_ms:
+        page.wait_for_timeout(250)
+        stable = stable + 250 if page.url == last else 0
+        last = page.url
+    wait_for_app(page)

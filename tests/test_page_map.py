@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, deck_layers, headings, open_app, page_links, page_text, script
 from dashboard.data import text
-from dashboard.views import sites_map as maps
+from dashboard.views import map_layout, sites_map
 
 SITE_NAMES = ["Boston", "St. Louis", "Washington, DC", "Cleveland", "Pittsburgh", "San Antonio", "Seattle / King County"]
 
@@ -169,8 +169,8 @@ def test_overview_has_a_small_map_and_where_to_start_links():
 def test_overview_map_says_which_circle_is_drawn_beside_its_place(catalog):
     at = open_page(script("overview"))
     shown = [c.value for c in at.columns[1].children.values() if getattr(c, "type", "") == "caption"]
-    points = maps.site_points(catalog, list(catalog.sites["id"]))
-    assert shown == [text.escape_markdown(maps.moved_sentence(maps.layout_map(points, 320).marks))]
+    points = sites_map.site_points(catalog, list(catalog.sites["id"]))
+    assert shown == [text.escape_markdown(sites_map.moved_sentence(map_layout.layout_map(points, 320).marks))]
     assert shown[0].startswith("Pittsburgh is drawn beside its place")
 
 

@@ -8,8 +8,7 @@ import pytest
 from dashboard.data.loading import load_catalog
 from dashboard.data.schema import LESSON_SECTIONS
 from dashboard.state.filters import Filters
-from dashboard.views import library, overview
-from dashboard.views import sites_map as maps
+from dashboard.views import library, overview, sites_map
 from dashboard.views.metrics import census, key_years, names, partners, timeline
 from dashboard.views.site_profile import markdown as site_profile_text
 from dashboard.views.themes import by_site, one_theme, search, sections
@@ -55,9 +54,9 @@ def test_metrics_builders_work(big):
 
 
 def test_map_overview_profile_and_library_stay_bounded(big):
-    site_map = maps.map_view(big, ALL, height=440)
+    site_map = sites_map.map_view(big, ALL, height=440)
     assert len(site_map.sites) == 700
-    assert site_map.table_markdown.count("\n| ") == maps.MAX_TABLE_ROWS
+    assert site_map.table_markdown.count("\n| ") == sites_map.MAX_TABLE_ROWS
     assert "the CSV lists every one" in site_map.table_markdown
     assert len(site_map.table) == 700
     view = overview.overview_view(big, ALL)

@@ -139,6 +139,15 @@ def self_check_chart(at):
     return proto
 
 
+def test_each_answer_moves_the_links_at_once():
+    at = open_app(PAGE, {"ecosystem_tab": "Self-check"})
+    at.radio(key="my_brigade_choice").set_value("Yes").run()
+    assert [query_of(link) for link in links_on_page(at)] == [{"ecosystem_tab": ["Self-check"], "my_brigade": ["yes"]}] * 2
+    at.number_input(key="my_brigade_year").set_value(2013).run()
+    assert query_of(links_on_page(at)[-1]) == {"ecosystem_tab": ["Self-check"], "my_brigade": ["2013"]}
+    assert not at.get("form")  # no button to press first: the answers are not held back in a form
+
+
 def test_answers_in_the_form_travel_in_the_link_and_the_link_reopens_them():
     at = open_app(PAGE, {"ecosystem_tab": "Self-check"})
     at.text_input(key="my_place").input("Riverton <b>bold</b>")
@@ -146,7 +155,7 @@ def test_answers_in_the_form_travel_in_the_link_and_the_link_reopens_them():
     at.number_input(key="my_nnip_year").set_value(2011)
     at.radio(key="my_portal_choice").set_value("No")
     at.number_input(key="my_wwc_year").set_value(2019)  # a year alone means yes
-    next(b for b in at.button if b.label == "Show my place beside the sites").click().run()
+    at.run()
     assert not at.exception
     on_page, shared = links_on_page(at)
     assert on_page == shared  # the page's link and the sidebar's are built the same way

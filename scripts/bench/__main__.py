@@ -14,6 +14,7 @@ from typing import Any
 
 from scripts import bench
 from scripts import loadclient as lc
+from scripts.bench.brief import measure_brief
 from scripts.bench.check import checks
 from scripts.bench.measure import (
     APP,
@@ -33,7 +34,7 @@ from scripts.bench.measure import (
 from scripts.bench.report import markdown
 from scripts.bench.upload import measure_upload
 
-PARTS = ("memory", "pages", "load", "upload", "cold", "synthetic", "replicas")
+PARTS = ("memory", "pages", "load", "upload", "cold", "synthetic", "replicas", "brief")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     step("cold", lambda: measure_cold_start(args.cold_runs))
     step("synthetic", lambda: measure_synthetic(factors, 10, args.pause))
     step("replicas", lambda: measure_replicas(links, args.users, args.reruns, args.rounds))
+    step("brief", lambda: measure_brief(1 if args.quick else 5))
     results["elapsed_s"] = round(time.monotonic() - started, 1)
     load_average["end"] = round(os.getloadavg()[0], 2)
 

@@ -108,6 +108,11 @@ def checks(results: dict[str, Any]) -> list[Check]:
                     scale["ratio"] >= MIN_REPLICA_RATIO,
                 )
             )
+    pdf = results.get("brief")
+    if pdf:
+        from scripts.bench.brief import brief_checks  # the brief part imports Check from here
+
+        out.extend(brief_checks(pdf))
     return out
 
 

@@ -11,11 +11,13 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import cast
 
 import yaml
 
 from dashboard import constants as C
 from dashboard.data import census, dictionary, export, linkcheck
+from dashboard.data.catalog import Catalog
 from dashboard.data.loading import resolve_data_dir, validate
 from dashboard.data.schema import TABLES_BY_NAME
 
@@ -32,12 +34,20 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refresh_census(args: argparse.Namespace) -> int:
-    catalog, problems = validate(args.data_dir)
+def _valid_catalog(data_dir: str | None, before: str) -> Catalog | None:
+    """The catalog of ``data_dir``; None, after listing its problems on stderr, when it does not validate
+    (``before`` says what needs it: "it is exported")."""
+    catalog, problems = validate(data_dir)
     if catalog is None:
-        print("The data must validate before refreshing census figures:", file=sys.stderr)
+        print(f"The data must validate before {before}:", file=sys.stderr)
         for problem in problems:
             print(problem, file=sys.stderr)
+    return catalog
+
+
+def _refresh_census(args: argparse.Namespace) -> int:
+    catalog = _valid_catalog(args.data_dir, "refreshing census figures")
+    if catalog is None:
         return 1
     data_dir = resolve_data_dir(args.data_dir)
     census_path = data_dir / TABLES_BY_NAME["census"].file
@@ -66,11 +76,8 @@ def _refresh_census(args: argparse.Namespace) -> int:
 
 
 def _check_links(args: argparse.Namespace) -> int:
-    catalog, problems = validate(args.data_dir)
+    catalog = _valid_catalog(args.data_dir, "its links are checked")
     if catalog is None:
-        print("The data must validate before its links are checked:", file=sys.stderr)
-        for problem in problems:
-            print(problem, file=sys.stderr)
         return 1
     polite = linkcheck.Politeness(args.workers, args.delay, args.timeout, args.max_seconds)
     sources = catalog.sources.to_dict("records")
@@ -93,11 +100,8 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    catalog, problems = validate(args.data_dir)
+    catalog = _valid_catalog(args.data_dir, "it is exported")
     if catalog is None:
-        print("The data must validate before it is exported:", file=sys.stderr)
-        for problem in problems:
-            print(problem, file=sys.stderr)
         return 1
     written = export.write_static_files(catalog, Path(args.out))
     print(f"Wrote {len(written)} files to {args.out}")
@@ -144,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     files.add_argument("--out", default=str(C.DATA_EXPORT_DIR), help="folder to write (default: static/data/)")
     files.set_defaults(run=_export)
     args = parser.parse_args(argv)
-    return args.run(args)
+    return cast("int", args.run(args))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ DATA_EXPORT_URL = "app/static/data"  # relative to the app's root address
 DATAPACKAGE_FILE = "datapackage.json"
 EXPORT_ZIP = "ctdc-atlas-data.zip"
 EXPORT_JSON = "ctdc-atlas-data.json"
+# The height of an embedded view's frame (pixels): a map or a chart and its key on a desktop; longer pages scroll inside.
+EMBED_HEIGHT = 720
 # How list cells (themes, sites, sources) are joined in tables and CSV downloads.
 LIST_DELIMITER = "; "
 
@@ -70,6 +72,11 @@ CENSUS_VARIABLES = (
 # Text drawn inside charts (value labels, subtitles): a grey that reads on the light and the dark
 # theme's background (about 4.3:1 on white, 4.6:1 on Streamlit's dark background).
 CHART_TEXT = "#7a7a7a"
+
+# The keyboard focus ring (ui/focus.py): the theme's blue, at least 3:1 against the light and the dark
+# theme's backgrounds, and thick enough to see (WCAG 2.2 asks for 2 px).
+FOCUS_RING_COLOR = "#0072B2"
+FOCUS_RING_PX = 3
 
 # Colour-blind-safe palette (Okabe–Ito), with the colour names the legends use.
 ROLE_COLORS = {"implementation": "#0072B2", "learning": "#E69F00"}

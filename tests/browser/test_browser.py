@@ -14,6 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from conftest import (
     ARTIFACTS,
     MAP_CANVAS,
+    NEW_TAB_HISTORY,
     PAGE_IDS,
     PAGES,
     TEXT_COLOURS,
@@ -178,9 +179,6 @@ FIRST_VISITS = {
     "ecosystem": ("ecosystem?example=true&role=implementation", "Your ecosystem"),
     "library": ("library?sites=Boston&role=implementation", "Library"),
 }
-
-
-NEW_TAB_HISTORY = 1  # a new tab's history holds its blank start page before any link opens
 
 
 def assert_shell_is_there(page) -> None:

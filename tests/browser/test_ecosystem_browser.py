@@ -130,16 +130,22 @@ def test_a_deeply_nested_yaml_file_gets_a_message_and_no_traceback(browser, serv
 
 def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(browser, server_url):
     with open_page(browser, f"{server_url}/ecosystem?ecosystem_tab=Self-check") as page:
-        form = page.locator('[data-testid="stForm"]')
-        form.get_by_label("Your place (optional)").fill("Riverton <b>x</b>")
-        form.get_by_role("radiogroup", name="Is a local organization a partner").get_by_text("Yes", exact=True).click()
-        form.get_by_label("Since (year)").nth(0).fill("2011")
-        form.get_by_role("radiogroup", name="Does city government run an open data portal?").get_by_text("No", exact=True).click()
-        form.get_by_role("button", name="Show my place beside the sites").click()
-        page.wait_for_timeout(500)
-        wait_for_app(page)
+        main = page.locator('[data-testid="stMain"]')
+        steps = (
+            (lambda: main.get_by_label("Your place (optional)").fill("Riverton <b>x</b>"), "my_place=Riverton"),
+            (lambda: main.get_by_role("radiogroup", name="Is a local organization a partner").get_by_text("Yes", exact=True).click(), "my_nnip=yes"),
+            (lambda: main.get_by_label("Since (year)").nth(0).fill("2011"), "my_nnip=2011"),
+            (lambda: main.get_by_role("radiogroup", name="Does city government run an open data portal?").get_by_text("No", exact=True).click(), "my_portal=no"),
+        )  # fmt: skip
+        for answer, expected in steps:  # each answer moves the link under the questions, the share link and the address
+            answer()
+            page.keyboard.press("Tab")  # a typed answer counts once it is left
+            page.wait_for_function("wanted => location.search.includes(wanted)", arg=expected, timeout=15_000)
+            wait_for_app(page)
+            link = page.locator('[data-testid="stMain"] [data-testid="stCode"]').inner_text().strip()
+            assert link == share_link(page) == page.url
+            assert expected in link
         page.locator(f'{CHART}[aria-label*="Riverton <b>x</b>"]').wait_for(timeout=30_000)
-        link = page.locator('[data-testid="stMain"] [data-testid="stCode"]').inner_text().strip()
         shared = share_link(page)
         alt_text = page.locator(CHART).first.get_attribute("aria-label")
         summary = page.get_by_text("1 of 6 in place, by your answers").first.inner_text()
@@ -149,10 +155,10 @@ def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(brow
     assert query == {"ecosystem_tab": ["Self-check"], "my_place": ["Riverton <b>x</b>"], "my_nnip": ["2011"], "my_portal": ["no"]}
     with open_page(browser, link) as page:  # a new browser context: nothing shared but the link
         page.locator(f'{CHART}[aria-label*="Riverton <b>x</b>"]').wait_for(timeout=30_000)
-        form = page.locator('[data-testid="stForm"]')
-        assert form.get_by_label("Your place (optional)").input_value() == "Riverton <b>x</b>"
-        assert form.get_by_label("Since (year)").nth(0).input_value() == "2011"
-        portal = form.get_by_role("radiogroup", name="Does city government run an open data portal?")
+        main = page.locator('[data-testid="stMain"]')
+        assert main.get_by_label("Your place (optional)").input_value() == "Riverton <b>x</b>"
+        assert main.get_by_label("Since (year)").nth(0).input_value() == "2011"
+        portal = main.get_by_role("radiogroup", name="Does city government run an open data portal?")
         assert portal.get_by_role("radio", name="No", exact=True).is_checked()
         assert page.locator(CHART).first.get_attribute("aria-label") == alt_text
         assert page.get_by_text(summary).count() == 1

@@ -17,7 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from conftest import ARTIFACTS, MAP_CANVAS, VIEWPORTS, axe_violations, wait_for_app
 from dashboard import constants
 from dashboard.state import filters
-from dashboard.views import sites_map as maps
+from dashboard.views import map_layout, sites_map
 
 TOUCH_SLOP_PX = 10  # taps this far from a circle's centre (inside its 24 px) still pick it
 COLOUR_TOLERANCE = 60  # sum of channel differences for "the role colour" after antialiasing
@@ -49,11 +49,11 @@ def canvas_box(page) -> dict:
 
 def expected_marks(
     catalog, view: filters.Filters, box: dict
-) -> tuple[maps.MapLayout, list[tuple[str, str, float, float, float]]]:
+) -> tuple[map_layout.MapLayout, list[tuple[str, str, float, float, float]]]:
     """The layout the app fits for ``view`` (at the height the map was drawn) and each circle's
     (id, name, page x, page y, radius): the view is centred in the canvas, the layout in its middle ``NARROWEST_MAP_PX``."""
-    points = maps.site_points(catalog, filters.selected_site_ids(catalog, view))
-    layout = maps.layout_map(points, round(box["height"]))
+    points = sites_map.site_points(catalog, filters.selected_site_ids(catalog, view))
+    layout = map_layout.layout_map(points, round(box["height"]))
     left = box["x"] + box["width"] / 2 - layout.width / 2
     top = box["y"] + box["height"] / 2 - layout.height / 2
     return layout, [(m.id, m.name, left + m.x, top + m.y, m.radius) for m in layout.marks.itertuples()]
@@ -70,7 +70,7 @@ def drawn_marks(page, box: dict, marks, catalog) -> dict[str, int]:
     roles = catalog.sites.set_index("id")["role"]
     counts = {}
     for site_id, _, x, y, _ in marks:
-        colour = maps.rgb(constants.ROLE_COLORS[roles[site_id]])
+        colour = sites_map.rgb(constants.ROLE_COLORS[roles[site_id]])
         ring = [(x + 8 * math.cos(k * math.pi / 4), y + 8 * math.sin(k * math.pi / 4)) for k in range(8)]
         counts[site_id] = sum(near(shot.getpixel((round(px), round(py))), colour) for px, py in ring)
     return counts

@@ -10,40 +10,11 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import SHARE_LINK, VIEWPORTS, axe_violations, open_page, share_link, wait_for_app
-
-HISTORY_LOG = """
-(() => { const log = window.__history = [];
-  for (const name of ['pushState', 'replaceState']) {
-    const original = history[name].bind(history);
-    history[name] = (state, title, url) => { log.push(name + ' ' + url); return original(state, title, url); };
-  }
-})();
-"""
+from conftest import HISTORY_LOG, SHARE_LINK, VIEWPORTS, axe_violations, click_link, open_page, share_link, wait_for_app
 
 
 def query(url: str) -> list[tuple[str, str]]:
     return urllib.parse.parse_qsl(urllib.parse.urlparse(url).query, keep_blank_values=True)
-
-
-def click_link(page, text: str) -> None:
-    """Follow an in-app link (a page link or the sidebar navigation) and wait for the new page."""
-    before = page.url
-    page.locator('[data-testid="stPageLink"], [data-testid="stSidebarNav"]').get_by_text(text, exact=False).first.click()
-    page.wait_for_function("before => location.href !== before", arg=before, timeout=15_000)
-    settle(page)
-
-
-def settle(page, quiet_ms: int = 1_000) -> None:
-    """Wait until the app has finished running and the address has not changed for ``quiet_ms``
-    (Streamlit writes the bound filters into the URL just after it switches pages)."""
-    wait_for_app(page)
-    last, stable = page.url, 0
-    while stable < quiet_ms:
-        page.wait_for_timeout(250)
-        stable = stable + 250 if page.url == last else 0
-        last = page.url
-    wait_for_app(page)
 
 
 def test_six_in_app_links_keep_one_clean_url(browser, server_url):

@@ -1,2 +1,3 @@
 """What every chart and map shares: the chart view (a chart with its table, takeaway and alt text),
-screen geometry and the label placement used by both the map and the network picture."""
+the scales, axes and marks of the Altair charts, and the screen geometry and label placement used by
+both the map and the network picture."""

@@ -4,7 +4,7 @@ table behind it (shown, and downloaded as CSV, on request)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -34,7 +34,7 @@ def arrow_ipc(rows: list[dict[str, Any]]) -> bytes | None:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
-    return sink.getvalue().to_pybytes()
+    return cast("bytes | None", sink.getvalue().to_pybytes())
 
 
 def vega_lite_spec(chart: alt.TopLevelMixin, description: str) -> dict[str, Any]:

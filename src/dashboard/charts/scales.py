@@ -6,7 +6,7 @@ years and the network pictures; colours are Okabe–Ito (``constants``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -106,10 +106,11 @@ def finish(chart: alt.TopLevelMixin, title: str | alt.Title, height: int | alt.S
 def program_band(label: str, start: object, end: object, x: alt.X | str) -> alt.Chart:
     """The program years shaded from ``start`` to ``end`` across the plot, with a tooltip giving ``label``
     (their name, e.g. "program years 2014–2018"; ``x`` encodes the field ``start``)."""
-    return (
+    return cast(
+        "alt.Chart",
         alt.Chart(pd.DataFrame({"start": [start], "end": [end], "label": [label]}))
         .mark_rect(**BAND_STYLE)
-        .encode(x=x, x2=alt.X2("end"), tooltip=alt.Tooltip("label:N", title="Shaded"))
+        .encode(x=x, x2=alt.X2("end"), tooltip=alt.Tooltip("label:N", title="Shaded")),
     )
 
 

@@ -7,7 +7,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -54,7 +54,7 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     for column in flat.columns:
         if flat[column].dtype == object or pd.api.types.is_string_dtype(flat[column]):
             flat[column] = flat[column].map(neutralize)
-    return flat.to_csv(index=False).encode("utf-8")
+    return cast("bytes", flat.to_csv(index=False).encode("utf-8"))
 
 
 def export_table(catalog: Catalog, name: str) -> pd.DataFrame:

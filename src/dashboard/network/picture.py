@@ -8,13 +8,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import altair as alt
 import networkx as nx
 import pandas as pd
 
 from dashboard import constants as C
+from dashboard.charts.labels import Box, anchored_box, fits_in_turn
 from dashboard.charts.scales import MULTILINE
 from dashboard.data.text import wrap_label
 from dashboard.network.model import NETWORK_TYPES, TYPE_STYLES, Ecosystem, NetworkMetrics, counted, sources_text
@@ -56,7 +57,7 @@ def short_label(name: str, limit: int = 28) -> str:
     otherwise the name without bracketed parts, cut at a word to ``limit`` characters."""
     for inner in re.findall(r"\(([^()]*)\)", name):
         if 2 <= len(inner) <= 10 and " " not in inner and sum(ch.isupper() for ch in inner) >= 2:
-            return inner
+            return cast("str", inner)
     plain = re.sub(r"\s*\([^()]*\)", "", name).strip() or name.strip()
     if len(plain) <= limit:
         return plain
@@ -190,15 +191,9 @@ def chart_data(
     return nodes, edges
 
 
-Box = tuple[float, float, float, float]
-
-
 def _box(x: float, y: float, width: float, height: float, align: str = "center", baseline: str = "middle") -> Box:
     """A text or mark box in phone pixels (left, top, right, bottom) for a point in layout units."""
-    px, py = x * PX_PER_UNIT[0], -y * PX_PER_UNIT[1]
-    left = px - width / 2 if align == "center" else px if align == "left" else px - width
-    top = py - height / 2 if baseline == "middle" else py if baseline == "top" else py - height
-    return (left, top, left + width, top + height)
+    return anchored_box(x * PX_PER_UNIT[0], -y * PX_PER_UNIT[1], width, height, align, baseline)
 
 
 def _text_box(x: float, y: float, text: str, kind: str, placement: Mapping[str, Any] | None = None) -> Box:
@@ -210,23 +205,12 @@ def _text_box(x: float, y: float, text: str, kind: str, placement: Mapping[str, 
     return _box(x + dx, y + dy, width, height, placement["align"], placement["baseline"])
 
 
-def _overlap(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
 def _label_room(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[bool]:
     """For each edge in turn, whether its kind can be written at its label point without overlapping a
     mark, an organization's label or a kind already written (deterministic: edges in their order)."""
     taken = [_box(n["x"], n["y"], MARK_PX, MARK_PX) for n in nodes]
     taken += [_text_box(n["lx"], n["ly"], n["label"], "node", LABEL_PLACEMENT[n["side"]]) for n in nodes if n["label"]]
-    room = []
-    for edge in edges:
-        box = _text_box(edge["mx"], edge["my"], edge["kind"], "edge")
-        free = not any(_overlap(box, other) for other in taken)
-        if free:
-            taken.append(box)
-        room.append(free)
-    return room
+    return fits_in_turn([_text_box(edge["mx"], edge["my"], edge["kind"], "edge") for edge in edges], taken)
 
 
 def _widest_gap(positions: pd.DataFrame, graph: nx.Graph, centre: Hashable) -> float:
@@ -281,7 +265,7 @@ def network_chart(
         alt.Tooltip("notes:N", title="Notes"),
         *cited,
     ]
-    edge_data = alt.Data(values=edges)
+    edge_data = alt.Data(values=edges)  # type: ignore[no-untyped-call]
     layers: list[alt.Chart] = []
     if edges:  # no empty layer: Vega would draw it as an unlabelled graphic, which screen readers trip on
         layers.append(
@@ -298,7 +282,7 @@ def network_chart(
         )
     top = max([n["partners"] for n in nodes] + [1])
     layers.append(
-        alt.Chart(alt.Data(values=nodes))
+        alt.Chart(alt.Data(values=nodes))  # type: ignore[no-untyped-call]
         .mark_point(filled=True, opacity=1, stroke=C.CHART_TEXT, strokeWidth=0.8)
         .encode(
             x=_x("x"),
@@ -313,7 +297,7 @@ def network_chart(
         subset = [n for n in nodes if n["side"] == side and n["label"]]
         if subset:
             layers.append(
-                alt.Chart(alt.Data(values=subset))
+                alt.Chart(alt.Data(values=subset))  # type: ignore[no-untyped-call]
                 .mark_text(fontSize=10, lineBreak="\n", **placement)
                 .encode(x=_x("lx"), y=_y("ly"), text="label:N", tooltip=node_tooltip)
             )
@@ -323,7 +307,8 @@ def network_chart(
         subtitleColor=C.CHART_TEXT,
         anchor="start",
     )
-    return (
+    return cast(
+        "alt.LayerChart",
         alt.layer(*layers)
         .properties(
             title=title,
@@ -332,7 +317,7 @@ def network_chart(
             description=chart_alt_text(ecosystem, metrics),
             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
         )
-        .configure_view(stroke=None)
+        .configure_view(stroke=None),
     )
 
 

@@ -51,7 +51,7 @@ def table_with_download(
     frame: pd.DataFrame,
     name: str,
     *,
-    column_config: dict | None = None,
+    column_config: dict[str, Any] | None = None,
     pinned: str | None = None,
     height: int | Literal["auto"] = "auto",
 ) -> None:

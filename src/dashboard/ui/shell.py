@@ -9,6 +9,7 @@ script asks for it with ``page_context()`` and never reads raw session state for
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
@@ -21,10 +22,12 @@ from dashboard import constants as C
 from dashboard.data.catalog import Catalog
 from dashboard.data.loading import Problem, fingerprint, resolve_data_dir, validate
 from dashboard.data.schema import THEMES
-from dashboard.data.text import CITATION_TITLE, escape_markdown
+from dashboard.data.text import CITATION_TITLE, escape_markdown, markdown_link
 from dashboard.state import filters as F
 from dashboard.state.links import FILTER_PARAMETERS, PAGE_SPECS, Params, canonical_query, clean_values, site_param, spellings
+from dashboard.ui.address import follow_view
 from dashboard.ui.blocks import show_problems
+from dashboard.ui.focus import focus_on_page_change, focus_style
 
 FILTER_KEYS = FILTER_PARAMETERS
 MAX_RAW_PARAM = 10_000  # characters of one URL value kept for notices; more is cut before anything reads it
@@ -204,7 +207,7 @@ def site_links(context: PageContext, sites: Sequence[tuple[str, str, str]]) -> N
 
 def url_choice(key: str, options: Sequence[str], default: str) -> str:
     """The option a link names for ``key`` (in any case; the last value when repeated), else ``default``;
-    an unknown value gets a quiet notice. For page widgets, which start from the link but are not bound
+    an unknown value gets a quiet notice. For page widgets, which start from the link and are not bound
     to the URL (see ``url_tabs``)."""
     raw = raw_param(key)
     cleaned = clean_values(raw[-1:], options)
@@ -231,19 +234,32 @@ def ties_switch(context: PageContext) -> str:
 
 def url_tabs(context: PageContext, labels: list[str], key: str, default: str | None = None) -> Sequence[Any]:
     """Tabs that open on the tab a link names (``key=``, or an older link's ``tab=``) and that the
-    share link follows, computing only the open one.
+    share link, and so the address bar, follows, computing only the open one.
 
-    A page's tabs, like its other choices, are not bound to the URL: Streamlit removes a bound
-    parameter when its page is left, and that removal adds a browser history entry, so Back would
-    step through the tabs of the page just left. Between pages, Back and Forward take one step each;
-    the share link reproduces the open tab.
+    A page's tabs, like its other choices, are not bound to the URL: Streamlit writes a bound parameter
+    back, and removes it when its page is left, each time with a new browser history entry, so Back
+    would step through the tabs of the page just left. The address bar follows them in place instead
+    (``address.follow_view``); Back and Forward take one step per page.
     """
-    first = default or labels[0]
-    fallback = url_choice("tab", labels, first) if raw_param("tab") else first  # an older link's tab=
-    start = url_choice(key, labels, fallback)
+    start = opening_tab(labels, key, default or labels[0])
     tabs = st.tabs(labels, key=key, default=start, on_change="rerun")
     context.share(key, st.session_state.get(key, start), labels[0])
     return tabs
+
+
+def opening_tab(labels: list[str], key: str, default: str) -> str:
+    """The tab a page opens on: the one its link names (``key=``, or an older link's ``tab=``), read on
+    the tabs' first run of a visit to the page and kept while they live.
+
+    Streamlit counts the tabs' ``default`` in their identity: were it read again on a later run, from an
+    address that has since followed the view, the tabs would be new ones and the tab just chosen lost.
+    """
+    kept = f"opening-tab-{key}"
+    if key not in st.session_state or kept not in st.session_state:  # the tabs' first run on this visit
+        fallback = url_choice("tab", labels, default) if raw_param("tab") else default
+        st.session_state[kept] = url_choice(key, labels, fallback)
+    start: str = st.session_state[kept]
+    return start
 
 
 def page_address() -> str:
@@ -269,19 +285,64 @@ def view_url(context: PageContext) -> str:
     """The address of exactly this view: what the page shows so far (``PageContext.share``), then the
     filters, each once (see ``links.canonical_query``); only the query when the page's address is unknown."""
     base = page_address()
-    query = canonical_query(dict(context.link_state), context.filters, context.site_names)
+    query = view_query(context)
     return (base + ("?" + query if query else "")) or "?" + query
 
 
-def share_link(context: PageContext) -> None:
-    """A visible, copyable link to exactly this view (``view_url``)."""
+def view_query(context: PageContext) -> str:
+    """The query of exactly this view: the page's own choices, then the filters (``links.canonical_query``)."""
+    return canonical_query(dict(context.link_state), context.filters, context.site_names)
+
+
+def is_embedded() -> bool:
+    """Whether the app is shown in Streamlit's embed mode (``embed=true`` in its address, e.g. in an iframe)."""
+    try:
+        return bool(st.context.is_embedded)
+    except Exception:  # noqa: BLE001 - no browser context (e.g. in tests)
+        return False
+
+
+def embed_title(context: PageContext, page: st.Page) -> str:
+    """What an embedded view is, for its frame's title attribute: the page, the site it shows, the app."""
+    site = context.link_state.get("site")
+    shown = f"{page.title}: {site}" if site else page.title
+    return f"{shown} · {context.catalog.program['short_name']} Atlas"
+
+
+def embed_code(url: str, title: str, height: int = C.EMBED_HEIGHT) -> str:
+    """An ``<iframe>`` showing the view at ``url`` in Streamlit's embed mode (``embed=true``): the page's
+    width, ``height`` pixels tall, no border, loaded when scrolled to; every value escaped for HTML."""
+    src = url + ("&" if "?" in url else "?") + "embed=true"
+    return (
+        f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" height="{height}" '
+        'style="border: 0; max-width: 100%;" loading="lazy"></iframe>'
+    )
+
+
+def share_link(context: PageContext, page: st.Page) -> None:
+    """A visible, copyable link to exactly this view (``view_url``), and beside it the code that embeds the
+    view in another web page (``embed_code``)."""
+    url = view_url(context)
     with st.sidebar:
         st.markdown("**Share this view:** copy this link; it opens this page with the same filters.")
-        st.code(view_url(context), language=None, wrap_lines=True)  # wrapped: a scrolling block would not be keyboard-reachable
+        st.code(url, language=None, wrap_lines=True)  # wrapped: a scrolling block would not be keyboard-reachable
+        # Built only while open (opening it reruns the page), like the pages' lazy expanders.
+        box = st.popover("Embed this view", icon=":material/code:", width="stretch", key="embed-view", on_change="rerun")
+        if box.open:
+            with box:
+                st.markdown(
+                    "Paste this into a web page to show this view there, with the same filters and choices, "
+                    "without the sidebar. Its source links open in a new tab."
+                )
+                st.code(embed_code(url, embed_title(context, page)), language=None, wrap_lines=True)
 
 
-def footer(context: PageContext, page: st.Page) -> None:
-    """Provenance on every page: the data's as-of date, the number of sources and a link to them."""
+def footer(context: PageContext, page: st.Page, embedded: bool = False) -> None:
+    """Provenance on every page: the data's as-of date, the number of sources and a link to them; in an
+    embedded view, also a link opening the view in the app itself (in a new tab)."""
+    if embedded:
+        name = f"{context.catalog.program['short_name']} Atlas"
+        st.markdown(markdown_link(f"Open this view in the {name}", view_url(context)))
     program = context.catalog.program
     names = escape_markdown(f"{program['name']} ({program['short_name']}, {program['years']}).")
     st.caption(
@@ -299,6 +360,9 @@ def footer(context: PageContext, page: st.Page) -> None:
 # The app's own style rules (no data in them): citation links ("[1]", titled "Source 1: ...") are tap
 # targets of at least 24 by 24 px (WCAG 2.2, 2.5.8), like every other control; tables share the
 # page's width between their columns and wrap long cells, so no column falls off a phone's screen.
+# Printed (the browser's own print), a page is its content only: no sidebar, header or widgets (the
+# interactive tables too, whose data the downloads hold), the whole page rather than the visible part,
+# tables and lists unclipped and not split mid-row.
 STYLE = f"""<style>
 [data-testid="stMarkdownContainer"] a[title^="{CITATION_TITLE}"] {{
   display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px; text-align: center;
@@ -306,24 +370,56 @@ STYLE = f"""<style>
 [data-testid="stMarkdownContainer"] table {{ display: table; table-layout: fixed; width: 100%; }}
 [data-testid="stMarkdownContainer"] th:first-child {{ width: 30%; }}
 [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td {{ overflow-wrap: anywhere; }}
+@page {{ margin: 1.5cm; }}
+@media print {{
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stElementToolbar"],
+  [data-testid="stButton"], [data-testid="stDownloadButton"], [data-testid="stPageLink"], [data-testid="stPopover"],
+  [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stTextInput"], [data-testid="stCheckbox"],
+  [data-testid="stRadio"], [data-testid="stButtonGroup"], [data-testid="stExpander"], [data-testid="stTabs"] [role="tablist"],
+  [data-testid="stDataFrame"] {{ display: none !important; }}
+  html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
+    height: auto !important; overflow: visible !important; position: static !important;
+  }}
+  [data-testid="stMain"] {{ margin: 0 !important; }}
+  [data-testid="stMainBlockContainer"] {{ max-width: none !important; padding: 0 !important; }}
+  [data-testid="stMarkdownContainer"] table {{ table-layout: auto; overflow: visible; }}
+  tr, li, img, [data-testid="stVegaLiteChart"] {{ break-inside: avoid; }}
+  h1, h2, h3 {{ break-after: avoid; }}
+}}
+</style>"""
+# In embed mode the sidebar (navigation, filters, share link) is not shown: the view comes from its address;
+# nor is the (empty) header, which on a narrow frame would cover the top of the page; and the page's wide
+# margins give way to a narrow one, the host page's frame being the margin.
+EMBED_STYLE = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 1rem 2rem; }
 </style>"""
 
 
 def run_app() -> None:
     """Everything around a page: the catalog (or its problems), the global filters bound to the URL,
-    navigation, the share link, the chosen page with its context, and the footer.
+    navigation, the share link (which the address bar then holds), the chosen page with its context,
+    and the footer. Embedded (``embed=true``), the sidebar is hidden and the footer links to the view in
+    the app.
 
     The filters are created before ``st.navigation`` so that their URL parameters are bound before
     the page is chosen and survive page changes.
     """
-    st.html(STYLE)
+    embedded = is_embedded()
+    st.html(STYLE + (EMBED_STYLE if embedded else ""))
+    focus_style()
     catalog = require_catalog()
     pages = make_pages()
     navigation = list(pages.values())
     filters = global_filters(catalog)
-    page = st.navigation(navigation)
+    page = st.navigation(navigation, position="hidden" if embedded else "sidebar")
     context = PageContext(catalog, filters, pages)
     with handing(context):
         page.run()
-    share_link(context)  # after the page, which may write its own parameters back in canonical form
-    footer(context, page)
+    if not embedded:
+        share_link(context, page)  # after the page, which may write its own parameters back in canonical form
+        follow_view(view_query(context), page.url_path)  # an embedded frame keeps the address it was given
+    focus_on_page_change(page.url_path)
+    footer(context, page, embedded)

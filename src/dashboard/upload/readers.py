@@ -157,11 +157,11 @@ def _csv_tables(files: Sequence[tuple[str, bytes]]) -> tuple[dict[str, Table], l
     return tables, problems
 
 
-class _TooDeep(yaml.MarkedYAMLError):
+class _TooDeep(yaml.MarkedYAMLError):  # type: ignore[misc]  # PyYAML ships no types
     """Nesting deeper than a map can need."""
 
 
-class _TextLoader(yaml.BaseLoader):
+class _TextLoader(yaml.BaseLoader):  # type: ignore[misc]  # PyYAML ships no types
     """PyYAML's loader that reads every value as text (no tags run, no type guessing), refusing nesting
     deeper than ``MAX_YAML_DEPTH``: its composer calls itself once per level, and a few hundred levels
     would exhaust Python's stack."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ RESOURCE_COLUMNS = ["id", "title", "kind", "publisher", "date", "sites", "url", 
 SOURCE_COLUMNS = ["id", "title", "publisher", "date", "kind", "url", "note"]
 
 
-def resource_entry(resource: dict, site_names: dict[str, str], repository: str | None = None) -> str:
+def resource_entry(resource: dict[str, Any], site_names: dict[str, str], repository: str | None = None) -> str:
     """One resource as Markdown: linked title, publisher, date, sites, then its summary and note (and, with
     a ``repository``, a link to suggest a correction)."""
     sites = ", ".join(site_names.get(s, s) for s in resource["sites"]) or "All sites"

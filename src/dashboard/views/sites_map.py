@@ -1,4 +1,5 @@
-"""Pure map builders: the sites as points over US state outlines, drawn with pydeck.
+"""Pure map builders: the sites as points over US state outlines, drawn with pydeck where
+``map_layout`` places their circles and names, with the map's tooltip, key and table.
 
 The state outlines ship with the app (``static/``) and the browser fetches them from the app itself,
 so the map reads with no network; basemap tiles are an optional extra. Nothing here draws with
@@ -13,19 +14,21 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any
 
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import constants as C
+from dashboard.charts.labels import Box, hits_circle, overlaps
 from dashboard.data.catalog import Catalog
 from dashboard.data.schema import ROLES
 from dashboard.data.text import escape_markdown
 from dashboard.data.values import format_usd
 from dashboard.state import filters as F
 from dashboard.ui.caching import page_cache
+from dashboard.views.map_layout import LABEL_COLUMNS, LABEL_SIZE_PX, PLACE_DOT_PX, MapLayout, layout_map
 
 STATES_LAYER_ID = "states"
 SITES_LAYER_ID = "sites"
@@ -33,32 +36,14 @@ LABELS_LAYER_ID = "site-labels"
 LEADERS_LAYER_ID = "site-leaders"
 PLACES_LAYER_ID = "site-places"
 
-# The lower 48 states (west, south, east, north), in degrees: the view when no site is shown.
-LOWER_48 = (-124.8, 24.4, -66.9, 49.4)
-# The narrowest map we expect, in pixels: the page column on a phone held upright (a 390 px screen
-# less Streamlit's padding). Streamlit stretches the map to its column, so Python never learns the
-# real width: the view is fitted to this width, and wider screens show more around the same view.
-NARROWEST_MAP_PX = 358
-MIN_MAP_HEIGHT_PX = 260  # a fitted map is never shorter than this
-FRAME_PAD_PX = 26  # room between the outermost circles and the edge of the map (a big circle and a margin)
-MIN_SPAN_DEG = 8.0  # the narrowest span of longitude a fitted view shows, so one site is not zoomed to street level
-MAX_ZOOM = 10
-TILE_PX = 512  # deck.gl's world width at zoom 0, in pixels
-
 MAX_RADIUS_PX = 18
 MIN_RADIUS_PX = 12  # every circle is at least 24 px across: a target a thumb can tap
-MARK_GAP_PX = 2  # the least space between two circles
-MAX_SHIFT_PX = 160  # how far a circle may move off its place to avoid another
-PLACE_DOT_PX = 3.5  # the dot that marks the place of a moved circle
 POINT_ALPHA = 255  # opaque: the circles show the exact Okabe–Ito role colours
 OUTLINE_GREY = [128, 128, 128, 200]
 FILL_GREY = [128, 128, 128, 28]  # a faint grey reads on light and dark backgrounds alike
 LEADER_GREY = [40, 40, 40, 255]
 HIGHLIGHT = [0, 0, 0, 64]  # the circle under the pointer (or last tapped) darkens but keeps its role's hue
 LABEL_TEXT = [33, 33, 33, 255]
-LABEL_SIZE_PX = 13
-LABEL_CHAR_PX = 7.5  # generous average glyph width at LABEL_SIZE_PX, for placing names
-LABEL_LINE_PX = 16
 LABEL_HALO = [255, 255, 255, 230]
 
 # The tooltip is plain text (deck.gl sets it as text, never as HTML). deck.gl puts it at the pointer,
@@ -88,7 +73,7 @@ def rgb(hex_color: str) -> list[int]:
     return [int(hex_color[i : i + 2], 16) for i in (1, 3, 5)]
 
 
-def load_states_geojson(path: str | os.PathLike[str] = C.STATES_GEOJSON) -> dict | None:
+def load_states_geojson(path: str | os.PathLike[str] = C.STATES_GEOJSON) -> dict[str, Any] | None:
     """The state outlines the app serves, or None when the file is missing or broken."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -193,250 +178,6 @@ def sites_table_markdown(points: pd.DataFrame) -> str:
     return "\n".join(rows) + cut
 
 
-def _mercator_y(lat: float) -> float:
-    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-
-def _latitude(mercator_y: float) -> float:
-    return math.degrees(2 * math.atan(math.exp(mercator_y)) - math.pi / 2)
-
-
-def _world_xy(lon: float, lat: float, zoom: float) -> tuple[float, float]:
-    """Web Mercator pixel position of a point at ``zoom``."""
-    world = TILE_PX * 2**zoom
-    return (lon + 180) / 360 * world, (math.pi - _mercator_y(lat)) / (2 * math.pi) * world
-
-
-def fit_view(points: pd.DataFrame, max_height: int, width: int = NARROWEST_MAP_PX) -> tuple[pdk.ViewState, int]:
-    """The initial view and the map height that fit the shown sites (the lower 48 states when there
-    are none) in ``width`` pixels, at most ``max_height`` tall, with ``FRAME_PAD_PX`` around them.
-
-    The zoom is the largest at which the sites' bounding box fits, never closer than a
-    ``MIN_SPAN_DEG`` wide view; the height is what the box needs at that zoom, between
-    ``MIN_MAP_HEIGHT_PX`` and ``max_height``, so that the sites fill the map rather than a third of it.
-    """
-    if points.empty:
-        west, south, east, north = LOWER_48
-    else:
-        west, east = float(points["lon"].min()), float(points["lon"].max())
-        south, north = float(points["lat"].min()), float(points["lat"].max())
-    if east - west < MIN_SPAN_DEG:
-        middle = (west + east) / 2
-        west, east = middle - MIN_SPAN_DEG / 2, middle + MIN_SPAN_DEG / 2
-    y_south, y_north = _mercator_y(south), _mercator_y(north)
-    zooms = [math.log2((width - 2 * FRAME_PAD_PX) * 360 / ((east - west) * TILE_PX)), float(MAX_ZOOM)]
-    if y_north > y_south:
-        zooms.append(math.log2(max(max_height - 2 * FRAME_PAD_PX, 1) * 2 * math.pi / ((y_north - y_south) * TILE_PX)))
-    zoom = math.floor(min(zooms) * 100) / 100
-    needed = (y_north - y_south) / (2 * math.pi) * TILE_PX * 2**zoom + 2 * FRAME_PAD_PX
-    height = min(max_height, max(MIN_MAP_HEIGHT_PX, math.ceil(needed)))
-    view = pdk.ViewState(
-        latitude=round(_latitude((y_south + y_north) / 2), 4),
-        longitude=round((west + east) / 2, 4),
-        zoom=zoom,
-        min_zoom=max(1.0, round(zoom - 1, 2)),
-        max_zoom=MAX_ZOOM,
-    )
-    return view, height
-
-
-def frame_xy(lon: float, lat: float, view: pdk.ViewState, width: int, height: int) -> tuple[float, float]:
-    """Where a point falls in a ``width`` x ``height`` map showing ``view``, in pixels from its top-left corner."""
-    centre_x, centre_y = _world_xy(view.longitude, view.latitude, view.zoom)
-    x, y = _world_xy(lon, lat, view.zoom)
-    return x - centre_x + width / 2, y - centre_y + height / 2
-
-
-def frame_lonlat(x: float, y: float, view: pdk.ViewState, width: int, height: int) -> tuple[float, float]:
-    """The longitude and latitude at pixel (``x``, ``y``) of the map: the inverse of ``frame_xy``."""
-    world = TILE_PX * 2**view.zoom
-    centre_x, centre_y = _world_xy(view.longitude, view.latitude, view.zoom)
-    world_x, world_y = x - width / 2 + centre_x, y - height / 2 + centre_y
-    return world_x / world * 360 - 180, _latitude(math.pi - world_y / world * 2 * math.pi)
-
-
-Box = tuple[float, float, float, float]
-LabelOption = tuple[str, str, list[float], Box]  # text anchor, baseline, pixel offset, the box the name covers
-LABEL_SEARCH_STEPS = 20_000  # a bound on the search for the placement that names the most sites
-
-
-class _Mark(NamedTuple):
-    """A circle in the map's pixels: where it is drawn (``x``, ``y``) and where its site is (``place_x``, ``place_y``)."""
-
-    id: str
-    name: str
-    radius: float
-    x: float
-    y: float
-    place_x: float
-    place_y: float
-
-    @property
-    def moved(self) -> bool:
-        return math.hypot(self.x - self.place_x, self.y - self.place_y) > 0.5
-
-
-def _overlaps(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _hits_circle(box: Box, x: float, y: float, radius: float) -> bool:
-    nearest_x, nearest_y = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
-    return math.hypot(x - nearest_x, y - nearest_y) < radius
-
-
-def _label_candidates(x: float, y: float, radius: float, text_width: float) -> list[LabelOption]:
-    """Where a name can sit around a circle: right, left, above, below, then the four diagonals."""
-    w, h, gap = text_width, LABEL_LINE_PX, radius + 3
-    d = round(radius * 0.71 + 2, 1)  # past the circle's edge along a diagonal
-    return [
-        ("start", "center", [gap, 0], (x + gap, y - h / 2, x + gap + w, y + h / 2)),
-        ("end", "center", [-gap, 0], (x - gap - w, y - h / 2, x - gap, y + h / 2)),
-        ("middle", "bottom", [0, -gap], (x - w / 2, y - gap - h, x + w / 2, y - gap)),
-        ("middle", "top", [0, gap], (x - w / 2, y + gap, x + w / 2, y + gap + h)),
-        ("start", "bottom", [d, -d], (x + d, y - d - h, x + d + w, y - d)),
-        ("end", "bottom", [-d, -d], (x - d - w, y - d - h, x - d, y - d)),
-        ("start", "top", [d, d], (x + d, y + d, x + d + w, y + d + h)),
-        ("end", "top", [-d, d], (x - d - w, y + d, x - d, y + d + h)),
-    ]
-
-
-def _label_plan(marks: list[_Mark], width: int, height: int) -> dict[str, LabelOption]:
-    """The position of each name that can be placed (``marks`` in order of placement), by site id.
-
-    Each name tries the eight ``_label_candidates`` that stay inside the map and clear of every
-    circle and place dot. A bounded search finds the plan that names the most sites, preferring,
-    site by site, the earlier positions.
-    """
-    circles = [(m.x, m.y, m.radius) for m in marks] + [(m.place_x, m.place_y, PLACE_DOT_PX + 1.0) for m in marks if m.moved]
-    options = [
-        [
-            option
-            for option in _label_candidates(m.x, m.y, m.radius, len(m.name) * LABEL_CHAR_PX)
-            if 0 <= option[3][0] and option[3][2] <= width and 0 <= option[3][1] and option[3][3] <= height
-            and not any(_hits_circle(option[3], *circle) for circle in circles)
-        ]
-        for m in marks
-    ]  # fmt: skip
-    chosen: list[LabelOption | None] = []
-    best: list[LabelOption | None] = []
-    best_count, steps = -1, 0
-
-    def search(index: int, count: int) -> None:
-        nonlocal best, best_count, steps
-        steps += 1
-        if index == len(marks):
-            if count > best_count:
-                best, best_count = list(chosen), count
-            return
-        if count + len(marks) - index <= best_count or steps > LABEL_SEARCH_STEPS:
-            return
-        for option in options[index]:
-            if not any(other is not None and _overlaps(option[3], other[3]) for other in chosen):
-                chosen.append(option)
-                search(index + 1, count + 1)
-                chosen.pop()
-                if best_count == len(marks):
-                    return
-        chosen.append(None)
-        search(index + 1, count)
-        chosen.pop()
-
-    search(0, 0)
-    return {m.id: option for m, option in zip(marks, best) if option is not None}
-
-
-def _free_spots(x: float, y: float, radius: float, taken: list[_Mark], width: int, height: int) -> list[tuple[float, float]]:
-    """Where a circle of ``radius`` meant for (``x``, ``y``) can go, inside the map and clear of the
-    ``taken`` circles: the place itself when it is free, else the nearest free spot in each of 24
-    directions (within ``MAX_SHIFT_PX``), nearest first; the place when nothing is free."""
-
-    def free(cx: float, cy: float) -> bool:
-        inside = radius <= cx <= width - radius and radius <= cy <= height - radius
-        return inside and all(math.hypot(cx - m.x, cy - m.y) >= radius + m.radius + MARK_GAP_PX for m in taken)
-
-    if free(x, y):
-        return [(x, y)]
-    found = []
-    for step in range(24):
-        angle = math.radians(step * 15)
-        for distance in range(1, MAX_SHIFT_PX + 1):
-            spot = (x + distance * math.cos(angle), y - distance * math.sin(angle))
-            if free(*spot):
-                found.append((distance, step, spot))
-                break
-    return [spot for _, _, spot in sorted(found)] or [(x, y)]
-
-
-def _leader_is_clear(mark: _Mark, others: list[_Mark]) -> bool:
-    """Whether the line from a moved circle to its place passes clear of the ``others`` circles."""
-    dx, dy = mark.x - mark.place_x, mark.y - mark.place_y
-    length2 = dx * dx + dy * dy or 1.0
-    for other in others:
-        t = max(0.0, min(1.0, ((other.x - mark.place_x) * dx + (other.y - mark.place_y) * dy) / length2))
-        if math.hypot(other.x - mark.place_x - t * dx, other.y - mark.place_y - t * dy) < other.radius + 3:
-            return False
-    return True
-
-
-def _by_grant(points: pd.DataFrame) -> pd.DataFrame:
-    return points.sort_values("grant_usd", ascending=False, kind="stable")
-
-
-def place_marks(points: pd.DataFrame, view: pdk.ViewState, width: int, height: int) -> pd.DataFrame:
-    """``points`` with where each circle is drawn in ``view``: ``x`` and ``y`` in the map's pixels,
-    ``mark_lon`` and ``mark_lat``, its place in pixels (``place_x``, ``place_y``) and whether it ``moved``.
-
-    Bigger grants are placed first, each on its place. A circle that would overlap one already placed
-    (or leave the map) moves aside, so every circle can be tapped on its own: to the nearest free spot
-    in the direction that leaves room for the most names (``place_labels``). Zooming in only spreads
-    the circles apart, so they stay clear of each other.
-    """
-    placed: list[_Mark] = []
-    for row in _by_grant(points).itertuples():
-        place_x, place_y = frame_xy(row.lon, row.lat, view, width, height)
-        spots = _free_spots(place_x, place_y, row.radius, placed, width, height)
-        trials = [_Mark(row.id, row.name, row.radius, *spot, place_x, place_y) for spot in spots]
-        # the nearest spot of those that leave room for the most names, then with a line clear of other circles
-        placed.append(
-            trials[0]
-            if len(trials) == 1
-            else max(trials, key=lambda m: (len(_label_plan([*placed, m], width, height)), _leader_is_clear(m, placed)))
-        )
-    by_id = {m.id: m for m in placed}
-    marks = points.copy()
-    for column in ("x", "y", "place_x", "place_y"):
-        marks[column] = [getattr(by_id[site_id], column) for site_id in points["id"]]
-    lonlat = [frame_lonlat(x, y, view, width, height) for x, y in zip(marks["x"], marks["y"])]
-    marks["mark_lon"] = [round(lon, 5) for lon, _ in lonlat]
-    marks["mark_lat"] = [round(lat, 5) for _, lat in lonlat]
-    marks["moved"] = [by_id[site_id].moved for site_id in points["id"]]
-    return marks
-
-
-LABEL_COLUMNS = ["id", "name", "lon", "lat", "anchor", "baseline", "offset"]
-
-
-def place_labels(marks: pd.DataFrame, width: int, height: int) -> pd.DataFrame:
-    """Site names placed beside their circles (from ``place_marks``) so that none overlaps a circle,
-    a place dot or another name, and each lies inside the ``width`` x ``height`` map; with the box
-    each name covers (``left``, ``top``, ``right``, ``bottom``, in the map's pixels).
-
-    Names are planned from the biggest grant down (``_label_plan``); a name that cannot be placed
-    is left off, and the page lists it beside the map.
-    """
-    ordered = _by_grant(marks)
-    plan = _label_plan(
-        [_Mark(r.id, r.name, r.radius, r.x, r.y, r.place_x, r.place_y) for r in ordered.itertuples()], width, height
-    )
-    rows = [
-        [row.id, row.name, row.mark_lon, row.mark_lat, *plan[row.id][:3], *plan[row.id][3]]
-        for row in marks.itertuples()
-        if row.id in plan
-    ]
-    return pd.DataFrame(rows, columns=[*LABEL_COLUMNS, "left", "top", "right", "bottom"])
-
-
 def sites_layer(marks: pd.DataFrame) -> pdk.Layer:
     """Pickable circles, one per site (catalog order) where ``place_marks`` put them: colour by role, size by grant."""
     data = marks[["id", "name", "role_label", "grant_text", "mark_lon", "mark_lat", "radius", "color"]]
@@ -520,30 +261,6 @@ def labels_layer(labels: pd.DataFrame) -> pdk.Layer:
     )
 
 
-@dataclass(frozen=True)
-class MapLayout:
-    """Where everything sits on a map fitted to its sites: the initial view, the height, the circles
-    (``place_marks``) and the names (``place_labels``), all within ``width`` (the narrowest map) x ``height``."""
-
-    view: pdk.ViewState
-    width: int
-    height: int
-    marks: pd.DataFrame
-    labels: pd.DataFrame
-
-    def unlabelled(self) -> list[str]:
-        """Ids of the sites (catalog order) whose name could not be placed on the map."""
-        named = set(self.labels["id"])
-        return [site_id for site_id in self.marks["id"] if site_id not in named]
-
-
-def layout_map(points: pd.DataFrame, max_height: int, width: int = NARROWEST_MAP_PX) -> MapLayout:
-    """Fit the view to ``points`` (``fit_view``), then place their circles and names."""
-    view, height = fit_view(points, max_height, width)
-    marks = place_marks(points, view, width, height)
-    return MapLayout(view, width, height, marks, place_labels(marks, width, height))
-
-
 def tooltip_corner(layout: MapLayout) -> str:
     """The corner of the map where the pinned tooltip covers the fewest circles and names (``CORNERS`` order breaks ties)."""
     texts = [
@@ -562,13 +279,13 @@ def tooltip_corner(layout: MapLayout) -> str:
     label_boxes = [(row.left, row.top, row.right, row.bottom) for row in layout.labels.itertuples()]
 
     def covered(box: Box) -> int:
-        circles = sum(_hits_circle(box, row.x, row.y, row.radius) for row in layout.marks.itertuples())
-        return circles + sum(_overlaps(box, other) for other in label_boxes)
+        circles = sum(hits_circle(box, row.x, row.y, row.radius) for row in layout.marks.itertuples())
+        return circles + sum(overlaps(box, other) for other in label_boxes)
 
     return min(CORNERS, key=lambda corner: (covered(boxes[corner]), CORNERS.index(corner)))
 
 
-def tooltip(layout: MapLayout) -> dict:
+def tooltip(layout: MapLayout) -> dict[str, Any]:
     """The deck's tooltip: plain text, short, pinned to the emptiest corner of the map so it stays on screen."""
     vertical, horizontal = tooltip_corner(layout).split("-")
     margin = f"{TOOLTIP_MARGIN_PX}px"
@@ -658,7 +375,7 @@ def describe_map(points: pd.DataFrame) -> str:
     )
 
 
-class CompactDeck(pdk.Deck):
+class CompactDeck(pdk.Deck):  # type: ignore[misc]  # pydeck ships no types
     """A ``pdk.Deck`` serialised without indentation (about half the bytes of pydeck's indented JSON)."""
 
     def to_json(self) -> str:

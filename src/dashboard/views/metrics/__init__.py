@@ -1,2 +1,3 @@
-"""The Ecosystem metrics page: key years, census figures, partner counts and the timeline, and the
-self-check that places a visitor's own city on the key years."""
+"""The Ecosystem metrics page, one module per tab (key years, names, census context, partners,
+timeline) and what they share (``site_metrics``). The self-check that places a visitor's own city on
+the key years is ``views.self_check``."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -152,7 +152,7 @@ def year_takeaway(frame: pd.DataFrame, lens: bool = False, period: tuple[int, in
 
 def _names_at(known: pd.DataFrame, year: float) -> str:
     """The names of the sites whose value is ``year``, joined in words ("Boston and Cleveland")."""
-    names = list(known.loc[known["numeric"] == year, "site_name"])
+    names = [str(name) for name in known.loc[known["numeric"] == year, "site_name"]]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -315,7 +315,7 @@ def year_chart(
     notes = [note for note in (order_note, f"Shaded: {program_label(period)}" if period else "") if note]
     heading = alt.Title(title, subtitle=notes, subtitleColor=C.CHART_TEXT) if notes else title
     chart = finish(alt.layer(*layers), heading, height, year_alt_text(shown, lens, period))
-    return chart.configure_legend(layout=TOP_LEGEND_LAYOUT)
+    return cast("alt.TopLevelMixin", chart.configure_legend(layout=TOP_LEGEND_LAYOUT))
 
 
 @dataclass(frozen=True)

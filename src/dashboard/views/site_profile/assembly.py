@@ -38,12 +38,12 @@ class SiteProfile:
     @property
     def site_id(self) -> str:
         """The site's id."""
-        return self.site["id"]
+        return str(self.site["id"])
 
     @property
     def name(self) -> str:
         """The site's display name."""
-        return self.site["name"]
+        return str(self.site["name"])
 
 
 def _grouped(rows: list[dict[str, Any]], field: str, order: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
@@ -138,7 +138,7 @@ def compact_source_ids(profile: SiteProfile) -> set[str]:
 def metric_value_text(row: dict[str, Any]) -> str:
     """A metric row's value with its unit (years and unknown values stand alone)."""
     if row["value"] == NOT_FOUND or row["unit"] in ("", "year"):
-        return row["value"]
+        return str(row["value"])
     return f"{row['value']} {row['unit']}"
 
 

@@ -5,6 +5,8 @@ with records."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import altair as alt
 import pandas as pd
 
@@ -141,12 +143,15 @@ def theme_site_chart(matrix: pd.DataFrame) -> alt.TopLevelMixin:
         text=alt.Text("records:Q"),
         color=alt.condition(f"datum.records > {peak / 2}", alt.value("white"), alt.value("#1a1a1a")),
     )
-    return (cells + labels).properties(
-        height=alt.Step(30),
-        width="container",
-        description=(
-            "Heatmap: one row per theme and one column per site; each cell counts the product and "
-            "lesson records in the dataset that carry that theme at that site."
+    return cast(
+        "alt.TopLevelMixin",
+        (cells + labels).properties(
+            height=alt.Step(30),
+            width="container",
+            description=(
+                "Heatmap: one row per theme and one column per site; each cell counts the product and "
+                "lesson records in the dataset that carry that theme at that site."
+            ),
         ),
     )
 

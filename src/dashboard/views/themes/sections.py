@@ -5,6 +5,7 @@ and a note on source and editorial section tags, and the lessons filed under one
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import altair as alt
 import pandas as pd
@@ -93,7 +94,8 @@ def section_chart(sections: pd.DataFrame) -> alt.TopLevelMixin:
     )
     order = [wrap_label(s) for s in LESSON_SECTIONS]
     present = [g for g in GROUP_ORDER if g in set(sections["group"])] or list(GROUP_ORDER)
-    return (
+    return cast(
+        "alt.TopLevelMixin",
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -126,7 +128,7 @@ def section_chart(sections: pd.DataFrame) -> alt.TopLevelMixin:
                 "Bar chart: number of lessons filed under each of the five synthesis sections, "
                 "split by implementation-site, learning-site and cross-site lessons."
             ),
-        )
+        ),
     )
 
 
