@@ -68,4 +68,5 @@ def test_the_address_bar_is_given_the_share_links_query_after_every_run():
 def test_every_page_carries_the_focus_ring_style():
     at = open_app()
     style = "\n".join(str(block.proto) for block in at.get("html"))
-    assert ":focus-visible" in style and f"{constants.FOCUS_RING_PX}px solid {constants.FOCUS_RING_COLOR}" in style
+    assert ":focus-visible" in style
+    assert f"{constants.FOCUS_RING_PX}px solid {constants.FOCUS_RING_COLOR}" in style

@@ -97,7 +97,8 @@ def test_every_tab_stop_shows_the_focus_ring(browser, server_url, path, viewport
         page.wait_for_timeout(500)
         stops = tab_stops(page)
         assert SKIP_LINK in stops[0]["what"]  # the skip link comes first
-        assert len(stops) > 10 and [stop for stop in stops if faint(stop)] == []
+        assert len(stops) > 10
+        assert [stop for stop in stops if faint(stop)] == []
 
 
 @pytest.mark.parametrize("path", ["", "site?site=Boston", "ecosystem?ecosystem_tab=Self-check"])
@@ -112,7 +113,8 @@ def test_every_tab_stop_shows_the_focus_ring_in_the_dark_theme(browser, server_u
             != "rgb(255, 255, 255)"
         )
         stops = tab_stops(page)
-        assert len(stops) > 10 and [stop for stop in stops if faint(stop)] == []
+        assert len(stops) > 10
+        assert [stop for stop in stops if faint(stop)] == []
     finally:
         context.close()
 
