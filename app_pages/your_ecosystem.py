@@ -18,6 +18,7 @@ from dashboard.network import views as network_views
 from dashboard.state import links
 from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
+from dashboard.ui.uploads import held_maps
 from dashboard.upload import example, templates
 from dashboard.upload.result import Beside, MapResult, read_map
 from dashboard.upload.tables import MAX_UPLOAD_MB, problems_frame
@@ -89,7 +90,8 @@ def current_map(files: Sequence[UploadedFile], show_example: bool) -> MapResult 
             forget_map()  # the old map goes before the new one is read: a session holds one at a time
             shown = None
             with st.spinner("Reading and checking your map…"):
-                shown = read_map([(f.name, f.getvalue()) for f in files], catalog, key, "Your ecosystem")
+                uploaded = [(f.name, f.getvalue()) for f in files]
+                shown = read_map(uploaded, catalog, key, "Your ecosystem", held=held_maps())
     elif shown is not None and shown.origin == "upload":
         return shown
     elif show_example:

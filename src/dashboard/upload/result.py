@@ -3,14 +3,17 @@ was read without problems its network (view, summary, mapping questions) and met
 with a CTDC site and the result files are made from it on request.
 
 The page keeps the latest map in its session state (a frozen value, nothing memoised inside it), so it
-lives as long as the session and is never shared with another one. The process counts the maps held
-(weakly) to refuse new uploads, with a "busy" message, before they exhaust its memory.
+lives as long as the session and is never shared with another one. A ledger of the maps held (``HeldMaps``,
+weak references, one per process, made by the page's caller) refuses new uploads with a "busy" message before
+they exhaust the server's memory, and hands the memory of a map back to the system when its session drops it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -53,7 +56,7 @@ class MapResult:
     files: tuple[str, ...]
     network: EcosystemNetwork | None = None
     metrics: NetworkMetrics | None = None
-    busy: bool = False  # not read: the process held too many maps (see ``MAX_HELD_ROWS``)
+    busy: bool = False  # not read: the process held too many maps (see ``HeldMaps``)
 
     @property
     def rows(self) -> int:
@@ -94,21 +97,59 @@ class MapResult:
         return summary_csv(pd.concat([mine.summary, other.summary], ignore_index=True))
 
 
-# The maps read and drawn in this process and still held (by sessions' state, until a session removes its map
-# or ends): weak references only, so a map leaves the count as soon as nothing else holds it.
-_HELD: weakref.WeakSet[MapResult] = weakref.WeakSet()
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library is not glibc."""
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
 
 
-def held_rows() -> int:
-    """Organizations and ties of the maps this process holds now (in any session's state)."""
-    return sum(held.rows for held in list(_HELD))
+def return_freed_memory() -> None:
+    """Hand the memory freed since the last call back to the system: C's allocator keeps freed pages for reuse,
+    so without this the server stays as large as its busiest moment."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
-def read_map(files: Sequence[tuple[str, bytes]], catalog: Catalog, key: str, name: str, origin: str = "upload") -> MapResult:
-    """Read, check and (when it has no problems) measure a map; never raises. While the maps held reach
-    ``MAX_HELD_ROWS``, an upload is not read but asked to come back shortly."""
+class HeldMaps:
+    """The uploaded maps a process's sessions hold, by weak reference (a map leaves as soon as its session drops
+    it, and its memory is returned to the system then), and how many organizations and ties they may hold
+    together before a new upload is refused."""
+
+    def __init__(self, limit: int = MAX_HELD_ROWS) -> None:
+        self.limit = limit
+        self._maps: weakref.WeakSet[MapResult] = weakref.WeakSet()
+
+    def rows(self) -> int:
+        """Organizations and ties of the maps held now."""
+        return sum(held.rows for held in list(self._maps))
+
+    def full(self) -> bool:
+        """Whether the maps held reach the limit, so a new upload must wait."""
+        return self.rows() >= self.limit
+
+    def add(self, shown: MapResult) -> None:
+        """Count a map while something else holds it."""
+        self._maps.add(shown)
+        weakref.finalize(shown, return_freed_memory)
+
+
+def read_map(
+    files: Sequence[tuple[str, bytes]],
+    catalog: Catalog,
+    key: str,
+    name: str,
+    origin: str = "upload",
+    held: HeldMaps | None = None,
+) -> MapResult:
+    """Read, check and (when it has no problems) measure a map; never raises. With ``held``, the map read is
+    counted there, and while the maps held there are full it is not read but asked to come back shortly."""
     names = tuple(f for f, _ in files)
-    if origin == "upload" and held_rows() >= MAX_HELD_ROWS:
+    if held is not None and held.full():
         return MapResult(key, UploadResult(None, (UploadProblem(", ".join(names), BUSY),)), origin, names, busy=True)
     result = parse_upload(files, name=name, origin=origin)
     if not result.ok or result.ecosystem is None:
@@ -120,5 +161,6 @@ def read_map(files: Sequence[tuple[str, bytes]], catalog: Catalog, key: str, nam
     except Exception as exc:  # noqa: BLE001 (never a traceback on the page: what no check foresaw gets a message)
         return MapResult(key, unforeseen(names, exc), origin, names)
     shown = MapResult(key, result, origin, names, network, metrics)
-    _HELD.add(shown)
+    if held is not None:
+        held.add(shown)
     return shown
