@@ -12,6 +12,7 @@ import json
 import os
 import re
 import tempfile
+import weakref
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -625,3 +626,15 @@ def test_without_glibc_freed_memory_is_left_to_the_allocator(monkeypatch):
         upload_result.return_freed_memory()  # nothing to call, and no error
     finally:
         upload_result._malloc_trim.cache_clear()
+
+
+def test_a_download_made_later_holds_its_map_only_weakly(catalog):
+    shown = upload_result.read_map(example.example_files(), catalog, "example", example.EXAMPLE_NAME, "example")
+    make = upload_result.download_later(shown, "metrics-csv")
+    assert make() == shown.download("metrics-csv")
+    gone = weakref.ref(shown)
+    del shown
+    gc.collect()
+    assert gone() is None  # the callable did not keep the map
+    with pytest.raises(ValueError, match="upload it again"):
+        make()

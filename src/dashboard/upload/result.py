@@ -138,6 +138,20 @@ class HeldMaps:
         weakref.finalize(shown, return_freed_memory)
 
 
+def download_later(shown: MapResult, kind: str) -> Callable[[], bytes]:
+    """``shown.download(kind)``, made when asked for, holding the map only weakly: Streamlit keeps a download
+    button's callable after its session has gone, and it must not keep the map's memory with it."""
+    held = weakref.ref(shown)
+
+    def make() -> bytes:
+        alive = held()
+        if alive is None:
+            raise ValueError("the map is no longer held by its session; upload it again")
+        return alive.download(kind)
+
+    return make
+
+
 def read_map(
     files: Sequence[tuple[str, bytes]],
     catalog: Catalog,
