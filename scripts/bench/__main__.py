@@ -32,9 +32,9 @@ from scripts.bench.measure import (
     serve,
 )
 from scripts.bench.report import markdown
-from scripts.bench.upload import measure_upload
+from scripts.bench.upload import MEMORY_ROUNDS, measure_upload, measure_upload_memory
 
-PARTS = ("memory", "pages", "load", "upload", "cold", "synthetic", "replicas", "brief")
+PARTS = ("memory", "pages", "load", "upload", "upload-memory", "cold", "synthetic", "replicas", "brief")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
                     (app_url, app_proc.pid), (hello_url, hello_proc.pid), args.upload_repeats, args.page_rounds, args.pause
                 ),
             )
+    step("upload-memory", lambda: measure_upload_memory(rounds=1 if args.quick else MEMORY_ROUNDS))
     step("cold", lambda: measure_cold_start(args.cold_runs))
     step("synthetic", lambda: measure_synthetic(factors, 10, args.pause))
     step("replicas", lambda: measure_replicas(links, args.users, args.reruns, args.rounds))
