@@ -20,7 +20,7 @@ from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, networ
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
 from dashboard.ui.uploads import held_maps, session_map
 from dashboard.upload import example, templates
-from dashboard.upload.result import Beside, MapResult, download_later, read_map
+from dashboard.upload.result import Beside, MapResult, made_later, read_map
 from dashboard.upload.tables import MAX_UPLOAD_MB, problems_frame
 from dashboard.views import self_check
 
@@ -233,7 +233,7 @@ with map_tab:
             for index, (kind, (label, extension, mime)) in enumerate(DOWNLOADS.items()):
                 columns[index % 3].download_button(
                     label,
-                    download_later(shown, kind),
+                    made_later(shown, functools.partial(MapResult.download, kind=kind)),
                     file_name=f"{mine.view.stem}.{extension}" if kind != "metrics-csv" else f"{mine.view.stem}-metrics.csv",
                     mime=mime,
                     key=f"result-{kind}",
@@ -242,7 +242,7 @@ with map_tab:
                 )
             columns[len(DOWNLOADS) % 3].download_button(
                 f"Measures beside {names[compare_id]} (CSV)",
-                functools.partial(shown.side_by_side_csv, site),
+                made_later(shown, functools.partial(MapResult.side_by_side_csv, other=site)),
                 file_name=f"{mine.view.stem}-beside-{compare_id}.csv",
                 mime="text/csv",
                 key="result-side-by-side",

@@ -630,7 +630,7 @@ def test_without_glibc_freed_memory_is_left_to_the_allocator(monkeypatch):
 
 def test_a_download_made_later_holds_its_map_only_weakly(catalog):
     shown = upload_result.read_map(example.example_files(), catalog, "example", example.EXAMPLE_NAME, "example")
-    make = upload_result.download_later(shown, "metrics-csv")
+    make = upload_result.made_later(shown, lambda held: held.download("metrics-csv"))
     assert make() == shown.download("metrics-csv")
     gone = weakref.ref(shown)
     del shown

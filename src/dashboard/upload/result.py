@@ -138,18 +138,18 @@ class HeldMaps:
         weakref.finalize(shown, return_freed_memory)
 
 
-def download_later(shown: MapResult, kind: str) -> Callable[[], bytes]:
-    """``shown.download(kind)``, made when asked for, holding the map only weakly: Streamlit keeps a download
-    button's callable after its session has gone, and it must not keep the map's memory with it."""
+def made_later(shown: MapResult, make: Callable[[MapResult], bytes]) -> Callable[[], bytes]:
+    """``make(shown)``, when asked for, holding the map only weakly: Streamlit keeps a download button's callable
+    after its session has gone, and it must not keep the map's memory with it."""
     held = weakref.ref(shown)
 
-    def make() -> bytes:
+    def made() -> bytes:
         alive = held()
         if alive is None:
             raise ValueError("the map is no longer held by its session; upload it again")
-        return alive.download(kind)
+        return make(alive)
 
-    return make
+    return made
 
 
 def read_map(
