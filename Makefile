@@ -62,9 +62,10 @@ schema: $(VENV)/.installed
 export: $(VENV)/.installed
 	$(PY) -m dashboard export $(DATA)
 
-## What a visitor waits for on a real server, beside a hello-world app (a benchmark, not a test; about 4 minutes)
+## What a visitor waits for on a real server: each page beside a reference page of its own elements, hello-world
+## for context, the site brief's build, and where the time goes (py-spy); a benchmark, not a test; about 12 minutes
 bench: $(VENV)/.dev-installed browser nginx
-	$(PY) -m scripts.bench
+	$(PY) -m scripts.bench --profile
 
 ## Serve the app as $(REPLICAS) replicas behind nginx on http://localhost:$(PORT), sticky by cookie (deploy/ without containers)
 replicas: $(VENV)/.installed nginx

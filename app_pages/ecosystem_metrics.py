@@ -2,15 +2,18 @@
 
 import streamlit as st
 
+from dashboard.data.cite import repository_url
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.data.values import NOT_FOUND
 from dashboard.state import filters
 from dashboard.ui.blocks import chart_block, lazy_expander, table_with_download
 from dashboard.ui.shell import page_context, url_choice, url_tabs
+from dashboard.views import metrics
 from dashboard.views.metrics import census, key_years, names, partners, timeline
 
 context = page_context()
 catalog, view = context.catalog, context.filters
+repository = repository_url()  # each value in the tables offers a correction when it is set
 
 st.title("Ecosystem metrics")
 st.markdown(
@@ -35,9 +38,7 @@ if not filters.selected_site_ids(catalog, view):
     st.info("No sites match the current filters. Clear the site or role filter in the sidebar.", icon=":material/filter_alt_off:")
 else:
     # A link opens the tab it names (?metrics_tab=...), and only the open tab is computed.
-    years_tab, names_tab, census_tab, partners_tab, timeline_tab = url_tabs(
-        context, ["Key years", "Names", "Census context", "Partners", "Timeline"], "metrics_tab"
-    )
+    years_tab, names_tab, census_tab, partners_tab, timeline_tab = url_tabs(context, list(metrics.TABS), "metrics_tab")
 
     with years_tab:
         if years_tab.open:
@@ -56,7 +57,7 @@ else:
                 help="Every key year per site at once (a colour per metric), or one metric with its sites ordered by year.",
             )
             context.share("year_metric", choices[metric], everything)
-            years = key_years.key_years_view(catalog, view, lens, metric)
+            years = key_years.key_years_view(catalog, view, lens, metric, repository)
             chart_block(years.chart)
             with lazy_expander(
                 "Key years as a table: a row per site, a column per metric", f"data-{years.table_name}"
@@ -76,10 +77,9 @@ else:
 
     with names_tab:
         if names_tab.open:
-            by_name = names.names_view(catalog, view, lens)
+            by_name = names.names_view(catalog, view, lens, repository)
             st.markdown(
-                "## Partners, policies and posts by name\n\n"
-                f"{by_name.known} of {by_name.total} values are in the sources; the rest read “{NOT_FOUND}”."
+                f"## {names.TITLE}\n\n{by_name.known} of {by_name.total} values are in the sources; the rest read “{NOT_FOUND}”."
             )
             table_with_download(
                 by_name.table,
@@ -105,7 +105,7 @@ else:
                     )
                 )
                 context.share("census_vintage", vintage, vintages[0])
-                release = census.census_view(catalog, view, vintage, lens)
+                release = census.census_view(catalog, view, vintage, lens, repository)
                 st.caption(
                     f"{escape_markdown(release.vintage)}. Sources: {release.sources_markdown}. "
                     "Every chart on this tab shows this release only."
@@ -121,4 +121,4 @@ else:
 
     with timeline_tab:
         if timeline_tab.open:
-            chart_block(timeline.timeline_view(catalog, view, lens))
+            chart_block(timeline.timeline_view(catalog, view, lens, repository))

@@ -5,11 +5,13 @@ the reader includes affiliations and other periods (``ties=all``)."""
 import streamlit as st
 
 from dashboard import constants as C
+from dashboard.data.cite import repository_url
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
 from dashboard.state import filters
-from dashboard.ui.blocks import chart_block, lazy_expander, network_block, table_with_download
+from dashboard.ui.blocks import chart_block, lazy_expander, network_block, table_or_list, table_with_download
 from dashboard.ui.shell import page_context, ties_switch, url_choice, url_tabs
+from dashboard.views import corrections
 
 MAX_PICTURES = 12  # a program of many sites is compared in a table; this many pictures are drawn
 
@@ -23,7 +25,8 @@ st.markdown(
         "the sources document as lines, labelled by kind. An organization with many partners is a **hub**; one "
         "that lies on the paths between others is a **bridge** (betweenness). Lines are only the ties the "
         "sources describe: where few are documented, a missing line is a gap in the record, not proof that two "
-        "organizations never worked together. By default every picture and measure counts only the ties the "
+        "organizations never worked together. Tap or click a mark or a line for its details and sources, shown under "
+        "its picture. By default every picture and measure counts only the ties the "
         "sources date to CTDC's years, 2014–2018; standing affiliations (NNIP partners, Code for America "
         "brigades, institutional homes) and ties from before or after the program are counted only when you "
         "include them.",
@@ -92,7 +95,18 @@ else:
                 "of organizations it is tied to, **betweenness** the share of shortest paths between other "
                 "organizations that run through it, **types connected** the number of kinds of organization it is tied to. "
                 + escape_markdown(comparison.counted)
-                + " The last column says how many ties each site's figures count; a site with fewer than "
+                + " The column “ties counted at the site” says how many ties each site's figures count; a site with fewer than "
                 f"{C.MIN_TIES_TO_RANK} has too few to rank its organizations."
             )
-            table_with_download(comparison.organizations, "network-organizations")
+            repository = repository_url()
+            table_or_list(
+                corrections.organization_corrections(catalog, comparison.organizations, repository),
+                "network-organizations",
+                comparison.organization_list,
+            )
+            st.markdown(
+                "## Every tie counted\n\nOne row per tie counted above: the two organizations, what the tie was, "
+                "when it held and the sources that document it"
+                + (", with a link to suggest a correction." if repository else ".")
+            )
+            table_with_download(corrections.ties_table(catalog, site_ids, ties_counted, repository), "network-ties")

@@ -31,7 +31,7 @@ BRIEF_HELP = (
 JUMP_LINKS = "Jump to [the partner network](#how-they-were-connected) · [the sources](#sources-cited-on-this-page)"
 NETWORK_INTRO = (
     "Organizations as marks, coloured and shaped by type; the ties the sources document as lines, labelled by "
-    "kind. Hover over or tap a line or a mark for its sources; the tables below list them too. By default only "
+    "kind. Tap or click a mark or a line for its details and sources, shown under the picture; the tables below list them too. By default only "
     "the ties the sources date to CTDC's years (2014–2018) are drawn and counted; the switch adds standing "
     "affiliations, such as network memberships, and ties from before or after the program."
 )

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from dashboard.data.cite import repository_url
 from dashboard.data.text import escape_markdown, intro_markdown, section_markdown
 from dashboard.ui.blocks import csv_download
 from dashboard.ui.shell import page_context, site_links
 from dashboard.views import sites_map
+from dashboard.views.corrections import site_corrections_markdown
 
 MAP_HEIGHT = 440  # at most: the map is fitted to the sites in view
 THEMES_NOTE = " Themes describe products, not places, so the map is narrowed only by the site and role filters."
@@ -67,3 +69,5 @@ csv_download(site_map.table, "map-sites")
 if site_map.sites:
     st.markdown("**Site profiles**")
     site_links(context, site_map.sites)
+    if corrections := site_corrections_markdown(context.catalog, [site_id for site_id, _, _ in site_map.sites], repository_url()):
+        st.markdown(corrections)

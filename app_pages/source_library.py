@@ -12,11 +12,16 @@ from dashboard.views import library
 
 context = page_context()
 catalog = context.catalog
-LINK_COLUMN = {"url": st.column_config.LinkColumn("url")}
+# Rows of three lines, so long titles, addresses and notes wrap within columns wide enough to read them.
+TEXT_COLUMNS = {
+    name: st.column_config.TextColumn(name, width=width)
+    for name, width in {"title": 280, "publisher": 200, "date": 130, "summary": 400, "note": 400}.items()
+}
+# A link cannot wrap: its column fits most addresses whole, shown without "https://" and "www.".
+LINK_COLUMN = {**TEXT_COLUMNS, "url": st.column_config.LinkColumn("url", width=560, display_text=r"^https?://(?:www\.)?(.*)$")}
 SOURCE_COLUMNS = {
     **LINK_COLUMN,
     "archive": st.column_config.LinkColumn("archive", display_text=linkcheck.ARCHIVE_LABEL, help=linkcheck.ARCHIVE_TITLE),
-    "correction": st.column_config.LinkColumn("correction", display_text=cite.CORRECTION_LABEL),
 }
 
 st.title("Library")
@@ -43,7 +48,7 @@ with resources_tab:
         st.markdown(resources.markdown)
         with lazy_expander("The resources as a table", "data-resources") as is_open:
             if is_open:
-                table_with_download(resources.table, "resources", column_config=LINK_COLUMN)
+                table_with_download(resources.table, "resources", column_config=LINK_COLUMN, row_height=C.WRAPPED_ROW_PX)
 
 with sources_tab:
     if sources_tab.open:
@@ -55,14 +60,14 @@ with sources_tab:
         )
         sources = library.sources_view(catalog, cite.repository_url())
         st.caption(sources.caption)
-        table_with_download(sources.table, "sources", column_config=SOURCE_COLUMNS)
+        table_with_download(sources.table, "sources", column_config=SOURCE_COLUMNS, row_height=C.WRAPPED_ROW_PX)
 
 with dictionary_tab:
     if dictionary_tab.open:
         st.markdown(
             "What each data field means, generated from the schema the validator enforces, by the file names of "
-            "the download: each CSV holds the rows of the YAML file of the same name in `data/` (`metrics.csv` also "
-            "holds `census.yaml`'s). Dates keep the precision the source gives; values not found in sources are "
+            "the download: each CSV holds one table of the dataset (`metrics.csv` also holds the census figures). "
+            "Dates keep the precision the source gives; values not found in sources are "
             "empty (null), never zero."
         )
         table_with_download(library.dictionary_table(), "data-dictionary")

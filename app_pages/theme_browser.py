@@ -3,6 +3,7 @@ section, and full-text search, as four tabs bound to the URL (only the open one 
 
 import streamlit as st
 
+from dashboard.data.cite import repository_url
 from dashboard.data.schema import LESSON_SECTIONS, THEMES
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.ui.blocks import chart_block, lazy_expander, table_with_download
@@ -12,13 +13,15 @@ from dashboard.views.themes import by_site, one_theme, search, sections
 
 context = page_context()
 catalog, view = context.catalog, context.filters
+repository = repository_url()  # each product, lesson and result offers a correction when it is set
 
 st.title("Themes")
 st.markdown(
     intro_markdown(
         "What the seven sites worked on, theme by theme: the products they built or ran and the lessons "
         "recorded about them. See which themes each site worked on, read one theme's records, browse the "
-        "lessons by the sections of the program's synthesis, or search every product, lesson, resource and partner.",
+        "lessons by the sections of the program's synthesis, or search every product, lesson, resource, partner, "
+        "site and ecosystem metric.",
         context.describe_filters(),
     )
 )
@@ -43,7 +46,7 @@ with theme_tab:
         context.share("theme", chosen, by_site.theme_in_focus(catalog, view))
         if view.themes and chosen not in view.themes:
             st.caption("This theme is outside the sidebar's theme filter; it is shown for the sites in view.")
-        theme = one_theme.theme_view(catalog, view, chosen)
+        theme = one_theme.theme_view(catalog, view, chosen, repository)
         st.markdown(theme.products_markdown)
         if theme.product_sites:
             with st.container(horizontal=True):
@@ -68,7 +71,7 @@ with section_tab:
             "Read the lessons of one section", list(LESSON_SECTIONS), index=LESSON_SECTIONS.index(start), key="section"
         )
         context.share("section", section, LESSON_SECTIONS[0])
-        by_section = sections.sections_view(catalog, view, section or LESSON_SECTIONS[0])
+        by_section = sections.sections_view(catalog, view, section or LESSON_SECTIONS[0], repository)
         with chart_area:
             if by_section.chart is None:
                 st.info("No lessons match the current filters.")
@@ -80,22 +83,23 @@ with search_tab:
     if search_tab.open:
         raw_query = raw_param("q")
         query = st.text_input(
-            "Search products, lessons, resources, organizations and partners",
+            "Search products, lessons, resources, partners, sites and metrics",
             value=raw_query[-1] if raw_query else "",
             key="q",
-            placeholder="e.g. court, housing, youth jobs, Rise Community Development",
+            placeholder="e.g. court, housing, youth jobs, Rise Community Development, open data policy",
             help="Whole words; the last word also matches as the start of a word. Every word must match; "
             "names and titles count most.",
         )
         if query and query.strip():
-            found = search.search_view(catalog, view, query)
+            found = search.search_view(catalog, view, query, repository=repository)
             context.share("q", found.query)
             for note in found.notes:
                 st.caption(f":material/content_cut: {escape_markdown(note)}")
             if not found.found:
                 st.info(found.summary, icon=":material/search_off:")
             else:
-                st.markdown(found.summary + "\n\n" + found.markdown)
+                # Escaped Markdown but for each title's link, an HTML anchor so the link stays in this tab.
+                st.markdown(found.summary + "\n\n" + found.markdown, unsafe_allow_html=True)
                 with lazy_expander("Search results as a table", "data-search-results") as is_open:
                     if is_open:
                         table_with_download(found.table, "search-results")

@@ -15,8 +15,9 @@ import streamlit as st
 
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
+from dashboard.network.model import site_ecosystem
 from dashboard.state import links
-from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download
+from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download, text_table
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
 from dashboard.ui.uploads import held_maps, session_map
 from dashboard.upload import example, templates
@@ -31,7 +32,6 @@ BESIDE_KEY = "ecosystem_beside"  # (map key, site id, Beside): the comparison sh
 UPLOAD_TYPES = ["csv", "txt", "yaml", "yml", "xlsx"]
 TEMPLATES = {"csv": "two CSV files", "yaml": "YAML", "xlsx": "Excel workbook"}
 FORM_CHOICES = ["Not answered", "Yes", "No"]
-TABLE_ROW_PX = 35  # the height of a table row, to show a short table whole
 DOWNLOADS = {
     "metrics-csv": ("Metrics per organization (CSV)", "csv", "text/csv"),
     "graphml": ("Network as GraphML (Gephi, yEd)", "graphml", "application/graphml+xml"),
@@ -39,6 +39,7 @@ DOWNLOADS = {
     "png": ("Picture (PNG)", "png", "image/png"),
     "svg": ("Picture (SVG)", "svg", "image/svg+xml"),
 }
+PICTURES = ("png", "svg")  # drawn with the CTDC site shown beside the map
 
 
 class UploadedFile(Protocol):
@@ -217,8 +218,8 @@ with map_tab:
 
             beside = beside_site(shown, site, compare_id)
             st.markdown("## 4. Measures side by side")
-            rows = TABLE_ROW_PX * (len(beside.measures) + 1) + 3
-            table_with_download(beside.measures, f"measures-{compare_id}", height=rows)
+            text_table(beside.measures, "measure")
+            csv_download(beside.measures, f"measures-{compare_id}")
 
             st.markdown("## 5. Questions to ask of your map")
             prompts = beside.prompts
@@ -233,7 +234,14 @@ with map_tab:
             for index, (kind, (label, extension, mime)) in enumerate(DOWNLOADS.items()):
                 columns[index % 3].download_button(
                     label,
-                    made_later(shown, functools.partial(MapResult.download, kind=kind)),
+                    made_later(
+                        shown,
+                        functools.partial(
+                            MapResult.download,
+                            kind=kind,
+                            beside=site_ecosystem(catalog, compare_id) if kind in PICTURES else None,
+                        ),
+                    ),
                     file_name=f"{mine.view.stem}.{extension}" if kind != "metrics-csv" else f"{mine.view.stem}-metrics.csv",
                     mime=mime,
                     key=f"result-{kind}",

@@ -116,14 +116,19 @@ def test_year_chart_encodes_confidence_with_a_legend(catalog):
     assert colors == list(constants.CATEGORY_COLORS[:6])
 
 
-def test_role_lens_compares_averages_of_known_values(catalog):
+def test_role_lens_gives_the_known_years_of_each_role(catalog):
     frame = key_years.year_frame(catalog, ALL)
     sentences = key_years.role_comparison(frame)
     assert len(sentences) == len(site_metrics.YEAR_METRICS)
-    nnip = sentences[0]
-    assert nnip.startswith("Year joined NNIP:")
-    assert "implementation sites averaged 1996 (2 of 3 with a value)" in nnip
-    assert "learning sites averaged 2004 (3 of 4 with a value)" in nnip
+    assert sentences[0] == (
+        "Year joined NNIP: implementation sites 1995 (Boston) and 1997 (Washington, DC), 2 of 3 with a value; "
+        "learning sites 1995 (Cleveland), 2008 (Pittsburgh) and 2010 (San Antonio), 3 of 4 with a value."
+    )
+    assert sentences[2] == (
+        "Open data policy year: implementation sites 2014 (Boston and Washington, DC), 2 of 3 with a value; "
+        "learning sites 2014 (Pittsburgh) and 2016 (Seattle / King County), 2 of 4 with a value."
+    )
+    assert not any("averag" in sentence for sentence in sentences)  # the years themselves, never their mean
     means = site_metrics.role_means(frame).set_index(["metric", "role"])
     assert means.loc[("nnip_join_year", "learning"), "average"] == pytest.approx((1995 + 2008 + 2010) / 3)
     lens = key_years.year_chart(frame, lens=True).to_dict()
@@ -137,7 +142,9 @@ def test_role_lens_compares_averages_of_known_values(catalog):
 
 def test_role_lens_with_one_role_in_view(catalog):
     sentences = key_years.role_comparison(key_years.year_frame(catalog, LEARNING))
-    assert sentences[0] == "Year joined NNIP: learning sites averaged 2004 (3 of 4 with a value)."
+    assert sentences[0] == (
+        "Year joined NNIP: learning sites 1995 (Cleveland), 2008 (Pittsburgh) and 2010 (San Antonio), 3 of 4 with a value."
+    )
 
 
 def test_year_takeaway_names_earliest_and_latest(catalog):
@@ -443,9 +450,19 @@ def test_one_metric_uses_one_colour_and_orders_sites_by_year(catalog):
     spec = chart.to_dict()
     assert spec["title"]["text"] == "Year joined NNIP"
     assert "Sites earliest first" in spec["title"]["subtitle"]
-    # the year axis is the same whichever metric is shown
+    # the year axis spans the years shown and the program years, a year's margin either side
+    assert points["encoding"]["x"]["scale"]["domain"] == [1994, 2019]
     every = key_years.year_chart(frame, False, PERIOD).to_dict()
-    assert points["encoding"]["x"]["scale"]["domain"] == every["layer"][1]["encoding"]["x"]["scale"]["domain"] == [1994, 2025]
+    assert every["layer"][1]["encoding"]["x"]["scale"]["domain"] == [1994, 2025]
+
+
+@pytest.mark.parametrize("lens", [False, True])
+def test_one_metric_keeps_close_years_apart(catalog, lens):
+    frame = key_years.year_frame(catalog, ALL)
+    chart = key_years.year_chart(frame, lens, PERIOD, "open_data_policy_year")
+    (points,) = layers_by_mark(chart)["point"]
+    assert sorted(set(rows_of(chart, points)["numeric"])) == [2014, 2016]
+    assert points["encoding"]["x"]["scale"]["domain"] == [2013, 2019]  # not 1994-2025, where 2014 and 2016 touch
 
 
 def test_one_metric_under_the_lens_is_coloured_and_grouped_by_role(catalog):
@@ -508,7 +525,7 @@ def test_key_years_view_follows_the_choice(catalog):
     assert unknown.chart.spec["title"]["text"] == "Key years per site"  # an unknown choice shows every metric
     lens = key_years.key_years_view(catalog, ALL, True, NNIP)
     assert lens.comparison_markdown == ""  # the takeaway already compares the roles on this metric
-    assert "implementation sites averaged 1996" in lens.chart.takeaway
+    assert "implementation sites 1995 \\(Boston\\) and 1997 \\(Washington, DC\\)" in lens.chart.takeaway
 
 
 def test_key_years_takeaway_counts_the_program_years(catalog):

@@ -135,4 +135,11 @@ def test_site_profile_records_offer_a_correction_with_a_repository(catalog):
     assert lessons.count("[Suggest a correction](") == sum(len(group) for group in profile.lessons.values())
     intro = site_profile_text.intro_markdown(profile, sources, REPOSITORY)
     assert "Correction%3A%20sites.yaml%20st-louis" in intro
+    ties = re.findall(
+        r"\[Suggest a correction\]\(([^)\s]+)\)", site_profile_text.relationships_markdown(profile, sources, REPOSITORY)
+    )
+    assert sorted(_prefill(url)["title"] for url in ties) == sorted(
+        f"Correction: relationships.yaml {tie['id']}" for tie in profile.relationships
+    )
     assert "Suggest a correction" not in site_profile_text.products_markdown(profile, sources)
+    assert "Suggest a correction" not in site_profile_text.relationships_markdown(profile, sources)

@@ -91,5 +91,5 @@ def test_the_data_dictionary_names_the_files_of_the_download(catalog, package_di
         assert list(dictionary.loc[dictionary["file"] == resource["path"], "field"]) == header, resource["path"]
     assert not dictionary["file"].str.endswith(".yaml").any()
     census_only = dictionary[(dictionary["file"] == "metrics.csv") & (dictionary["field"] == "census_query")].iloc[0]
-    assert census_only["meaning"].endswith("(census.yaml rows only)")
+    assert census_only["meaning"].endswith("(census rows only)")
     assert not census_only["required"]

@@ -75,3 +75,11 @@ def test_intro_markdown_marks_and_escapes_the_filter_note():
 
 def test_plural():
     assert [f"{n} {text.plural('lesson', n)}" for n in (0, 1, 2)] == ["0 lessons", "1 lesson", "2 lessons"]
+
+
+def test_screen_frame_writes_missing_dates_in_words_and_csv_keeps_them_empty():
+    frame = pd.DataFrame({"date": ["2017-05", None], "note": [None, "n"]})
+    shown = export.screen_frame(frame)
+    assert list(shown["date"]) == ["2017-05", "date not found in sources"]
+    assert shown["note"].isna().tolist() == [True, False]  # only dates are written in words
+    assert export.safe_csv(frame).decode().splitlines()[1:] == ["2017-05,", ",n"]

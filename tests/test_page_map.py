@@ -161,7 +161,7 @@ def test_overview_has_a_small_map_and_where_to_start_links():
     for label, page in [
         ("Browse the products and 38 lessons by theme", "themes?"),
         ("Compare the sites' civic-tech ecosystems", "metrics?"),
-        ("Read the 35 reports and all 255 sources", "library?"),
+        ("Read the 35 reports and all 258 sources", "library?"),
     ]:
         assert found[label] == page
 

@@ -88,7 +88,8 @@ def test_lens_toggle_from_the_link_groups_by_role():
     assert "by site role" in chart_title(chart_protos(at)[0])
     text = page_text(at)
     assert "Implementation and learning sites compared" in text
-    assert "implementation sites averaged 1996 (2 of 3 with a value)" in text
+    assert "implementation sites 1995 (Boston) and 1997 (Washington, DC), 2 of 3 with a value" in text
+    assert "averaged" not in text
     at = run({"lens": "true", "tab": "Partners"})
     partner = [json.loads(p.spec) for p in chart_protos(at) if "Partner" in str(json.loads(p.spec).get("title"))]
     assert partner

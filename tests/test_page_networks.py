@@ -11,7 +11,7 @@ import re
 import pyarrow as pa
 import pytest
 
-from conftest import chart_protos, headings, markdown, open_app, page_links, page_text, script
+from conftest import MINIMAL_DIR, chart_protos, headings, markdown, open_app, page_links, page_text, script
 from dashboard import constants as C
 from dashboard.network import model as N
 from dashboard.network import views as network_views
@@ -155,6 +155,42 @@ def test_organizations_tab_lists_hubs_and_bridges_of_every_site(catalog):
     assert "Counting 22 ties documented during CTDC (2014–2018)" in page_text(at)
     every = open_app(PAGE, {"networks_tab": "Organizations", "ties": "all"}).dataframe[0].value
     assert every.iloc[0]["organization"] == "Metropolitan Area Planning Council (MAPC)"
+    # On a phone the table gives way to a list of the same rows, which wraps (tests/browser/test_network_phone.py).
+    (listed,) = [m.value for m in at.markdown if m.value.startswith("- **")]
+    lines = listed.splitlines()
+    assert len(lines) == len(table)
+    assert plain(lines[0]) == "- **CivTech St. Louis** (St. Louis, other): 6 partners, betweenness 0.83, 5 types connected"
+
+
+def test_a_tap_on_a_mark_or_a_line_shows_its_details_under_the_picture():
+    at = open_app(PAGE, {"networks_tab": "Every network", "sites": ["Washington, DC"]})
+    (proto,) = chart_protos(at)
+    assert list(proto.selection_mode) == ["organization", "tie"]
+    assert any(c.value.startswith("Tap or click a mark or a line") for c in at.caption)
+    # What the browser sends when a mark is tapped (tests/browser/test_network_phone.py taps one for real).
+    at.session_state["picture-network-washington-dc"] = {"selection": {"organization": [{"key": "org:code-for-dc"}], "tie": []}}
+    at.run()
+    (panel,) = [m.value for m in at.markdown if m.value.startswith("**Code for DC")]
+    assert "4 partners" in panel
+    assert "**Sources:** [" in panel
+    assert not any(c.value.startswith("Tap or click a mark or a line") for c in at.caption)
+    tie = {"organization": [], "tie": [{"key": "tie:code-for-dc|neighborhoodinfo-dc"}]}
+    at.session_state["picture-network-washington-dc"] = {"selection": tie}
+    at.run()
+    (panel,) = [m.value for m in at.markdown if m.value.startswith("**Code for DC")]
+    assert "partnered NeighborhoodInfo DC" in plain(panel)
+    assert "during CTDC (2014–2018)" in plain(panel)
+
+
+@pytest.mark.parametrize("tab", ["Compare sites", "Every network", "Organizations"])
+def test_every_tab_runs_on_another_programs_data(monkeypatch, tab):
+    # The small fictional program has a site without organizations: an empty column of names once
+    # stopped the page with an AttributeError.
+    monkeypatch.setenv("CTDC_DATA_DIR", str(MINIMAL_DIR))
+    at = open_app(PAGE, {"networks_tab": tab})  # open_app fails on any exception
+    assert at.title[-1].value == "Partner networks"
+    shown = {"Compare sites": len(chart_protos(at)) == 1, "Every network": len(chart_protos(at)) == 2}
+    assert shown.get(tab, len(at.dataframe) == 2)  # the organizations and every tie counted
 
 
 def test_no_sites_in_view():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -31,7 +32,7 @@ def test_overview_kpis_from_the_catalog():
     assert kpis["Partners"] == "47"
     labels = [p.proto.label for p in at.get("page_link")]
     assert "Browse the products and 38 lessons by theme" in labels
-    assert "Read the 35 reports and all 255 sources" in labels
+    assert "Read the 35 reports and all 258 sources" in labels
     assert "Civic Tech and Data Collaborative" in at.markdown[0].value + at.markdown[1].value
     footer = " ".join(c.value for c in at.caption).replace("\\", "")  # Markdown escapes
     assert "Data as of 2026-11-27" in footer
@@ -101,6 +102,23 @@ def test_library_lists_resources_sources_dictionary_and_downloads():
     downloads = run({"tab": "Download the data"}, script("library"))
     labels = [b.proto.label for b in downloads.get("download_button")]
     assert labels == ["Download all tables (CSV zip)", "Download the dataset (JSON)"]
+
+
+@pytest.mark.parametrize(("tab", "expander"), [("Sources", None), ("Resources", "data-resources")])
+def test_library_tables_wrap_their_cells_and_say_missing_dates_in_words(tab, expander):
+    at = run({"library_tab": tab}, script("library"))
+    if expander:
+        at.session_state[expander] = True
+        at.run()
+    (grid,) = at.dataframe
+    assert grid.proto.row_height > 64  # the data grid wraps a cell's text only in rows taller than 4rem
+    columns = json.loads(grid.proto.columns)
+    assert columns["url"]["type_config"]["type"] == "link"
+    assert columns["url"]["width"] >= 500  # a link cannot wrap: most addresses fit whole
+    assert all(columns[name]["width"] >= 130 for name in ("title", "publisher", "date", "note"))
+    dates = grid.value["date"]
+    assert "None" not in set(dates.astype(str))
+    assert (dates == "date not found in sources").sum() >= 10
 
 
 def test_library_shows_how_to_cite_with_ready_citations(monkeypatch):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import urllib.parse
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -51,7 +54,7 @@ def test_search_from_url_lists_housing_insights():
     at = open_page(q="housing")  # a search link opens the Search tab
     assert at.text_input(key="q").value == "housing"
     text = markdown(at)
-    assert "**[Housing Insights](site?site=Washington%2C+DC)**" in text
+    assert '**<a href="site?site=Washington%2C+DC#housing-insights" target="_self">Housing Insights</a>**' in text
     assert "results, best matches first" in text
     assert "**housing**" in text.lower()
     assert "Sources cited in these results" in text
@@ -118,8 +121,21 @@ def test_section_from_url_lists_its_lessons():
     at = open_page(section="Sustaining the gain")
     assert at.selectbox(key="section").value == "Sustaining the gain"
     text = markdown(at)
-    assert "**Sustaining the gain: " in text
-    assert "**Ingredients: " not in text
+    assert "### Sustaining the gain\n\n**" in text
+    assert "### Ingredients" not in text
     at = open_page(section="Nowhere", tab="Lessons by section")
-    assert "**Ingredients: " in markdown(at)
+    assert "### Ingredients\n\n**" in markdown(at)
     assert any("Ignored unknown section" in c.value for c in at.caption)
+
+
+def test_a_metric_result_opens_its_tab_and_metric():
+    at = open_page(q="open data policy year")
+    href = re.search(r'<a href="(metrics\?[^"#]+)#key-years" target="_self">Open data policy year</a>', markdown(at))
+    assert href is not None
+    params = urllib.parse.parse_qs(html.unescape(href.group(1)).split("?", 1)[1])
+    metrics = open_app(script("metrics"), {k: v[0] for k, v in params.items()})
+    assert metrics.selectbox(key="year_metric").value == "open_data_policy_year"
+    assert "Key years" in headings(metrics)
+    names = open_app(script("metrics"), {"metrics_tab": "Names"})
+    assert "Partners, policies and posts by name" in headings(names)
+    assert "Key years" not in headings(names)

@@ -4,14 +4,25 @@ hostile input, on the shipped catalog and on a small catalog written for the pur
 from __future__ import annotations
 
 import re
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
+from dashboard.state.filters import Filters
+from dashboard.state.links import heading_anchor
+from dashboard.views import library
+from dashboard.views.metrics import census, key_years
+from dashboard.views.metrics import names as metric_names
+from dashboard.views.site_profile.markdown import site_page
+from dashboard.views.themes import lessons as theme_lessons
 from dashboard.views.themes import search as S
+from dashboard.views.themes import sections as theme_sections
 from dashboard.views.themes.search_index import KINDS, build_index, fold, words_of
 
+ALL = Filters()
 HOSTILE = "**bold** <script>alert(1)</script> [link](javascript:alert(1)) `code` # heading _u_ | a | ~~s~~ $x$"
 
 
@@ -447,9 +458,9 @@ def test_operators_are_words_not_syntax(index):
     assert S.search(index, "title:court").words == ("title", "court")
 
 
-def test_match_expression_quotes_every_word():
-    assert S.match_expression(["youth", "job"]) == '"youth" AND ("job"*)'
-    assert S.match_expression(["communi"], ["community"]) == '("communi"* OR "community")'
+def test_word_expressions_quote_every_word():
+    assert S.word_expressions(["youth", "job"]) == ['"youth"', '("job"*)']
+    assert S.word_expressions(["communi"], ["community"]) == ['("communi"* OR "community")']
 
 
 def test_results_table_is_plain_text(catalog, index):
@@ -482,3 +493,102 @@ def test_one_index_serves_many_threads(index):
     with ThreadPoolExecutor(max_workers=8) as pool:
         parallel = list(pool.map(lambda q: ids(S.search(index, q)), queries))
     assert parallel == serial
+
+
+def test_sites_and_metrics_are_searched_with_their_summaries_and_definitions(index):
+    pittsburgh = S.search(index, "Pittsburgh").results[0]
+    assert (pittsburgh.kind, pittsburgh.id, pittsburgh.sites) == ("site", "pittsburgh", ("pittsburgh",))
+    policy = S.search(index, "open data policy").results
+    assert [(r.kind, r.id) for r in policy[:2]] == [("metric", "open_data_policy"), ("metric", "open_data_policy_year")]
+    assert policy[0].sites == ()  # a metric is program-wide: in view whatever the filters
+    by_definition = S.search(index, "chief innovation officer").results  # words of a definition only
+    assert [r.id for r in by_definition if r.kind == "metric"] == ["first_data_exec_year"]
+    assert "site:st-louis" not in {f"{r.kind}:{r.id}" for r in S.search(index, "court", site_ids={"boston"}).results}
+
+
+def test_a_name_written_in_one_piece_is_found_by_its_parts(index):
+    assert S.search(index, "court").results[0].id == "yourstlcourts"
+    assert S.search(index, "YourSTLCourts").results[0].id == "yourstlcourts"
+    assert "globalhack" in ids(S.search(index, "hack"))
+
+
+def _anchor(href: str) -> str:
+    """The anchor of a relative link."""
+    return href.split("#", 1)[1]
+
+
+def _headings(markdown: str) -> set[str]:
+    """The anchors Streamlit gives the Markdown headings of ``markdown``."""
+    found = re.findall(r"^#{1,6} (.+)$", markdown, flags=re.MULTILINE)
+    return {heading_anchor(re.sub(r"\\(.)", r"\1", h)) for h in found}
+
+
+def test_every_result_links_to_a_heading_of_its_page(catalog, index):
+    names = catalog.site_names()
+    pages = {site: site_page(catalog, site) for site in names}
+    library_headings = _headings(library.resources_markdown(catalog.resources, names))
+    vintage = census.census_vintages(catalog, ALL)[0]
+    census_titles = {heading_anchor(c.title) for c in census.census_view(catalog, ALL, vintage, False).charts}
+    metric_headings = {heading_anchor(key_years.TITLE), heading_anchor(metric_names.TITLE), *census_titles}
+    lessons = theme_lessons.lessons_in_view(catalog, ALL)
+    for rowid in range(1, len(index) + 1):
+        found = S.result_of(index.document(rowid))
+        href = S.result_href(found, {}, names, "Boston")
+        if found.kind == "national partner":
+            assert href == found.url
+            continue
+        assert href is not None
+        page, anchor = href.partition("?")[0], _anchor(href)
+        if page == "site":
+            site = next(s for s, n in names.items() if f"site={urllib.parse.quote_plus(n)}" in href)
+            shown = pages[site]
+            markdown = "\n\n".join([shown.products, shown.partners, shown.lessons, shown.metrics])
+            assert anchor in _headings(markdown) | {heading_anchor(shown.name)}, (found.id, href)
+        elif page == "library":
+            assert anchor in library_headings, (found.id, href)
+        elif page == "metrics":
+            assert anchor in metric_headings, (found.id, href)
+        else:
+            assert page == "themes"
+            assert anchor in _headings(theme_sections.section_lessons_markdown(lessons, found.section or "")), href
+
+
+def test_result_links_stay_in_the_tab_and_escape_the_address_and_the_title(tiny, catalog, index):
+    result = next(r for r in S.search(tiny, "lantern", limit=100).results if r.id == "p-hostile")
+    markdown = S.result_markdown(replace(result, title='<b>"x"</b> **y**'), 'site?a=1&b="2"#z')
+    assert markdown.startswith('**<a href="site?a=1&amp;b=&quot;2&quot;#z" target="_self">\\<b\\>"x"\\</b\\> \\*\\*y\\*\\*</a>**')
+    view = S.search_view(catalog, ALL, "court")
+    assert view.markdown.count('target="_self"') == len(view.table)
+    assert "_blank" not in view.markdown
+    assert "<script" not in S.search_view(catalog, ALL, HOSTILE).markdown
+
+
+def test_a_metric_links_to_its_tab_and_chart_a_product_to_its_heading(catalog, index):
+    names = catalog.site_names()
+    first = {q: S.search(index, q).results[0] for q in ("open data policy year", "open data policy", "poverty rate", "court")}
+    assert S.result_href(first["open data policy year"], {}, names) == (
+        "metrics?metrics_tab=Key+years&year_metric=Open+data+policy+year#key-years"
+    )
+    assert S.result_href(first["open data policy"], {}, names) == "metrics?metrics_tab=Names#partners-policies-and-posts-by-name"
+    assert S.result_href(first["poverty rate"], {"sites": ["Boston"]}, names) == (
+        "metrics?metrics_tab=Census+context&sites=Boston#poverty-rate"
+    )
+    assert S.result_href(first["court"], {}, names) == "site?site=St.+Louis#your-stl-courts"
+    grant = S.search(index, "CTDC grant").results[0]
+    assert S.result_href(grant, {}, names, "Cleveland") == "site?site=Cleveland#ecosystem-metrics-for-cleveland"
+
+
+@pytest.mark.parametrize(
+    ("heading", "anchor"),
+    [
+        ("YourSTLCourts", "your-stl-courts"),
+        ("Youth Jobs Platform (Youth Match)", "youth-jobs-platform-youth-match"),
+        ("Lessons from Washington, DC", "lessons-from-washington-dc"),
+        ("Seattle / King County", "seattle-king-county"),
+        ("Data & Technology: Café Ölmühle", "data-and-technology-cafe-oelmuehle"),
+        ("University of Missouri–St. Louis", "university-of-missouri-st-louis"),
+        ("APIs and OpenPGH's data", "apis-and-open-pghs-data"),
+    ],
+)
+def test_heading_anchor_spells_a_heading_as_streamlit_does(heading, anchor):
+    assert heading_anchor(heading) == anchor

@@ -1,5 +1,5 @@
 """Search at 100 times the program's size: the shipped records copied with new ids (and copied
-sites), indexed and searched. Timings are printed (run with ``-s``), never asserted."""
+sites and metric definitions), indexed and searched. Timings are printed (run with ``-s``), never asserted."""
 
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ def scaled(catalog, factor: int):
         resources=copies(catalog.resources, many_sites),
         organizations=copies(catalog.organizations, many_sites),
         national_partners=copies(catalog.national_partners, ids),
+        metric_definitions=copies(catalog.metric_definitions, ids),
     )
 
 

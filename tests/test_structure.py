@@ -41,6 +41,15 @@ def test_no_module_imports_streamlit_internals():
         assert set(imports) <= {"streamlit"}, (path.name, imports)
 
 
+MAX_MODULE_LINES = 450  # the project's limit for one module of the app
+
+
+def test_no_module_of_the_app_is_over_the_line_limit():
+    paths = [*(ROOT / "src" / "dashboard").rglob("*.py"), *(ROOT / "app_pages").glob("*.py"), ROOT / "app.py"]
+    lengths = {str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines()) for p in paths}
+    assert {name: n for name, n in lengths.items() if n > MAX_MODULE_LINES} == {}
+
+
 def test_one_letter_module_aliases_mean_one_module_everywhere():
     seen: dict[str, set[str]] = {}
     for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "app_pages").glob("*.py"), *(ROOT / "tests").rglob("*.py")]:

@@ -132,8 +132,9 @@ def test_section_lessons_list_every_lesson_of_the_section(catalog):
     for section in LESSON_SECTIONS:
         markdown = theme_sections.section_lessons_markdown(lessons, section)
         count = int((lessons["section"] == section).sum())
-        head, *rest = markdown.split("\n\n")
-        assert head == f"**{escape_markdown(section)}: {count} lesson{'s' if count != 1 else ''}**"
+        heading, head, *rest = markdown.split("\n\n")
+        assert heading == f"### {escape_markdown(section)}"
+        assert head == f"**{count} lesson{'s' if count != 1 else ''}**"
         assert len(rest[0].splitlines()) == count if count else rest == ["No lessons under this section in the current view."]
         total += count
     assert total == len(catalog.lessons) == 38

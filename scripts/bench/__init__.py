@@ -11,12 +11,14 @@ between clicks: back to back, a rerun waits about 40 ms for the client's delayed
 
 - memory: server RSS after one warm session and after N more sessions (each on a first visit,
   all held open); the growth per extra session;
-- pages: one visitor per page; each round reruns every page once, each right after a rerun of
-  hello-world, so a slow spell falls on both; p50/p95 of the later reruns, the first visit's and
-  a later rerun's bytes; a reference page of 30 fixed Markdown blocks (about as many elements as a
-  page sends, nothing computed) is timed the same way, to show what a page's size alone costs;
+- pages: each page of the app beside its own reference page (``reference``: the same elements, recorded
+  from the page's first visit and replayed from constants, computing nothing), in the same run: first visits
+  in fresh sessions (the median of several) and one visitor's later reruns in paired rounds, with the servers'
+  CPU time, each figure as a multiple of the reference's; hello-world and a page of 30 fixed Markdown blocks
+  are timed the same way as context;
 - load: N visitors at once, M reruns each, over every page and typical filter links (hello-world:
-  its one page); p50, p95, throughput and errors, the median of several rounds;
+  its one page; the reference pages: the same links); p50, p95, throughput and errors, the median of
+  several rounds;
 - upload: the largest map Your ecosystem accepts (5,000 organizations and 20,000 ties, two generated
   CSV files) uploaded as the frontend uploads it, each time in a fresh session: the time from the
   rerun that carries the files to ``script_finished`` with the network drawn (the median of a few,
@@ -29,12 +31,19 @@ between clicks: back to back, a rerun waits about 40 ms for the client's delayed
 - cold start: server start -> health -> first content settled in headless Chromium, a fresh
   server each time, alternating with hello-world;
 - synthetic: programs 10x and 100x the shipped data (``scripts.synthetic_program``, through
-  ``CTDC_DATA_DIR``): every page's rerun time and errors;
+  ``CTDC_DATA_DIR``): the first rerun (data loaded and validated), the first rerun of a restarted server
+  over the same files, every page's rerun time and errors;
 - replicas: the same load through nginx with 1 and 2 replicas (``scripts.replicas``): errors, whether
-  every visitor stayed on one replica, and the throughput ratio.
+  every visitor stayed on one replica, and the throughput ratio;
+- brief: every site's PDF brief on each paper size, built in the benchmark's own process as the Site
+  profile builds it, the first build then warm ones (``brief``);
+- profile (only with ``--profile``): py-spy samples each page's warm reruns and first visits, on the app
+  and on the reference pages; where the CPU time goes, by our functions, by the library calls our code
+  makes, and by library (``profile``).
 
 Prints Markdown tables, writes ``artifacts/bench.json`` and exits non-zero when a target is missed
-(or could not be measured). The modules, by job: ``measure`` (the servers and every part but the
-upload), ``upload`` (the generated map and its upload), ``check`` (the targets), ``report`` (the
-Markdown tables); ``__main__`` runs the chosen parts.
+(or could not be measured). The modules, by job: ``measure`` (the servers and the parts not named
+below), ``pages`` (each page beside its reference), ``recording`` and ``reference`` (the reference pages),
+``profile`` (py-spy), ``upload`` (the generated map and its upload), ``check`` (the targets), ``report``
+(the Markdown tables); ``__main__`` runs the chosen parts.
 """

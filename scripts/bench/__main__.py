@@ -26,15 +26,17 @@ from scripts.bench.measure import (
     measure_cold_start,
     measure_load,
     measure_memory,
-    measure_pages,
     measure_replicas,
     measure_synthetic,
     serve,
 )
+from scripts.bench.pages import FIRST_VISITS, measure_pages, served_reference
+from scripts.bench.profile import profile_pages
 from scripts.bench.report import markdown
 from scripts.bench.upload import MEMORY_ROUNDS, measure_upload, measure_upload_memory
 
-PARTS = ("memory", "pages", "load", "upload", "upload-memory", "cold", "synthetic", "replicas", "brief")
+PARTS = ("memory", "pages", "load", "upload", "upload-memory", "cold", "synthetic", "replicas", "brief", "profile")
+DEFAULT_PARTS = PARTS[:-1]  # the profile only with --profile (or --only profile)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,11 +44,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scripts.bench", description=bench.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts (default all: {','.join(PARTS)})")
+    parser.add_argument(
+        "--only", default=",".join(DEFAULT_PARTS), help=f"comma-separated parts of {','.join(PARTS)} (default all but profile)"
+    )
+    parser.add_argument("--profile", action="store_true", help="also sample each page's warm reruns and first visits with py-spy")
+    parser.add_argument("--profile-runs", type=int, default=30, help="reruns and first visits sampled per page (default 30)")
     parser.add_argument("--users", type=int, default=30)
     parser.add_argument("--reruns", type=int, default=6, help="reruns per visitor in the load runs (default 6)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of each load run (default 3)")
     parser.add_argument("--page-rounds", type=int, default=30, help="paired reruns per page (default 30)")
+    parser.add_argument(
+        "--first-visits", type=int, default=FIRST_VISITS, help=f"first visits per page and reference (default {FIRST_VISITS})"
+    )
     parser.add_argument("--upload-repeats", type=int, default=5, help="uploads of the largest map (default 5)")
     parser.add_argument(
         "--pause",
@@ -59,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small numbers, to try the benchmark out")
     parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json")
     args = parser.parse_args(argv)
-    parts = [p.strip() for p in args.only.split(",") if p.strip()]
+    parts = [p.strip() for p in args.only.split(",") if p.strip()] + (["profile"] if args.profile else [])
     unknown = set(parts) - set(PARTS)
     if unknown:
         parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
@@ -67,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--upload-repeats must be 1 or more")
     if args.quick:
         args.users, args.reruns, args.rounds, args.page_rounds, args.cold_runs, args.factors = 6, 3, 1, 5, 1, "2,4"
-        args.upload_repeats = 2
+        args.upload_repeats, args.first_visits, args.profile_runs = 2, 2, 5
     factors = [int(f) for f in args.factors.split(",")]
     links = lc.link_list([text for _, text in PAGES] + FILTER_LINKS)
     results: dict[str, Any] = {"parts": parts, "machine": {"cpus": os.cpu_count()}, "pause_s": args.pause}
@@ -82,38 +91,30 @@ def main(argv: list[str] | None = None) -> int:
             load_average[name] = round(os.getloadavg()[0], 2)
             results[name] = run()
 
-    if {"memory", "pages", "load", "upload"} & set(parts):
+    if {"memory", "pages", "load", "upload", "profile", "cold"} & set(parts):
         with (
             hello_app() as hello_script,
             serve(APP, "app") as (app_url, app_proc),
             serve(hello_script, "hello") as (hello_url, hello_proc),
             serve(hello_script.with_name("blocks.py"), "blocks") as (blocks_url, blocks_proc),
+            served_reference(app_url) as (own, replayed, reference_script),
         ):
-            step("memory", lambda: measure_memory((app_url, app_proc.pid), (hello_url, hello_proc.pid), links, args.users))
+            app, hello, blocks = (app_url, app_proc.pid), (hello_url, hello_proc.pid), (blocks_url, blocks_proc.pid)
+            results["references"] = replayed
+            step("memory", lambda: measure_memory(app, hello, links, args.users))
+            step("pages", lambda: measure_pages(app, own, hello, blocks, args.page_rounds, args.first_visits, args.pause))
+            step("load", lambda: measure_load(app, hello, links, args.users, args.reruns, args.rounds, own))
+            step("upload", lambda: measure_upload(app, hello, args.upload_repeats, args.page_rounds, args.pause))
+            step("cold", lambda: measure_cold_start(args.cold_runs, reference_script))
+            page_links = {name: lc.Link.parse(text) for name, text in PAGES}
             step(
-                "pages",
-                lambda: measure_pages(
-                    (app_url, app_proc.pid),
-                    (hello_url, hello_proc.pid),
-                    (blocks_url, blocks_proc.pid),
-                    args.page_rounds,
-                    args.pause,
-                ),
-            )
-            step(
-                "load",
-                lambda: measure_load(
-                    (app_url, app_proc.pid), (hello_url, hello_proc.pid), links, args.users, args.reruns, args.rounds
-                ),
-            )
-            step(
-                "upload",
-                lambda: measure_upload(
-                    (app_url, app_proc.pid), (hello_url, hello_proc.pid), args.upload_repeats, args.page_rounds, args.pause
-                ),
+                "profile",
+                lambda: {
+                    "app": profile_pages(app, page_links, args.profile_runs, args.pause),
+                    "references": profile_pages(own, page_links, args.profile_runs, args.pause),
+                },
             )
     step("upload-memory", lambda: measure_upload_memory(rounds=1 if args.quick else MEMORY_ROUNDS))
-    step("cold", lambda: measure_cold_start(args.cold_runs))
     step("synthetic", lambda: measure_synthetic(factors, 10, args.pause))
     step("replicas", lambda: measure_replicas(links, args.users, args.reruns, args.rounds))
     step("brief", lambda: measure_brief(1 if args.quick else 5))

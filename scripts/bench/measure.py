@@ -155,53 +155,6 @@ async def rerun_with_cpu(session: lc.Session, link: lc.Link, pid: int) -> tuple[
     return rerun, cpu_seconds([pid]) - before
 
 
-async def _paired_pages(
-    app: tuple[str, int], hello: tuple[str, int], blocks: tuple[str, int], rounds: int, pause_s: float
-) -> dict[str, Any]:
-    """Every page's and the reference's first visit, then ``rounds`` rounds of a rerun of each, each right after a
-    rerun of hello-world; every server warmed first, so no first visit below pays for loading the data."""
-    (hello_url, hello_pid) = hello
-    # name -> (server URL, server pid, link); the reference page of fixed blocks is timed like a page
-    targets = {name: (app[0], app[1], lc.Link.parse(text)) for name, text in PAGES}
-    targets[REFERENCE] = (blocks[0], blocks[1], lc.Link())
-    sessions = {name: lc.Session(url, pause_s=pause_s) for name, (url, _, _) in targets.items()}
-    hello_session = lc.Session(hello_url, pause_s=pause_s)
-    first = {}
-    later: dict[str, list[lc.Rerun]] = {name: [] for name in sessions}
-    paired: dict[str, list[lc.Rerun]] = {name: [] for name in sessions}
-    cpu = {name: 0.0 for name in [*sessions, "hello"]}
-
-    async def timed(session: lc.Session, link: lc.Link, pid: int, key: str) -> lc.Rerun:
-        rerun, used = await rerun_with_cpu(session, link, pid)
-        cpu[key] += used
-        return rerun
-
-    await lc.page_reruns(hello_url, lc.Link(), 0)  # warm-up: no first visit below pays for loading the data
-    for url, _, link in targets.values():
-        await lc.page_reruns(url, link, 0)
-    await asyncio.gather(hello_session.open(), *(s.open() for s in sessions.values()))
-    try:
-        hello_first = await hello_session.rerun(lc.Link())
-        for name, session in sessions.items():
-            first[name] = await session.rerun(targets[name][2])
-        for _ in range(rounds):
-            for name, session in sessions.items():
-                _, pid, link = targets[name]
-                paired[name].append(await timed(hello_session, lc.Link(), hello_pid, "hello"))
-                later[name].append(await timed(session, link, pid, name))
-    finally:
-        await asyncio.gather(hello_session.close(), *(s.close() for s in sessions.values()))
-
-    pages = {name: beside_hello(visitor_figures(first[name], later[name], cpu[name]), paired[name]) for name in sessions}
-    all_hello = [r for runs in paired.values() for r in runs]
-    return {
-        "rounds": rounds,
-        "pages": pages,
-        "reference": pages.pop(REFERENCE),
-        "hello": visitor_figures(hello_first, all_hello, cpu["hello"]),
-    }
-
-
 def visitor_figures(first_visit: lc.Rerun, reruns: list[lc.Rerun], cpu_s: float) -> dict[str, Any]:
     """One visitor's figures: the later reruns' p50 and p95 and bytes, the first visit's time and bytes, errors."""
     ok = [r.ms for r in reruns if r.error is None]
@@ -223,14 +176,6 @@ def beside_hello(figures: dict[str, Any], hello_reruns: list[lc.Rerun]) -> dict[
     """``figures`` with the p50 of the hello-world reruns paired with them, and their p50 as a multiple of it."""
     hello_p50 = round(lc.percentile([r.ms for r in hello_reruns], 50), 1)
     return {**figures, "hello_p50_ms": hello_p50, "ratio": round(figures["p50_ms"] / hello_p50, 2)}
-
-
-def measure_pages(
-    app: tuple[str, int], hello: tuple[str, int], blocks: tuple[str, int], rounds: int, pause_s: float = PAUSE_S
-) -> dict[str, Any]:
-    """One visitor per page (and one on the reference page of fixed blocks), rerun in rounds paired with
-    hello-world reruns; the servers' CPU time per rerun too."""
-    return asyncio.run(_paired_pages(app, hello, blocks, rounds, pause_s))
 
 
 def load_runner(url: str, links: list[lc.Link], users: int, reruns: int, pids: list[int]) -> Callable[[], dict[str, Any]]:
@@ -268,15 +213,25 @@ def _load_rounds(runs: list[tuple[str, Callable[[], dict[str, Any]]]], rounds: i
 
 
 def measure_load(
-    app: tuple[str, int], hello: tuple[str, int], links: list[lc.Link], users: int, reruns: int, rounds: int
+    app: tuple[str, int],
+    hello: tuple[str, int],
+    links: list[lc.Link],
+    users: int,
+    reruns: int,
+    rounds: int,
+    own: tuple[str, int] | None = None,
 ) -> dict[str, Any]:
-    """N visitors x M reruns, app (every link) and hello-world, after a warm-up round of each."""
+    """N visitors x M reruns, app (every link) and hello-world, and with ``own`` the reference pages (the same
+    links: each page's own elements from constants), after a warm-up round of each."""
     (app_url, app_pid), (hello_url, hello_pid) = app, hello
-    app_run = load_runner(app_url, links, users, reruns, [app_pid])
-    hello_run = load_runner(hello_url, [lc.Link()], users, reruns, [hello_pid])
+    runs = [("app", load_runner(app_url, links, users, reruns, [app_pid]))]
+    runs.append(("hello", load_runner(hello_url, [lc.Link()], users, reruns, [hello_pid])))
     asyncio.run(lc.run_load(app_url, links, len(links), 1))
     asyncio.run(lc.run_load(hello_url, [lc.Link()], users, 1))
-    result = _load_rounds([("app", app_run), ("hello", hello_run)], rounds)
+    if own is not None:
+        runs.append(("references", load_runner(own[0], links, users, reruns, [own[1]])))
+        asyncio.run(lc.run_load(own[0], links, len(links), 1))
+    result = _load_rounds(runs, rounds)
     result["users"], result["reruns_per_user"], result["links"] = users, reruns, [str(link) for link in links]
     return result
 
@@ -308,18 +263,21 @@ def _cold_start_once(browser: Any, script: Path, name: str) -> dict[str, float]:
     return {"health_s": health, "first_content_s": content}
 
 
-def measure_cold_start(runs: int) -> dict[str, Any]:
-    """Server start -> health -> first content in Chromium, fresh servers, alternating app and hello-world."""
+def measure_cold_start(runs: int, reference: Path | None = None) -> dict[str, Any]:
+    """Server start -> health -> first content in Chromium, fresh servers, alternating app and hello-world (and, given
+    its script, the reference app: the first page's own elements from constants)."""
     found = _browser()
     if found is None:
         return {"error": "Chromium not found (Debian package 'chromium')"}
     playwright, browser = found
-    times: dict[str, list[dict[str, float]]] = {"app": [], "hello": []}
+    scripts = {"app": APP} | ({"references": reference} if reference is not None else {})
+    times: dict[str, list[dict[str, float]]] = {"app": [], "hello": [], **({"references": []} if reference else {})}
     try:
         with hello_app() as hello:
             for _ in range(runs):
                 times["hello"].append(_cold_start_once(browser, hello, "cold-hello"))
-                times["app"].append(_cold_start_once(browser, APP, "cold-app"))
+                for name, script in scripts.items():
+                    times[name].append(_cold_start_once(browser, script, f"cold-{name}"))
     finally:
         browser.close()
         playwright.stop()
@@ -327,6 +285,8 @@ def measure_cold_start(runs: int) -> dict[str, Any]:
     for name, rows in times.items():
         out[name] = {key: round(med([row[key] for row in rows]), 2) for key in ("health_s", "first_content_s")}
     out["ratio"] = round(out["app"]["first_content_s"] / out["hello"]["first_content_s"], 2)
+    if reference is not None:
+        out["ratio_reference"] = round(out["app"]["first_content_s"] / out["references"]["first_content_s"], 2)
     return out
 
 
@@ -361,10 +321,14 @@ def measure_synthetic(factors: list[int], runs: int, pause_s: float = PAUSE_S) -
             generated = time.monotonic() - started
             with serve(APP, f"synthetic-{factor}x", env={"CTDC_DATA_DIR": tmp}) as (url, _):
                 loaded, pages = asyncio.run(_synthetic_pages(url, links, runs, pause_s))
+            with serve(APP, f"synthetic-{factor}x-restarted", env={"CTDC_DATA_DIR": tmp}) as (url, _):
+                reloaded, _ = asyncio.run(lc.page_reruns(url, lc.Link(), 0))  # the files unchanged since
             out[f"{factor}x"] = {
                 "generate_s": round(generated, 1),
                 "data_load_s": round(loaded.ms / 1000, 1),
                 "data_load_error": loaded.error,
+                "restarted_first_rerun_s": round(reloaded.ms / 1000, 1),
+                "restarted_error": reloaded.error,
                 "pages": pages,
             }
     return out

@@ -54,13 +54,76 @@ def _upload_memory_markdown(returns: dict[str, Any] | None) -> list[str]:
     return [*lines, ""]
 
 
+def _versus_markdown(pages: dict[str, Any]) -> list[str]:
+    """Each page beside its own reference page: times, CPU and bytes, and the page's as multiples."""
+    lines = [
+        "### Each page beside its own reference page (the same elements from constants, in the same run)",
+        "",
+        f"Later reruns: p50 of {pages['rounds']} paired rounds; first visits: median of {pages['first_visits']} fresh "
+        "sessions each; server CPU: ms per rerun or visit.",
+        "",
+        "| page | rerun p50 ms: page / reference | × | CPU per rerun ms: page / reference | × | "
+        "first visit ms: page / reference | × | CPU per first visit ms: page / reference | × | "
+        "later rerun bytes: page / reference | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, p in pages["pages"].items():
+        own, ratio = p["own_reference"], p["vs_reference"]
+        lines.append(
+            f"| {name} | {p['p50_ms']} / {own['p50_ms']} | {ratio['rerun']} | "
+            f"{p['server_cpu_ms_per_rerun']} / {own['server_cpu_ms_per_rerun']} | {ratio['cpu']} | "
+            f"{p['first_visit_ms']} / {own['first_visit_ms']} | {ratio['first_visit']} | "
+            f"{p['first_visit_cpu_ms']} / {own['first_visit_cpu_ms']} | {ratio['first_visit_cpu']} | "
+            f"{p['later_rerun_bytes']:,} / {own['later_rerun_bytes']:,} | {p['errors'] + own['errors']} |"
+        )
+    return [*lines, ""]
+
+
+def _profile_markdown(profile: dict[str, Any]) -> list[str]:
+    """The profile summary: CPU per run by page, then the top entries over all pages (app, then references)."""
+    app, own = profile.get("app", {}), profile.get("references", {})
+    if "error" in app:
+        return ["### Profile", "", app["error"], ""]
+    lines = [
+        f"### Profile (py-spy, {app['rate']} samples/s, {app['runs_per_page']} runs per page and phase)",
+        "",
+        "| page | warm rerun CPU ms: page / reference | first visit CPU ms: page / reference |",
+        "|---|---:|---:|",
+    ]
+    for name, phases in app["pages"].items():
+        mine = own.get("pages", {}).get(name, {})
+        cells = [f"{phases[ph]['cpu_ms_per_run']} / {mine.get(ph, {}).get('cpu_ms_per_run', '')}" for ph in ("warm", "first")]
+        lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
+    lines.append("")
+    for phase, label in (("warm", "a warm rerun"), ("first", "a first visit")):
+        everything = app["all"][phase]
+        lines += [
+            f"#### Where {label} goes, all pages ({everything['cpu_ms_per_run']} ms of CPU per run; "
+            f"reference pages {own.get('all', {}).get(phase, {}).get('cpu_ms_per_run', '')} ms)",
+            "",
+            "| share | ms per run | our code (cumulative) | | share | ms per run | where control left our code | "
+            "| share | ms per run | self time by function |",
+            "|---:|---:|---|---|---:|---:|---|---|---:|---:|---|",
+        ]
+        for ours, call, function in zip(everything["ours"], everything["calls"], everything["functions"]):
+            lines.append(
+                f"| {ours['share']:.1%} | {ours['ms_per_run']} | `{ours['frame']}` | | {call['share']:.1%} | "
+                f"{call['ms_per_run']} | `{call['frame']}` | | {function['share']:.1%} | {function['ms_per_run']} | "
+                f"`{function['frame']}` |"
+            )
+        libraries = ", ".join(f"{row['frame']} {row['share']:.0%}" for row in everything["libraries"] if row["share"] >= 0.005)
+        lines += ["", f"Self time by library: {libraries}.", ""]
+    return lines
+
+
 def markdown(results: dict[str, Any], found: list[Check]) -> str:
     """The report: the measured tables, then every target."""
     lines: list[str] = []
     pages = results.get("pages")
     if pages:
+        lines += _versus_markdown(pages)
         lines += [
-            "### One visitor, per page (later reruns; first visit for reference)",
+            "### One visitor, per page, beside hello-world and 30 fixed Markdown blocks (context)",
             "",
             (
                 "| page | rerun p50 ms | p95 ms | hello-world p50, same rounds | × hello-world | server CPU per rerun (ms) | "
@@ -80,7 +143,12 @@ def markdown(results: dict[str, Any], found: list[Check]) -> str:
     lines += _upload_memory_markdown(results.get("upload-memory"))
     load, memory, cold = results.get("load"), results.get("memory"), results.get("cold")
     if load or memory or cold:
-        lines += ["### The server as a whole", "", "| measure | app | hello-world | app ÷ hello-world |", "|---|---:|---:|---:|"]
+        lines += [
+            "### The server as a whole",
+            "",
+            "| measure | app | hello-world | app ÷ hello-world | reference pages | app ÷ reference pages |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         if load:
             label = f"{load['users']} visitors × {load['reruns_per_user']} reruns"
             for key, what in (
@@ -93,21 +161,24 @@ def markdown(results: dict[str, Any], found: list[Check]) -> str:
             ):
                 a, b = load["app"][key], load["hello"][key]
                 ratio = f"{a / b:.2f}" if b and key != "machine_idle_share" else ""
-                lines.append(f"| {label}: {what} | {a} | {b} | {ratio} |")
+                c = load.get("references", {}).get(key, "")
+                own = f"{a / c:.2f}" if c and key != "machine_idle_share" else ""
+                lines.append(f"| {label}: {what} | {a} | {b} | {ratio} | {c} | {own} |")
         if cold and "error" not in cold:
             for key in ("health_s", "first_content_s"):
                 a, b = cold["app"][key], cold["hello"][key]
-                lines.append(
-                    f"| cold start: server start to {key.rsplit('_', 1)[0].replace('_', ' ')} (s) | {a} | {b} | {a / b:.2f} |"
-                )
+                c = cold.get("references", {}).get(key, "")
+                own = f"{a / c:.2f}" if c else ""
+                what = key.rsplit("_", 1)[0].replace("_", " ")
+                lines.append(f"| cold start: server start to {what} (s) | {a} | {b} | {a / b:.2f} | {c} | {own} |")
         if memory:
             a, b = memory["app"], memory["hello"]
             count = memory["sessions"] + 1
-            lines.append(f"| server memory, 1 session (MB) | {a['rss_one_session_mb']} | {b['rss_one_session_mb']} | |")
+            lines.append(f"| server memory, 1 session (MB) | {a['rss_one_session_mb']} | {b['rss_one_session_mb']} | | | |")
             lines.append(
-                f"| server memory, {count} sessions (MB) | {a[f'rss_{count}_sessions_mb']} | {b[f'rss_{count}_sessions_mb']} | |"
+                f"| server memory, {count} sessions (MB) | {a[f'rss_{count}_sessions_mb']} | {b[f'rss_{count}_sessions_mb']} | | | |"
             )
-            lines.append(f"| memory per extra session (MB) | {a['per_extra_session_mb']} | {b['per_extra_session_mb']} | |")
+            lines.append(f"| memory per extra session (MB) | {a['per_extra_session_mb']} | {b['per_extra_session_mb']} | | | |")
         lines.append("")
     synthetic = results.get("synthetic")
     if synthetic:
@@ -131,7 +202,13 @@ def markdown(results: dict[str, Any], found: list[Check]) -> str:
                 ]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         loads = ", ".join(f"{s}: {synthetic[s]['data_load_s']} s" for s in sizes)
-        lines += ["", f"First rerun after the server starts, which loads and validates the data: {loads}.", ""]
+        again = ", ".join(f"{s}: {synthetic[s].get('restarted_first_rerun_s', '')} s" for s in sizes)
+        lines += [
+            "",
+            f"First rerun after the server starts, which loads and validates the data: {loads}; "
+            f"after a restart over the same files (the validated catalog read back from disk): {again}.",
+            "",
+        ]
     scale = results.get("replicas")
     if scale and "error" not in scale:
         lines += [
@@ -148,6 +225,8 @@ def markdown(results: dict[str, Any], found: list[Check]) -> str:
                 f"{r['unsticky_visitors']} | {r['server_cpu_ms_per_rerun']} | {r['machine_idle_share']} |"
             )
         lines += [f"| 2 ÷ 1 | | | {scale['ratio']} | | | | |", ""]
+    if results.get("profile"):
+        lines += _profile_markdown(results["profile"])
     lines += ["### Targets", "", "| target | measured | wanted | met |", "|---|---|---|:---:|"]
     for check in found:
         verdict = {True: "yes", False: "NO", None: "not measured"}[check.ok]

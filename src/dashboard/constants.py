@@ -78,6 +78,10 @@ CHART_TEXT = "#7a7a7a"
 FOCUS_RING_COLOR = "#0072B2"
 FOCUS_RING_PX = 3
 
+# A table row tall enough for three lines of text: Streamlit's data grid wraps a cell's text only in rows
+# taller than 4rem (64 px), and cuts it in shorter ones.
+WRAPPED_ROW_PX = 76
+
 # Colour-blind-safe palette (Okabe–Ito), with the colour names the legends use.
 ROLE_COLORS = {"implementation": "#0072B2", "learning": "#E69F00"}
 ROLE_COLOR_NAMES = {"implementation": "blue", "learning": "orange"}

@@ -75,7 +75,7 @@ CHOICES = {
         tab("Lessons by section", "themes_tab=Lessons+by+section"),
         pick("Read the lessons of one section", "Sustaining the gain", "section=Sustaining+the+gain"),
         tab("Search", "themes_tab=Search"),
-        type_words("Search products, lessons, resources, organizations and partners", "court data", "q=court+data"),
+        type_words("Search products, lessons, resources, partners, sites and metrics", "court data", "q=court+data"),
     ],
     "Ecosystem metrics": [
         switch("Compare implementation and learning sites", "lens=true"),

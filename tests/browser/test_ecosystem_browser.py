@@ -165,6 +165,29 @@ def test_a_shared_self_check_link_opens_the_same_answers_in_a_fresh_browser(brow
         assert page.locator("b", has_text="x").count() == 0  # the name is text, not markup
 
 
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_the_measures_side_by_side_wrap_and_nothing_is_cut(browser, server_url, viewport):
+    width = VIEWPORTS[viewport][0]
+    with open_page(browser, f"{server_url}/ecosystem?example=true&compare=St.+Louis", VIEWPORTS[viewport]) as page:
+        table = page.locator('[data-testid="stTable"] table').first
+        table.wait_for(timeout=30_000)
+        box = table.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= width  # the whole table on screen, no sideways scrolling
+        cut = table.evaluate(
+            "t => [...t.querySelectorAll('th, td')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText)"
+        )
+        assert cut == []  # no cell's text runs past its edge
+        cell = table.locator("td", has_text="local government; community organization; university; funder")
+        assert cell.inner_text() == "local government; community organization; university; funder"  # whole, not cut
+        line = table.locator("td", has_text="12").first.bounding_box()
+        wrapped = cell.bounding_box()
+        assert line is not None
+        assert wrapped is not None
+        assert wrapped["height"] > 1.5 * line["height"]  # the long cell wraps onto more lines
+
+
 PAGES = {
     "networks": "networks",
     "networks-every": "networks?networks_tab=Every+network&lens=true",

@@ -136,7 +136,7 @@ def census_sources(sites: Iterable[dict[str, Any]], year: int = C.CENSUS_YEAR) -
                 "kind": "dataset",
                 "note": (
                     "The Census Bureau's own API query for this site's census figures: the query that would "
-                    "confirm them. Each figure in census.yaml says whether refresh-census has checked it "
+                    "confirm them. Each census figure of the dataset says whether it has been checked "
                     "against this query (census_check). The release date is not recorded."
                 ),
             }

@@ -31,6 +31,11 @@ CORRECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "lessons.yaml": ("text", "section", "section_basis", "note"),
     "resources.yaml": ("title", "kind", "publisher", "date", "url", "note"),
     "sources.yaml": ("title", "publisher", "date", "url", "kind", "note"),
+    "national_partners.yaml": ("name", "role", "url"),
+    "relationships.yaml": ("source", "target", "kind", "site", "period", "period_basis", "note"),
+    "metrics.yaml": ("site", "metric", "value", "unit", "vintage", "confidence", "note"),
+    "census.yaml": ("site", "metric", "value", "unit", "vintage", "margin_of_error", "confidence", "census_check"),
+    "metric_definitions.yaml": ("label", "group", "value_type", "unit", "description"),
 }
 # The longest a current value may be in a prefilled issue, so the whole link stays well within what
 # browsers and the issue form accept.
@@ -129,6 +134,7 @@ def correction_url(repository: str, file: str, record: Mapping[str, Any], fields
 
 
 CORRECTION_LABEL = "Suggest a correction"
+CORRECTION_COLUMN = "correction"  # a table's column of correction links
 
 
 def correction_markdown(repository: str | None, file: str, record: Mapping[str, Any]) -> str:

@@ -8,6 +8,7 @@ that the committed ones are current.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,13 @@ def data_dictionary() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@functools.cache
+def date_fields() -> frozenset[str]:
+    """The fields that hold a date in any data file (``date``, ``launched``...), by the schema's date type."""
+    frame = data_dictionary()
+    return frozenset(frame.loc[frame["type"].str.startswith("date"), "field"])
+
+
 def download_file(data_file: str) -> str:
     """The CSV of the download that holds a data file's rows: ``sites.yaml`` -> ``sites.csv``, and a file
     merged into another table (``census.yaml``) -> that table's CSV (``metrics.csv``)."""
@@ -84,7 +92,7 @@ def download_file(data_file: str) -> str:
 
 def download_dictionary() -> pd.DataFrame:
     """The data dictionary by the download's file names (``sites.csv``...): each CSV once, with the fields of
-    every data file it holds; a field only some of its files have says which ("census.yaml rows only")."""
+    every data file it holds; a field only some of its files have says which, by table ("census rows only")."""
     frame = data_dictionary()
     frame.insert(1, "csv", frame["file"].map(download_file))
     rows = []
@@ -92,7 +100,7 @@ def download_dictionary() -> pd.DataFrame:
         row = group.iloc[0].to_dict()
         files = set(frame.loc[frame["csv"] == csv, "file"])
         if len(files) > 1 and set(group["file"]) != files:
-            row["meaning"] += f" ({', '.join(sorted(group['file']))} rows only)"
+            row["meaning"] += f" ({', '.join(sorted(Path(file).stem for file in group['file']))} rows only)"
             row["required"] = False
         rows.append(row)
     return pd.DataFrame(rows).drop(columns="file").rename(columns={"csv": "file"})

@@ -15,8 +15,9 @@ from dashboard import constants as C
 from dashboard.constants import LIST_DELIMITER
 from dashboard.data.catalog import Catalog
 from dashboard.data.datapackage import descriptor
+from dashboard.data.dictionary import date_fields
 from dashboard.data.schema import CATALOG_TABLES
-from dashboard.data.values import is_missing
+from dashboard.data.values import date_text, is_missing
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PROGRAM_TABLE = "program"
@@ -45,6 +46,15 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].dtype == object:
             out[column] = out[column].map(_flat)
+    return out
+
+
+def screen_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``display_frame`` for the page: a missing date (in a field the schema types as a date) reads "date not
+    found in sources" rather than "None"; downloads keep it empty (null)."""
+    out = display_frame(frame)
+    for column in date_fields() & set(out.columns):
+        out[column] = out[column].astype(object).where(out[column].notna(), date_text(None))
     return out
 
 

@@ -6,7 +6,10 @@ nothing here raises anything but ``DataError`` for bad data.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import os
+import platform
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,16 +74,54 @@ def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen)
 
 
+def _data_files() -> tuple[str, ...]:
+    """The names of the files a catalog is read from, in the order they are read."""
+    return (PROGRAM_FILE, *(table.file for table in TABLES))
+
+
 def fingerprint(root: Path) -> str:
-    """File names, modification times and sizes of every data file in one string: any edit changes it."""
+    """File names, modification times and sizes of every data file in one string: any edit changes it
+    (cheap enough to ask every few seconds; ``content_digest`` reads the bytes)."""
     out = []
-    for name in (PROGRAM_FILE, *(table.file for table in TABLES)):
+    for name in _data_files():
         try:
             stat = os.stat(root / name)
             out.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
         except OSError:
             out.append(f"{name}:missing")
     return "|".join(out)
+
+
+def content_digest(root: str | os.PathLike[str]) -> str:
+    """A SHA-256 of every data file's name and bytes (a missing file named as missing): the same exactly
+    when the files hold the same bytes, whatever their modification times. A catalog kept on disk is
+    filed under it, so it is never read back for files that changed, even to the same size and time."""
+    digest = hashlib.sha256()
+    for name in _data_files():
+        try:
+            data = (Path(root) / name).read_bytes()
+        except OSError:
+            digest.update(f"{name}:missing|".encode())
+            continue
+        digest.update(f"{name}:{len(data)}|".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+VALIDATOR_LIBRARIES = ("numpy", "pandas", "pyarrow", "pydantic", "PyYAML")  # what a catalog's tables are made of
+
+
+def validator_fingerprint() -> str:
+    """The version of what reads, validates and builds the catalog: a SHA-256 of each module that runs
+    (this package's and the constants it reads), Python's version and the versions of the libraries the
+    catalog's tables are made of. A catalog kept by one version is never reused by another."""
+    package = Path(__file__).parent
+    modules = [*sorted(package.glob("*.py")), package.parent / "constants.py"]
+    stamps = [
+        f"{path.relative_to(package.parent).as_posix()}:{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}" for path in modules
+    ]
+    libraries = [f"{name}={importlib.metadata.version(name)}" for name in VALIDATOR_LIBRARIES]
+    return "|".join([*stamps, f"python={platform.python_version()}", *libraries])
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, list[int]] | None:

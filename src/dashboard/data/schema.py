@@ -165,7 +165,7 @@ HttpUrl = Annotated[
 ]
 SourceIds = Annotated[list[Slug], Field(min_length=1)]
 
-SOURCES_FIELD = "ids of the sources (sources.yaml) that state this record's facts; at least one"
+SOURCES_FIELD = "ids of the sources (the sources table) that state this record's facts; at least one"
 
 
 class Record(BaseModel):
@@ -322,7 +322,7 @@ class Metric(Cited):
     """One value of one metric for one site at one vintage (long form)."""
 
     site: Slug = Field(description="id of the site")
-    metric: Slug = Field(description="id of the metric definition (metric_definitions.yaml)")
+    metric: Slug = Field(description="id of the metric definition (the metric_definitions table)")
     value: float | str | None = Field(description="the value; null when not found in sources (never zero)")
     unit: Text | None = Field(description="the value's unit")
     vintage: Text | None = Field(description="the year, date or release the value refers to; required with a value")
@@ -340,7 +340,7 @@ class CensusFigure(Metric):
     value_source: Slug | None = Field(
         description="id of the source the value was taken from (one of its sources); null when the value is null"
     )
-    census_query: Slug = Field(description="id of the Census Bureau API query (sources.yaml) that would confirm the value")
+    census_query: Slug = Field(description="id of the Census Bureau API query (a source) that would confirm the value")
     census_check: CensusCheck = Field(description="what refresh-census found when it compared the value with that query")
     census_checked: PartialDate | None = Field(
         description="the day refresh-census compared the value with the Census Bureau's API; null when not yet checked"
@@ -353,8 +353,8 @@ class CensusFigure(Metric):
 class EcosystemPrompt(Cited):
     """An editorial link from one computed ecosystem-mapping prompt to the CTDC lessons and products that speak to it."""
 
-    lessons: list[Slug] = Field(description="ids of the lessons (lessons.yaml) that speak to the prompt; may be empty")
-    products: list[Slug] = Field(description="ids of the products (products.yaml) that speak to the prompt; may be empty")
+    lessons: list[Slug] = Field(description="ids of the lessons (the lessons table) that speak to the prompt; may be empty")
+    products: list[Slug] = Field(description="ids of the products (the products table) that speak to the prompt; may be empty")
     basis: Literal["editorial"] = Field(description="always editorial: the links are this dataset's own judgement")
     reasoning: Text = Field(description="one or two sentences on why these records speak to the prompt")
 

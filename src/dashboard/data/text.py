@@ -54,8 +54,9 @@ def plural(word: str, count: int) -> str:
 
 
 def wrap_label(label: str, width: int = 18) -> str:
-    """``label`` broken into lines of at most ``width`` characters (multi-line chart labels)."""
-    return "\n".join(textwrap.wrap(label, width)) or label
+    """``label`` broken between words into lines of at most ``width`` characters (multi-line chart
+    labels); a longer word keeps a line of its own, whole."""
+    return "\n".join(textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False)) or label
 
 
 def section_markdown(title: str, *paragraphs: str) -> str:

@@ -315,7 +315,8 @@ def network_metrics(ecosystem: Ecosystem) -> NetworkMetrics:
 
 def _rank(per_org: pd.DataFrame) -> pd.DataFrame:
     """Most connected first: partners, then betweenness, then name (case-insensitive), then id."""
-    key = per_org.assign(_name=per_org["name"].str.casefold())
+    # astype(str): a site without organizations gives an empty column, which pandas types as numbers.
+    key = per_org.assign(_name=per_org["name"].astype(str).str.casefold())
     ordered = key.sort_values(["partners", "betweenness", "_name", "id"], ascending=[False, False, True, True], kind="mergesort")
     return ordered.drop(columns="_name").reset_index(drop=True)
 
@@ -344,7 +345,7 @@ def _sentences(ecosystem: Ecosystem, per_org: pd.DataFrame, row: Mapping[str, An
         bridges = per_org[per_org["betweenness"] > 0].sort_values("betweenness", ascending=False, kind="mergesort")
         if len(bridges):
             out.append(
-                f"Main bridges (on the most shortest paths between other organizations), counting {which}: "
+                f"Main bridges (those on the largest share of shortest paths between other organizations), counting {which}: "
                 f"{_names(bridges, 'betweenness', lambda v: f'{v:.2f}')}."
             )
         else:

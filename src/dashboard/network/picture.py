@@ -6,64 +6,40 @@ in words). No Streamlit here; every text is plain and escaped by Vega when drawn
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable
 from typing import Any, Literal, cast
 
 import altair as alt
-import networkx as nx
 import pandas as pd
 
 from dashboard import constants as C
-from dashboard.charts.labels import Box, anchored_box, fits_in_turn
 from dashboard.charts.scales import MULTILINE
 from dashboard.data.text import wrap_label
+from dashboard.network.details import org_key, pair_key
+from dashboard.network.marks import (
+    FONT_PX,
+    LINE_PX,
+    PHONE_PLOT,
+    X_EXTENT,
+    Y_EXTENT,
+    kind_room,
+    label_lines,
+    mark_px,
+    place_names,
+)
 from dashboard.network.model import NETWORK_TYPES, TYPE_STYLES, Ecosystem, NetworkMetrics, counted, sources_text
 
-# Drawing: at most this many organizations (the most connected), edge labels only on small pictures.
-MAX_DRAWN = 40
+# Drawing: at most this many organizations (the most connected; each mark at least a fingertip
+# across on a phone), edge labels only on small pictures, at most this many names written.
+MAX_DRAWN = 24
 MAX_EDGE_LABELS = 25
-LABEL_WIDTH = 14
-CHART_HEIGHT = 440
-# Half-width and half-height of the drawing area in layout units (the ring has radius 1).
-X_EXTENT = 1.9
-Y_EXTENT = 1.35
-ROUND = 4
-
-# Labels: at most this many (the most connected) are written on the picture; how a label sits
-# beside its mark, by the side of the picture the mark is on.
 MAX_LABELS = 20
-LABEL_PLACEMENT: dict[str, dict[str, Any]] = {
-    "right": {"align": "left", "baseline": "middle", "dx": 10, "dy": 0},
-    "left": {"align": "right", "baseline": "middle", "dx": -10, "dy": 0},
-    "top": {"align": "center", "baseline": "bottom", "dx": 0, "dy": -11},
-    "bottom": {"align": "center", "baseline": "top", "dx": 0, "dy": 11},
-}
-# How many pixels one layout unit takes on a phone (a drawing area of about 350 by 440 pixels), and
-# the size of text and marks there: a tie's kind is written only where it overlaps no mark, no
-# organization's label and no other kind (every kind is also in its tooltip and the ties table).
-PX_PER_UNIT = (350 / (2 * X_EXTENT), CHART_HEIGHT / (2 * Y_EXTENT))
-CHAR_PX = {"edge": 4.8, "node": 5.4}
-LINE_PX = 12
-MARK_PX = 20
-# A spoke's kind label sits this far out from the centre (where spokes lie further apart); the
-# centre organization's label this far from it, in layout units.
+ROUND = 4
+# A spoke's kind label sits this far out from the centre (where spokes lie further apart).
 SPOKE_LABEL_AT = 0.62
-CENTRE_LABEL_AT = 0.12
-
-
-def short_label(name: str, limit: int = 28) -> str:
-    """A short label for the picture: the abbreviation in brackets when there is one (``MAPC``),
-    otherwise the name without bracketed parts, cut at a word to ``limit`` characters."""
-    for inner in re.findall(r"\(([^()]*)\)", name):
-        if 2 <= len(inner) <= 10 and " " not in inner and sum(ch.isupper() for ch in inner) >= 2:
-            return cast("str", inner)
-    plain = re.sub(r"\s*\([^()]*\)", "", name).strip() or name.strip()
-    if len(plain) <= limit:
-        return plain
-    head = plain[: limit - 1]
-    cut = head.rsplit(" ", 1)[0] if " " in head else head
-    return cut.rstrip(" ,;:–-") + "…"
+# A tap on a mark or a line selects it by its key (see ``details``).
+PICK_ORG, PICK_TIE = "organization", "tie"
+TIE_TARGET_PX = 16
 
 
 def drawing_note(metrics: NetworkMetrics, limit: int = MAX_DRAWN) -> str | None:
@@ -93,7 +69,7 @@ def layout(metrics: NetworkMetrics, limit: int = MAX_DRAWN) -> pd.DataFrame:
     order = {t: i for i, t in enumerate(NETWORK_TYPES)}
     ring = (
         drawn[drawn["id"] != centre]
-        .assign(_type=lambda f: f["type"].map(order).fillna(len(order)), _name=lambda f: f["name"].str.casefold())
+        .assign(_type=lambda f: f["type"].map(order).fillna(len(order)), _name=lambda f: f["name"].astype(str).str.casefold())
         .sort_values(["_type", "partners", "_name", "id"], ascending=[True, False, True, True], kind="mergesort")
     )
     rows = [{"id": centre, "x": 0.0, "y": 0.0}] if centre is not None else []
@@ -104,49 +80,36 @@ def layout(metrics: NetworkMetrics, limit: int = MAX_DRAWN) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "x", "y"])
 
 
-def _side(x: float, y: float) -> str:
-    if x > 0.25:
-        return "right"
-    if x < -0.25:
-        return "left"
-    return "top" if y > 0 else "bottom"
-
-
 def _clip(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def chart_data(
-    ecosystem: Ecosystem, metrics: NetworkMetrics, limit: int = MAX_DRAWN
+    ecosystem: Ecosystem, metrics: NetworkMetrics, limit: int = MAX_DRAWN, plot: tuple[int, int] = PHONE_PLOT, whole: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The records the picture draws, as plain JSON-ready values: one per drawn organization, and
-    one per drawn connected pair with the kinds, notes and sources of its ties joined."""
+    one per drawn connected pair with the kinds, notes and sources of its ties joined. Names are
+    placed for a ``plot`` (width, height) picture: a phone's, or with ``whole`` a downloaded file's,
+    which names every organization drawn in full."""
     positions = layout(metrics, limit).set_index("id")
     per_org = metrics.organizations.set_index("id")
     info = ecosystem.organizations.set_index("id")
-    labelled = set(metrics.organizations["id"].head(MAX_LABELS))
+    labelled = set(metrics.organizations["id"].head(limit if whole else MAX_LABELS))
+    top = int(metrics.organizations["partners"].max()) if len(metrics.organizations) else 0
     nodes = []
-    for org_id, pos in positions.iterrows():
-        m, o = per_org.loc[org_id], info.loc[org_id]
-        x, y = float(pos["x"]), float(pos["y"])
-        lx, ly = x, y
-        if (x, y) == (0.0, 0.0):
-            # The centre's label goes into the widest gap between its lines, a little way out.
-            angle = _widest_gap(positions, metrics.graph, org_id)
-            lx, ly = round(CENTRE_LABEL_AT * math.cos(angle), ROUND), round(CENTRE_LABEL_AT * math.sin(angle), ROUND)
-        side = _side(math.cos(math.atan2(ly, lx)), math.sin(math.atan2(ly, lx))) if (lx, ly) != (0.0, 0.0) else "bottom"
-        label = short_label(str(o["name"])) if org_id in labelled else ""
+    for org_id in metrics.organizations["id"].head(limit):  # the most connected first: they are named first
+        m, o, pos = per_org.loc[org_id], info.loc[org_id], positions.loc[org_id]
+        diameter = mark_px(int(m["partners"]), top)
         nodes.append(
             {
+                "key": org_key(org_id),
                 "name": str(o["name"]),
                 "type": str(o["type"]),
-                "x": x,
-                "y": y,
-                "lx": lx,
-                "ly": ly,
-                "side": side,
-                # Labels above a mark stay on one line (a second line would run into the mark).
-                "label": label if side == "top" else wrap_label(label, LABEL_WIDTH),
+                "x": float(pos["x"]),
+                "y": float(pos["y"]),
+                "mark_px": diameter,
+                "size": diameter**2,  # Vega's symbol size is the area of its square
+                "label": "\n".join(label_lines(str(o["name"]), whole)) if org_id in labelled else "",
                 "partners": int(m["partners"]),
                 "ties": int(m["ties"]),
                 "betweenness": float(m["betweenness"]),
@@ -155,6 +118,7 @@ def chart_data(
                 "sources": _clip(sources_text(ecosystem, o["sources"])),
             }
         )
+    taken = place_names(nodes, plot)
     names = info["name"].astype(str)
     ties = ecosystem.ties
     drawn = ties[ties["source"].isin(positions.index) & ties["target"].isin(positions.index)]
@@ -174,6 +138,7 @@ def chart_data(
         t = SPOKE_LABEL_AT if (xa, ya) == (0.0, 0.0) else 1 - SPOKE_LABEL_AT if (xb, yb) == (0.0, 0.0) else 0.5
         edges.append(
             {
+                "key": pair_key(*pair["ends"]),
                 "x": xa,
                 "y": ya,
                 "x2": xb,
@@ -186,44 +151,9 @@ def chart_data(
                 "sources": _clip(sources_text(ecosystem, pair["sources"])),
             }
         )
-    for edge, room in zip(edges, _label_room(nodes, edges)):
+    for edge, room in zip(edges, kind_room(edges, taken, plot)):
         edge["labelled"] = room and len(edges) <= MAX_EDGE_LABELS
     return nodes, edges
-
-
-def _box(x: float, y: float, width: float, height: float, align: str = "center", baseline: str = "middle") -> Box:
-    """A text or mark box in phone pixels (left, top, right, bottom) for a point in layout units."""
-    return anchored_box(x * PX_PER_UNIT[0], -y * PX_PER_UNIT[1], width, height, align, baseline)
-
-
-def _text_box(x: float, y: float, text: str, kind: str, placement: Mapping[str, Any] | None = None) -> Box:
-    lines = text.split("\n")
-    width, height = max(len(line) for line in lines) * CHAR_PX[kind], LINE_PX * len(lines)
-    if placement is None:
-        return _box(x, y, width, height)
-    dx, dy = placement["dx"] / PX_PER_UNIT[0], -placement["dy"] / PX_PER_UNIT[1]
-    return _box(x + dx, y + dy, width, height, placement["align"], placement["baseline"])
-
-
-def _label_room(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[bool]:
-    """For each edge in turn, whether its kind can be written at its label point without overlapping a
-    mark, an organization's label or a kind already written (deterministic: edges in their order)."""
-    taken = [_box(n["x"], n["y"], MARK_PX, MARK_PX) for n in nodes]
-    taken += [_text_box(n["lx"], n["ly"], n["label"], "node", LABEL_PLACEMENT[n["side"]]) for n in nodes if n["label"]]
-    return fits_in_turn([_text_box(edge["mx"], edge["my"], edge["kind"], "edge") for edge in edges], taken)
-
-
-def _widest_gap(positions: pd.DataFrame, graph: nx.Graph, centre: Hashable) -> float:
-    """The direction (radians) halfway across the widest angle between the centre's drawn lines;
-    straight down when it has none."""
-    angles = sorted(
-        math.atan2(positions.loc[n, "y"], positions.loc[n, "x"]) % (2 * math.pi) for n in graph[centre] if n in positions.index
-    )
-    if not angles:
-        return -math.pi / 2
-    gaps = [((angles[(i + 1) % len(angles)] - a) % (2 * math.pi) or 2 * math.pi, a) for i, a in enumerate(angles)]
-    width, start = max(gaps, key=lambda g: round(g[0], 9))
-    return start + width / 2
 
 
 def _x(field_name: str) -> alt.X:
@@ -241,13 +171,30 @@ def _type_scale(attribute: str) -> alt.Scale:
 def network_chart(
     ecosystem: Ecosystem, metrics: NetworkMetrics, width: int | Literal["container"] = "container", limit: int = MAX_DRAWN
 ) -> alt.LayerChart:
-    """The network picture: ties as lines (labelled by kind where there is room), organizations as
-    marks coloured and shaped by type and sized by partners, short labels, tooltips with sources.
+    """The network picture for a page: ties as lines (labelled by kind where there is room), organizations
+    as marks coloured and shaped by type and sized by partners, short labels, tooltips with sources, and
+    a tap or click selecting a mark or a line (``PICK_ORG``, ``PICK_TIE``).
 
     Data are passed as inline values built here (never a DataFrame), so no row limit applies;
     at most ``limit`` organizations are drawn (see ``drawing_note``).
     """
-    nodes, edges = chart_data(ecosystem, metrics, limit)
+    return cast("alt.LayerChart", network_layers(ecosystem, metrics, width, limit).configure_view(stroke=None))
+
+
+def network_layers(
+    ecosystem: Ecosystem,
+    metrics: NetworkMetrics,
+    width: int | Literal["container"] = "container",
+    limit: int = MAX_DRAWN,
+    file_plot: tuple[int, int] | None = None,
+    whole: bool = True,
+) -> alt.LayerChart:
+    """The layers of ``network_chart``, not yet configured (so that pictures can stand side by side);
+    with ``file_plot`` (the plotting area's width and height in pixels), the picture of a file (a
+    download, the brief): names placed for that size (every drawn organization named in full unless
+    ``whole`` is False), and nothing to select."""
+    plot = file_plot or PHONE_PLOT
+    nodes, edges = chart_data(ecosystem, metrics, limit, plot, whole=file_plot is not None and whole)
     present = [t for t in NETWORK_TYPES if any(n["type"] == t for n in nodes)]
     legend = alt.Legend(
         title="Organization type", values=present, orient="bottom", columns=2, labelLimit=220, symbolStrokeWidth=0.8
@@ -266,58 +213,77 @@ def network_chart(
         *cited,
     ]
     edge_data = alt.Data(values=edges)  # type: ignore[no-untyped-call]
+    pick_tie = alt.selection_point(name=PICK_TIE, fields=["key"], on="click", clear="dblclick")
+    pick_org = alt.selection_point(name=PICK_ORG, fields=["key"], on="click", clear="dblclick")
     layers: list[alt.Chart] = []
     if edges:  # no empty layer: Vega would draw it as an unlabelled graphic, which screen readers trip on
-        layers.append(
+        layers += [
             alt.Chart(edge_data)
-            .mark_rule(color=C.CHART_TEXT, opacity=0.7, strokeWidth=1.5)
+            .mark_rule(color=C.CHART_TEXT, strokeWidth=1.5)
+            .encode(
+                x=_x("x"),
+                y=_y("y"),
+                x2="x2:Q",
+                y2="y2:Q",
+                opacity=alt.value(0.7) if file_plot else alt.condition(pick_tie, alt.value(0.9), alt.value(0.5)),
+            ),
+            # A wide, almost invisible line over each tie: a fingertip's target for its tooltip and details.
+            alt.Chart(edge_data)
+            .mark_rule(color=C.CHART_TEXT, strokeWidth=TIE_TARGET_PX, opacity=0.01, cursor="pointer")
             .encode(x=_x("x"), y=_y("y"), x2="x2:Q", y2="y2:Q", tooltip=edge_tooltip)
-        )
+            .add_params(*([] if file_plot else [pick_tie])),
+        ]
     if any(e["labelled"] for e in edges):
         layers.append(
             alt.Chart(edge_data)
             .transform_filter("datum.labelled")
-            .mark_text(fontSize=9, color=C.CHART_TEXT, fontStyle="italic")
+            .mark_text(fontSize=FONT_PX, color=C.CHART_TEXT, fontStyle="italic")
             .encode(x=_x("mx"), y=_y("my"), text="kind:N", tooltip=edge_tooltip)
         )
-    top = max([n["partners"] for n in nodes] + [1])
     layers.append(
         alt.Chart(alt.Data(values=nodes))  # type: ignore[no-untyped-call]
-        .mark_point(filled=True, opacity=1, stroke=C.CHART_TEXT, strokeWidth=0.8)
+        .mark_point(filled=True, opacity=1, stroke=C.CHART_TEXT, cursor="pointer")
         .encode(
             x=_x("x"),
             y=_y("y"),
             color=alt.Color("type:N", scale=_type_scale("color"), legend=legend),
             shape=alt.Shape("type:N", scale=_type_scale("shape"), legend=legend),
-            size=alt.Size("partners:Q", scale=alt.Scale(domain=[0, top], range=[60, 420]), legend=None),
+            size=alt.Size("size:Q", scale=None, legend=None),
+            strokeWidth=alt.value(0.8) if file_plot else alt.condition(pick_org, alt.value(3), alt.value(0.8)),
             tooltip=node_tooltip,
         )
+        .add_params(*([] if file_plot else [pick_org]))
     )
-    for side, placement in LABEL_PLACEMENT.items():
-        subset = [n for n in nodes if n["side"] == side and n["label"]]
-        if subset:
-            layers.append(
-                alt.Chart(alt.Data(values=subset))  # type: ignore[no-untyped-call]
-                .mark_text(fontSize=10, lineBreak="\n", **placement)
-                .encode(x=_x("lx"), y=_y("ly"), text="label:N", tooltip=node_tooltip)
+    named = [n for n in nodes if n["label"]]
+    if named:
+        layers.append(
+            alt.Chart(alt.Data(values=named))  # type: ignore[no-untyped-call]
+            .mark_text(
+                fontSize=FONT_PX,
+                lineBreak="\n",
+                lineHeight=LINE_PX,
+                dx=alt.ExprRef("datum.dx"),
+                dy=alt.ExprRef("datum.dy"),
+                align=alt.ExprRef("datum.align"),
+                baseline=alt.ExprRef("datum.baseline"),
             )
+            .encode(x=_x("x"), y=_y("y"), text="label:N", tooltip=node_tooltip)
+        )
     title = alt.Title(
         text=[ecosystem.name],
         subtitle=[f"Organizations and {ecosystem.tie_word}s; size shows partners"],
         subtitleColor=C.CHART_TEXT,
         anchor="start",
     )
+    # A page's picture fits its column; a file's plotting area is exactly ``file_plot``, where its names were placed.
+    size = (
+        {"width": file_plot[0]}
+        if file_plot
+        else {"width": width, "autosize": alt.AutoSizeParams(type="fit-x", contains="padding")}
+    )
     return cast(
         "alt.LayerChart",
-        alt.layer(*layers)
-        .properties(
-            title=title,
-            width=width,
-            height=CHART_HEIGHT,
-            description=chart_alt_text(ecosystem, metrics),
-            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
-        )
-        .configure_view(stroke=None),
+        alt.layer(*layers).properties(title=title, height=plot[1], description=chart_alt_text(ecosystem, metrics), **size),
     )
 
 

@@ -10,7 +10,7 @@ escaped, every link http(s) or a link to a page of the app.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from dashboard.data.schema import CROSS_SITE
 from dashboard.data.text import escape_markdown
 from dashboard.network import periods as P
 from dashboard.network.comparison import comparison_sentences
+from dashboard.network.details import network_details
 from dashboard.network.model import (
     ANCHOR_TYPES,
     NETWORK_TYPES,
@@ -59,7 +60,7 @@ STATUS_BADGES = {
 }
 LINK_BASIS = (
     "The links to CTDC lessons and products are editorial: this atlas chose each one where the lesson's or "
-    "product's own text speaks to the question (the link table in data/ecosystem_prompts.yaml, basis: editorial). "
+    "product's own text speaks to the question (each link is a row of the ecosystem_prompts table in the Library's data download, basis: editorial). "
     "The questions are our wording of what the CTDC materials say mapping is for."
 )
 
@@ -76,7 +77,9 @@ class NetworkView:
     ``legend``, ``takeaways``, ``evidence`` and ``drawing_note`` are escaped Markdown; ``counting`` says
     which ties the picture and the tables count and how many (plain text); ``stem`` names the CSV downloads;
     ``links`` says whether the organizations' web addresses may be shown as links (a CTDC site's come
-    from the cited dataset; an upload's are a visitor's text, never made a link).
+    from the cited dataset; an upload's are a visitor's text, never made a link). ``details`` is what a
+    tap on a mark or a line shows under the picture (escaped Markdown, by the key the picture's
+    selection gives); ``organization_list`` is the organizations as a list for a phone.
     """
 
     name: str
@@ -93,13 +96,16 @@ class NetworkView:
     fictional: bool
     counting: str
     links: bool
+    details: dict[str, str]
+    organization_list: str
 
 
-def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str) -> NetworkView:
-    """The ``NetworkView`` of an ecosystem whose metrics are computed."""
+def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str, urls: Mapping[str, str] | None = None) -> NetworkView:
+    """The ``NetworkView`` of an ecosystem whose metrics are computed (``urls``: its sources' web addresses)."""
     row = metrics.summary.iloc[0]
     evidence = evidence_note(ecosystem, row) or ""
     alt_text = chart_alt_text(ecosystem, metrics)
+    organizations = organization_table(ecosystem, metrics)
     return NetworkView(
         name=ecosystem.name,
         spec=vega_lite_spec(network_chart(ecosystem, metrics), alt_text),
@@ -109,12 +115,14 @@ def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str) -> Ne
         evidence=escape_markdown(evidence),
         few_ties=ecosystem.origin == "site" and few_ties(row),
         drawing_note=escape_markdown(drawing_note(metrics) or ""),
-        organizations=organization_table(ecosystem, metrics),
+        organizations=organizations,
         ties=tie_table(ecosystem),
         stem=stem,
         fictional=ecosystem.fictional,
         counting=P.counting(ecosystem.tie_scope if ecosystem.origin == "site" else None, len(ecosystem.ties)),
         links=ecosystem.origin == "site",
+        details=network_details(ecosystem, metrics, urls),
+        organization_list=organization_list(organizations),
     )
 
 
@@ -130,8 +138,10 @@ class EcosystemNetwork:
 
 def ecosystem_network(ecosystem: Ecosystem, metrics: NetworkMetrics, catalog: Catalog, stem: str) -> EcosystemNetwork:
     """View, summary and prompts of an ecosystem whose metrics are computed."""
+    sources = catalog.sources[catalog.sources["id"].isin(list(ecosystem.source_titles))]
+    urls = dict(zip(sources["id"], sources["url"]))
     return EcosystemNetwork(
-        network_view(ecosystem, metrics, stem), metrics.summary, ecosystem_prompts(ecosystem, metrics, catalog)
+        network_view(ecosystem, metrics, stem, urls), metrics.summary, ecosystem_prompts(ecosystem, metrics, catalog)
     )
 
 
@@ -141,6 +151,21 @@ def site_network(catalog: Catalog, site_id: str, ties_counted: str = C.TIES_CTDC
     documented during CTDC), built once per site and choice (``site_id`` must be a known site)."""
     ecosystem = site_ecosystem(catalog, site_id, ties_counted)
     return ecosystem_network(ecosystem, network_metrics(ecosystem), catalog, f"network-{site_id}")
+
+
+def organization_list(frame: pd.DataFrame) -> str:
+    """An organizations table (``organization_table``, or the sites' organizations compared, with a
+    ``site`` column) as a Markdown list that wraps on a phone: "**name** (site, type): 6 partners,
+    betweenness 0.52, 3 types connected" (escaped; the table and its CSV have every column)."""
+    lines = []
+    for row in frame.to_dict("records"):
+        where = ", ".join(str(row[c]) for c in ("site", "type") if c in row)
+        facts = (
+            f"{counted(int(row['partners']), 'partner')}, betweenness {float(row['betweenness']):.2f}, "
+            f"{counted(int(row['types connected']), 'type')} connected"
+        )
+        lines.append(f"- **{escape_markdown(row['organization'])}** ({escape_markdown(where)}): {escape_markdown(facts)}")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- prompts
@@ -309,8 +334,8 @@ def _site_ties(row: dict[str, Any]) -> str:
 class NetworkComparison:
     """The sites' networks compared: the shares chart, one readable row per site (and the raw summary
     for CSV), the comparison sentences (implementation versus learning sites, as escaped Markdown), every
-    organization of every site with its metrics, and ``counted``: which ties all of it counts and how
-    many (plain text)."""
+    organization of every site with its metrics (with its record's ``id``, and as a list for a phone), and
+    ``counted``: which ties all of it counts and how many (plain text)."""
 
     chart: ChartView
     table: pd.DataFrame
@@ -318,6 +343,7 @@ class NetworkComparison:
     sentences: str
     organizations: pd.DataFrame
     counted: str
+    organization_list: str
 
 
 @page_cache()
@@ -348,6 +374,7 @@ def network_comparison(catalog: Catalog, filters: F.Filters, lens: bool, ties_co
             organization_table(ecosystems[s], m)
             .drop(columns=["notes", "url"])
             .assign(site=sites.loc[s, "name"], **{"ties counted at the site": _site_ties(m.summary.iloc[0].to_dict())})
+            .assign(id=m.organizations["id"].to_numpy())  # the record's id, for its correction link
             for s, m in zip(site_ids, metrics)
         ],
         ignore_index=True,
@@ -362,6 +389,7 @@ def network_comparison(catalog: Catalog, filters: F.Filters, lens: bool, ties_co
         sentences_markdown(sentences),
         organizations.reset_index(drop=True),
         sentences[0],
+        organization_list(organizations),
     )
 
 

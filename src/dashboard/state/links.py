@@ -7,6 +7,8 @@ here reads Streamlit's state. Unknown or hostile values never raise; they fall b
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -200,3 +202,35 @@ def page_href(key: str, params: Params) -> str:
     path = "./" if spec.default else spec.url_path
     pairs = [(name, value) for name, values in params.items() for value in ([values] if isinstance(values, str) else values)]
     return path + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
+
+
+# Streamlit's heading anchors (the slug its Markdown gives a heading): "&" read as "and", a few letters
+# spelled out, accents dropped, dashes as hyphens, words run together split apart ("YourSTLCourts" ->
+# "your-stl-courts"), "'s" and "'t" joined, then every run of other characters one hyphen.
+_ANCHOR_LETTERS = str.maketrans({"&": " and ", "ß": "ss", "ä": "ae", "Ä": "Ae", "ö": "oe", "Ö": "Oe", "ü": "ue", "Ü": "Ue"})
+_ANCHOR_DASH = re.compile(
+    r"[\u058a\u05be\u1400\u1806\u2010-\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d]"
+)
+_ANCHOR_CAMEL = (
+    (re.compile(r"([A-Z]{2})(\d+)"), r"\1 \2"),
+    (re.compile(r"([a-z\d])([A-Z])"), r"\1 \2"),
+    (re.compile(r"([A-Z])([A-Z](?!s(?![a-z]))[a-z\d]+)"), r"\1 \2"),
+)
+_ANCHOR_APOSTROPHE = re.compile(r"([a-z\d])['\u2019]([ts])(?![a-z\d])")
+_ANCHOR_OTHER = re.compile(r"[^a-z\d]+")
+
+
+def heading_anchor(heading: str) -> str:
+    """The id Streamlit gives a Markdown heading (or a title) reading ``heading``, for a link to that
+    place of a page: "What St. Louis built" -> "what-st-louis-built"."""
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFC", heading).translate(_ANCHOR_LETTERS))
+    text = _ANCHOR_DASH.sub("-", "".join(ch for ch in text if not unicodedata.combining(ch)))
+    for pattern, spaced in _ANCHOR_CAMEL:
+        text = pattern.sub(spaced, text)
+    text = _ANCHOR_APOSTROPHE.sub(r"\1\2", text.lower())
+    return _ANCHOR_OTHER.sub("-", text).strip("-")
+
+
+def record_href(key: str, params: Params, heading: str) -> str:
+    """A relative link to the place of a page under ``heading`` (see ``page_href`` and ``heading_anchor``)."""
+    return f"{page_href(key, params)}#{heading_anchor(heading)}"

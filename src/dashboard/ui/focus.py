@@ -26,7 +26,7 @@ from dashboard import constants as C
 # their edge, where no parent's overflow can cut it; every other control draws it 2 px outside. A collapsed
 # sidebar (on a phone, until its button opens it) is hidden, not only moved off the screen, so its
 # controls are no Tab stops the eye cannot follow; and a control the focus scrolls to stops clear of
-# the page's top bar and of the window's edges, its ring whole.
+# the page's top bar and of the window's and the sidebar's edges, its ring whole.
 FOCUS_STYLE = f"""<style>
 :focus-visible,
 [data-testid="stDeckGlJsonChart"]:has(.deck-root :focus-visible),
@@ -55,6 +55,7 @@ input[role="combobox"]:focus-visible,
 }}
 [data-testid="stSidebar"][data-collapsed="true"] {{ visibility: hidden; }}
 [data-testid="stMain"] {{ scroll-padding-block: 5rem 1rem; }}
+[data-testid="stSidebarContent"] {{ scroll-padding-block: 1rem; }}
 </style>"""
 
 

@@ -9,6 +9,7 @@ script asks for it with ``page_context()`` and never reads raw session state for
 from __future__ import annotations
 
 import contextlib
+import gc
 import html
 import os
 from collections.abc import Iterator, Sequence
@@ -20,12 +21,13 @@ import streamlit as st
 
 from dashboard import constants as C
 from dashboard.data.catalog import Catalog
-from dashboard.data.loading import Problem, fingerprint, resolve_data_dir, validate
+from dashboard.data.loading import Problem, content_digest, fingerprint, resolve_data_dir, validate, validator_fingerprint
 from dashboard.data.schema import THEMES
 from dashboard.data.text import CITATION_TITLE, escape_markdown, markdown_link
 from dashboard.state import filters as F
 from dashboard.state.links import FILTER_PARAMETERS, PAGE_SPECS, Params, canonical_query, clean_values, site_param, spellings
 from dashboard.ui.address import follow_view
+from dashboard.ui.anchor import follow_anchor
 from dashboard.ui.blocks import show_problems
 from dashboard.ui.focus import focus_on_page_change, focus_style
 
@@ -92,11 +94,35 @@ def handing(context: PageContext) -> Iterator[None]:
         _CONTEXT.reset(token)
 
 
+VALIDATOR = validator_fingerprint()
+
+
+class _ChangedWhileRead(Exception):
+    """The data files changed while they were validated: nothing is kept under the digest read before."""
+
+
+@st.cache_data(persist="disk", max_entries=4, show_spinner=False)
+def _validated_on_disk(data_dir: str, digest: str, validator: str) -> tuple[Catalog | None, list[Problem]]:
+    # Kept by Streamlit in the server user's ~/.streamlit/cache (not the checkout) under the files' bytes and the
+    # validating code's version: a restarted server reads back what the same code made of the same bytes (at 100x
+    # CTDC's size, seconds instead of most of a minute); an unwritable folder keeps it in memory only.
+    found = validate(data_dir)
+    if content_digest(data_dir) != digest:
+        raise _ChangedWhileRead(data_dir)
+    return found
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _validated(data_dir: str, stamp: str) -> tuple[Catalog | None, list[Problem]]:
-    # Shared by every session (the catalog is frozen and only read), so it is loaded once per
-    # version of the files instead of being copied for each caller.
-    return validate(data_dir)
+    # Shared by every session (the catalog is frozen and only read): loaded once per version of the files, not copied.
+    try:
+        found = _validated_on_disk(data_dir, content_digest(data_dir), VALIDATOR)
+    except Exception:  # noqa: BLE001 - edited while read, or a kept copy unreadable: validated afresh, in memory only
+        found = validate(data_dir)
+    # The catalog and the modules loaded so far live as long as the process: frozen out of the collector's reach,
+    # no full collection walks them again (about half a second each here; see README, Performance).
+    gc.freeze()
+    return found
 
 
 @st.cache_data(ttl=C.DATA_RECHECK_SECONDS, max_entries=4, show_spinner=False)
@@ -401,8 +427,7 @@ EMBED_STYLE = """<style>
 def run_app() -> None:
     """Everything around a page: the catalog (or its problems), the global filters bound to the URL,
     navigation, the share link (which the address bar then holds), the chosen page with its context,
-    and the footer. Embedded (``embed=true``), the sidebar is hidden and the footer links to the view in
-    the app.
+    and the footer. Embedded (``embed=true``), the sidebar is hidden; the footer links to the app.
 
     The filters are created before ``st.navigation`` so that their URL parameters are bound before
     the page is chosen and survive page changes.
@@ -412,14 +437,14 @@ def run_app() -> None:
     focus_style()
     catalog = require_catalog()
     pages = make_pages()
-    navigation = list(pages.values())
     filters = global_filters(catalog)
-    page = st.navigation(navigation, position="hidden" if embedded else "sidebar")
+    page = st.navigation(list(pages.values()), position="hidden" if embedded else "sidebar")
     context = PageContext(catalog, filters, pages)
     with handing(context):
         page.run()
     if not embedded:
         share_link(context, page)  # after the page, which may write its own parameters back in canonical form
-        follow_view(view_query(context), page.url_path)  # an embedded frame keeps the address it was given
+    follow_view(view_query(context), page.url_path)  # an embedded frame's too, its embed parameters kept
     focus_on_page_change(page.url_path)
+    follow_anchor(page.url_path)
     footer(context, page, embedded)

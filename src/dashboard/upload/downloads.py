@@ -13,11 +13,11 @@ import networkx as nx
 import pandas as pd
 
 from dashboard.data.export import neutralize, safe_csv
-from dashboard.network.model import Ecosystem, NetworkMetrics
-from dashboard.network.picture import network_chart
+from dashboard.network.model import Ecosystem, NetworkMetrics, network_metrics
+from dashboard.network.picture import network_layers
 
-# Width of the downloadable picture, in pixels.
-IMAGE_WIDTH = 720
+# The plotting area of each downloaded picture, in pixels (width, height).
+IMAGE_PLOT = (640, 520)
 
 
 def metrics_csv(metrics: NetworkMetrics) -> bytes:
@@ -100,11 +100,20 @@ def kumu_json_bytes(ecosystem: Ecosystem, metrics: NetworkMetrics) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def chart_image(ecosystem: Ecosystem, metrics: NetworkMetrics, fmt: str) -> bytes:
-    """The network picture as an ``"svg"`` or ``"png"`` file (fixed width, white background)."""
+def chart_image(ecosystem: Ecosystem, metrics: NetworkMetrics, fmt: str, beside: Ecosystem | None = None) -> bytes:
+    """The network picture as an ``"svg"`` or ``"png"`` file (white background), every drawn organization
+    named in full; with ``beside`` (the CTDC site the page shows next to the map), both pictures side by side."""
     if fmt not in ("svg", "png"):
         raise ValueError(f"unknown image format '{fmt}' (use svg or png)")
-    chart: alt.TopLevelMixin = network_chart(ecosystem, metrics, width=IMAGE_WIDTH).properties(background="white")
+    pictures = [network_layers(ecosystem, metrics, file_plot=IMAGE_PLOT)]
+    if beside is not None:
+        pictures.append(network_layers(beside, network_metrics(beside), file_plot=IMAGE_PLOT))
+    chart: alt.TopLevelMixin = (
+        alt.hconcat(*pictures, spacing=40)
+        .resolve_legend(color="independent", shape="independent")
+        .configure_view(stroke=None)
+        .properties(background="white")
+    )
     if fmt == "svg":
         text = io.StringIO()
         chart.save(text, format="svg")

@@ -78,8 +78,9 @@ class MapResult:
             prompts_view(catalog, [(mine.view.name, mine.prompts), (site.view.name, site.prompts)]),
         )
 
-    def download(self, kind: str) -> bytes:
-        """One result file, made when asked for: ``metrics-csv``, ``graphml``, ``json``, ``png`` or ``svg``."""
+    def download(self, kind: str, beside: Ecosystem | None = None) -> bytes:
+        """One result file, made when asked for: ``metrics-csv``, ``graphml``, ``json``, ``png`` or ``svg``
+        (a picture with the CTDC site ``beside`` it when the page shows one)."""
         ecosystem, _, metrics = self._drawn()
         if kind == "metrics-csv":
             return metrics_csv(metrics)
@@ -88,7 +89,7 @@ class MapResult:
         if kind == "json":
             return kumu_json_bytes(ecosystem, metrics)
         if kind in ("png", "svg"):
-            return chart_image(ecosystem, metrics, kind)
+            return chart_image(ecosystem, metrics, kind, beside)
         raise ValueError(f"unknown download '{kind}' (use one of {', '.join(DOWNLOAD_KINDS)})")
 
     def side_by_side_csv(self, other: EcosystemNetwork) -> bytes:

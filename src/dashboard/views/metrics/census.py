@@ -19,6 +19,7 @@ from dashboard.data.text import markdown_link
 from dashboard.data.values import NOT_FOUND
 from dashboard.state import filters as F
 from dashboard.ui.caching import page_cache
+from dashboard.views.corrections import metric_corrections
 from dashboard.views.metrics.site_metrics import lower_first, metric_frame, order_sites, shown_table
 
 CENSUS_METRICS = ("population", "median_household_income_usd", "poverty_rate_pct", "unemployment_rate_pct")
@@ -158,8 +159,9 @@ class CensusView:
 
 
 @page_cache()
-def census_view(catalog: Catalog, filters: F.Filters, vintage: str, lens: bool) -> CensusView:
-    """One census release's measures for the sites in view (never mixed with another release)."""
+def census_view(catalog: Catalog, filters: F.Filters, vintage: str, lens: bool, repository: str | None = None) -> CensusView:
+    """One census release's measures for the sites in view (never mixed with another release); with a
+    ``repository``, each figure in the tables behind the charts links to suggest a correction."""
     census = census_frame(catalog, filters, vintage)
     charts = []
     for metric in CENSUS_METRICS:
@@ -169,7 +171,7 @@ def census_view(catalog: Catalog, filters: F.Filters, vintage: str, lens: bool) 
                 str(part["metric_label"].iloc[0]) if len(part) else metric,
                 census_takeaway(census, metric),
                 census_chart(census, metric, vintage, lens),
-                shown_table(part, margins=True),
+                shown_table(metric_corrections(catalog, part, repository), margins=True),
                 f"census-{metric}",
                 census_alt_text(part, vintage),
             )

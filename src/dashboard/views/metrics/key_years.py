@@ -22,6 +22,7 @@ from dashboard.data.text import escape_markdown, wrap_label
 from dashboard.data.values import NOT_FOUND
 from dashboard.state import filters as F
 from dashboard.ui.caching import page_cache
+from dashboard.views.corrections import metric_corrections
 from dashboard.views.metrics.site_metrics import (
     YEAR_METRICS,
     lower_first,
@@ -39,6 +40,7 @@ from dashboard.views.metrics.site_metrics import (
 # The Key years tab's choice: every year metric at once (the default), or one of them by id.
 ALL_KEY_YEARS = "all"
 ALL_KEY_YEARS_LABEL = "All key years"
+TITLE = "Key years"  # the chart's heading
 
 
 def year_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
@@ -97,24 +99,29 @@ def year_long_table(frame: pd.DataFrame, lens: bool = False) -> pd.DataFrame:
 
 
 def role_comparison(frame: pd.DataFrame) -> list[str]:
-    """One sentence per metric comparing the average year of implementation and learning sites (known values only)."""
-    means = role_means(frame)
+    """One sentence per metric giving the known years of implementation and learning sites, each year with
+    its sites (the years themselves: a mean of two or three years would hide them)."""
     sentences = []
-    for label, group in means.groupby("metric_label", sort=False):
+    for label, group in frame.groupby("metric_label", sort=False):
         parts = []
-        for row in group.itertuples():
-            if row.with_value:
-                parts.append(f"{row.role} sites averaged {row.average:.0f} ({row.with_value} of {row.sites} with a value)")
-            else:
-                parts.append(f"no {row.role} site has a value (0 of {row.sites})")
-        sentences.append(f"{label}: " + " vs ".join(parts) + ".")
+        for role in ROLES:
+            rows = group[group["role"] == role]
+            known = rows[rows["known"]]
+            if rows.empty:
+                continue
+            if known.empty:
+                parts.append(f"no {role} site has a value (0 of {len(rows)})")
+                continue
+            years = _in_words([f"{year:.0f} ({_names_at(known, year)})" for year in sorted(set(known["numeric"]))])
+            parts.append(f"{role} sites {years}, {len(known)} of {len(rows)} with a value")
+        sentences.append(f"{label}: " + "; ".join(parts) + ".")
     return sentences
 
 
 def role_comparison_markdown(frame: pd.DataFrame) -> str:
     """The implementation-versus-learning comparison sentences as one Markdown block."""
     sentences = "\n".join(f"- {escape_markdown(s)}" for s in role_comparison(frame))
-    return "**Implementation and learning sites compared** (averages of known values only)\n\n" + sentences
+    return "**Implementation and learning sites compared** (known values only)\n\n" + sentences
 
 
 def year_takeaway(frame: pd.DataFrame, lens: bool = False, period: tuple[int, int] | None = None) -> str:
@@ -150,10 +157,14 @@ def year_takeaway(frame: pd.DataFrame, lens: bool = False, period: tuple[int, in
     return f"{text} {program}" if program else text
 
 
+def _in_words(items: list[str]) -> str:
+    """Items joined as a sentence lists them ("a", "a and b", "a, b and c")."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _names_at(known: pd.DataFrame, year: float) -> str:
     """The names of the sites whose value is ``year``, joined in words ("Boston and Cleveland")."""
-    names = [str(name) for name in known.loc[known["numeric"] == year, "site_name"]]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return _in_words([str(name) for name in known.loc[known["numeric"] == year, "site_name"]])
 
 
 def program_sentence(frame: pd.DataFrame, period: tuple[int, int] | None) -> str:
@@ -212,8 +223,8 @@ TOP_LEGEND_LAYOUT = alt.ExprRef(f"{{top: {{anchor: 'start', direction: width < {
 
 
 def _year_domain(frame: pd.DataFrame, period: tuple[int, int] | None) -> list[float] | None:
-    """The year axis of the Key years chart: every known year of ``frame`` and the program years, a year's margin
-    either side (the same whichever metric is shown, so switching metrics keeps the axis)."""
+    """The year axis of the Key years chart: the known years of ``frame`` (the metrics shown) and the program
+    years, a year's margin either side, so years close together stay apart when one metric is shown."""
     years = [*frame.loc[frame["known"], "numeric"], *(period or ())]
     return [min(years) - 1, max(years) + 1] if years else None
 
@@ -242,7 +253,7 @@ def year_chart(
         alt.Tooltip("confidence:N", title="Confidence"),
         alt.Tooltip("note:N", title="Note"),
     ]
-    domain = _year_domain(frame, period)
+    domain = _year_domain(shown, period)
     x_scale = alt.Scale(domain=domain, nice=False) if domain else alt.Scale(zero=False, nice=False, padding=12)
     x_axis = alt.Axis(format="d", tickMinStep=1, tickCount=6, orient="top")
     x = alt.X("numeric:Q", title=None, scale=x_scale, axis=x_axis)  # the ticks read as years; the title names the metric
@@ -332,17 +343,20 @@ class KeyYearsView:
 
 
 @page_cache()
-def key_years_view(catalog: Catalog, filters: F.Filters, lens: bool, metric: str = ALL_KEY_YEARS) -> KeyYearsView:
-    """The Key years tab for the sites in view: every year metric, or one ``metric`` (an unknown id shows every one)."""
+def key_years_view(
+    catalog: Catalog, filters: F.Filters, lens: bool, metric: str = ALL_KEY_YEARS, repository: str | None = None
+) -> KeyYearsView:
+    """The Key years tab for the sites in view: every year metric, or one ``metric`` (an unknown id shows every
+    one); with a ``repository``, each year in the table behind the chart links to suggest a correction."""
     years = year_frame(catalog, filters)
     shown = chosen_years(years, metric)
     period = program_period(catalog)
     name = "key-years" if single_metric(shown) is None else f"key-years-{shown['metric'].iloc[0]}"
     chart = chart_view(
-        "Key years",
+        TITLE,
         escape_markdown(year_takeaway(shown, lens, period)),
         year_chart(years, lens, period, metric),
-        year_long_table(shown, lens),
+        year_long_table(metric_corrections(catalog, shown, repository), lens),
         name,
         year_alt_text(shown, lens, period),
     )

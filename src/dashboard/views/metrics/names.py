@@ -11,8 +11,10 @@ import pandas as pd
 from dashboard.data.catalog import Catalog
 from dashboard.state import filters as F
 from dashboard.ui.caching import page_cache
+from dashboard.views.corrections import metric_corrections
 from dashboard.views.metrics.site_metrics import metric_frame, shown_table, text_table
 
+TITLE = "Partners, policies and posts by name"
 TEXT_METRICS = (
     "nnip_partner_org",
     "cfa_brigade_name",
@@ -35,7 +37,9 @@ class NamesView:
 
 
 @page_cache()
-def names_view(catalog: Catalog, filters: F.Filters, lens: bool) -> NamesView:
-    """Partners, policies and posts by name for the sites in view (grouped by role with ``lens``)."""
+def names_view(catalog: Catalog, filters: F.Filters, lens: bool, repository: str | None = None) -> NamesView:
+    """Partners, policies and posts by name for the sites in view (grouped by role with ``lens``); with a
+    ``repository``, each value's details link to suggest a correction."""
     names = metric_frame(catalog, filters, TEXT_METRICS)
-    return NamesView(int(names["known"].sum()), len(names), text_table(names, lens), shown_table(names))
+    detail = shown_table(metric_corrections(catalog, names, repository))
+    return NamesView(int(names["known"].sum()), len(names), text_table(names, lens), detail)

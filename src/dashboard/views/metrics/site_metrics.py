@@ -16,6 +16,7 @@ import pandas as pd
 
 from dashboard import constants as C
 from dashboard.data.catalog import Catalog
+from dashboard.data.cite import CORRECTION_COLUMN
 from dashboard.data.schema import ROLES
 from dashboard.data.text import escape_markdown
 from dashboard.data.values import NOT_FOUND, format_value, is_missing
@@ -105,7 +106,8 @@ def metric_frame(
 
 def shown_table(frame: pd.DataFrame, *, margins: bool = False) -> pd.DataFrame:
     """The reader-facing columns of a metric frame (what the data tables and CSVs show); with ``margins``,
-    each value's margin of error ("not found in sources" where no source gives one)."""
+    each value's margin of error ("not found in sources" where no source gives one); a ``correction``
+    column (``views.corrections.metric_corrections``) is kept, last."""
     columns = [
         "site_name",
         "role",
@@ -116,6 +118,7 @@ def shown_table(frame: pd.DataFrame, *, margins: bool = False) -> pd.DataFrame:
         "confidence",
         "note",
         "sources",
+        *([CORRECTION_COLUMN] if CORRECTION_COLUMN in frame.columns else []),
     ]
     return frame[columns].rename(
         columns={"site_name": "site", "metric_label": "metric", "display": "value", "margin": "margin of error"}

@@ -14,6 +14,7 @@ from dashboard.data.catalog import Catalog
 from dashboard.data.values import NOT_FOUND, parse_partial_date
 from dashboard.state import filters as F
 from dashboard.ui.caching import page_cache
+from dashboard.views.corrections import event_record, metric_record, with_corrections
 from dashboard.views.metrics.site_metrics import (
     YEAR_METRICS,
     metric_frame,
@@ -38,7 +39,8 @@ PRODUCT_EVENT = "Product or activity launched"
 
 
 def timeline_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
-    """Dated facts per site in view: product launches and key years, at the precision the sources give."""
+    """Dated facts per site in view: product launches and key years, at the precision the sources give, each
+    with the id of the ``record`` that dates it."""
     rows = []
     names = dict(zip(catalog.products["id"], catalog.products["name"]))
     sites = site_frame(catalog, filters).set_index("site")
@@ -55,6 +57,7 @@ def timeline_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
                 "event": f"{PRODUCT_EVENT}: {names[product.id]}",
                 "confidence": C.PRODUCT_CONFIDENCE,
                 "sources": list(product.sources),
+                "record": product.id,
             }
         )
     frame = metric_frame(catalog, filters, YEAR_METRICS + tuple(YEAR_DETAILS.values()))
@@ -67,6 +70,7 @@ def timeline_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
             shown = row.vintage
         detail = details.get((row.site, YEAR_DETAILS.get(row.metric)), NOT_FOUND)
         event = row.metric_label + (f": {detail}" if detail != NOT_FOUND else "")
+        found = metric_record(catalog, row.site, row.metric, row.vintage)
         rows.append(
             {
                 "site": row.site,
@@ -76,13 +80,14 @@ def timeline_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
                 "event": event,
                 "confidence": row.confidence,
                 "sources": row.sources,
+                "record": found[1]["id"] if found else "",
             }
         )
-    out = pd.DataFrame(rows, columns=["site", "date", "when", "kind", "event", "confidence", "sources"])
+    out = pd.DataFrame(rows, columns=["site", "date", "when", "kind", "event", "confidence", "sources", "record"])
     out["site_name"] = out["site"].map(sites["site_name"])
     out["role"] = out["site"].map(sites["role"])
     out = out.sort_values(["date", "site"], kind="stable").reset_index(drop=True)
-    return out[["site", "site_name", "role", "date", "when", "kind", "event", "confidence", "sources"]]
+    return out[["site", "site_name", "role", "date", "when", "kind", "event", "confidence", "sources", "record"]]
 
 
 def timeline_kinds(catalog: Catalog) -> list[str]:
@@ -164,16 +169,18 @@ def timeline_chart(
 
 
 @page_cache()
-def timeline_view(catalog: Catalog, filters: F.Filters, lens: bool) -> ChartView:
-    """The Timeline tab: dated product launches and key years per site in view, program years shaded."""
+def timeline_view(catalog: Catalog, filters: F.Filters, lens: bool, repository: str | None = None) -> ChartView:
+    """The Timeline tab: dated product launches and key years per site in view, program years shaded; with a
+    ``repository``, each event in the table links to suggest a correction to its record."""
     events = timeline_frame(catalog, filters)
     period = program_period(catalog)
-    chart = timeline_chart(events, site_frame(catalog, filters), timeline_kinds(catalog), period, lens)
+    chart = timeline_chart(events.drop(columns=["record"]), site_frame(catalog, filters), timeline_kinds(catalog), period, lens)
+    records = [event_record(catalog, record_id) for record_id in events["record"]]
     return chart_view(
         "Timeline of dated facts",
         timeline_takeaway(events, period),
         chart,
-        timeline_table(events),
+        with_corrections(timeline_table(events), repository, records),
         "timeline",
         timeline_alt_text(events, period),
     )

@@ -21,6 +21,8 @@ from dashboard.data.citations import cited_ids, numbered_sources
 from dashboard.data.text import is_http_url
 from dashboard.data.values import NOT_FOUND, date_text, format_usd
 from dashboard.network import views as network_views
+from dashboard.network.model import network_metrics, site_ecosystem
+from dashboard.network.picture import network_layers
 from dashboard.ui.caching import page_cache
 from dashboard.views.metrics.census import CENSUS_METRICS
 from dashboard.views.metrics.site_metrics import YEAR_METRICS
@@ -37,8 +39,8 @@ KEY_METRICS = (*YEAR_METRICS, *CENSUS_METRICS)
 MIN_LESSONS, MAX_LESSONS = 3, 5
 MAX_PAGES = 2
 TEXT_SIZES = (8.8, 8.4, 8.0, 7.6)  # points: the body text, tried in turn until the brief fits on MAX_PAGES
-# The network picture's drawing area in pixels, printed at 0.75 pt a pixel (96 dpi): its 10-pixel labels
-# print at 7.5 pt.
+# The network picture's drawing area in pixels, printed at 0.75 pt a pixel (96 dpi): its 12-pixel labels
+# print at 9 pt.
 NETWORK_WIDTH, NETWORK_HEIGHT = 380, 280
 MAX_PARTNER_NAMES = 8  # per type; more are counted, the profile lists them all
 _ESCAPED = re.compile(r"\\(.)")
@@ -202,17 +204,15 @@ def _register_fonts() -> None:
 
 @page_cache(max_entries=16)
 def network_svg(catalog: Catalog, site_id: str) -> str:
-    """The site's network picture (the page's own chart, without its title) as SVG, its text set in the
-    brief's typeface; built once per site."""
+    """The site's network picture (the page's, without its title, its names placed for the brief's size)
+    as SVG, its text set in the brief's typeface; built once per site."""
     import vl_convert
 
     _register_fonts()
-    spec = dict(network_views.site_network(catalog, site_id).view.spec)
+    ecosystem = site_ecosystem(catalog, site_id)
+    picture = network_layers(ecosystem, network_metrics(ecosystem), file_plot=(NETWORK_WIDTH, NETWORK_HEIGHT), whole=False)
+    spec = picture.configure(font=FONT_FAMILY).configure_view(stroke=None).to_dict()
     spec.pop("title", None)
-    spec["width"], spec["height"] = NETWORK_WIDTH, NETWORK_HEIGHT
-    config = dict(spec.get("config") or {})
-    config["font"] = FONT_FAMILY
-    spec["config"] = config
     return str(vl_convert.vegalite_to_svg(spec))
 
 

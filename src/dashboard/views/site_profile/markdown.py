@@ -169,12 +169,17 @@ def partners_markdown(profile: SiteProfile, sources: pd.DataFrame, repository: s
     )
 
 
-def relationships_markdown(profile: SiteProfile, sources: pd.DataFrame) -> str:
+def relationships_markdown(profile: SiteProfile, sources: pd.DataFrame, repository: str | None = None) -> str:
     """The documented ties between the site's organizations, one cited sentence each saying when the tie
-    held: those during CTDC first, then those before and after it, then standing affiliations."""
+    held: those during CTDC first, then those before and after it, then standing affiliations (and, with
+    a ``repository``, a link to suggest a correction to each)."""
     cite = citer(sources)
     ordered = sorted(profile.relationships, key=lambda x: PERIOD_ORDER.get(x.get("period", ""), len(PERIOD_ORDER)))
-    return _bullets(f"{escape_markdown(relationship_sentence(x))} {cite(x['sources'])}" for x in ordered)
+    return _bullets(
+        f"{escape_markdown(relationship_sentence(x))} {cite(x['sources'])}"
+        + correction_markdown(repository, "relationships.yaml", x)
+        for x in ordered
+    )
 
 
 def lessons_markdown(groups: dict[str, list[dict[str, Any]]], sources: pd.DataFrame, repository: str | None = None) -> str:
@@ -298,7 +303,7 @@ def site_page(catalog: Catalog, site_id: str, compare_id: str | None = None) -> 
         ties_label=f"The {len(profile.relationships)} documented ties in words, each with when it held and its sources"
         if profile.relationships
         else "",
-        ties=relationships_markdown(profile, sources),
+        ties=relationships_markdown(profile, sources, repository),
         lessons=section_markdown(f"Lessons from {profile.name}", LESSONS_NOTE, lessons),
         cross_site_lessons=lessons_markdown(profile.cross_site_lessons, sources, repository),
         metrics=section_markdown(f"Ecosystem metrics for {profile.name}", METRICS_NOTE, metrics_markdown(profile, sources)),

@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard.data.catalog import Catalog
 from dashboard.data.citations import Cite, citer, numbered_sources, sources_markdown
+from dashboard.data.cite import correction_markdown
 from dashboard.data.schema import CROSS_SITE, LESSON_SECTIONS
 from dashboard.data.text import escape_markdown
 from dashboard.state import filters as F
@@ -29,6 +30,7 @@ def lessons_in_view(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     names = site_labels(catalog)
     out = pd.DataFrame(
         {
+            "id": lessons["id"],
             "section": lessons["section"],
             "text": lessons["text"],
             "site": lessons["site"],
@@ -46,26 +48,30 @@ def lessons_in_view(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
 @dataclass(frozen=True)
 class LessonLinks:
     """How a list of lessons cites and links: numbered citations of their sources, and a link for each
-    site to its profile (carrying the filters); the numbered list of those sources."""
+    site to its profile (carrying the filters); the numbered list of those sources; and the repository
+    that each lesson's "Suggest a correction" link opens (none without one)."""
 
     cite: Cite
     site_href: dict[str, str]
     sources_markdown: str
+    repository: str | None = None
 
 
-def lesson_links(catalog: Catalog, filters: F.Filters, lessons: pd.DataFrame) -> LessonLinks:
-    """Citations and profile links for ``lessons`` (records with ``site`` and ``sources``)."""
+def lesson_links(catalog: Catalog, filters: F.Filters, lessons: pd.DataFrame, repository: str | None = None) -> LessonLinks:
+    """Citations and profile links for ``lessons`` (records with ``site`` and ``sources``), and with a
+    ``repository`` links to suggest a correction."""
     sources = numbered_sources(catalog, {s for ids in lessons["sources"] for s in ids})
     names = catalog.site_names()
     params = filter_params(filters, names)
     hrefs = {site: page_href("site", {"site": site_param(site, names), **params}) for site in names}
     listed = f"**Sources cited in these lessons**\n\n{sources_markdown(sources)}" if len(sources) else ""
-    return LessonLinks(citer(sources), hrefs, listed)
+    return LessonLinks(citer(sources), hrefs, listed, repository)
 
 
 def lesson_list_markdown(lessons: pd.DataFrame, links: LessonLinks | None = None, *, with_section: bool = True) -> str:
     """The lessons as one escaped Markdown list, each ending with its site (a link to its profile, with
-    ``links``), its section, any caveat on its wording, and its citations."""
+    ``links``), its section, any caveat on its wording, its citations and (with the links' repository) a
+    link to suggest a correction."""
     lines = []
     for lesson in lessons.to_dict("records"):
         site = escape_markdown(lesson["site_name"])
@@ -74,6 +80,8 @@ def lesson_list_markdown(lessons: pd.DataFrame, links: LessonLinks | None = None
         if with_section:
             where += f", {escape_markdown(lesson['section'])}"
         note = f" :small[*{escape_markdown(lesson['note'])}*]" if lesson.get("note") else ""
-        cited = f" {links.cite(lesson['sources'])}" if links else ""
+        cited = (
+            f" {links.cite(lesson['sources'])}{correction_markdown(links.repository, 'lessons.yaml', lesson)}" if links else ""
+        )
         lines.append(f"- {escape_markdown(lesson['text'])} — *{where}*{note}{cited}")
     return "\n".join(lines)

@@ -4,11 +4,14 @@ The theme it opens with is the Themes by site grid's (``by_site.theme_in_focus``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 
 from dashboard.data.catalog import Catalog
+from dashboard.data.cite import correction_markdown
 from dashboard.data.text import escape_markdown, markdown_link, plural
 from dashboard.data.values import status_in
 from dashboard.state import filters as F
@@ -21,6 +24,7 @@ def products_by_theme(catalog: Catalog, filters: F.Filters, theme: str) -> pd.Da
     products = F.filter_products(catalog, replace(filters, themes=(theme,)))
     return pd.DataFrame(
         {
+            "id": products["id"],
             "name": products["name"],
             "site": products["site"],
             "site_name": products["site"].map(site_labels(catalog)),
@@ -36,11 +40,14 @@ def products_by_theme(catalog: Catalog, filters: F.Filters, theme: str) -> pd.Da
 def lessons_by_theme(catalog: Catalog, filters: F.Filters, theme: str) -> pd.DataFrame:
     """Lessons (site and cross-site) in view that carry ``theme``, by synthesis section."""
     lessons = lessons_in_view(catalog, replace(filters, themes=(theme,)))
-    return lessons[["text", "site", "site_name", "section", "section_basis", "note", "sources"]]
+    return lessons[["id", "text", "site", "site_name", "section", "section_basis", "note", "sources"]]
 
 
-def product_cards(products: pd.DataFrame) -> list[dict[str, str]]:
-    """Each product as escaped Markdown (name, site and status, description, websites) with its site id and name."""
+def product_cards(
+    products: pd.DataFrame, repository: str | None = None, records: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[dict[str, str]]:
+    """Each product as escaped Markdown (name, site and status, description, websites; with a ``repository``,
+    a link to suggest a correction to its record in ``records``, by id) with its site id and name."""
     cards = []
     for product in products.to_dict("records"):
         body = (
@@ -51,6 +58,8 @@ def product_cards(products: pd.DataFrame) -> list[dict[str, str]]:
         )
         if product["urls"]:
             body += "\n\nWebsite: " + ", ".join(markdown_link(url, url) for url in product["urls"])
+        if repository and records and product["id"] in records:
+            body += "\n\n" + correction_markdown(repository, "products.yaml", records[product["id"]]).strip()
         cards.append({"site": product["site"], "site_name": product["site_name"], "markdown": body})
     return cards
 
@@ -59,13 +68,15 @@ def _carry(count: int) -> str:
     return "carries" if count == 1 else "carry"
 
 
-def theme_products_markdown(products: pd.DataFrame, theme: str) -> str:
-    """How many products carry ``theme``, then each product's card, separated by rules."""
+def theme_products_markdown(products: pd.DataFrame, theme: str, cards: list[dict[str, str]] | None = None) -> str:
+    """How many products carry ``theme``, then each product's card (``cards``, by default ``product_cards``),
+    separated by rules."""
     name = escape_markdown(theme)
     if products.empty:
         return f"No product of the sites in view carries the theme *{name}*."
     count = f"**{len(products)} {plural('product', len(products))}** {_carry(len(products))} the theme *{name}*:"
-    return "\n\n---\n\n".join([count, *(card["markdown"] for card in product_cards(products))])
+    shown = product_cards(products) if cards is None else cards
+    return "\n\n---\n\n".join([count, *(card["markdown"] for card in shown)])
 
 
 def theme_lessons_markdown(lessons: pd.DataFrame, theme: str, links: LessonLinks | None = None) -> str:
@@ -90,14 +101,17 @@ class ThemeView:
 
 
 @page_cache()
-def theme_view(catalog: Catalog, filters: F.Filters, theme: str) -> ThemeView:
-    """One theme's products and lessons at the sites in view (the picked theme replaces the theme filter)."""
+def theme_view(catalog: Catalog, filters: F.Filters, theme: str, repository: str | None = None) -> ThemeView:
+    """One theme's products and lessons at the sites in view (the picked theme replaces the theme filter);
+    with a ``repository``, each with a link to suggest a correction."""
     products = products_by_theme(catalog, filters, theme)
     lessons = lessons_by_theme(catalog, filters, theme)
-    links = lesson_links(catalog, filters, lessons)
+    links = lesson_links(catalog, filters, lessons, repository)
+    records = {record["id"]: record for record in catalog.products.to_dict("records")}
+    cards = product_cards(products, repository, records)
     return ThemeView(
-        products_markdown=theme_products_markdown(products, theme),
-        product_sites=tuple((card["site"], card["site_name"]) for card in product_cards(products)),
+        products_markdown=theme_products_markdown(products, theme, cards),
+        product_sites=tuple((card["site"], card["site_name"]) for card in cards),
         lessons_markdown="\n\n".join(
             part for part in (theme_lessons_markdown(lessons, theme, links), links.sources_markdown) if part
         ),

@@ -1,14 +1,15 @@
 """The Themes page's Search tab: a query over the search index (``search_index``) and its results,
-ranked, linked to where each record lives, cited, and as a table.
+ranked, linked to where each record lives (in the same tab, at its heading), cited, and as a table.
 
 Every word must match, whole (after the index's stemming), and the last word also as a prefix, so
 "part" finds "partner" only as the last word; a one-letter query lists the titles starting with it.
 What a user types never reaches FTS5's query syntax: it is split here into words of letters and
-digits, and each word is quoted (``match_expression``).
+digits, and each word is quoted (``word_expressions``); the query requires them all.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
@@ -19,10 +20,19 @@ import pandas as pd
 from dashboard.data import text
 from dashboard.data.catalog import Catalog
 from dashboard.data.citations import citer, numbered_sources, sources_markdown
+from dashboard.data.cite import correction_markdown
 from dashboard.data.schema import CROSS_SITE
 from dashboard.state import filters as F
-from dashboard.state.links import Params, filter_params, page_href, site_param
+from dashboard.state.links import Params, filter_params, record_href
 from dashboard.ui.caching import page_cache
+from dashboard.views import metrics
+from dashboard.views.corrections import kind_record
+from dashboard.views.metrics import key_years
+from dashboard.views.metrics.census import CENSUS_METRICS
+from dashboard.views.metrics.names import TEXT_METRICS
+from dashboard.views.metrics.names import TITLE as NAMES_TITLE
+from dashboard.views.metrics.site_metrics import YEAR_METRICS
+from dashboard.views.themes import TABS as THEMES_TABS
 from dashboard.views.themes.search_index import (
     MARK_CLOSE,
     MARK_OPEN,
@@ -43,7 +53,9 @@ Mode = Literal["none", "initial", "words"]
 PROGRAM_WIDE = "Program-wide"
 RESULT_COLUMNS = ["rank", "kind", "id", "title", "sites", "section", "themes", "excerpt", "url", "sources"]
 
-EMPTY_MESSAGE = "Type a word to search products, lessons, resources, organizations and national partners."
+EMPTY_MESSAGE = (
+    "Type a word to search products, lessons, resources, organizations, national partners, sites and ecosystem metrics."
+)
 NO_WORDS_MESSAGE = "The search has no letters or digits to look for. Type a word."
 TOO_SHORT_MESSAGE = "Type at least two letters to search."
 INITIAL_MESSAGE = (
@@ -53,6 +65,10 @@ INITIAL_MESSAGE = (
 NO_INITIAL_MESSAGE = "No title starts with {letter}. Type two or more letters to search every word."
 NO_MATCH_MESSAGE = "No record contains every word. Try fewer words, or check the spelling."
 HIDDEN_MESSAGE = "No record in view contains every word; {hidden} outside the current filters {verb}."
+
+# The heading a result's link lands on in a site's profile, by kind: a product's own name, the site's
+# name (the page's title), its lessons, its partners.
+SITE_PLACES = {"product": "{title}", "site": "{site}", "lesson": "Lessons from {site}", "organization": "Who took part"}
 
 # Removed from queries: control characters, zero-width and bidirectional marks, lone surrogates.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
@@ -65,7 +81,8 @@ class SearchResult:
     ``sites`` are site ids (``"cross-site"`` for a cross-site lesson, empty for a program-wide
     record) and ``site_names`` their display names; ``snippet_markdown`` is a passage of the body
     text as escaped Markdown with the matched words in bold, ``excerpt`` the same passage as plain
-    text; ``sources`` are source ids for citations; ``url`` is the record's own http(s) address.
+    text; ``sources`` are source ids for citations; ``url`` is the record's own http(s) address;
+    ``group`` the heading a resource is listed under in the Library (its kind).
     """
 
     kind: Kind
@@ -79,6 +96,7 @@ class SearchResult:
     url: str | None
     section: str | None
     themes: tuple[str, ...]
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,12 +140,12 @@ def prepare_query(query: str | None) -> tuple[str, int, list[str]]:
     return used, len(cleaned) - len(used), words_of(used)
 
 
-def match_expression(words: list[str], completions: Iterable[str] = ()) -> str:
-    """An FTS5 expression requiring every word, each quoted whole, the last also as a prefix or as
-    one of ``completions``. Words must come from ``words_of`` (letters and digits only)."""
+def word_expressions(words: list[str], completions: Iterable[str] = ()) -> list[str]:
+    """One FTS5 expression per word, each quoted whole, the last also as a prefix or as one of
+    ``completions``. Words must come from ``words_of`` (letters and digits only)."""
     quoted = [f'"{w}"' for w in words]
     last = " OR ".join([f"{quoted[-1]}*", *(f'"{c}"' for c in completions)])
-    return " AND ".join([*quoted[:-1], f"({last})"])
+    return [*quoted[:-1], f"({last})"]
 
 
 def initial_expression(letter: str) -> str:
@@ -156,7 +174,8 @@ def _marked_markdown(marked: str) -> str:
     return "".join(out)
 
 
-def _result(document: Document, marked: str) -> SearchResult:
+def result_of(document: Document, marked: str = "") -> SearchResult:
+    """The result showing ``document``, with ``marked`` (a snippet with the matched words marked) as its passage."""
     return SearchResult(
         kind=document.kind,
         id=document.id,
@@ -169,6 +188,7 @@ def _result(document: Document, marked: str) -> SearchResult:
         url=document.url,
         section=document.section,
         themes=document.themes,
+        group=document.group,
     )
 
 
@@ -186,7 +206,7 @@ def _page(
     in_view = [n for n in rowids if _in_view(index.document(n), sites, chosen)] if sites is not None or chosen else rowids
     shown = in_view[: max(0, limit)]
     snippets = index.snippets(expression, shown) if shown else {}
-    results = tuple(_result(index.document(n), snippets.get(n, "")) for n in shown)
+    results = tuple(result_of(index.document(n), snippets.get(n, "")) for n in shown)
     return replace(base, results=results, total=len(in_view), hidden=len(rowids) - len(in_view))
 
 
@@ -202,10 +222,10 @@ def search(
     Every word must occur (stemmed: "courts" finds "court"); the last word also matches as a
     prefix. One-letter words are left out when the query has longer ones; a query of one letter
     lists the records whose title starts with it, A to Z. ``site_ids`` None means every site.
-    Program-wide records (cross-site lessons, national partners, and resources and organizations
-    tied to no site) are always in view; a record of several sites is in view when any one of them
-    is. ``themes``, when given, narrows products and lessons (resources, organizations and
-    partners carry no themes and are not narrowed).
+    Program-wide records (cross-site lessons, national partners, metrics, and resources and
+    organizations tied to no site) are always in view; a site is in view when the filters keep it, a
+    record of several sites when any one of them is. ``themes``, when given, narrows products and
+    lessons (the other kinds carry no themes and are not narrowed).
     """
     used, dropped, words = prepare_query(query)
     cut = f"Your search was cut to its first {len(used)} characters ({dropped} {text.plural('character', dropped)} left out)."
@@ -217,10 +237,10 @@ def search(
             base = replace(
                 base, ignored_words=ignored, notes=(*base.notes, f"One-letter words were left out: {', '.join(ignored)}.")
             )
-        expression = match_expression(list(long_words), index.completions(long_words[-1]))
-        answer = _page(
-            index, replace(base, words=long_words, mode="words"), expression, index.ranked(expression), site_ids, limit, themes
-        )
+        each = word_expressions(list(long_words), index.completions(long_words[-1]))
+        expression = " AND ".join(each)
+        ranked = index.ranked(expression, each)
+        answer = _page(index, replace(base, words=long_words, mode="words"), expression, ranked, site_ids, limit, themes)
         if answer.total:
             return answer
         verb = "does" if answer.hidden == 1 else "do"
@@ -241,26 +261,49 @@ def sites_label(result: SearchResult) -> str:
     return ", ".join(result.site_names) or PROGRAM_WIDE
 
 
-def result_href(result: SearchResult, params: Params, names: dict[str, str]) -> str | None:
-    """Where a result lives: its site's profile (products, site lessons, organizations), the lessons of
-    its synthesis section (cross-site lessons), else its own http(s) address (resources, partners)."""
+def _metric_href(metric: str, label: str, params: Params, home: str) -> str:
+    """Where a metric is drawn: its chart on the Ecosystem metrics page (a key year opens alone on the
+    Key years tab; a census measure on the Census context tab; a name or instrument in the Names table),
+    else the ecosystem metrics of ``home``'s profile, which list every metric."""
+    tabs = metrics.TABS
+    if metric in YEAR_METRICS:
+        return record_href("metrics", {"metrics_tab": tabs[0], "year_metric": label, **params}, key_years.TITLE)
+    if metric in TEXT_METRICS:
+        return record_href("metrics", {"metrics_tab": tabs[1], **params}, NAMES_TITLE)
+    if metric in CENSUS_METRICS:
+        return record_href("metrics", {"metrics_tab": tabs[2], **params}, label)
+    return record_href("site", {"site": home, **params}, f"Ecosystem metrics for {home}")
+
+
+def result_href(result: SearchResult, params: Params, names: dict[str, str], home: str | None = None) -> str | None:
+    """Where a result lives, at its place on the page (a heading's anchor): a site's profile; a product's
+    heading there, a site's lessons or partners; a cross-site lesson's synthesis section; a resource's kind
+    in the Library; a metric's chart (``_metric_href``; ``home``: the site shown for a metric without one,
+    the first site by default); else a national partner's own http(s) address."""
+    site = names.get(result.sites[0]) if result.sites else None
     if result.kind == "lesson" and result.sites == (CROSS_SITE,):
-        return page_href("themes", {"tab": "Lessons by section", "section": result.section or "", **params})
-    if result.kind in ("product", "lesson", "organization") and result.sites:
-        return page_href("site", {"site": site_param(result.sites[0], names), **params})
+        section = result.section or ""
+        return record_href("themes", {"themes_tab": THEMES_TABS[2], "section": section, **params}, section)
+    if site is not None and result.kind in SITE_PLACES:
+        heading = SITE_PLACES[result.kind].format(site=site, title=result.title)
+        return record_href("site", {"site": site, **params}, heading)
+    if result.kind == "resource":
+        return record_href("library", {"library_tab": "Resources", **params}, result.group or "")
+    if result.kind == "metric":
+        return _metric_href(result.id, result.title, params, home or next(iter(names.values())))
     return result.url
 
 
+def _title_link(title: str, href: str) -> str:
+    """A result's title as a link that opens in the same tab (Streamlit opens a Markdown link in a new one):
+    an HTML anchor whose address is attribute-escaped and whose text is Markdown-escaped."""
+    return f'<a href="{html.escape(href)}" target="_self">{text.escape_markdown(title)}</a>'
+
+
 def result_markdown(result: SearchResult, href: str | None = None, citation: str = "") -> str:
-    """One result as escaped Markdown: its title in bold (a link to ``href``, when given), kind and sites,
-    the snippet, and its citation."""
-    title = f"**{text.escape_markdown(result.title)}**"
-    if href:
-        title = (
-            f"**[{text.escape_markdown(result.title)}]({href})**"
-            if not text.is_http_url(href)
-            else f"**{text.markdown_link(result.title, href)}**"
-        )
+    """One result as escaped Markdown (with one HTML element: the title's link to ``href``, when given, which
+    stays in the tab): its title in bold, kind and sites, the snippet, and its citation."""
+    title = f"**{_title_link(result.title, href) if href else text.escape_markdown(result.title)}**"
     meta = text.escape_markdown(f"{result.kind.capitalize()} · {sites_label(result)}")
     return "  \n".join(part for part in (title, f"*{meta}*", result.snippet_markdown, citation) if part)
 
@@ -299,15 +342,28 @@ class SearchView:
     found: bool
 
 
+def result_correction(catalog: Catalog, result: SearchResult, repository: str | None) -> str:
+    """The "Suggest a correction" link of a result's record (after a space), or "" without a repository."""
+    found = kind_record(catalog, result.kind, result.id) if repository else None
+    return correction_markdown(repository, *found) if found else ""
+
+
 @page_cache(max_entries=256)
-def search_view(catalog: Catalog, filters: F.Filters, query: str, limit: int = DEFAULT_LIMIT) -> SearchView:
-    """Search the records of the sites and themes in view; each result links to where it lives and cites its sources."""
+def search_view(
+    catalog: Catalog, filters: F.Filters, query: str, limit: int = DEFAULT_LIMIT, repository: str | None = None
+) -> SearchView:
+    """Search the records of the sites and themes in view; each result links to where it lives and cites its
+    sources (and, with a ``repository``, links to suggest a correction)."""
     results = search(search_index(catalog), query, frozenset(F.selected_site_ids(catalog, filters)), limit, filters.themes)
     params = filter_params(filters, catalog.site_names())
     sources = numbered_sources(catalog, {s for r in results.results for s in r.sources})
     cite = citer(sources)
     names = catalog.site_names()
-    blocks = [result_markdown(r, result_href(r, params, names), cite(r.sources)) for r in results.results]
+    home = next((names[s] for s in F.selected_site_ids(catalog, filters)), None)
+    blocks = [
+        result_markdown(r, result_href(r, params, names, home), cite(r.sources) + result_correction(catalog, r, repository))
+        for r in results.results
+    ]
     if results.mode == "words" and results.total:
         more = f" (showing the first {len(results.results)})" if results.total > len(results.results) else ""
         summary = f"**{results.total}** {text.plural('result', results.total)}{more}, best matches first."

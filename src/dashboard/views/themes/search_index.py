@@ -1,10 +1,13 @@
-"""The Themes page's search index: every product, lesson, resource, organization and national partner
-of a catalog in an in-memory SQLite FTS5 table, built once per catalog and shared by every session
-(``search_index``). The query and its results are in ``search``.
+"""The Themes page's search index: every product, lesson, resource, organization, national partner,
+site and ecosystem metric (its label and definition) of a catalog in an in-memory SQLite FTS5 table,
+built once per catalog and shared by every session (``search_index``). The query and its results are
+in ``search``.
 
 Words are indexed after Porter stemming with diacritics removed, so a word is found whole ("court"
-finds "courts"; "art" never finds "partner" or "start"); titles and names are weighted above body
-text in the ranking (bm25). Each record keeps what a result shows and the sites that put it in view.
+finds "courts"; "art" never finds "partner" or "start"); a name written in one piece is also indexed
+in its parts ("YourSTLCourts" as "Your STL Courts"). Titles and names are weighted above body text in
+the ranking (bm25 column weights). Each record keeps what a result shows and the sites that put it in
+view.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,8 +40,8 @@ WEIGHTS = (10.0, 1.0, 0.5)
 MAX_EXPANSIONS = 64
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 
-Kind = Literal["product", "lesson", "resource", "organization", "national partner"]
-KINDS: tuple[Kind, ...] = ("product", "lesson", "resource", "organization", "national partner")
+Kind = Literal["product", "lesson", "resource", "organization", "national partner", "site", "metric"]
+KINDS: tuple[Kind, ...] = ("product", "lesson", "resource", "organization", "national partner", "site", "metric")
 
 # Private-use characters that mark matched words in FTS5 snippets (``SearchIndex.snippets``);
 # removed from indexed text.
@@ -46,6 +49,8 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MARKERS = re.compile(f"([{MARK_OPEN}{MARK_CLOSE}])")
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # the same words for ASCII text, three times faster
+# Where a name written in one piece changes word: "YourSTLCourts" -> "Your STL Courts".
+_CAMEL_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,16 @@ class Document:
     url: str | None = None
     section: str | None = None
     themes: tuple[str, ...] = ()
+    group: str | None = None
 
     @property
     def indexed_title(self) -> str:
-        """The title as indexed: lessons have none of their own (theirs names the section)."""
-        return "" if self.kind == "lesson" else self.title
+        """The title as indexed: lessons have none of their own (theirs names the section); a name with
+        words run together is followed by its parts."""
+        if self.kind == "lesson":
+            return ""
+        parts = _CAMEL_BREAK.sub(" ", self.title)
+        return self.title if parts == self.title else f"{self.title} {parts}"
 
 
 def fold(value: str) -> str:
@@ -151,6 +161,7 @@ def _documents(catalog: Catalog) -> Iterator[Document]:
             frozenset(sites),
             tuple(row["sources"]),
             _first_url(row["url"]),
+            group=str(row["kind"]).capitalize(),  # the Library's heading for the kind
         )
     for row in records(catalog.organizations):
         sites = tuple(row["sites"] or ())
@@ -178,6 +189,31 @@ def _documents(catalog: Catalog) -> Iterator[Document]:
             frozenset(),
             tuple(row["sources"]),
             _first_url(row["url"]),
+        )
+    for row in records(catalog.sites):
+        sites = (row["id"],)
+        yield Document(
+            "site",
+            row["id"],
+            row["name"],
+            row["summary"],
+            " ".join(["site", row["role"], row["state"], row["landmark"]]),
+            sites,
+            names(sites),
+            frozenset(sites),
+            tuple(row["sources"]),
+        )
+    for row in records(catalog.metric_definitions):
+        yield Document(
+            "metric",
+            row["id"],
+            row["label"],
+            row["description"],
+            " ".join(["ecosystem metric", row["group"], _clean(row["unit"])]),
+            (),
+            (),
+            frozenset(),
+            tuple(row["sources"]),
         )
 
 
@@ -240,18 +276,37 @@ class SearchIndex:
     def __init__(self, connection: sqlite3.Connection, documents: list[Document], completions: _Completions):
         self._connection = connection
         self._documents = documents
+        self._title_lengths = [len(words_of(d.title)) or 1 for d in documents]  # in words, for ``ranked``
         self._completions = completions
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._documents)
 
-    def ranked(self, expression: str) -> list[int]:
-        """Row ids matching an FTS5 expression, best first (weighted bm25, then catalog order)."""
+    def ranked(self, expression: str, words: Sequence[str] = ()) -> list[int]:
+        """Row ids matching an FTS5 expression, best first: by how many of ``words`` (one FTS5 expression
+        per word of the query) the title holds, then by how much of the title they make up, then by
+        weighted bm25, then catalog order.
+
+        FTS5's bm25 adds a column's weight inside the term-frequency saturation, so even a tenfold title
+        weight counts a title match at most about twice a body match (a long description outweighed a
+        product's name); ranking by the title's matches first makes the record a query names come first.
+        """
         weights = ", ".join(str(w) for w in WEIGHTS)
-        sql = f"SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, {weights}), rowid"
+        sql = "SELECT rowid FROM docs WHERE docs MATCH ?"
+        in_title: dict[int, int] = {}
         with self._lock:
-            return [rowid for (rowid,) in self._connection.execute(sql, (expression,))]
+            scores = self._connection.execute(f"SELECT rowid, bm25(docs, {weights}) FROM docs WHERE docs MATCH ?", (expression,))
+            rows = scores.fetchall()
+            for word in words:
+                for (rowid,) in self._connection.execute(sql, (f"{{title}} : ({word})",)):
+                    in_title[rowid] = in_title.get(rowid, 0) + 1
+
+        def key(row: tuple[int, float]) -> tuple[int, float, float, int]:
+            matched = in_title.get(row[0], 0)
+            return (-matched, -min(1.0, matched / self._title_lengths[row[0] - 1]), row[1], row[0])
+
+        return [rowid for rowid, _ in sorted(rows, key=key)]
 
     def snippets(self, expression: str, rowids: list[int]) -> dict[int, str]:
         """Row id -> a passage of the body text with the matched words between private markers.
@@ -276,7 +331,7 @@ class SearchIndex:
 
 
 def build_index(catalog: Catalog) -> SearchIndex:
-    """Index every product, lesson, resource, organization and national partner of ``catalog``."""
+    """Index every product, lesson, resource, organization, national partner, site and metric of ``catalog``."""
     documents = list(_documents(catalog))
     connection = sqlite3.connect(":memory:", check_same_thread=False)
     columns = ", ".join(COLUMNS)

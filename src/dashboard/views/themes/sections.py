@@ -77,9 +77,10 @@ def section_takeaway(sections: pd.DataFrame) -> str:
 
 
 def section_lessons_markdown(lessons: pd.DataFrame, section: str, links: LessonLinks | None = None) -> str:
-    """The lessons filed under one synthesis section: a count line, then the list (site after each)."""
+    """The lessons filed under one synthesis section: the section as a heading (a search result's link lands
+    on it), a count line, then the list (site after each)."""
     rows = lessons[lessons["section"] == section]
-    count = f"**{escape_markdown(section)}: {len(rows)} {plural('lesson', len(rows))}**"
+    count = f"### {escape_markdown(section)}\n\n**{len(rows)} {plural('lesson', len(rows))}**"
     if rows.empty:
         return count + "\n\nNo lessons under this section in the current view."
     return count + "\n\n" + lesson_list_markdown(rows, links, with_section=False)
@@ -147,8 +148,9 @@ class SectionsView:
 
 
 @page_cache()
-def sections_view(catalog: Catalog, filters: F.Filters, section: str) -> SectionsView:
-    """Lessons in view counted by synthesis section, and the lessons filed under ``section``."""
+def sections_view(catalog: Catalog, filters: F.Filters, section: str, repository: str | None = None) -> SectionsView:
+    """Lessons in view counted by synthesis section, and the lessons filed under ``section`` (with a
+    ``repository``, each with a link to suggest a correction)."""
     sections = lessons_by_section(catalog, filters)
     if sections.empty:
         return SectionsView(None, "")
@@ -163,6 +165,6 @@ def sections_view(catalog: Catalog, filters: F.Filters, section: str) -> Section
     )
     lessons = lessons_in_view(catalog, filters)
     shown = lessons[lessons["section"] == section]
-    links = lesson_links(catalog, filters, shown)
+    links = lesson_links(catalog, filters, shown, repository)
     listed = section_lessons_markdown(lessons, section, links)
     return SectionsView(chart, "\n\n".join(part for part in (listed, links.sources_markdown) if part))
