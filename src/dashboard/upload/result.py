@@ -27,7 +27,7 @@ from dashboard.upload.validation import parse_upload
 
 DOWNLOAD_KINDS = ("metrics-csv", "graphml", "json", "png", "svg")
 # A new upload waits while the maps held by this process's sessions hold this many organizations and ties:
-# ten of the largest maps, each about 45 MB in memory, leave a server of about 1 GB room for its pages.
+# ten of the largest maps took about 210 MB of a server's memory together (make bench, upload-memory).
 MAX_HELD_ROWS = 10 * (MAX_ORGANIZATIONS + MAX_TIES)
 BUSY = (
     "was not read: the server is busy holding other visitors' maps right now. Try again in a few minutes; "
