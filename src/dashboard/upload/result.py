@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import threading
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -119,15 +120,18 @@ def return_freed_memory() -> None:
 class HeldMaps:
     """The uploaded maps a process's sessions hold, by weak reference (a map leaves as soon as its session drops
     it, and its memory is returned to the system then), and how many organizations and ties they may hold
-    together before a new upload is refused."""
+    together before a new upload is refused (two uploads read at the same moment may both find room)."""
 
     def __init__(self, limit: int = MAX_HELD_ROWS) -> None:
         self.limit = limit
         self._maps: weakref.WeakSet[MapResult] = weakref.WeakSet()
+        self._lock = threading.Lock()  # sessions read and add from their own threads
 
     def rows(self) -> int:
         """Organizations and ties of the maps held now."""
-        return sum(held.rows for held in list(self._maps))
+        with self._lock:
+            held = list(self._maps)
+        return sum(shown.rows for shown in held)
 
     def full(self) -> bool:
         """Whether the maps held reach the limit, so a new upload must wait."""
@@ -135,7 +139,8 @@ class HeldMaps:
 
     def add(self, shown: MapResult) -> None:
         """Count a map while something else holds it."""
-        self._maps.add(shown)
+        with self._lock:
+            self._maps.add(shown)
         weakref.finalize(shown, return_freed_memory)
 
 
