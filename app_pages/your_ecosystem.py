@@ -8,7 +8,7 @@ is written to disk or shared with another session.
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 import streamlit as st
@@ -20,13 +20,15 @@ from dashboard.network.model import site_ecosystem
 from dashboard.state import links
 from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download, text_table
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
+from dashboard.ui.uploads import held_maps, session_map
 from dashboard.upload import example, templates
-from dashboard.upload.result import Beside, MapResult, read_map
+from dashboard.upload.result import Beside, MapResult, made_later, read_map
 from dashboard.upload.tables import MAX_UPLOAD_MB, problems_frame
 from dashboard.views import self_check
 
 T = TypeVar("T")
-MAP_KEY = "ecosystem_map"  # the session's current map (a MapResult)
+MAP_KEY = "ecosystem_map"  # the key of the session's current map (the map is kept by ui/uploads.session_map)
+EXAMPLE_KEY = "example"  # the worked example's key
 BESIDE_KEY = "ecosystem_beside"  # (map key, site id, Beside): the comparison shown, made again when either changes
 UPLOAD_TYPES = ["csv", "txt", "yaml", "yml", "xlsx"]
 TEMPLATES = {"csv": "two CSV files", "yaml": "YAML", "xlsx": "Excel workbook"}
@@ -81,30 +83,40 @@ def keep(name: str, value: object) -> None:
     st.session_state[f"kept-{name}"] = value
 
 
+def read_upload(files: Sequence[UploadedFile], key: str) -> MapResult:
+    """Read uploaded files as a map, counted in the process's ledger (which may answer that the server is busy)."""
+    with st.spinner("Reading and checking your map…"):
+        return read_map([(f.name, f.getvalue()) for f in files], catalog, key, "Your ecosystem", held=held_maps())
+
+
 def current_map(files: Sequence[UploadedFile], show_example: bool) -> MapResult | None:
     """The map to show: new uploaded files (read once per upload), else the session's last upload (kept
-    until removed), else the worked example, else none."""
-    shown: MapResult | None = st.session_state.get(MAP_KEY)
+    until removed, while the session is connected), else the worked example, else none."""
+    last: str | None = st.session_state.get(MAP_KEY)
+    read: Callable[[], MapResult] | None
     if files:
         key = "|".join(f.file_id for f in files)
-        if shown is None or shown.key != key:
-            with st.spinner("Reading and checking your map…"):
-                shown = read_map([(f.name, f.getvalue()) for f in files], catalog, key, "Your ecosystem")
-    elif shown is not None and shown.origin == "upload":
-        return shown
+        read = functools.partial(read_upload, files, key)
+    elif last is not None and last != EXAMPLE_KEY:
+        key, read = last, None  # the last upload, while the session still holds it
     elif show_example:
-        if shown is None or shown.key != "example":
-            shown = read_map(example.example_files(), catalog, "example", example.EXAMPLE_NAME, "example")
+        key = EXAMPLE_KEY
+        read = functools.partial(read_map, example.example_files(), catalog, key, example.EXAMPLE_NAME, "example")
     else:
-        shown = None
+        key, read = "", None
+    if key != last:
+        forget_map()  # the old map goes before the new one is read: a session holds one at a time
+    shown = session_map(key, read) if key else None
     if shown is None:
         forget_map()
-    st.session_state[MAP_KEY] = shown
+    else:
+        st.session_state[MAP_KEY] = key
     return shown
 
 
 def forget_map() -> None:
     """Drop the session's map and its comparison (the "Remove it" button; no map to show)."""
+    session_map.clear()
     st.session_state.pop(MAP_KEY, None)
     st.session_state.pop(BESIDE_KEY, None)
 
@@ -158,6 +170,8 @@ with map_tab:
                 st.caption("Your upload is shown instead of the worked example.")
         if shown is None:
             st.info("Upload your map, or show the worked example, to see a network here.", icon=":material/upload_file:")
+        elif shown.busy:
+            st.warning(escape_markdown(shown.result.problems[0]), icon=":material/hourglass_top:")
         elif not shown.result.ok or shown.network is None:
             problems = problems_frame(shown.result)
             listed = "\n".join(f"- {escape_markdown(p)}" for p in shown.result.problems[:10])
@@ -221,7 +235,14 @@ with map_tab:
             for index, (kind, (label, extension, mime)) in enumerate(DOWNLOADS.items()):
                 columns[index % 3].download_button(
                     label,
-                    functools.partial(shown.download, kind, site_ecosystem(catalog, compare_id) if kind in PICTURES else None),
+                    made_later(
+                        shown,
+                        functools.partial(
+                            MapResult.download,
+                            kind=kind,
+                            beside=site_ecosystem(catalog, compare_id) if kind in PICTURES else None,
+                        ),
+                    ),
                     file_name=f"{mine.view.stem}.{extension}" if kind != "metrics-csv" else f"{mine.view.stem}-metrics.csv",
                     mime=mime,
                     key=f"result-{kind}",
@@ -230,7 +251,7 @@ with map_tab:
                 )
             columns[len(DOWNLOADS) % 3].download_button(
                 f"Measures beside {names[compare_id]} (CSV)",
-                functools.partial(shown.side_by_side_csv, site),
+                made_later(shown, functools.partial(MapResult.side_by_side_csv, other=site)),
                 file_name=f"{mine.view.stem}-beside-{compare_id}.csv",
                 mime="text/csv",
                 key="result-side-by-side",

@@ -36,6 +36,10 @@ TEMPLATE = ROOT / "deploy" / "nginx" / "ctdc.conf.template"
 HEALTH_PATH = "/_stcore/health"
 START_TIMEOUT_S = 180.0
 DEBIAN_NGINX = "/usr/sbin/nginx"  # not on a normal user's PATH
+# Every server's environment (the container's too, which starts its server here; `make run` sets the same):
+# pandas keeps text in Arrow arrays, and Arrow's own allocator (mimalloc) holds on to what an uploaded map
+# freed; with the C library's allocator the server gave 58 MB more back after ten of the largest uploads closed.
+SERVER_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
 # nginx's main context around the template's http-context snippet, as the nginx image's own
 # nginx.conf is around /etc/nginx/conf.d/*.conf; every file in one private directory.
 NGINX_MAIN = """\
@@ -71,7 +75,7 @@ def start_streamlit(
     address: str = "127.0.0.1",
 ) -> subprocess.Popen[bytes]:
     """``streamlit run script`` on ``address:port``, headless, from the script's folder (so its ``.streamlit/`` applies)."""
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
+    full_env = {**os.environ, **SERVER_ENV, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
     command = [
         sys.executable,
         "-m",

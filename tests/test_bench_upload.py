@@ -8,8 +8,8 @@ import pytest
 from conftest import run_async
 from dashboard.upload import example, tables, templates, validation
 from scripts import loadclient as lc
-from scripts.bench.check import upload_checks
-from scripts.bench.upload import MAP_ORGANIZATIONS, MAP_TIES, UPLOAD_KEY, UPLOAD_PAGE, drawn_rerun, map_files
+from scripts.bench.check import MAX_KEPT_MB, upload_checks, upload_memory_checks
+from scripts.bench.upload import MAP_ORGANIZATIONS, MAP_TIES, UPLOAD_KEY, UPLOAD_PAGE, drawn_rerun, map_files, upload_answer
 
 PAGE = lc.Link.parse(UPLOAD_PAGE)
 
@@ -109,3 +109,32 @@ def test_upload_targets_are_met_only_within_every_limit():
     assert [c.ok for c in upload_checks(upload_result(1500.0, 3.0, 25_000))] == [True, False, False]
     (unmeasured,) = upload_checks({"error": "ties.csv is too big"})
     assert unmeasured.ok is None
+
+
+def rerun_showing(*shown: lc.Shown, error: str | None = None) -> lc.Rerun:
+    return lc.Rerun(PAGE, 10.0, 100, 1, error, shown)
+
+
+def test_an_upload_answer_is_drawn_busy_or_the_error():
+    before = rerun_showing()
+    drawn = lc.Upload(5.0, rerun_showing(lc.Shown("vega_lite_chart"), lc.Shown("vega_lite_chart")))
+    busy = lc.Upload(5.0, rerun_showing(lc.Shown("warning", "o.csv, t.csv: was not read: the server is busy holding …")))
+    broken = lc.Upload(5.0, rerun_showing(lc.Shown("error", "ties.csv, row 2: …")))
+    assert upload_answer(drawn, before) == "drawn"
+    assert upload_answer(busy, before) == "busy"
+    assert upload_answer(broken, before).startswith("the page showed an error")
+    assert upload_answer(lc.Upload(5.0, rerun_showing(error="timed out")), before) == "timed out"
+
+
+def memory_result(after: list[float], answers: tuple[int, int, int] = (10, 1, 0)) -> dict:
+    drawn, busy, errors = answers
+    rounds = [{"after_mb": mb, "peak_mb": 600.0, "drawn": drawn, "busy": busy, "errors": errors} for mb in after]
+    return {"start_mb": 200.0, "sessions": 10, "settle_s": 60.0, "rounds": rounds}
+
+
+def test_memory_targets_are_met_only_when_every_round_gives_its_memory_back_and_the_ceiling_answers():
+    within = 200.0 + MAX_KEPT_MB
+    assert [c.ok for c in upload_memory_checks(memory_result([within, 230.0, 210.0]))] == [True, True]
+    assert [c.ok for c in upload_memory_checks(memory_result([230.0, within + 0.1, 210.0]))] == [False, True]
+    assert [c.ok for c in upload_memory_checks(memory_result([210.0], (11, 0, 0)))] == [True, False]  # no ceiling
+    assert [c.ok for c in upload_memory_checks(memory_result([210.0], (10, 0, 1)))] == [True, False]

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import tempfile
+import weakref
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -578,3 +579,62 @@ def test_a_failure_no_check_foresaw_gets_a_message_naming_the_files_and_is_logge
     shown = upload_result.read_map(files, catalog, "k", "Your ecosystem")
     assert shown.network is None
     assert str(shown.result.problems[0]).startswith("o.csv, t.csv: could not be read (RecursionError)")
+
+
+def test_a_full_ledger_refuses_an_upload_unread_with_the_busy_message_naming_its_files(monkeypatch, catalog):
+    held = upload_result.HeldMaps(limit=len(ORGS) - 1 + len(TIES) - 1)
+    files = [("o.csv", csv_bytes(ORGS)), ("t.csv", csv_bytes(TIES))]
+    first = upload_result.read_map(files, catalog, "first", "Your ecosystem", held=held)
+    assert first.network is not None
+    assert held.rows() == held.limit
+    assert held.full()
+
+    def unread(*args, **kwargs):
+        raise AssertionError("a refused upload must not be read")
+
+    monkeypatch.setattr(upload_result, "parse_upload", unread)
+    refused = upload_result.read_map(files, catalog, "second", "Your ecosystem", held=held)
+    assert refused.busy
+    assert refused.network is None
+    (problem,) = refused.result.problems
+    assert str(problem) == "o.csv, t.csv: " + upload_result.BUSY
+    assert held.rows() == held.limit  # a refused upload is not counted
+
+
+def test_a_ledger_forgets_a_dropped_map_and_returns_the_freed_memory(monkeypatch, catalog):
+    returned: list[bool] = []
+    monkeypatch.setattr(upload_result, "return_freed_memory", lambda: returned.append(True))
+    held = upload_result.HeldMaps()
+    shown = upload_result.read_map([("o.csv", csv_bytes(ORGS)), ("t.csv", csv_bytes(TIES))], catalog, "k", "Mine", held=held)
+    assert held.rows() == len(ORGS) - 1 + len(TIES) - 1
+    assert not returned
+    del shown
+    gc.collect()
+    assert held.rows() == 0
+    assert not held.full()
+    assert returned == [True]
+
+
+def test_without_glibc_freed_memory_is_left_to_the_allocator(monkeypatch):
+    def no_glibc(name):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(upload_result.ctypes, "CDLL", no_glibc)
+    upload_result._malloc_trim.cache_clear()
+    try:
+        assert upload_result._malloc_trim() is None
+        upload_result.return_freed_memory()  # nothing to call, and no error
+    finally:
+        upload_result._malloc_trim.cache_clear()
+
+
+def test_a_download_made_later_holds_its_map_only_weakly(catalog):
+    shown = upload_result.read_map(example.example_files(), catalog, "example", example.EXAMPLE_NAME, "example")
+    make = upload_result.made_later(shown, lambda held: held.download("metrics-csv"))
+    assert make() == shown.download("metrics-csv")
+    gone = weakref.ref(shown)
+    del shown
+    gc.collect()
+    assert gone() is None  # the callable did not keep the map
+    with pytest.raises(ValueError, match="upload it again"):
+        make()

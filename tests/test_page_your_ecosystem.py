@@ -6,6 +6,7 @@ screen and in every download, and nothing kept outside the session."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import re
@@ -19,6 +20,7 @@ from conftest import ROOT, chart_protos, headings, markdown, open_app, page_text
 from dashboard.data import export
 from dashboard.data.text import escape_markdown
 from dashboard.network import views as network_views
+from dashboard.ui.uploads import held_maps
 from dashboard.upload import example, result, tables, validation
 
 PAGE = script("ecosystem")
@@ -89,10 +91,11 @@ def test_an_upload_is_read_once_and_kept_in_the_session_only(monkeypatch):
     at = open_app(PAGE)
     upload(at, example.example_files())
     first = at.session_state[MAP_KEY]
+    assert isinstance(first, str)  # only the map's key: the map goes when the session disconnects, not with its state
     calls = []
     monkeypatch.setattr(result, "parse_upload", lambda *a, **k: calls.append(a) or validation.parse_upload(*a, **k))
     at.selectbox(key="ecosystem_compare").set_value("cleveland").run()
-    assert at.session_state[MAP_KEY] is first
+    assert at.session_state[MAP_KEY] == first
     assert calls == []  # a rerun does not read the files again
     assert "?" in at.code[-1].value
     assert "example" not in at.code[-1].value  # an upload never goes into a link
@@ -121,7 +124,7 @@ def test_a_wrong_file_type_gets_a_message():
     assert "headings match neither table" in re.sub(r"\\(.)", r"\1", at.error[0].value)
 
 
-def test_the_worked_example_loads_with_one_switch_and_is_labelled_fictional():
+def test_the_worked_example_loads_with_one_switch_and_is_labelled_fictional(catalog):
     at = open_app(PAGE)
     at.toggle(key="example").set_value(True).run()
     assert not at.exception
@@ -129,7 +132,7 @@ def test_the_worked_example_loads_with_one_switch_and_is_labelled_fictional():
     assert "fictional" in example.EXAMPLE_NAME
     assert any("fictional city" in i.value for i in at.info)
     assert "example=true" in at.code[-1].value  # a link can open the example
-    shown = at.session_state[MAP_KEY]
+    shown = result.read_map(example.example_files(), catalog, "example", example.EXAMPLE_NAME, "example")  # as the page
     assert json.loads(shown.download("json"))["name"] == example.EXAMPLE_NAME
     assert example.EXAMPLE_NAME in shown.download("metrics-csv").decode()
     assert b"fictional" in shown.download("svg")
@@ -144,7 +147,7 @@ def test_the_last_upload_stays_until_removed():
     assert "Showing your last upload" in page_text(at)
     next(b for b in at.button if b.label == "Remove it").click().run()
     assert not chart_protos(at)
-    assert at.session_state[MAP_KEY] is None
+    assert MAP_KEY not in at.session_state
 
 
 # ---------------------------------------------------------------- hostile names stay inert
@@ -161,11 +164,18 @@ HOSTILE = [
 HUB = HOSTILE[2][0]
 
 
+HOSTILE_FILES = [
+    ("o.csv", csv_bytes([["name", "type", "notes"]] + [[n, t, "=cmd|' /C calc'!A0 <b>note</b>"] for n, t in HOSTILE])),
+    (
+        "t.csv",
+        csv_bytes([["source", "target", "kind", "note"]] + [[n, HUB, "=partnered", "<i>x</i>"] for n, _ in HOSTILE if n != HUB]),
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def hostile_page():
-    organizations = [["name", "type", "notes"]] + [[n, t, "=cmd|' /C calc'!A0 <b>note</b>"] for n, t in HOSTILE]
-    ties = [["source", "target", "kind", "note"]] + [[n, HUB, "=partnered", "<i>x</i>"] for n, _ in HOSTILE if n != HUB]
-    at = upload(open_app(PAGE), [("o.csv", csv_bytes(organizations)), ("t.csv", csv_bytes(ties))])
+    at = upload(open_app(PAGE), HOSTILE_FILES)
     at.session_state["data-network-yours"] = True
     at.session_state["ecosystem-prompt-sources"] = True
     at.run()
@@ -197,7 +207,7 @@ def formula_like(value: str) -> bool:
 
 def test_every_download_neutralises_formulas(hostile_page, catalog):
     at = hostile_page
-    shown = at.session_state[MAP_KEY]
+    shown = result.read_map(HOSTILE_FILES, catalog, "hostile", "Your ecosystem")  # as the page reads it
     site = network_views.site_network(catalog, "boston")
     texts = [shown.download("metrics-csv"), shown.side_by_side_csv(site), export.safe_csv(shown.beside(catalog, site).measures)]
     page_tables = [frame.value for frame in at.dataframe]
@@ -261,3 +271,21 @@ def test_a_deeply_nested_yaml_file_gets_a_message_not_a_traceback(name):
 def test_viewers_never_see_a_traceback():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "type"  # the error's type only; the rest goes to the log
+
+
+def test_a_busy_server_asks_for_a_new_upload_to_wait_and_reads_it_when_there_is_room(monkeypatch, catalog):
+    gc.collect()  # maps left by earlier tests' sessions go now, not halfway through this test
+    ledger = held_maps()  # the process's ledger, the one the page counts its uploads in
+    held = result.read_map(example.example_files(), catalog, "held elsewhere", "Another session's map", held=ledger)
+    monkeypatch.setattr(ledger, "limit", ledger.rows())  # the maps held now fill the process
+    organizations = csv_bytes([["name", "type"], ["A", "other"], ["B", "other"]])
+    at = upload(open_app(PAGE), [("o.csv", organizations), ("t.csv", csv_bytes([["source", "target", "kind"], ["A", "B", "x"]]))])
+    (warning,) = at.warning
+    assert "o.csv, t.csv: was not read: the server is busy" in re.sub(r"\\(.)", r"\1", warning.value)
+    assert not at.error
+    assert not chart_protos(at)
+    del held  # the other session's map goes (its session ended)
+    gc.collect()
+    at.run()  # any rerun tries the same files again
+    assert not at.warning
+    assert len(chart_protos(at)) == 2

@@ -24,6 +24,10 @@ between clicks: back to back, a rerun waits about 40 ms for the client's delayed
   rerun that carries the files to ``script_finished`` with the network drawn (the median of a few,
   after one not counted); then that page's later reruns with the map loaded, each right after a
   rerun of hello-world;
+- upload-memory: on a fresh server of its own, three rounds of ten sessions each uploading that map and
+  keeping it, and one more trying while they do (the page should answer it that the server is busy),
+  then all closed: the server's resident memory at the start, each round's peak, and 60 s after each
+  round's sessions closed (target: within 50 MB of the start);
 - cold start: server start -> health -> first content settled in headless Chromium, a fresh
   server each time, alternating with hello-world;
 - synthetic: programs 10x and 100x the shipped data (``scripts.synthetic_program``, through

@@ -33,9 +33,9 @@ from scripts.bench.measure import (
 from scripts.bench.pages import FIRST_VISITS, measure_pages, served_reference
 from scripts.bench.profile import profile_pages
 from scripts.bench.report import markdown
-from scripts.bench.upload import measure_upload
+from scripts.bench.upload import MEMORY_ROUNDS, measure_upload, measure_upload_memory
 
-PARTS = ("memory", "pages", "load", "upload", "cold", "synthetic", "replicas", "brief", "profile")
+PARTS = ("memory", "pages", "load", "upload", "upload-memory", "cold", "synthetic", "replicas", "brief", "profile")
 DEFAULT_PARTS = PARTS[:-1]  # the profile only with --profile (or --only profile)
 
 
@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                     "references": profile_pages(own, page_links, args.profile_runs, args.pause),
                 },
             )
+    step("upload-memory", lambda: measure_upload_memory(rounds=1 if args.quick else MEMORY_ROUNDS))
     step("synthetic", lambda: measure_synthetic(factors, 10, args.pause))
     step("replicas", lambda: measure_replicas(links, args.users, args.reruns, args.rounds))
     step("brief", lambda: measure_brief(1 if args.quick else 5))

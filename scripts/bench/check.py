@@ -17,6 +17,7 @@ MAX_SESSION_MB = 5.0  # server memory per extra session
 MAX_SYNTHETIC_MS = 300.0  # every page's rerun at 100x
 MIN_REPLICA_RATIO = 1.5  # throughput of 2 replicas, x 1 replica (on 2 cores)
 MAX_UPLOAD_MS = 2000.0  # the largest map: from the rerun carrying the files to the network drawn
+MAX_KEPT_MB = 50.0  # server memory, after rounds of the largest uploads and their sessions closed, above its start
 
 
 @dataclass
@@ -81,6 +82,9 @@ def checks(results: dict[str, Any]) -> list[Check]:
     upload = results.get("upload")
     if upload is not None:
         out.extend(upload_checks(upload))
+    returns = results.get("upload-memory")
+    if returns is not None:
+        out.extend(upload_memory_checks(returns))
     cold = results.get("cold")
     if cold is not None:
         if "error" in cold:
@@ -157,6 +161,29 @@ def upload_checks(upload: dict[str, Any]) -> list[Check]:
             f"{after['later_rerun_bytes']:,} B",
             f"<= {MAX_LATER_RERUN_BYTES:,} B",
             after["later_rerun_bytes"] <= MAX_LATER_RERUN_BYTES,
+        ),
+    ]
+
+
+def upload_memory_checks(returns: dict[str, Any]) -> list[Check]:
+    """The memory rounds' targets: after every round's sessions closed the server's memory is back within
+    ``MAX_KEPT_MB`` of its start, and every round draws each session's map and answers the one past the ceiling
+    "busy"."""
+    start, rounds, sessions = returns["start_mb"], returns["rounds"], returns["sessions"]
+    after = ", ".join(f"{r['after_mb']}" for r in rounds)
+    answers = "; ".join(f"{r['drawn']} drawn, {r['busy']} busy, {r['errors']} errors" for r in rounds)
+    return [
+        Check(
+            f"memory {returns['settle_s']:g} s after {sessions} sessions' largest uploads closed, each of {len(rounds)} rounds",
+            f"{after} MB from {start} MB",
+            f"<= {start} + {MAX_KEPT_MB:g} MB",
+            all(r["after_mb"] <= start + MAX_KEPT_MB for r in rounds),
+        ),
+        Check(
+            f"uploads past the ceiling answered busy, {sessions} + 1 per round",
+            answers,
+            f"{sessions} drawn, 1 busy, 0 errors",
+            all((r["drawn"], r["busy"], r["errors"]) == (sessions, 1, 0) for r in rounds),
         ),
     ]
 

@@ -32,6 +32,28 @@ def _upload_markdown(upload: dict[str, Any] | None) -> list[str]:
     ]
 
 
+def _upload_memory_markdown(returns: dict[str, Any] | None) -> list[str]:
+    """The memory rounds' table (no lines when they were not run)."""
+    if not returns:
+        return []
+    lines = [
+        f"### Server memory: rounds of {returns['sessions']} sessions each uploading the largest map, then closed",
+        "",
+        f"A fresh server; its resident memory after a first visit of Your ecosystem: {returns['start_mb']} MB. Each round "
+        f"{returns['sessions']} sessions upload the map and keep it, one more tries while they hold theirs, then all close; "
+        f"the memory is read {returns['settle_s']:g} s later.",
+        "",
+        "| round | peak MB | MB after close | above start MB | drawn | busy | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for number, r in enumerate(returns["rounds"], 1):
+        lines.append(
+            f"| {number} | {r['peak_mb']} | {r['after_mb']} | {r['after_mb'] - returns['start_mb']:.1f} | {r['drawn']} | "
+            f"{r['busy']} | {r['errors']} |"
+        )
+    return [*lines, ""]
+
+
 def _versus_markdown(pages: dict[str, Any]) -> list[str]:
     """Each page beside its own reference page: times, CPU and bytes, and the page's as multiples."""
     lines = [
@@ -118,6 +140,7 @@ def markdown(results: dict[str, Any], found: list[Check]) -> str:
             )
         lines.append("")
     lines += _upload_markdown(results.get("upload"))
+    lines += _upload_memory_markdown(results.get("upload-memory"))
     load, memory, cold = results.get("load"), results.get("memory"), results.get("cold")
     if load or memory or cold:
         lines += [

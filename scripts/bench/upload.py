@@ -1,5 +1,7 @@
 """The benchmark's upload: the largest map Your ecosystem accepts, generated as its template's two CSV files and
-uploaded as the frontend uploads it, each time in a fresh session; then the page's later reruns with the map loaded."""
+uploaded as the frontend uploads it, each time in a fresh session; then the page's later reruns with the map loaded.
+And the memory the uploads take and give back: rounds of many sessions each uploading that map on a fresh server,
+the server's resident memory at its peak and after the sessions closed, and the "busy" answers past its ceiling."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import dataclasses
 import io
 import math
 import random
+import re
 from typing import Any
 
 from dashboard.data.schema import RELATIONSHIP_KINDS
@@ -16,13 +19,20 @@ from dashboard.network.model import NETWORK_TYPES
 from dashboard.upload import tables as upload_tables
 from dashboard.upload.templates import TEMPLATE_FILES
 from scripts import loadclient as lc
-from scripts.bench.measure import PAUSE_S, beside_hello, med, rerun_with_cpu, visitor_figures
+from scripts.bench.measure import APP, PAUSE_S, beside_hello, med, rerun_with_cpu, rss_mb, serve, visitor_figures
 
 # The upload: the page, its uploader's key, and the largest map it accepts (generated, fictional).
 UPLOAD_PAGE = "/ecosystem"
 UPLOAD_KEY = "ecosystem_files"
 MAP_ORGANIZATIONS, MAP_TIES = upload_tables.MAX_ORGANIZATIONS, upload_tables.MAX_TIES
 UPLOAD_TIMEOUT_S = 120.0
+# The memory rounds: this many sessions each upload the largest map and keep it, one more tries while they hold
+# theirs (the server's ceiling should answer it "busy"), then all close; the memory is read this long after.
+MEMORY_SESSIONS = 10
+MEMORY_ROUNDS = 3
+SETTLE_S = 60.0
+SAMPLE_S = 5.0
+BUSY_TEXT = "the server is busy"  # in the page's answer to an upload past the ceiling (upload/result.BUSY)
 
 
 def map_files(organizations: int, ties: int, seed: int = 1) -> list[tuple[str, bytes]]:
@@ -141,3 +151,70 @@ def measure_upload(
     if too_big:
         return {"error": "; ".join(too_big) + f", over the {upload_tables.MAX_UPLOAD_MB} MB a file may have"}
     return asyncio.run(_upload_runs(app, hello, files, repeats, rounds, pause_s))
+
+
+def upload_answer(upload: lc.Upload, before: lc.Rerun) -> str:
+    """What the page answered an upload: ``"drawn"``, ``"busy"`` (the server's ceiling), or the error."""
+    warnings = [re.sub(r"\\(.)", r"\1", text) for text in upload.rerun.texts("warning")]
+    if upload.rerun.error is None and any(BUSY_TEXT in text for text in warnings):
+        return "busy"
+    return drawn_rerun(upload, before).error or "drawn"
+
+
+async def _one_upload(url: str, files: list[tuple[str, bytes]]) -> tuple[lc.Session, str]:
+    """A new session on Your ecosystem that uploads ``files``, left open; the page's answer."""
+    session = lc.Session(url)
+    await session.open()
+    before = await session.rerun(lc.Link.parse(UPLOAD_PAGE))
+    return session, upload_answer(await session.upload(files, UPLOAD_KEY, timeout=UPLOAD_TIMEOUT_S), before)
+
+
+async def _memory_rounds(
+    url: str, pid: int, files: list[tuple[str, bytes]], sessions: int, rounds: int, settle_s: float
+) -> dict[str, Any]:
+    """RSS after a first visit of the upload page, then per round: the peak while ``sessions`` sessions upload and
+    hold the map and one more tries, the answers, and RSS ``settle_s`` after all closed (sampled on the way)."""
+    await lc.page_reruns(url, lc.Link.parse(UPLOAD_PAGE), 0)
+    start = rss_mb(pid)
+    done = []
+    for _ in range(rounds):
+        opened: list[lc.Session] = []
+        answers: list[str] = []
+        peak = rss_mb(pid)
+        try:
+            for _ in range(sessions + 1):  # the last one comes while the others hold their maps
+                session, answer = await _one_upload(url, files)
+                opened.append(session)
+                answers.append(answer)
+                peak = max(peak, rss_mb(pid))
+        finally:
+            await asyncio.gather(*(s.close() for s in opened))
+        samples = []
+        for _ in range(round(settle_s / SAMPLE_S)):
+            await asyncio.sleep(SAMPLE_S)
+            samples.append(round(rss_mb(pid), 1))
+        errors = [a for a in answers if a not in ("drawn", "busy")]
+        done.append(
+            {
+                "peak_mb": round(peak, 1),
+                "after_mb": samples[-1],
+                "samples_mb": samples,
+                "drawn": answers.count("drawn"),
+                "busy": answers.count("busy"),
+                "errors": len(errors),
+                "error_sample": errors[0] if errors else None,
+            }
+        )
+    return {"sessions": sessions, "settle_s": settle_s, "start_mb": round(start, 1), "rounds": done}
+
+
+def measure_upload_memory(
+    sessions: int = MEMORY_SESSIONS, rounds: int = MEMORY_ROUNDS, settle_s: float = SETTLE_S, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """On a fresh server (``env`` added to its environment): ``rounds`` rounds of ``sessions`` sessions each uploading
+    the largest map and holding it, and one more trying, then all closed; the server's resident memory (MB) at the
+    start, at each round's peak and ``settle_s`` after each round's sessions closed, and the page's answers."""
+    files = map_files(MAP_ORGANIZATIONS, MAP_TIES)
+    with serve(APP, "upload-memory", env=env) as (url, process):
+        result = asyncio.run(_memory_rounds(url, process.pid, files, sessions, rounds, settle_s))
+    return {**result, "uploads_per_round": sessions + 1, "env": env or {}}

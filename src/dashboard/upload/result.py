@@ -3,12 +3,18 @@ was read without problems its network (view, summary, mapping questions) and met
 with a CTDC site and the result files are made from it on request.
 
 The page keeps the latest map in its session state (a frozen value, nothing memoised inside it), so it
-lives as long as the session and is never shared with another one.
+lives as long as the session and is never shared with another one. A ledger of the maps held (``HeldMaps``,
+weak references, one per process, made by the page's caller) refuses new uploads with a "busy" message before
+they exhaust the server's memory, and hands the memory of a map back to the system when its session drops it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ctypes
+import functools
+import threading
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,10 +23,17 @@ from dashboard.data.catalog import Catalog
 from dashboard.network.model import Ecosystem, NetworkMetrics, network_metrics
 from dashboard.network.views import EcosystemNetwork, PromptsView, ecosystem_network, prompts_view, summary_rows
 from dashboard.upload.downloads import chart_image, graphml_bytes, kumu_json_bytes, metrics_csv, summary_csv
-from dashboard.upload.tables import UploadResult, unforeseen
+from dashboard.upload.tables import MAX_ORGANIZATIONS, MAX_TIES, UploadProblem, UploadResult, unforeseen
 from dashboard.upload.validation import parse_upload
 
 DOWNLOAD_KINDS = ("metrics-csv", "graphml", "json", "png", "svg")
+# A new upload waits while the maps held by this process's sessions hold this many organizations and ties:
+# ten of the largest maps took about 210 MB of a server's memory together (make bench, upload-memory).
+MAX_HELD_ROWS = 10 * (MAX_ORGANIZATIONS + MAX_TIES)
+BUSY = (
+    "was not read: the server is busy holding other visitors' maps right now. Try again in a few minutes; "
+    "your file is fine as it is."
+)
 
 
 @dataclass(frozen=True)
@@ -32,10 +45,11 @@ class Beside:
     prompts: PromptsView
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MapResult:
     """A map read from an upload or the worked example: what the reader found, and the network when it
-    was read without problems. ``key`` tells uploads apart (the files' ids); ``files`` are their names."""
+    was read without problems. ``key`` tells uploads apart (the files' ids); ``files`` are their names.
+    Two results are the same only if they are one object."""
 
     key: str
     result: UploadResult
@@ -43,6 +57,13 @@ class MapResult:
     files: tuple[str, ...]
     network: EcosystemNetwork | None = None
     metrics: NetworkMetrics | None = None
+    busy: bool = False  # not read: the process held too many maps (see ``HeldMaps``)
+
+    @property
+    def rows(self) -> int:
+        """Organizations and ties read (none when the map has problems)."""
+        ecosystem = self.result.ecosystem
+        return 0 if ecosystem is None else len(ecosystem.organizations) + len(ecosystem.ties)
 
     def _drawn(self) -> tuple[Ecosystem, EcosystemNetwork, NetworkMetrics]:
         ecosystem, network, metrics = self.result.ecosystem, self.network, self.metrics
@@ -79,10 +100,79 @@ class MapResult:
         return summary_csv(pd.concat([mine.summary, other.summary], ignore_index=True))
 
 
-def read_map(files: Sequence[tuple[str, bytes]], catalog: Catalog, key: str, name: str, origin: str = "upload") -> MapResult:
-    """Read, check and (when it has no problems) measure a map; never raises."""
-    result = parse_upload(files, name=name, origin=origin)
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library is not glibc."""
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+def return_freed_memory() -> None:
+    """Hand the memory freed since the last call back to the system: C's allocator keeps freed pages for reuse,
+    so without this the server stays as large as its busiest moment."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+class HeldMaps:
+    """The uploaded maps a process's sessions hold, by weak reference (a map leaves as soon as its session drops
+    it, and its memory is returned to the system then), and how many organizations and ties they may hold
+    together before a new upload is refused (two uploads read at the same moment may both find room)."""
+
+    def __init__(self, limit: int = MAX_HELD_ROWS) -> None:
+        self.limit = limit
+        self._maps: weakref.WeakSet[MapResult] = weakref.WeakSet()
+        self._lock = threading.Lock()  # sessions read and add from their own threads
+
+    def rows(self) -> int:
+        """Organizations and ties of the maps held now."""
+        with self._lock:
+            held = list(self._maps)
+        return sum(shown.rows for shown in held)
+
+    def full(self) -> bool:
+        """Whether the maps held reach the limit, so a new upload must wait."""
+        return self.rows() >= self.limit
+
+    def add(self, shown: MapResult) -> None:
+        """Count a map while something else holds it."""
+        with self._lock:
+            self._maps.add(shown)
+        weakref.finalize(shown, return_freed_memory)
+
+
+def made_later(shown: MapResult, make: Callable[[MapResult], bytes]) -> Callable[[], bytes]:
+    """``make(shown)``, when asked for, holding the map only weakly: Streamlit keeps a download button's callable
+    after its session has gone, and it must not keep the map's memory with it."""
+    held = weakref.ref(shown)
+
+    def made() -> bytes:
+        alive = held()
+        if alive is None:
+            raise ValueError("the map is no longer held by its session; upload it again")
+        return make(alive)
+
+    return made
+
+
+def read_map(
+    files: Sequence[tuple[str, bytes]],
+    catalog: Catalog,
+    key: str,
+    name: str,
+    origin: str = "upload",
+    held: HeldMaps | None = None,
+) -> MapResult:
+    """Read, check and (when it has no problems) measure a map; never raises. With ``held``, the map read is
+    counted there, and while the maps held there are full it is not read but asked to come back shortly."""
     names = tuple(f for f, _ in files)
+    if held is not None and held.full():
+        return MapResult(key, UploadResult(None, (UploadProblem(", ".join(names), BUSY),)), origin, names, busy=True)
+    result = parse_upload(files, name=name, origin=origin)
     if not result.ok or result.ecosystem is None:
         return MapResult(key, result, origin, names)
     stem = "network-example" if origin == "example" else "network-yours"
@@ -91,4 +181,7 @@ def read_map(files: Sequence[tuple[str, bytes]], catalog: Catalog, key: str, nam
         network = ecosystem_network(result.ecosystem, metrics, catalog, stem)
     except Exception as exc:  # noqa: BLE001 (never a traceback on the page: what no check foresaw gets a message)
         return MapResult(key, unforeseen(names, exc), origin, names)
-    return MapResult(key, result, origin, names, network, metrics)
+    shown = MapResult(key, result, origin, names, network, metrics)
+    if held is not None:
+        held.add(shown)
+    return shown
