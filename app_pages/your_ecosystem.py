@@ -20,10 +20,10 @@ from dashboard.network.model import site_ecosystem
 from dashboard.state import links
 from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download, text_table
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
-from dashboard.upload import example, templates
+from dashboard.upload import templates
 from dashboard.upload.result import Beside, MapResult, read_map
 from dashboard.upload.tables import MAX_UPLOAD_MB, problems_frame
-from dashboard.views import self_check
+from dashboard.views import self_check, worked_example
 
 T = TypeVar("T")
 MAP_KEY = "ecosystem_map"  # the session's current map (a MapResult)
@@ -94,7 +94,7 @@ def current_map(files: Sequence[UploadedFile], show_example: bool) -> MapResult 
         return shown
     elif show_example:
         if shown is None or shown.key != "example":
-            shown = read_map(example.example_files(), catalog, "example", example.EXAMPLE_NAME, "example")
+            shown = worked_example.example_map(catalog)  # read once, for every session
     else:
         shown = None
     if shown is None:
