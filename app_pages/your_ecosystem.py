@@ -110,12 +110,20 @@ def forget_map() -> None:
 
 
 def beside_site(shown: MapResult, site: network_views.EcosystemNetwork, site_id: str) -> Beside:
-    """The map beside a CTDC site, kept in the session while neither changes (reruns do not make it again)."""
+    """The map beside a CTDC site, kept in the session while neither changes (reruns do not make it again); the
+    worked example's, made once for every session."""
+    if shown.origin == "example":
+        return worked_example.example_beside(catalog, site_id, repository_url())
     last: tuple[str, str, Beside] | None = st.session_state.get(BESIDE_KEY)
     if last is None or last[:2] != (shown.key, site_id):
         last = (shown.key, site_id, shown.beside(catalog, site, repository_url()))
         st.session_state[BESIDE_KEY] = last
     return last[2]
+
+
+def result_file(shown: MapResult, kind: str, site_id: str) -> bytes:
+    """One result file of the map, made when the visitor asks for it (a picture with the CTDC site beside it)."""
+    return shown.download(kind, site_ecosystem(catalog, site_id) if kind in PICTURES else None)
 
 
 with map_tab:
@@ -221,7 +229,7 @@ with map_tab:
             for index, (kind, (label, extension, mime)) in enumerate(DOWNLOADS.items()):
                 columns[index % 3].download_button(
                     label,
-                    functools.partial(shown.download, kind, site_ecosystem(catalog, compare_id) if kind in PICTURES else None),
+                    functools.partial(result_file, shown, kind, compare_id),
                     file_name=f"{mine.view.stem}.{extension}" if kind != "metrics-csv" else f"{mine.view.stem}-metrics.csv",
                     mime=mime,
                     key=f"result-{kind}",
