@@ -108,3 +108,4 @@ def test_the_report_sets_the_load_profile_of_app_and_references_side_by_side():
     # markdown: app 6 samples, references 3, over 5 reruns at 1,000 samples/s: 1.2 and 0.6 ms per rerun
     assert "| 1 | `MarkdownMixin.markdown (streamlit/elements/markdown.py)` | 1.2 | 40% | 0.6 | +0.60 |" in report
     assert "| 2 | `ours` | 0.2 | 7% | 0.0 | +0.20 |" in report
+    assert "| 3 | `<module> (app_pages/home.py)` | 1.8 | 60% |" in report  # the app's functions alone

@@ -109,8 +109,8 @@ def _beside(app: dict[str, Any], own: dict[str, Any], view: str, top: int) -> li
 
 
 def _load_profile_markdown(found: dict[str, Any]) -> list[str]:
-    """The profile under load: CPU per rerun by whose work it is, then where control left the page's code (the
-    app's top entries), app beside the reference pages."""
+    """The profile under load: CPU per rerun by whose work it is, and where control left the page's code (the
+    app's top entries), app beside the reference pages; then the app's own functions."""
     app, own = found.get("app", {}), found.get("references", {})
     if "error" in app or "error" in own:
         return ["### Profile under load", "", app.get("error") or own["error"], ""]
@@ -132,9 +132,12 @@ def _load_profile_markdown(found: dict[str, Any]) -> list[str]:
         rule,
         *_beside(app, own, "calls", TOP),
         "",
-        header.format(what="our code, cumulative"),
-        rule,
-        *_beside(app, own, "ours", TOP),
+        "| # | the app's code, cumulative | ms per rerun | share |",
+        "|---:|---|---:|---:|",
+        *[
+            f"| {rank} | `{row['frame']}` | {row['ms_per_run']} | {row['share']:.0%} |"
+            for rank, row in enumerate(app["ours"][:TOP], 1)
+        ],
         "",
     ]
 
