@@ -21,10 +21,10 @@ from dashboard.state import links
 from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download, text_table
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
 from dashboard.ui.uploads import held_maps, session_map
-from dashboard.upload import example, templates
+from dashboard.upload import templates
 from dashboard.upload.result import Beside, MapResult, made_later, read_map
 from dashboard.upload.tables import MAX_UPLOAD_MB, problems_frame
-from dashboard.views import self_check
+from dashboard.views import self_check, worked_example
 
 T = TypeVar("T")
 MAP_KEY = "ecosystem_map"  # the key of the session's current map (the map is kept by ui/uploads.session_map)
@@ -101,7 +101,7 @@ def current_map(files: Sequence[UploadedFile], show_example: bool) -> MapResult 
         key, read = last, None  # the last upload, while the session still holds it
     elif show_example:
         key = EXAMPLE_KEY
-        read = functools.partial(read_map, example.example_files(), catalog, key, example.EXAMPLE_NAME, "example")
+        read = functools.partial(worked_example.example_map, catalog)  # read once, for every session
     else:
         key, read = "", None
     if key != last:
@@ -122,12 +122,20 @@ def forget_map() -> None:
 
 
 def beside_site(shown: MapResult, site: network_views.EcosystemNetwork, site_id: str) -> Beside:
-    """The map beside a CTDC site, kept in the session while neither changes (reruns do not make it again)."""
+    """The map beside a CTDC site, kept in the session while neither changes (reruns do not make it again); the
+    worked example's, made once for every session."""
+    if shown.origin == "example":
+        return worked_example.example_beside(catalog, site_id, repository_url())
     last: tuple[str, str, Beside] | None = st.session_state.get(BESIDE_KEY)
     if last is None or last[:2] != (shown.key, site_id):
         last = (shown.key, site_id, shown.beside(catalog, site, repository_url()))
         st.session_state[BESIDE_KEY] = last
     return last[2]
+
+
+def result_file(shown: MapResult, kind: str, site_id: str) -> bytes:
+    """One result file of the map, made when the visitor asks for it (a picture with the CTDC site beside it)."""
+    return shown.download(kind, site_ecosystem(catalog, site_id) if kind in PICTURES else None)
 
 
 with map_tab:
@@ -235,14 +243,7 @@ with map_tab:
             for index, (kind, (label, extension, mime)) in enumerate(DOWNLOADS.items()):
                 columns[index % 3].download_button(
                     label,
-                    made_later(
-                        shown,
-                        functools.partial(
-                            MapResult.download,
-                            kind=kind,
-                            beside=site_ecosystem(catalog, compare_id) if kind in PICTURES else None,
-                        ),
-                    ),
+                    made_later(shown, functools.partial(result_file, kind=kind, site_id=compare_id)),
                     file_name=f"{mine.view.stem}.{extension}" if kind != "metrics-csv" else f"{mine.view.stem}-metrics.csv",
                     mime=mime,
                     key=f"result-{kind}",

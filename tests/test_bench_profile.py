@@ -42,6 +42,7 @@ def test_each_sample_counts_once_where_control_left_our_code():
     assert found.ours["run_app (src/dashboard/ui/shell.py)"] == 10  # cumulative: every sample under it
     assert found.ours["<module> (app_pages/home.py)"] == 9
     assert found.libraries == {"stdlib": 6, "streamlit": 6, "ours": 1, "websockets": 2}
+    assert found.called == {"streamlit": 14, "ours": 1}  # markdown, the cache, the server and runner: Streamlit's work
     assert found.functions.most_common(1) == [("dedent (textwrap.py)", 6)]
 
 
@@ -70,3 +71,41 @@ def test_tables_give_shares_and_ms_per_run_and_the_report_summarises_them():
     assert f"| Overview | {per_run} / {per_run} | {per_run} / {per_run} |" in report
     assert "`MarkdownMixin.markdown (streamlit/elements/markdown.py)`" in report
     assert "Self time by library: stdlib 40%, streamlit 40%, websockets 13%, ours 7%." in report
+
+
+def test_the_reference_pages_scripts_count_as_a_pages_code():
+    reference = "/tmp/ctdc-reference-x"
+    stack = ";".join(
+        [
+            RUNNER,
+            f"<module> ({reference}/reference_app.py:3)",
+            f"<module> ({reference}/reference_pages/home.py:9)",
+            WRAPPER,
+            MARKDOWN,
+            CLEAN,
+        ]
+    )
+    found = profile.Profile()
+    found.add({stack: 4, f"frame ({reference}/reference_data.py:5)": 1})
+    assert found.calls["MarkdownMixin.markdown (streamlit/elements/markdown.py)"] == 4
+    assert found.ours[f"<module> ({reference}/reference_pages/home.py)"] == 4
+    assert found.called == {"streamlit": 5}  # the data module is not a page's code: no frame of ours
+
+
+def test_the_report_sets_the_load_profile_of_app_and_references_side_by_side():
+    app, own = profile.Profile(), profile.Profile()
+    app.add(STACKS)
+    own.add({";".join([RUNNER, APP, SHELL, PAGE, WRAPPER, MARKDOWN, CLEAN]): 3, ";".join([LOOP, SEND]): 2})
+    figures = {"rate": profile.RATE, "users": 30, "reruns_per_user": 6, "rounds": 1, "throughput_per_s": 9.5, "errors": 0}
+    results = {
+        "load-profile": {
+            "app": {**app.table(5, top=profile.LOAD_ROWS), **figures},
+            "references": {**own.table(5, top=profile.LOAD_ROWS), **figures},
+        }
+    }
+    report = markdown(results, [])
+    assert "Server CPU per rerun: app 3.0 ms, reference pages 1.0 ms" in report
+    # markdown: app 6 samples, references 3, over 5 reruns at 1,000 samples/s: 1.2 and 0.6 ms per rerun
+    assert "| 1 | `MarkdownMixin.markdown (streamlit/elements/markdown.py)` | 1.2 | 40% | 0.6 | +0.60 |" in report
+    assert "| 2 | `ours` | 0.2 | 7% | 0.0 | +0.20 |" in report
+    assert "| 3 | `<module> (app_pages/home.py)` | 1.8 | 60% |" in report  # the app's functions alone

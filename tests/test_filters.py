@@ -30,3 +30,11 @@ def test_role_and_sites_narrow_the_sites(catalog):
     assert filters.describe(filters.Filters(sites=("st-louis",), themes=("justice",)), catalog.site_names()) == (
         "Filtered to sites: St. Louis; themes: justice."
     )
+
+
+def test_the_sites_in_view_keep_the_catalogs_order_and_read_its_roles_once(catalog):
+    assert filters.selected_site_ids(catalog, filters.Filters()) == catalog.sites["id"].tolist()
+    assert filters.selected_site_ids(catalog, filters.Filters(sites=("st-louis", "boston"))) == ["boston", "st-louis"]
+    assert catalog.site_roles() == dict(zip(catalog.sites["id"], catalog.sites["role"]))
+    assert set(catalog.site_roles().values()) == {"learning", "implementation"}
+    assert catalog.site_roles() is not catalog.site_roles()  # a new dict for each caller

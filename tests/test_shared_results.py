@@ -95,7 +95,15 @@ def test_pages_are_served_the_same_objects_and_never_change_them(served):
         open_app(script(page), params)
     first = {call: result for call, result, _ in served}
     builders = {call[0] for call in first}
-    assert {"overview_view", "map_view", "site_page", "network_comparison", "census_view", "self_check_view"} <= builders
+    assert {
+        "overview_view",
+        "map_view",
+        "site_page",
+        "network_comparison",
+        "census_view",
+        "self_check_view",
+        "example_map",
+    } <= builders
     handed_before = len(served)
     for page, params in LINKS:
         open_app(script(page), params)

@@ -39,7 +39,9 @@ between clicks: back to back, a rerun waits about 40 ms for the client's delayed
   profile builds it, the first build then warm ones (``brief``);
 - profile (only with ``--profile``): py-spy samples each page's warm reruns and first visits, on the app
   and on the reference pages; where the CPU time goes, by our functions, by the library calls our code
-  makes, and by library (``profile``).
+  makes, and by library (``profile``);
+- load-profile (only with ``--profile``): py-spy samples the app's server and the reference pages' through the
+  load's rounds (N visitors, M reruns each), the same views per rerun, app and references side by side.
 
 Prints Markdown tables, writes ``artifacts/bench.json`` and exits non-zero when a target is missed
 (or could not be measured). The modules, by job: ``measure`` (the servers and the parts not named

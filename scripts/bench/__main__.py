@@ -31,12 +31,24 @@ from scripts.bench.measure import (
     serve,
 )
 from scripts.bench.pages import FIRST_VISITS, measure_pages, served_reference
-from scripts.bench.profile import profile_pages
+from scripts.bench.profile import profile_load, profile_pages
 from scripts.bench.report import markdown
 from scripts.bench.upload import MEMORY_ROUNDS, measure_upload, measure_upload_memory
 
-PARTS = ("memory", "pages", "load", "upload", "upload-memory", "cold", "synthetic", "replicas", "brief", "profile")
-DEFAULT_PARTS = PARTS[:-1]  # the profile only with --profile (or --only profile)
+PARTS = (
+    "memory",
+    "pages",
+    "load",
+    "upload",
+    "upload-memory",
+    "cold",
+    "synthetic",
+    "replicas",
+    "brief",
+    "profile",
+    "load-profile",
+)
+DEFAULT_PARTS = PARTS[:-2]  # the profiles only with --profile (or --only profile,load-profile)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,9 +57,13 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m scripts.bench", description=bench.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--only", default=",".join(DEFAULT_PARTS), help=f"comma-separated parts of {','.join(PARTS)} (default all but profile)"
+        "--only",
+        default=",".join(DEFAULT_PARTS),
+        help=f"comma-separated parts of {','.join(PARTS)} (default all but the profiles)",
     )
-    parser.add_argument("--profile", action="store_true", help="also sample each page's warm reruns and first visits with py-spy")
+    parser.add_argument(
+        "--profile", action="store_true", help="also sample each page's warm reruns and first visits, and the load, with py-spy"
+    )
     parser.add_argument("--profile-runs", type=int, default=30, help="reruns and first visits sampled per page (default 30)")
     parser.add_argument("--users", type=int, default=30)
     parser.add_argument("--reruns", type=int, default=6, help="reruns per visitor in the load runs (default 6)")
@@ -68,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small numbers, to try the benchmark out")
     parser.add_argument("--json", type=Path, default=ARTIFACTS / "bench.json")
     args = parser.parse_args(argv)
-    parts = [p.strip() for p in args.only.split(",") if p.strip()] + (["profile"] if args.profile else [])
+    parts = [p.strip() for p in args.only.split(",") if p.strip()] + (["profile", "load-profile"] if args.profile else [])
     unknown = set(parts) - set(PARTS)
     if unknown:
         parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
@@ -91,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             load_average[name] = round(os.getloadavg()[0], 2)
             results[name] = run()
 
-    if {"memory", "pages", "load", "upload", "profile", "cold"} & set(parts):
+    if {"memory", "pages", "load", "upload", "profile", "load-profile", "cold"} & set(parts):
         with (
             hello_app() as hello_script,
             serve(APP, "app") as (app_url, app_proc),
@@ -112,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
                 lambda: {
                     "app": profile_pages(app, page_links, args.profile_runs, args.pause),
                     "references": profile_pages(own, page_links, args.profile_runs, args.pause),
+                },
+            )
+            step(
+                "load-profile",
+                lambda: {
+                    name: profile_load(server, links, args.users, args.reruns, args.rounds)
+                    for name, server in (("app", app), ("references", own))
                 },
             )
     step("upload-memory", lambda: measure_upload_memory(rounds=1 if args.quick else MEMORY_ROUNDS))

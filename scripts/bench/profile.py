@@ -15,6 +15,10 @@ stack, its *self* samples those with it on top. Views:
   is on top, or under Streamlit's script runner or server when no frame of ours is on the stack;
 - self time by function, and by library (the package on top of each sample: ``streamlit``, ``pandas``,
   ``google`` for protobuf, the standard library as ``stdlib``).
+
+The reference pages' own scripts (``reference_app.py``, ``reference_pages/``) count as a page's code, so their
+samples fall under the same Streamlit commands as the app's. ``profile_load`` samples a server through whole
+runs of the many-visitor load, so the same views read per rerun under load.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ RATE = 1000  # samples a second
 ATTACH_S = 0.5  # time for py-spy to attach before a phase starts
 TOP = 20
 ROOT = replicas.ROOT
-OURS = ("/src/dashboard/", "/app_pages/")
+OURS = ("/src/dashboard/", "/app_pages/", "/reference_pages/")
+OUR_SCRIPTS = ("/app.py", "/reference_app.py")
 
 
 def py_spy() -> str | None:
@@ -82,7 +87,7 @@ def frame_parts(frame: str) -> tuple[str, str]:
 
 def is_ours(path: str) -> bool:
     """Whether a frame's file is the app's own code."""
-    return "site-packages" not in path and (any(part in path for part in OURS) or path.endswith("/app.py"))
+    return "site-packages" not in path and (any(part in path for part in OURS) or path.endswith(OUR_SCRIPTS))
 
 
 def package(path: str) -> str:
@@ -111,24 +116,26 @@ IN_SERVER = "(Streamlit's server: sessions, messages, the event loop)"
 WRAPPER = "gather_metrics.<locals>.wrapped_func"  # Streamlit's wrapper around every st.* command
 
 
-def call_of(frames: list[tuple[str, str]]) -> str:
-    """Where a sample's control left our code: the library function our deepest frame called (past Streamlit's
-    command wrapper), our own lines when our frame is on top, or the server's or runner's own work."""
+def call_of(frames: list[tuple[str, str]]) -> tuple[str, str]:
+    """Where a sample's control left our code, and whose work that is: the library function our deepest frame
+    called (past Streamlit's command wrapper) and its library, our own lines (``ours``) when our frame is on top,
+    or the server's or runner's own work (``streamlit``)."""
     deepest = max((i for i, (_, path) in enumerate(frames) if is_ours(path)), default=None)
     if deepest is None:
-        return IN_RUNNER if any(func.startswith("ScriptRunner.") for func, _ in frames) else IN_SERVER
+        return (IN_RUNNER if any(func.startswith("ScriptRunner.") for func, _ in frames) else IN_SERVER), "streamlit"
     below = [frame for frame in frames[deepest + 1 :] if frame[0] != WRAPPER]
-    return short(*below[0]) if below else OUR_LINES
+    return (short(*below[0]), package(below[0][1])) if below else (OUR_LINES, "ours")
 
 
 @dataclass
 class Profile:
     """Samples summed by frame: cumulative counts for our functions; each sample once by where control left our
-    code (``calls``); self counts by function and by library."""
+    code (``calls``) and by the library that work belongs to (``called``); self counts by function and by library."""
 
     samples: int = 0
     ours: Counter[str] = field(default_factory=Counter)
     calls: Counter[str] = field(default_factory=Counter)
+    called: Counter[str] = field(default_factory=Counter)
     functions: Counter[str] = field(default_factory=Counter)
     libraries: Counter[str] = field(default_factory=Counter)
 
@@ -141,7 +148,9 @@ class Profile:
             self.functions[short(*frames[-1])] += count
             for key in {short(func, path) for func, path in frames if is_ours(path)}:
                 self.ours[key] += count
-            self.calls[call_of(frames)] += count
+            call, library = call_of(frames)
+            self.calls[call] += count
+            self.called[library] += count
 
     def merge(self, other: Profile) -> None:
         """Add another profile's counts to this one."""
@@ -149,6 +158,7 @@ class Profile:
         for mine, theirs in ((self.ours, other.ours), (self.calls, other.calls), (self.functions, other.functions)):
             mine.update(theirs)
         self.libraries.update(other.libraries)
+        self.called.update(other.called)
 
     def table(self, runs: int, top: int = TOP) -> dict[str, Any]:
         """The top entries as shares of all samples and as CPU ms per run."""
@@ -171,6 +181,7 @@ class Profile:
             "calls": rows(self.calls),
             "functions": rows(self.functions),
             "libraries": rows(self.libraries, len(self.libraries)),
+            "called": rows(self.called, len(self.called)),
         }
 
 
@@ -219,4 +230,32 @@ def profile_pages(server: tuple[str, int], pages: Mapping[str, lc.Link], runs: i
             found[phase] = profile.table(runs, top=5)
         out["pages"][name] = found
     out["all"] = {phase: profile.table(runs * len(pages)) for phase, profile in totals.items()}
+    return out
+
+
+LOAD_ROWS = 200  # rows kept of each view under load, so that the report can set app and references side by side
+
+
+def profile_load(server: tuple[str, int], links: list[lc.Link], users: int, reruns: int, rounds: int) -> dict[str, Any]:
+    """``rounds`` runs of the many-visitor load (``users`` x ``reruns`` over ``links``), sampled throughout, after a
+    warm-up run; the views per rerun, and the load's own figures while sampled."""
+    program = py_spy()
+    if program is None:
+        return {"error": "py-spy not found (pip install py-spy)"}
+    url, pid = server
+    asyncio.run(lc.run_load(url, links, len(links), 1))
+    profile, results = Profile(), []
+    for _ in range(rounds):
+        with sampling(pid, program) as counted:
+            results.append(asyncio.run(lc.run_load(url, links, users, reruns)))
+        profile.add(counted)
+    out = profile.table(sum(len(result.reruns) for result in results), top=LOAD_ROWS)
+    out.update(
+        rate=RATE,
+        users=users,
+        reruns_per_user=reruns,
+        rounds=rounds,
+        throughput_per_s=round(sum(result.throughput for result in results) / rounds, 2),
+        errors=sum(result.errors for result in results),
+    )
     return out

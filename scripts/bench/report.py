@@ -6,6 +6,7 @@ from typing import Any
 
 from scripts.bench.check import Check
 from scripts.bench.measure import REFERENCE
+from scripts.bench.profile import TOP
 
 
 def _upload_markdown(upload: dict[str, Any] | None) -> list[str]:
@@ -114,6 +115,53 @@ def _profile_markdown(profile: dict[str, Any]) -> list[str]:
         libraries = ", ".join(f"{row['frame']} {row['share']:.0%}" for row in everything["libraries"] if row["share"] >= 0.005)
         lines += ["", f"Self time by library: {libraries}.", ""]
     return lines
+
+
+def _beside(app: dict[str, Any], own: dict[str, Any], view: str, top: int) -> list[str]:
+    """Rows of one view under load: the app's top entries by CPU ms per rerun, the reference pages' beside them."""
+    theirs = {row["frame"]: row["ms_per_run"] for row in own.get(view, [])}
+    lines = []
+    for rank, row in enumerate(app[view][:top], 1):
+        other = theirs.get(row["frame"], 0.0)
+        lines.append(
+            f"| {rank} | `{row['frame']}` | {row['ms_per_run']} | {row['share']:.0%} | {other} | "
+            f"{row['ms_per_run'] - other:+.2f} |"
+        )
+    return lines
+
+
+def _load_profile_markdown(found: dict[str, Any]) -> list[str]:
+    """The profile under load: CPU per rerun by whose work it is, and where control left the page's code (the
+    app's top entries), app beside the reference pages; then the app's own functions."""
+    app, own = found.get("app", {}), found.get("references", {})
+    if "error" in app or "error" in own:
+        return ["### Profile under load", "", app.get("error") or own["error"], ""]
+    header = "| # | {what} | app ms per rerun | app share | reference pages ms per rerun | app − reference |"
+    rule = "|---:|---|---:|---:|---:|---:|"
+    return [
+        f"### Profile under load (py-spy, {app['rate']} samples/s, {app['users']} visitors × {app['reruns_per_user']} "
+        f"reruns, {app['rounds']} rounds)",
+        "",
+        f"Server CPU per rerun: app {app['cpu_ms_per_run']} ms, reference pages {own['cpu_ms_per_run']} ms; "
+        f"throughput while sampled: {app['throughput_per_s']} / {own['throughput_per_s']} reruns/s; "
+        f"errors {app['errors']} / {own['errors']}.",
+        "",
+        header.format(what="whose work (the library our code called, or ours)"),
+        rule,
+        *_beside(app, own, "called", len(app["called"])),
+        "",
+        header.format(what="where control left the page's code"),
+        rule,
+        *_beside(app, own, "calls", TOP),
+        "",
+        "| # | the app's code, cumulative | ms per rerun | share |",
+        "|---:|---|---:|---:|",
+        *[
+            f"| {rank} | `{row['frame']}` | {row['ms_per_run']} | {row['share']:.0%} |"
+            for rank, row in enumerate(app["ours"][:TOP], 1)
+        ],
+        "",
+    ]
 
 
 def markdown(results: dict[str, Any], found: list[Check]) -> str:
@@ -227,6 +275,8 @@ def markdown(results: dict[str, Any], found: list[Check]) -> str:
         lines += [f"| 2 ÷ 1 | | | {scale['ratio']} | | | | |", ""]
     if results.get("profile"):
         lines += _profile_markdown(results["profile"])
+    if results.get("load-profile"):
+        lines += _load_profile_markdown(results["load-profile"])
     lines += ["### Targets", "", "| target | measured | wanted | met |", "|---|---|---|:---:|"]
     for check in found:
         verdict = {True: "yes", False: "NO", None: "not measured"}[check.ok]

@@ -2,8 +2,9 @@
 was read without problems its network (view, summary, mapping questions) and metrics; the comparison
 with a CTDC site and the result files are made from it on request.
 
-The page keeps the latest map in its session state (a frozen value, nothing memoised inside it), so it
-lives as long as the session and is never shared with another one. A ledger of the maps held (``HeldMaps``,
+The page keeps the session's latest map in a session-scoped resource (a frozen value, nothing memoised inside
+it), so an upload lives as long as the session and is never shared with another one; only the worked example,
+whose files never change, is one map for every session. A ledger of the maps held (``HeldMaps``,
 weak references, one per process, made by the page's caller) refuses new uploads with a "busy" message before
 they exhaust the server's memory, and hands the memory of a map back to the system when its session drops it.
 """
