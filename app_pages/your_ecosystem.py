@@ -16,7 +16,6 @@ import streamlit as st
 from dashboard.data.cite import repository_url
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
-from dashboard.network.model import site_ecosystem
 from dashboard.state import links
 from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download, text_table
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
@@ -40,7 +39,6 @@ DOWNLOADS = {
     "png": ("Picture (PNG)", "png", "image/png"),
     "svg": ("Picture (SVG)", "svg", "image/svg+xml"),
 }
-PICTURES = ("png", "svg")  # drawn with the CTDC site shown beside the map
 
 
 class UploadedFile(Protocol):
@@ -131,11 +129,6 @@ def beside_site(shown: MapResult, site: network_views.EcosystemNetwork, site_id:
         last = (shown.key, site_id, shown.beside(catalog, site, repository_url()))
         st.session_state[BESIDE_KEY] = last
     return last[2]
-
-
-def result_file(shown: MapResult, kind: str, site_id: str) -> bytes:
-    """One result file of the map, made when the visitor asks for it (a picture with the CTDC site beside it)."""
-    return shown.download(kind, site_ecosystem(catalog, site_id) if kind in PICTURES else None)
 
 
 with map_tab:
@@ -243,7 +236,9 @@ with map_tab:
             for index, (kind, (label, extension, mime)) in enumerate(DOWNLOADS.items()):
                 columns[index % 3].download_button(
                     label,
-                    made_later(shown, functools.partial(result_file, kind=kind, site_id=compare_id)),
+                    made_later(
+                        shown, functools.partial(MapResult.download_beside_site, kind=kind, catalog=catalog, site_id=compare_id)
+                    ),
                     file_name=f"{mine.view.stem}.{extension}" if kind != "metrics-csv" else f"{mine.view.stem}-metrics.csv",
                     mime=mime,
                     key=f"result-{kind}",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import builtins
 import csv
+import functools
 import gc
 import io
 import json
@@ -638,3 +639,20 @@ def test_a_download_made_later_holds_its_map_only_weakly(catalog):
     assert gone() is None  # the callable did not keep the map
     with pytest.raises(ValueError, match="upload it again"):
         make()
+
+
+def test_a_picture_beside_a_site_is_made_later_without_holding_its_map(catalog):
+    # The page hands its download buttons a plain method of the map: a function of the page script would
+    # carry the script's globals, the map among them, into Streamlit's media store past the session.
+    shown = upload_result.read_map(example.example_files(), catalog, "example", example.EXAMPLE_NAME, "example")
+    make = upload_result.made_later(
+        shown, functools.partial(upload_result.MapResult.download_beside_site, kind="svg", catalog=catalog, site_id="boston")
+    )
+    svg = make().decode()
+    assert "Riverbend" in svg
+    assert "Boston" in svg
+    assert shown.download_beside_site("metrics-csv", catalog, "boston") == shown.download("metrics-csv")
+    gone = weakref.ref(shown)
+    del shown
+    gc.collect()
+    assert gone() is None

@@ -21,12 +21,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.data.catalog import Catalog
+from dashboard.network import model
 from dashboard.network.model import Ecosystem, NetworkMetrics, network_metrics
 from dashboard.network.views import EcosystemNetwork, PromptsView, ecosystem_network, prompts_view, summary_rows
 from dashboard.upload.downloads import chart_image, graphml_bytes, kumu_json_bytes, metrics_csv, summary_csv
 from dashboard.upload.tables import MAX_ORGANIZATIONS, MAX_TIES, UploadProblem, UploadResult, unforeseen
 from dashboard.upload.validation import parse_upload
 
+PICTURES = ("png", "svg")  # drawn with the CTDC site shown beside the map
 DOWNLOAD_KINDS = ("metrics-csv", "graphml", "json", "png", "svg")
 # A new upload waits while the maps held by this process's sessions hold this many organizations and ties:
 # ten of the largest maps took about 210 MB of a server's memory together (make bench, upload-memory).
@@ -94,6 +96,12 @@ class MapResult:
         if kind in ("png", "svg"):
             return chart_image(ecosystem, metrics, kind, beside)
         raise ValueError(f"unknown download '{kind}' (use one of {', '.join(DOWNLOAD_KINDS)})")
+
+    def download_beside_site(self, kind: str, catalog: Catalog, site_id: str) -> bytes:
+        """``download`` of ``kind``, a picture with the CTDC site ``site_id`` beside the map (the site's network
+        read only when asked for). A download button keeps this as a plain method of the map and its
+        arguments, never a page script's function, whose globals would hold the map past its session."""
+        return self.download(kind, model.site_ecosystem(catalog, site_id) if kind in PICTURES else None)
 
     def side_by_side_csv(self, other: EcosystemNetwork) -> bytes:
         """This map's summary and a CTDC site's, one row each, as spreadsheet-safe CSV."""
