@@ -63,7 +63,7 @@ export: $(VENV)/.installed
 	$(PY) -m dashboard export $(DATA)
 
 ## What a visitor waits for on a real server: each page beside a reference page of its own elements, hello-world
-## for context, the site brief's build, and where the time goes (py-spy); a benchmark, not a test; about 13 minutes
+## for context, the site brief's build, and where the time goes (py-spy); a benchmark, not a test; about 10 minutes
 bench: $(VENV)/.dev-installed browser nginx
 	$(PY) -m scripts.bench --profile
 
