@@ -128,7 +128,7 @@ def test_a_long_paste_is_cut_with_a_visible_note(browser, server_url):
         page.get_by_text("Your search was cut to its first").first.wait_for(timeout=30_000)
 
 
-PAGES = ["", "map", "site?site=Boston&compare=St.+Louis", "themes?q=court", "metrics", "library"]
+PAGES = ["", "map", "site?site=Boston&compare=St.+Louis", "networks", "themes?q=court", "metrics", "library"]
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
