@@ -146,6 +146,7 @@ def test_chart_data_table_is_built_when_its_expander_opens(browser, server_url):
         assert page.locator('[data-testid="stDataFrame"]').count() == 0
         page.get_by_text("Data behind “Themes by site”").click()
         page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+        wait_for_app(page)  # the run that drew the table has ended: the button is the one that stays
         download = page.get_by_role("button", name="Download themes-by-site (CSV)")
         download.wait_for(timeout=15_000)
         with page.expect_download(timeout=30_000) as info:
