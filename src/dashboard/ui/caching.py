@@ -28,14 +28,8 @@ DEFAULT_ENTRIES = 64
 def page_cache(max_entries: int = DEFAULT_ENTRIES) -> Callable[[F], F]:
     """Decorator: cache a page builder with ``st.cache_resource`` (no spinner), hashing a ``Catalog``
     argument by ``Catalog.cache_key``; its result, built once per distinct arguments, is served to every
-    caller as it is, without a copy. Only for builders whose result nobody changes (see above)."""
-    return shared_resource(max_entries)
-
-
-def shared_resource(max_entries: int = 4) -> Callable[[F], F]:
-    """Decorator: one object per distinct arguments shared by every session (``st.cache_resource``),
-    for read-only, thread-safe objects such as a search index or a page's view; a ``Catalog`` is hashed
-    by ``Catalog.cache_key``."""
+    caller as it is, without a copy. Only for builders whose result nobody changes (see above), and for
+    read-only, thread-safe objects such as the search index."""
 
     def decorate(builder: F) -> F:
         cached = st.cache_resource(max_entries=max_entries, show_spinner=False, hash_funcs={Catalog: Catalog.cache_key})(builder)

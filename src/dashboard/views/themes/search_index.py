@@ -27,7 +27,7 @@ from dashboard.data import text
 from dashboard.data.catalog import Catalog
 from dashboard.data.schema import CROSS_SITE
 from dashboard.data.values import records
-from dashboard.ui.caching import shared_resource
+from dashboard.ui.caching import page_cache
 from dashboard.views.themes.lessons import site_labels
 
 # Length of a snippet, in words (FTS5 allows at most 64).
@@ -345,7 +345,7 @@ def build_index(catalog: Catalog) -> SearchIndex:
     return SearchIndex(connection, documents, _Completions(vocabulary, _stems(connection, vocabulary)))
 
 
-@shared_resource()
+@page_cache(max_entries=4)
 def search_index(catalog: Catalog) -> SearchIndex:
     """The catalog's search index, built once and shared by every session."""
     return build_index(catalog)
