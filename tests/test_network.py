@@ -107,8 +107,9 @@ def test_parallel_ties_count_once_as_a_pair():
     row = metrics.summary.iloc[0]
     assert row["ties"] == 2
     assert row["connected pairs"] == 1
-    assert metrics.graph.edges["a", "b"]["kinds"] == "funded, partnered"
-    assert not gc.is_tracked(metrics.graph.edges["a", "b"])  # text only: nothing for the collector to walk
+    graph = N.build_graph(eco)
+    assert graph.edges["a", "b"]["kinds"] == "funded, partnered"
+    assert not gc.is_tracked(graph.edges["a", "b"])  # text only: nothing for the collector to walk
 
 
 def test_no_ties_gives_unknown_shares_not_zero():
@@ -411,7 +412,7 @@ def test_tables_list_every_organization_and_tie(catalog: Catalog):
 
 
 def prompts(eco: Ecosystem, catalog: Catalog) -> dict[str, NP.PromptResult]:
-    return {p.id: p for p in NP.ecosystem_prompts(eco, N.network_metrics(eco), catalog)}
+    return {p.id: p for p in NP.ecosystem_prompts(eco, catalog)}
 
 
 def test_prompt_links_cover_every_check_and_resolve(catalog: Catalog):
@@ -515,7 +516,7 @@ def test_hostile_names_stay_inert_in_text_and_spec(catalog: Catalog):
     assert "](" not in markdown
     assert "**" not in markdown
     assert r"\<script\>" in markdown
-    found = NP.ecosystem_prompts(eco, metrics, catalog)
+    found = NP.ecosystem_prompts(eco, catalog)
     for result in found:
         escaped = N.sentences_markdown([result.finding])
         assert not re.search(r"(?<!\\)[<>]", escaped)

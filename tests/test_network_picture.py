@@ -134,9 +134,9 @@ def test_a_tap_shows_the_organizations_or_the_ties_details_with_linked_sources(c
     eco = N.site_ecosystem(catalog, "washington-dc")
     metrics = N.network_metrics(eco)
     urls = dict(zip(catalog.sources["id"], catalog.sources["url"]))
-    details = ND.network_details(eco, metrics, urls)
+    details = ND.network_details(eco, metrics, NC.MAX_DRAWN, urls)
     nodes, edges = NC.chart_data(eco, metrics)
-    assert {n["key"] for n in nodes} | {e["key"] for e in edges} <= set(details)
+    assert {n["key"] for n in nodes} | {e["key"] for e in edges} == set(details)
     hub = details[ND.org_key("code-for-dc")]
     assert hub.startswith("**Code for DC \\(later Civic Tech DC\\)** (civic tech group)")
     assert "4 partners" in hub
@@ -152,10 +152,22 @@ def test_a_tap_shows_the_organizations_or_the_ties_details_with_linked_sources(c
     assert ND.picked_details(None, details) is None
 
 
+def test_details_are_kept_only_for_what_the_picture_draws():
+    """A map of thousands of organizations keeps details for the two dozen drawn and the lines among them."""
+    orgs = [(f"Org {i:02d}", "other") for i in range(60)]
+    ties = [(f"Org {i:02d}", f"Org {j:02d}", "partnered") for i in range(60) for j in range(i + 1, 60) if (i * j) % 7 == 1]
+    eco = make(orgs, ties)
+    metrics = N.network_metrics(eco)
+    details = ND.network_details(eco, metrics, NC.MAX_DRAWN)
+    nodes, edges = NC.chart_data(eco, metrics)
+    assert len(nodes) == NC.MAX_DRAWN < len(eco.organizations)
+    assert set(details) == {n["key"] for n in nodes} | {e["key"] for e in edges}
+
+
 def test_an_uploads_details_never_link_its_text():
     eco = make([("a <b>", "other"), ("[x](javascript:alert(1))", "funder")], [("a <b>", "[x](javascript:alert(1))", "funded")])
     eco.organizations.loc[0, "url"] = "https://example.org"
-    details = ND.network_details(eco, N.network_metrics(eco))
+    details = ND.network_details(eco, N.network_metrics(eco), NC.MAX_DRAWN)
     text = "\n".join(details.values())
     assert "](" not in text  # a visitor's address and names stay text
     assert "<b>" not in text

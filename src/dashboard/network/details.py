@@ -1,7 +1,8 @@
 """What a tap on the network picture shows under it: for an organization, its type, partners, notes,
 web address and sources; for a line, each tie between the two organizations with its kind, when it
 held (a CTDC site's ties) and its sources. Escaped Markdown, links only to http(s) addresses, keyed
-as the picture's selection names its marks (``org_key``, ``pair_key``). No Streamlit here.
+as the picture's selection names its marks (``org_key``, ``pair_key``), and made only for what the
+picture draws (an uploaded map of thousands of organizations keeps two dozen). No Streamlit here.
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ def _lines(*parts: str) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def organization_details(ecosystem: Ecosystem, metrics: NetworkMetrics, urls: Mapping[str, str]) -> dict[str, str]:
-    """Each organization's details, by ``org_key``."""
+def organization_details(ecosystem: Ecosystem, metrics: NetworkMetrics, urls: Mapping[str, str], drawn: int) -> dict[str, str]:
+    """The details of each of the ``drawn`` most connected organizations, by ``org_key``."""
     info = ecosystem.organizations.set_index("id")
     out = {}
-    for m in metrics.organizations.to_dict("records"):
+    for m in metrics.organizations.head(drawn).to_dict("records"):
         o = info.loc[m["id"]]
         figures = (
             f"{counted(int(m['partners']), 'partner')}, {counted(int(m['ties']), ecosystem.tie_word)}, "
@@ -67,11 +68,14 @@ def _tie_line(tie: Mapping[str, Any], names: Mapping[Hashable, str], ecosystem: 
     return f"- {text}" + (f" {sources}" if sources else "")
 
 
-def tie_details(ecosystem: Ecosystem, urls: Mapping[str, str]) -> dict[str, str]:
-    """The details of each line (every tie between its two organizations), by ``pair_key``."""
+def tie_details(ecosystem: Ecosystem, urls: Mapping[str, str], ends: Iterable[Hashable]) -> dict[str, str]:
+    """The details of each line between two of the organizations ``ends`` (every tie between the two), by
+    ``pair_key``."""
     names = ecosystem.organizations.set_index("id")["name"].astype(str).to_dict()
+    ties = ecosystem.ties
+    kept = set(ends)
     pairs: dict[str, list[str]] = {}
-    for tie in ecosystem.ties.to_dict("records"):
+    for tie in ties[ties["source"].isin(kept) & ties["target"].isin(kept)].to_dict("records"):
         key = pair_key(tie["source"], tie["target"])
         if key not in pairs:
             ends = sorted((str(tie["source"]), str(tie["target"])))
@@ -81,10 +85,13 @@ def tie_details(ecosystem: Ecosystem, urls: Mapping[str, str]) -> dict[str, str]
     return {key: lines[0] + "\n\n" + "\n".join(lines[1:]) for key, lines in pairs.items()}
 
 
-def network_details(ecosystem: Ecosystem, metrics: NetworkMetrics, urls: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Everything a tap on the picture can show, by selection key; ``urls`` gives the sources' web
-    addresses (a CTDC site's; an upload cites none)."""
-    return {**organization_details(ecosystem, metrics, urls or {}), **tie_details(ecosystem, urls or {})}
+def network_details(
+    ecosystem: Ecosystem, metrics: NetworkMetrics, drawn: int, urls: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Everything a tap on a picture of the ``drawn`` most connected organizations can show, by selection key;
+    ``urls`` gives the sources' web addresses (a CTDC site's; an upload cites none)."""
+    ends = metrics.organizations["id"].head(drawn)
+    return {**organization_details(ecosystem, metrics, urls or {}, drawn), **tie_details(ecosystem, urls or {}, ends)}
 
 
 def picked_details(event: object, details: Mapping[str, str]) -> str | None:

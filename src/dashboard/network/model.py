@@ -207,8 +207,9 @@ class NetworkMetrics:
     ``organizations``: one row per organization (id, name, type, partners, ties, betweenness,
     types_connected), most connected first. ``summary``: one row for the whole ecosystem (see
     ``summary_columns``). ``sentences``: plain-text takeaways. ``betweenness_sample`` is the
-    number of organizations betweenness was estimated from, or None when it is exact. ``graph`` is
-    the graph they were computed on (see ``build_graph``); treat it as read-only.
+    number of organizations betweenness was estimated from, or None when it is exact. The graph they
+    were computed on is not kept (an uploaded map's would hold some 60,000 objects while its visitor
+    stays); ``build_graph`` makes it again in a few hundredths of a second.
     """
 
     name: str
@@ -216,7 +217,6 @@ class NetworkMetrics:
     summary: pd.DataFrame
     sentences: tuple[str, ...]
     betweenness_sample: int | None
-    graph: nx.Graph = field(repr=False, compare=False, default_factory=nx.Graph)
 
 
 def betweenness(graph: nx.Graph) -> tuple[dict[Hashable, float], int | None]:
@@ -310,7 +310,7 @@ def network_metrics(ecosystem: Ecosystem) -> NetworkMetrics:
         "sources cited": len(cited),
     }
     summary = pd.DataFrame([row], columns=summary_columns())
-    return NetworkMetrics(ecosystem.name, per_org, summary, tuple(_sentences(ecosystem, per_org, row, sample)), sample, graph)
+    return NetworkMetrics(ecosystem.name, per_org, summary, tuple(_sentences(ecosystem, per_org, row, sample)), sample)
 
 
 def _rank(per_org: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import networkx as nx
 import pandas as pd
 
 from dashboard.data.catalog import Catalog
-from dashboard.network.model import NATIONAL_PARTNER, Ecosystem, NetworkMetrics, counted, node_types
+from dashboard.network.model import NATIONAL_PARTNER, Ecosystem, build_graph, counted, node_types
 
 # The key players the CTDC handout names, as far as the type vocabulary has them (civic hackers,
 # data experts, local government, community groups, philanthropies).
@@ -235,10 +235,10 @@ class PromptResult:
     sources: tuple[str, ...]
 
 
-def ecosystem_prompts(ecosystem: Ecosystem, metrics: NetworkMetrics, catalog: Catalog) -> tuple[PromptResult, ...]:
-    """Every prompt of ``PROMPT_CHECKS`` asked of the ecosystem (on the graph its metrics were
-    computed on), linked to lessons and products through ``catalog.ecosystem_prompts``."""
-    graph = metrics.graph
+def ecosystem_prompts(ecosystem: Ecosystem, catalog: Catalog) -> tuple[PromptResult, ...]:
+    """Every prompt of ``PROMPT_CHECKS`` asked of the ecosystem (on its graph, ``build_graph``), linked to
+    lessons and products through ``catalog.ecosystem_prompts``."""
+    graph = build_graph(ecosystem)
     names = dict(zip(ecosystem.organizations["id"].tolist(), ecosystem.organizations["name"].astype(str).tolist()))
     net = _Net(ecosystem, graph, node_types(graph), names)
     links = catalog.ecosystem_prompts.set_index("id")

@@ -41,6 +41,7 @@ from dashboard.network.model import (
     tie_table,
 )
 from dashboard.network.picture import (
+    MAX_DRAWN,
     chart_alt_text,
     comparison_alt_text,
     comparison_chart,
@@ -123,7 +124,7 @@ def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str, urls:
         fictional=ecosystem.fictional,
         counting=P.counting(ecosystem.tie_scope if ecosystem.origin == "site" else None, len(ecosystem.ties)),
         links=ecosystem.origin == "site",
-        details=network_details(ecosystem, metrics, urls),
+        details=network_details(ecosystem, metrics, MAX_DRAWN, urls),
         organization_list=organization_list(organizations),
     )
 
@@ -142,9 +143,7 @@ def ecosystem_network(ecosystem: Ecosystem, metrics: NetworkMetrics, catalog: Ca
     """View, summary and prompts of an ecosystem whose metrics are computed."""
     sources = catalog.sources[catalog.sources["id"].isin(list(ecosystem.source_titles))]
     urls = dict(zip(sources["id"], sources["url"]))
-    return EcosystemNetwork(
-        network_view(ecosystem, metrics, stem, urls), metrics.summary, ecosystem_prompts(ecosystem, metrics, catalog)
-    )
+    return EcosystemNetwork(network_view(ecosystem, metrics, stem, urls), metrics.summary, ecosystem_prompts(ecosystem, catalog))
 
 
 @page_cache()

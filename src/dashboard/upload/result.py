@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import gc
 import threading
 import weakref
 from collections.abc import Callable, Sequence
@@ -120,8 +121,10 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 def return_freed_memory() -> None:
-    """Hand the memory freed since the last call back to the system: C's allocator keeps freed pages for reuse,
-    so without this the server stays as large as its busiest moment."""
+    """Free what only references among themselves still hold (a graph's views refer back to it; the server does
+    not collect after every run), then hand the memory freed since the last call back to the system: C's
+    allocator keeps freed pages for reuse, so without this the server stays as large as its busiest moment."""
+    gc.collect()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
@@ -168,19 +171,9 @@ def made_later(shown: MapResult, make: Callable[[MapResult], bytes]) -> Callable
     return made
 
 
-def read_map(
-    files: Sequence[tuple[str, bytes]],
-    catalog: Catalog,
-    key: str,
-    name: str,
-    origin: str = "upload",
-    held: HeldMaps | None = None,
-) -> MapResult:
-    """Read, check and (when it has no problems) measure a map; never raises. With ``held``, the map read is
-    counted there, and while the maps held there are full it is not read but asked to come back shortly."""
+def _measured(files: Sequence[tuple[str, bytes]], catalog: Catalog, key: str, name: str, origin: str) -> MapResult:
+    """``read_map``'s reading, checking and measuring, held nowhere."""
     names = tuple(f for f, _ in files)
-    if held is not None and held.full():
-        return MapResult(key, UploadResult(None, (UploadProblem(", ".join(names), BUSY),)), origin, names, busy=True)
     result = parse_upload(files, name=name, origin=origin)
     if not result.ok or result.ecosystem is None:
         return MapResult(key, result, origin, names)
@@ -190,7 +183,28 @@ def read_map(
         network = ecosystem_network(result.ecosystem, metrics, catalog, stem)
     except Exception as exc:  # noqa: BLE001 (never a traceback on the page: what no check foresaw gets a message)
         return MapResult(key, unforeseen(names, exc), origin, names)
-    shown = MapResult(key, result, origin, names, network, metrics)
-    if held is not None:
+    return MapResult(key, result, origin, names, network, metrics)
+
+
+def read_map(
+    files: Sequence[tuple[str, bytes]],
+    catalog: Catalog,
+    key: str,
+    name: str,
+    origin: str = "upload",
+    held: HeldMaps | None = None,
+) -> MapResult:
+    """Read, check and (when it has no problems) measure a map; never raises. With ``held``, the map read is
+    counted there, and while the maps held there are full it is not read but asked to come back shortly.
+    What reading took and let go (the file's rows, the graphs the measures were computed on) goes back to
+    the system before the map is handed out."""
+    if held is not None and held.full():
+        names = ", ".join(f for f, _ in files)
+        return MapResult(key, UploadResult(None, (UploadProblem(names, BUSY),)), origin, tuple(f for f, _ in files), busy=True)
+    try:
+        shown = _measured(files, catalog, key, name, origin)
+    finally:
+        return_freed_memory()
+    if held is not None and shown.network is not None:
         held.add(shown)
     return shown
