@@ -25,9 +25,9 @@ node_modules/axe-core/axe.min.js: package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
 
-## Serve the app on http://localhost:$(PORT) (Arrow on the C library's allocator: see SERVER_ENV in scripts/replicas.py)
+## Serve the app on http://localhost:$(PORT) (Arrow and large blocks on the C library's allocator: see SERVER_ENV in scripts/replicas.py)
 run: $(VENV)/.installed
-	ARROW_DEFAULT_MEMORY_POOL=system $(PY) -m streamlit run app.py --server.port $(PORT) --server.address localhost --server.headless true
+	ARROW_DEFAULT_MEMORY_POOL=system MALLOC_MMAP_THRESHOLD_=131072 $(PY) -m streamlit run app.py --server.port $(PORT) --server.address localhost --server.headless true
 
 ## The fast loop while you work (under 2 minutes): ruff (lint and format), mypy, then the unit and page
 ## tests without the browser, deploy and slow ones (pytest markers); `make test` runs everything, as CI does

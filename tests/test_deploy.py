@@ -66,15 +66,15 @@ def test_the_container_command_serves_a_warm_server_whose_first_deep_link_finds_
         assert process.wait(timeout=30) == 0
 
 
-def test_every_server_and_make_run_keep_arrow_on_the_c_allocator(monkeypatch):
+def test_every_server_and_make_run_set_the_allocators_environment(monkeypatch):
     started = {}
     monkeypatch.setattr(replicas.subprocess, "Popen", lambda command, **kwargs: started.update(kwargs))
     replicas.start_streamlit(ROOT / "app.py", 8501)
     assert started["env"]["ARROW_DEFAULT_MEMORY_POOL"] == "system"  # the container's server starts here too
+    assert started["env"]["MALLOC_MMAP_THRESHOLD_"] == "131072"
     run = re.search(r"^run:.*\n\t(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
     assert run is not None
-    for name, value in replicas.SERVER_ENV.items():
-        assert run.group(1).startswith(f"{name}={value} ")
+    assert run.group(1).startswith(" ".join(f"{name}={value}" for name, value in replicas.SERVER_ENV.items()) + " ")
 
 
 def test_compose_uses_the_template_of_the_loopback_topology_and_the_image_port():

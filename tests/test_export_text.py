@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import urllib.parse
 import zipfile
 
 import pandas as pd
+import pytest
 
 from dashboard.data import export, text
 from dashboard.data.schema import CATALOG_TABLES
@@ -60,6 +63,46 @@ def test_links_only_for_http():
     assert text.markdown_link("bad", "data:text/html,hi") == "bad"
     assert not text.is_http_url("http://")
     assert not text.is_http_url(None)
+
+
+URL_CASES = [
+    "https://example.org",
+    "HTTP://Example.org/a?b#c",
+    "http://user:pw@host:8080/x",
+    "https://[::1]/x",
+    "https://example.org?q=1",
+    "http:///path",
+    "http://?q",
+    "https://#frag",
+    "http:/example.org",
+    "http//example.org",
+    "ftp://example.org",
+    "javascript:alert(1)",
+    "//example.org",
+    "https ://example.org",
+    "https://exa mple.org",
+    "https://example.org\n",
+    "\thttps://example.org",
+    "mailto:me@example.net",
+    "",
+    "www.example.org",
+]
+
+
+@pytest.mark.parametrize("url", URL_CASES)
+def test_http_urls_are_told_apart_as_urllib_reads_them(url: str):
+    """``is_http_url`` matches the scheme and host without ``urllib.parse`` (whose cache would keep visitors'
+    addresses), and agrees with it: an http(s) scheme, a host, and no space anywhere."""
+    parsed = urllib.parse.urlsplit(url.strip())
+    expected = parsed.scheme in ("http", "https") and bool(parsed.netloc) and not re.search(r"\s", url)
+    assert text.is_http_url(url) == expected
+
+
+def test_a_host_that_urllib_refuses_is_not_an_address():
+    for url in ("https://[::1/x", "https://::1]/x"):
+        with pytest.raises(ValueError):
+            urllib.parse.urlsplit(url)
+        assert not text.is_http_url(url)
 
 
 def test_section_markdown_is_one_heading_and_its_paragraphs():

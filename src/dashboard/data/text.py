@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-from urllib.parse import urlparse
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$:])")
 # Where GitHub-flavoured Markdown would make a link of plain text (it finds "http://", "www." and
@@ -14,6 +13,10 @@ _AUTOLINK = re.compile(r"(://|@|www(?=\.))", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 # Direction overrides, embeddings and isolates: they would reorder the text shown after them.
 _DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# An absolute http(s) URL's scheme and host, as ``urllib.parse.urlsplit`` reads them (the host runs to the first
+# "/", "?" or "#"). Matched here rather than with ``urlsplit``, which keeps the last addresses it read in a
+# process-wide cache: uploaded maps' addresses would stay there after their visitors left.
+_HTTP_URL = re.compile(r"https?://([^/?#]+)", re.IGNORECASE)
 
 
 def escape_markdown(text: object) -> str:
@@ -25,11 +28,12 @@ def escape_markdown(text: object) -> str:
 
 
 def is_http_url(url: object) -> bool:
-    """True only for absolute http:// or https:// URLs with a host."""
-    if not isinstance(url, str):
+    """True only for absolute http:// or https:// URLs with a host, without spaces, and without a lone "[" or
+    "]" in the host (which ``urllib.parse`` refuses as an IPv6 address)."""
+    if not isinstance(url, str) or re.search(r"\s", url):
         return False
-    parsed = urlparse(url.strip())
-    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and not re.search(r"\s", url)
+    found = _HTTP_URL.match(url)
+    return found is not None and ("[" in found[1]) == ("]" in found[1])
 
 
 def markdown_link(label: object, url: object, title: object = None) -> str:
