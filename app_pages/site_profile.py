@@ -17,7 +17,8 @@ from dashboard.data.text import escape_markdown
 from dashboard.network import views as network_views
 from dashboard.state import filters, links
 from dashboard.ui.blocks import csv_download, lazy_expander, network_block
-from dashboard.ui.shell import app_root, page_context, raw_param, ties_switch
+from dashboard.ui.session_choices import held_text, last_param
+from dashboard.ui.shell import app_root, page_context, ties_switch
 from dashboard.views.site_profile import assembly as site_profile
 from dashboard.views.site_profile import brief
 from dashboard.views.site_profile import markdown as site_profile_text
@@ -38,27 +39,15 @@ NETWORK_INTRO = (
 )
 
 
-def last(key: str) -> str | None:
-    """The last value the URL holds for ``key``, or None."""
-    values = raw_param(key)
-    return values[-1] if values else None
-
-
-def held(key: str) -> str | None:
-    """The site id a picker holds on this visit of the page (None before its first run: the link decides)."""
-    value = st.session_state.get(key)
-    return value if isinstance(value, str) else None
-
-
 context = page_context()
 names = context.site_names
 in_view = filters.selected_site_ids(context.catalog, context.filters)
-site_id, site_notice = links.resolve_site(last("site"), names, in_view)
-compare_id, compare_notice = links.resolve_compare(last("compare"), names, site_id)
-if held("site_choice") in names:
-    site_id, site_notice = str(held("site_choice")), None
-if held("compare_choice") is not None:
-    chosen = held("compare_choice")
+site_id, site_notice = links.resolve_site(last_param("site"), names, in_view)
+compare_id, compare_notice = links.resolve_compare(last_param("compare"), names, site_id)
+if held_text("site_choice") in names:
+    site_id, site_notice = str(held_text("site_choice")), None
+if held_text("compare_choice") is not None:
+    chosen = held_text("compare_choice")
     compare_id, compare_notice = (chosen if chosen in names and chosen != site_id else None), None
 context.share("site", links.site_param(site_id, names))
 context.share("compare", links.site_param(compare_id, names) if compare_id else None)
@@ -72,13 +61,13 @@ pick, other = st.columns(2)
 pick.selectbox(
     "Site",
     site_profile.site_choices(names, in_view, site_id),
-    format_func=lambda s: names[s],  # every choice is a site id
+    format_func=names.__getitem__,  # every choice is a site id
     key="site_choice",
 )
 other.selectbox(
     "Compare with",
     [NO_COMPARISON, *(s for s in names if s != site_id)],
-    format_func=lambda s: names.get(s, "No comparison"),
+    format_func={NO_COMPARISON: "No comparison", **names}.__getitem__,
     key="compare_choice",
 )
 for notice in (site_notice, compare_notice):

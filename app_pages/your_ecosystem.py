@@ -8,8 +8,6 @@ is written to disk or shared with another session.
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
 
 import streamlit as st
 
@@ -18,17 +16,14 @@ from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
 from dashboard.state import links
 from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download, text_table
+from dashboard.ui.session_choices import keep, kept
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
-from dashboard.ui.uploads import held_maps, session_map
+from dashboard.ui.uploads import beside_site, current_map, forget_map
 from dashboard.upload import templates
-from dashboard.upload.result import Beside, MapResult, made_later, read_map
+from dashboard.upload.result import MapResult, made_later
 from dashboard.upload.tables import MAX_UPLOAD_MB, problems_frame
-from dashboard.views import self_check, worked_example
+from dashboard.views import self_check
 
-T = TypeVar("T")
-MAP_KEY = "ecosystem_map"  # the key of the session's current map (the map is kept by ui/uploads.session_map)
-EXAMPLE_KEY = "example"  # the worked example's key
-BESIDE_KEY = "ecosystem_beside"  # (map key, site id, Beside): the comparison shown, made again when either changes
 UPLOAD_TYPES = ["csv", "txt", "yaml", "yml", "xlsx"]
 TEMPLATES = {"csv": "two CSV files", "yaml": "YAML", "xlsx": "Excel workbook"}
 FORM_CHOICES = ["Not answered", "Yes", "No"]
@@ -39,16 +34,6 @@ DOWNLOADS = {
     "png": ("Picture (PNG)", "png", "image/png"),
     "svg": ("Picture (SVG)", "svg", "image/svg+xml"),
 }
-
-
-class UploadedFile(Protocol):
-    """What this page reads of a file from st.file_uploader."""
-
-    file_id: str
-    name: str
-
-    def getvalue(self) -> bytes:
-        """The file's bytes."""
 
 
 context = page_context()
@@ -67,68 +52,6 @@ answers_in_link = any(raw_param(p) for p in (self_check.PLACE_PARAM, *self_check
 map_tab, check_tab = url_tabs(
     context, ["Map your network", "Self-check"], "ecosystem_tab", default="Self-check" if answers_in_link else None
 )
-
-
-def kept(name: str, from_link: T) -> T:
-    """Where a choice starts: the last value chosen in this session (kept while its tab or the page is
-    closed, which drops the widget's own state), else the link's."""
-    value: T = st.session_state.get(f"kept-{name}", from_link)
-    return value
-
-
-def keep(name: str, value: object) -> None:
-    """Remember a choice for ``kept``."""
-    st.session_state[f"kept-{name}"] = value
-
-
-def read_upload(files: Sequence[UploadedFile], key: str) -> MapResult:
-    """Read uploaded files as a map, counted in the process's ledger (which may answer that the server is busy)."""
-    with st.spinner("Reading and checking your map…"):
-        return read_map([(f.name, f.getvalue()) for f in files], catalog, key, "Your ecosystem", held=held_maps())
-
-
-def current_map(files: Sequence[UploadedFile], show_example: bool) -> MapResult | None:
-    """The map to show: new uploaded files (read once per upload), else the session's last upload (kept
-    until removed, while the session is connected), else the worked example, else none."""
-    last: str | None = st.session_state.get(MAP_KEY)
-    read: Callable[[], MapResult] | None
-    if files:
-        key = "|".join(f.file_id for f in files)
-        read = functools.partial(read_upload, files, key)
-    elif last is not None and last != EXAMPLE_KEY:
-        key, read = last, None  # the last upload, while the session still holds it
-    elif show_example:
-        key = EXAMPLE_KEY
-        read = functools.partial(worked_example.example_map, catalog)  # read once, for every session
-    else:
-        key, read = "", None
-    if key != last:
-        forget_map()  # the old map goes before the new one is read: a session holds one at a time
-    shown = session_map(key, read) if key else None
-    if shown is None:
-        forget_map()
-    else:
-        st.session_state[MAP_KEY] = key
-    return shown
-
-
-def forget_map() -> None:
-    """Drop the session's map and its comparison (the "Remove it" button; no map to show)."""
-    session_map.clear()
-    st.session_state.pop(MAP_KEY, None)
-    st.session_state.pop(BESIDE_KEY, None)
-
-
-def beside_site(shown: MapResult, site: network_views.EcosystemNetwork, site_id: str) -> Beside:
-    """The map beside a CTDC site, kept in the session while neither changes (reruns do not make it again); the
-    worked example's, made once for every session."""
-    if shown.origin == "example":
-        return worked_example.example_beside(catalog, site_id, repository_url())
-    last: tuple[str, str, Beside] | None = st.session_state.get(BESIDE_KEY)
-    if last is None or last[:2] != (shown.key, site_id):
-        last = (shown.key, site_id, shown.beside(catalog, site, repository_url()))
-        st.session_state[BESIDE_KEY] = last
-    return last[2]
 
 
 with map_tab:
@@ -159,7 +82,7 @@ with map_tab:
             help="Every organization and tie of Riverbend is invented, to show what a filled-in map gives.",
         )
         keep("example", show_example)
-        shown = current_map(files or [], show_example)
+        shown = current_map(files or [], show_example, catalog)
         context.share("example", "true" if shown is not None and shown.origin == "example" else None)
         if shown is not None and shown.origin == "upload":
             if not files:
@@ -218,7 +141,7 @@ with map_tab:
                     st.markdown(f"### {escape_markdown(heading)}")
                     network_block(network.view)
 
-            beside = beside_site(shown, site, compare_id)
+            beside = beside_site(shown, site, compare_id, catalog)
             st.markdown("## 4. Measures side by side")
             text_table(beside.measures, "measure")
             csv_download(beside.measures, f"measures-{compare_id}")

@@ -9,6 +9,7 @@ import json
 import math
 import re
 
+import networkx as nx
 import pandas as pd
 import pytest
 
@@ -110,6 +111,21 @@ def test_parallel_ties_count_once_as_a_pair():
     graph = N.build_graph(eco)
     assert graph.edges["a", "b"]["kinds"] == "funded, partnered"
     assert not gc.is_tracked(graph.edges["a", "b"])  # text only: nothing for the collector to walk
+
+
+def test_measuring_and_asking_leave_no_graph_waiting_for_the_collector(catalog):
+    """The graphs the measures and the mapping questions are computed on are emptied when done: their views refer
+    back to them, and the server runs full collections rarely."""
+    eco = make([("a", "funder"), ("b", "data intermediary"), ("c", "local government")], [("a", "b", "funded"), ("b", "c", "x")])
+    gc.collect()
+    gc.disable()
+    try:
+        N.network_metrics(eco)
+        NP.ecosystem_prompts(eco, catalog)
+        left = [g for g in gc.get_objects() if isinstance(g, nx.Graph) and g.number_of_nodes()]
+    finally:
+        gc.enable()
+    assert left == []
 
 
 def test_no_ties_gives_unknown_shares_not_zero():

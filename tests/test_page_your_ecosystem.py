@@ -150,6 +150,24 @@ def test_the_last_upload_stays_until_removed():
     assert MAP_KEY not in at.session_state
 
 
+def test_a_removed_map_goes_at_once_without_a_collection(catalog):
+    """Nothing but the session's cache holds the map, not the page script's globals (no function made in the page
+    refers to them, the "Remove it" button's callback included): the server runs no full collection after each
+    run, so the map must go by its references alone."""
+    rows = result.read_map(example.example_files(), catalog, "k", "Your ecosystem").rows
+    at = upload(open_app(PAGE), example.example_files())
+    at.get("file_uploader")[0].set_value(None).run()  # "Remove it" is offered for the last upload
+    gc.collect()
+    gc.disable()
+    try:
+        before = held_maps().rows()
+        next(b for b in at.button if b.label == "Remove it").click().run()
+        after = held_maps().rows()
+    finally:
+        gc.enable()
+    assert before - after == rows > 0
+
+
 # ---------------------------------------------------------------- hostile names stay inert
 
 HOSTILE = [

@@ -3,6 +3,7 @@ hijacked, the schema as the single source of the documentation, and docs that ma
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 
@@ -33,6 +34,21 @@ def test_page_scripts_take_their_context_and_never_read_filters_themselves():
         assert "streamlit." not in source.replace("import streamlit as st", ""), f"{path.name} imports Streamlit internals"
         assert '"app_pages/' not in source, f"{path.name} links by path string"
         assert "'app_pages/" not in source, f"{path.name} links by path string"
+
+
+def test_page_scripts_define_no_functions_classes_or_lambdas():
+    """A function made in a script's run refers to that run's globals (a visitor's uploaded map among them on Your
+    ecosystem), which then stay until a full collection, and the server runs none after each run
+    (``runner.postScriptGC``); one given to a widget as a callback keeps them for as long as Streamlit keeps the
+    session. Page scripts and the entry script only wire the package's functions together."""
+    for path in [*(ROOT / "app_pages").glob("*.py"), ROOT / "app.py"]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        made = [
+            f"line {node.lineno}: {type(node).__name__}"
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
+        ]
+        assert made == [], (path.name, made)
 
 
 def test_no_module_imports_streamlit_internals():

@@ -2,9 +2,8 @@
 
 One model (``Ecosystem``) serves both; a site's network counts the ties its reader chose (by default
 those documented during CTDC; see ``periods``). From it come the metrics (computed with networkx:
-ties, betweenness, types connected, density, cross-type share) and the table alternatives; the sites
-are compared in ``comparison``. The picture is drawn by ``network_chart`` and the mapping prompts are asked by
-``network_prompts``. No Streamlit here.
+ties, betweenness, types connected, density, cross-type share) and the table alternatives; the sites are
+compared in ``comparison``, drawn by ``picture`` and asked the mapping prompts in ``prompts``. No Streamlit here.
 
 Every text returned is plain text, names included as given; escape it (``sentences_markdown``,
 ``text.escape_markdown``) before it goes into Markdown.
@@ -197,6 +196,12 @@ def build_graph(ecosystem: Ecosystem) -> nx.Graph:
     return graph
 
 
+def let_go(graph: nx.Graph) -> None:
+    """Empty a graph no longer needed: its views (``edges``, ``degree``) refer back to it, so its nodes and ties (some
+    60,000 objects for the largest upload) would wait for a full collection, which the server runs rarely."""
+    graph.clear()
+
+
 # ---------------------------------------------------------------- metrics
 
 
@@ -207,9 +212,8 @@ class NetworkMetrics:
     ``organizations``: one row per organization (id, name, type, partners, ties, betweenness,
     types_connected), most connected first. ``summary``: one row for the whole ecosystem (see
     ``summary_columns``). ``sentences``: plain-text takeaways. ``betweenness_sample`` is the
-    number of organizations betweenness was estimated from, or None when it is exact. The graph they
-    were computed on is not kept (an uploaded map's would hold some 60,000 objects while its visitor
-    stays); ``build_graph`` makes it again in a few hundredths of a second.
+    number of organizations betweenness was estimated from, or None when it is exact. The graph they were
+    computed on is not kept (``build_graph`` makes it again in a few hundredths of a second).
     """
 
     name: str
@@ -309,6 +313,7 @@ def network_metrics(ecosystem: Ecosystem) -> NetworkMetrics:
         **{f"{t} tied to": _tied_to(graph, types, t) for t in ANCHOR_TYPES},
         "sources cited": len(cited),
     }
+    let_go(graph)
     summary = pd.DataFrame([row], columns=summary_columns())
     return NetworkMetrics(ecosystem.name, per_org, summary, tuple(_sentences(ecosystem, per_org, row, sample)), sample)
 

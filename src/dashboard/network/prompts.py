@@ -15,7 +15,7 @@ import networkx as nx
 import pandas as pd
 
 from dashboard.data.catalog import Catalog
-from dashboard.network.model import NATIONAL_PARTNER, Ecosystem, build_graph, counted, node_types
+from dashboard.network.model import NATIONAL_PARTNER, Ecosystem, build_graph, counted, let_go, node_types
 
 # The key players the CTDC handout names, as far as the type vocabulary has them (civic hackers,
 # data experts, local government, community groups, philanthropies).
@@ -261,6 +261,7 @@ def ecosystem_prompts(ecosystem: Ecosystem, catalog: Catalog) -> tuple[PromptRes
                 sources=tuple(link["sources"]) if link is not None else (),
             )
         )
+    let_go(graph)
     return tuple(results)
 
 
