@@ -32,7 +32,7 @@ from dashboard.upload.validation import parse_upload
 PICTURES = ("png", "svg")  # drawn with the CTDC site shown beside the map
 DOWNLOAD_KINDS = ("metrics-csv", "graphml", "json", "png", "svg")
 # A new upload waits while the maps held by this process's sessions hold this many organizations and ties:
-# ten of the largest maps took about 210 MB of a server's memory together (make bench, upload-memory).
+# ten of the largest maps held took a server about 125 MB above its start at their peak (make bench, upload-memory).
 MAX_HELD_ROWS = 10 * (MAX_ORGANIZATIONS + MAX_TIES)
 BUSY = (
     "was not read: the server is busy holding other visitors' maps right now. Try again in a few minutes; "
