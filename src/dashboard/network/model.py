@@ -183,16 +183,14 @@ def site_ecosystem(catalog: Catalog, site_id: str, ties_counted: str = C.TIES_CT
 
 def build_graph(ecosystem: Ecosystem) -> nx.Graph:
     """The undirected simple graph: one node per organization (attribute ``type``), one edge per connected pair
-    (attribute ``kinds``: its ties' kinds joined by ", ", in file order, without repeats). Only tuples, dicts and
-    text, which the collector does not track: 20,000 ties give it nothing to walk again and again."""
+    (without attributes: what the measures and questions need of a pair's ties, they read from ``ties``). Each
+    tie's ends are its nodes' own text, not copies: the largest upload's graph is then half the size."""
     graph = nx.Graph()
     orgs, ties = ecosystem.organizations, ecosystem.ties
-    graph.add_nodes_from((i, {"type": t}) for i, t in zip(orgs["id"].tolist(), orgs["type"].tolist()))
-    kinds: dict[tuple[str, str], dict[str, None]] = {}
-    for source, target, kind in zip(ties["source"].tolist(), ties["target"].tolist(), ties["kind"].tolist()):
-        pair = (source, target) if source <= target else (target, source)
-        kinds.setdefault(pair, {})[kind] = None
-    graph.add_edges_from((*pair, {"kinds": ", ".join(k)}) for pair, k in kinds.items())
+    ids = orgs["id"].tolist()
+    graph.add_nodes_from((i, {"type": t}) for i, t in zip(ids, orgs["type"].tolist()))
+    same = dict(zip(ids, ids))
+    graph.add_edges_from((same.get(a, a), same.get(b, b)) for a, b in zip(ties["source"].tolist(), ties["target"].tolist()))
     return graph
 
 

@@ -59,6 +59,13 @@ class _Net:
     def members(self, kind: str) -> list[Hashable]:
         return [n for n, t in self.types.items() if t == kind]
 
+    def kinds(self, a: Hashable, b: Hashable) -> str:
+        """The kinds of the ties between ``a`` and ``b``, either way round, joined by ", " in file order, once each."""
+        ties = self.ecosystem.ties
+        source, target = ties["source"], ties["target"]
+        between = ties[((source == a) & (target == b)) | ((source == b) & (target == a))]
+        return ", ".join(dict.fromkeys(between["kind"].astype(str)))
+
     def named(self, nodes: Iterable[Hashable]) -> str:
         listed = list(nodes)
         shown = ", ".join(self.names[n] for n in listed[:MAX_NAMED])
@@ -82,7 +89,7 @@ def _tie_between(first: str, second: str) -> Callable[[_Net], Finding]:
         for node in a:
             for other in net.graph[node]:
                 if net.types[other] == second:
-                    kinds = net.graph.edges[node, other]["kinds"]
+                    kinds = net.kinds(node, other)
                     return Finding("in place", f"{net.names[node]} and {net.names[other]} are tied ({kinds}).")
         return Finding(
             "gap",

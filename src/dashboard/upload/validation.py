@@ -104,10 +104,22 @@ def _check_lengths(table: Table, at: int, cells: dict[str, str]) -> list[UploadP
     ]
 
 
-def _organizations(table: Table, problems: list[UploadProblem], known: set[str]) -> list[dict[str, Any]]:
-    """The valid organization rows; every name seen, valid or not, goes into ``known`` (case-folded),
+def _columns(names: Sequence[str]) -> dict[str, list[Any]]:
+    """Empty columns to keep valid rows in, column by column: a dict per row would be 25,000 more small objects
+    alive at once while the largest map is read, and the memory they took would not all go back."""
+    return {name: [] for name in names}
+
+
+def _append(columns: dict[str, list[Any]], **values: Any) -> None:
+    """Add one row to ``columns``."""
+    for name, value in values.items():
+        columns[name].append(value)
+
+
+def _organizations(table: Table, problems: list[UploadProblem], known: set[str]) -> dict[str, list[Any]]:
+    """The valid organization rows, as columns; every name seen, valid or not, goes into ``known`` (case-folded),
     so ties to a row with its own problem do not add a second one."""
-    rows: list[dict[str, Any]] = []
+    rows = _columns(ORGANIZATION_COLUMNS)
     first: dict[str, tuple[int, str]] = {}  # a name's key: where it was first given, and as what
     canonical = {t.casefold(): t for t in NETWORK_TYPES}
     for at, raw in table.entries():
@@ -133,23 +145,18 @@ def _organizations(table: Table, problems: list[UploadProblem], known: set[str])
             bad.append(table.problem("the url must be a full address starting with http:// or https://.", at, "url"))
         problems.extend(bad)
         if not bad:
-            rows.append(
-                {
-                    "id": f"org-{len(rows) + 1}",
-                    "name": name,
-                    "type": canonical[name_key(kind)],
-                    "url": url,
-                    "notes": cells["notes"],
-                    "sources": (),
-                }
+            number = len(rows["id"]) + 1
+            _append(
+                rows, id=f"org-{number}", name=name, type=canonical[name_key(kind)], url=url, notes=cells["notes"], sources=()
             )
     return rows
 
 
 def _ties(
     table: Table, ids: dict[str, str], known: set[str], names: list[str], problems: list[UploadProblem], notes: list[str]
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+) -> dict[str, list[Any]]:
+    """The valid tie rows, as columns, each pair and kind once (repeats are noted)."""
+    rows = _columns(TIE_COLUMNS)
     seen: set[tuple[str, str, str]] = set()  # tuples of text: untracked by the collector, unlike frozensets
     repeated: list[int] = []
     suggestions_left = MAX_SUGGESTIONS
@@ -183,7 +190,7 @@ def _ties(
             repeated.append(at)
             continue
         seen.add(pair)
-        rows.append({"source": ends["source"], "target": ends["target"], "kind": kind, "note": cells["note"], "sources": ()})
+        _append(rows, source=ends["source"], target=ends["target"], kind=kind, note=cells["note"], sources=())
     if repeated:
         where = "lines" if table.by_line else "rows"
         shown = ", ".join(str(r) for r in repeated[:10]) + (" …" if len(repeated) > 10 else "")
@@ -244,8 +251,8 @@ def _validate(tables: dict[str, Table], name: str, origin: str) -> UploadResult:
         return UploadResult(None, tuple(problems), tuple(notes))
     known: set[str] = set()
     organizations = _organizations(orgs_table, problems, known)
-    ids = {name_key(o["name"]): o["id"] for o in organizations}
-    names = [o["name"] for o in organizations]
+    ids = {name_key(n): i for n, i in zip(organizations["name"], organizations["id"])}
+    names = organizations["name"]
     ties = _ties(ties_table, ids, known, names, problems, notes)
     if problems:
         return UploadResult(None, capped(problems), tuple(notes))
