@@ -85,6 +85,16 @@ class Site(http.server.BaseHTTPRequestHandler):
         """Quiet: the tests read ``log``."""
 
 
+def finished(server: type[Site], count: int, within_s: float = 5.0) -> list[dict]:
+    """The server's log once it records ``count`` requests: a handler writes its entry after its answer has
+    gone, so the client may be done a moment before the last entry is in (waits at most ``within_s``)."""
+    deadline = time.monotonic() + within_s
+    while len(server.log) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with server.lock:
+        return list(server.log)
+
+
 @contextlib.contextmanager
 def site() -> Iterator[type[Site]]:
     """A loopback server of a fresh ``Site`` (its own records, which a slow answer of an earlier test
@@ -143,7 +153,7 @@ def test_the_check_is_polite():
         sources += [{"id": f"b{i}", "url": f"http://localhost:{port}/ok?{i}"} for i in range(5)]
         # A generous time-out here: on a loaded machine a quick answer can take longer than POLITE's.
         linkcheck.check_sources(sources, dataclasses.replace(POLITE, timeout=10))
-        log = sorted(server.log, key=lambda entry: entry["start"])
+        log = sorted(finished(server, len(sources)), key=lambda entry: entry["start"])
         most = dict(server.most_in_flight)
     assert {entry["agent"] for entry in log} == {constants.USER_AGENT}
     assert "CTDC-Atlas" in constants.USER_AGENT
