@@ -7,7 +7,8 @@ from dashboard.data.cite import repository_url
 from dashboard.data.schema import LESSON_SECTIONS, THEMES
 from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.ui.blocks import chart_block, lazy_expander, table_with_download
-from dashboard.ui.shell import page_context, raw_param, url_choice, url_tabs
+from dashboard.ui.session_choices import last_param
+from dashboard.ui.shell import page_context, url_choice, url_tabs
 from dashboard.views import themes
 from dashboard.views.themes import by_site, one_theme, search, sections
 
@@ -81,10 +82,9 @@ with section_tab:
 
 with search_tab:
     if search_tab.open:
-        raw_query = raw_param("q")
         query = st.text_input(
             "Search products, lessons, resources, partners, sites and metrics",
-            value=raw_query[-1] if raw_query else "",
+            value=last_param("q") or "",
             key="q",
             placeholder="e.g. court, housing, youth jobs, Rise Community Development, open data policy",
             help="Whole words; the last word also matches as the start of a word. Every word must match; "

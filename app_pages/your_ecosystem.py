@@ -16,7 +16,7 @@ from dashboard.data.text import escape_markdown, intro_markdown
 from dashboard.network import views as network_views
 from dashboard.state import links
 from dashboard.ui.blocks import chart_block, csv_download, lazy_expander, network_block, table_with_download, text_table
-from dashboard.ui.session_choices import keep, kept
+from dashboard.ui.session_choices import keep, kept, last_param
 from dashboard.ui.shell import ignored_notice, page_context, raw_param, url_choice, url_tabs, view_url
 from dashboard.ui.uploads import beside_site, current_map, forget_map
 from dashboard.upload import templates
@@ -118,7 +118,7 @@ with map_tab:
                 )
             st.markdown("## 3. Your network beside a CTDC site")
             site_ids = list(names)
-            linked = (raw_param("compare") or [""])[-1]
+            linked = last_param("compare") or ""
             if linked and links.site_id(linked, names) is None:
                 ignored_notice("compare", (links.short_text(linked),))
             start = kept("compare", links.site_id(linked, names) or site_ids[0])
@@ -181,7 +181,7 @@ with map_tab:
 with check_tab:
     if check_tab.open:
         this_year = dt.date.today().year
-        raw = {p: [None, *raw_param(p)][-1] for p in (self_check.PLACE_PARAM, *self_check.QUESTION_PARAMS)}
+        raw = {p: last_param(p) for p in (self_check.PLACE_PARAM, *self_check.QUESTION_PARAMS)}
         from_link, ignored = self_check.read_self_check(raw, this_year)
         for param, value in ignored.items():
             ignored_notice(param, (links.short_text(value),))

@@ -68,12 +68,12 @@ def _tie_line(tie: Mapping[str, Any], names: Mapping[Hashable, str], ecosystem: 
     return f"- {text}" + (f" {sources}" if sources else "")
 
 
-def tie_details(ecosystem: Ecosystem, urls: Mapping[str, str], ends: Iterable[Hashable]) -> dict[str, str]:
-    """The details of each line between two of the organizations ``ends`` (every tie between the two), by
+def tie_details(ecosystem: Ecosystem, urls: Mapping[str, str], drawn_ids: Iterable[Hashable]) -> dict[str, str]:
+    """The details of each line between two of the organizations ``drawn_ids`` (every tie between the two), by
     ``pair_key``."""
     names = ecosystem.organizations.set_index("id")["name"].astype(str).to_dict()
     ties = ecosystem.ties
-    kept = set(ends)
+    kept = set(drawn_ids)
     pairs: dict[str, list[str]] = {}
     for tie in ties[ties["source"].isin(kept) & ties["target"].isin(kept)].to_dict("records"):
         key = pair_key(tie["source"], tie["target"])

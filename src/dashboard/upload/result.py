@@ -121,8 +121,8 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 def return_freed_memory() -> None:
-    """Free what only references among themselves still hold (a graph's views refer back to it; the server does
-    not collect after every run), then hand the memory freed since the last call back to the system: C's
+    """Free what only references among themselves still hold (sessions Streamlit has let go, with their uploaded
+    files; the server does not collect after every run), then hand the memory freed since the last call back to the system: C's
     allocator keeps freed pages for reuse, so without this the server stays as large as its busiest moment."""
     gc.collect()
     trim = _malloc_trim()
@@ -171,9 +171,10 @@ def made_later(shown: MapResult, make: Callable[[MapResult], bytes]) -> Callable
     return made
 
 
-def _measured(files: Sequence[tuple[str, bytes]], catalog: Catalog, key: str, name: str, origin: str) -> MapResult:
-    """``read_map``'s reading, checking and measuring, held nowhere."""
-    names = tuple(f for f, _ in files)
+def _measured(
+    files: Sequence[tuple[str, bytes]], names: tuple[str, ...], catalog: Catalog, key: str, name: str, origin: str
+) -> MapResult:
+    """``read_map``'s reading, checking and measuring of ``files`` (named ``names``), held nowhere."""
     result = parse_upload(files, name=name, origin=origin)
     if not result.ok or result.ecosystem is None:
         return MapResult(key, result, origin, names)
@@ -198,11 +199,11 @@ def read_map(
     counted there, and while the maps held there are full it is not read but asked to come back shortly.
     What reading took and let go (the file's rows, the graphs the measures were computed on) goes back to
     the system before the map is handed out."""
+    names = tuple(f for f, _ in files)
     if held is not None and held.full():
-        names = ", ".join(f for f, _ in files)
-        return MapResult(key, UploadResult(None, (UploadProblem(names, BUSY),)), origin, tuple(f for f, _ in files), busy=True)
+        return MapResult(key, UploadResult(None, (UploadProblem(", ".join(names), BUSY),)), origin, names, busy=True)
     try:
-        shown = _measured(files, catalog, key, name, origin)
+        shown = _measured(files, names, catalog, key, name, origin)
     finally:
         return_freed_memory()
     if held is not None and shown.network is not None:
