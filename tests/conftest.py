@@ -145,6 +145,19 @@ def wait_for_app(page) -> None:
     headless_chromium.wait_until_settled(page, "h1", timeout_ms=60_000)
 
 
+def click_when_still(button, still_ms: int = 300, tries: int = 30) -> None:
+    """Click ``button`` (a locator) once its place on screen has held for ``still_ms``: charts and tables
+    above it finish drawing after the run ends, and a click aimed while they grow lands beside it."""
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    for _ in range(tries):
+        button.page.wait_for_timeout(still_ms)
+        box, before = button.bounding_box(), box
+        if box == before:
+            break
+    button.click()
+
+
 def share_link(page) -> str:
     """The link the sidebar offers to share the view."""
     return page.locator(SHARE_LINK).inner_text().strip()

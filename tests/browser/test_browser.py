@@ -20,6 +20,7 @@ from conftest import (
     TEXT_COLOURS,
     VIEWPORTS,
     axe_violations,
+    click_when_still,
     colours_in,
     open_page,
     share_link,
@@ -150,7 +151,7 @@ def test_chart_data_table_is_built_when_its_expander_opens(browser, server_url):
         download = page.get_by_role("button", name="Download themes-by-site (CSV)")
         download.wait_for(timeout=15_000)
         with page.expect_download(timeout=30_000) as info:
-            download.click()
+            click_when_still(download)
         csv = info.value.path().read_text(encoding="utf-8")
         assert csv.splitlines()[0].startswith("theme,site,site_name")
         assert len(csv.splitlines()) == 71

@@ -14,7 +14,18 @@ import hostile_uploads
 import pytest
 from PIL import Image, ImageStat
 
-from conftest import ARTIFACTS, CHART, TEXT_COLOURS, VIEWPORTS, axe_violations, colours_in, open_page, share_link, wait_for_app
+from conftest import (
+    ARTIFACTS,
+    CHART,
+    TEXT_COLOURS,
+    VIEWPORTS,
+    axe_violations,
+    click_when_still,
+    colours_in,
+    open_page,
+    share_link,
+    wait_for_app,
+)
 from dashboard.upload import example
 
 WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -54,7 +65,7 @@ def test_the_worked_example_uploaded_through_the_page_is_drawn_beside_a_site(bro
         assert "Is local government tied to a civic tech group?" in main.inner_text()
         download = page.get_by_role("button", name="Metrics per organization (CSV)")
         with page.expect_download(timeout=30_000) as info:
-            download.click()
+            click_when_still(download)
         rows = list(csv.reader(io.StringIO(info.value.path().read_text(encoding="utf-8"))))
         assert rows[0][:3] == ["ecosystem", "name", "type"]
         assert len(rows) == 13
@@ -81,7 +92,7 @@ def test_hostile_names_stay_text_on_the_page_and_in_the_download(browser, server
         assert page.evaluate("window.__pwned") is None
         assert dialogs == []
         with page.expect_download(timeout=30_000) as info:
-            page.get_by_role("button", name="Metrics per organization (CSV)").click()
+            click_when_still(page.get_by_role("button", name="Metrics per organization (CSV)"))
         cells = [cell for row in csv.reader(io.StringIO(info.value.path().read_text(encoding="utf-8"))) for cell in row]
         assert '\'=HYPERLINK("http://evil.example","x")' in cells
         assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]

@@ -9,7 +9,7 @@ import io
 import pypdf
 import pypdfium2
 
-from conftest import open_page
+from conftest import click_when_still, open_page
 from dashboard.views.site_profile.assembly import compare_sites, site_profile
 from dashboard.views.site_profile.markdown import page_sources
 
@@ -41,7 +41,7 @@ def test_the_brief_downloads_from_the_profile_and_links_back_to_it(browser, serv
     with open_page(browser, f"{server_url}/site?site=Seattle+%2F+King+County") as page:
         button = page.get_by_role("button", name="Download a one-page brief (PDF, US Letter)")
         with page.expect_download(timeout=60_000) as download:
-            button.click()
+            click_when_still(button)
         assert download.value.suggested_filename == "seattle-king-county-brief-us-letter.pdf"
         pdf = open(download.value.path(), "rb").read()
     reader = pypdf.PdfReader(io.BytesIO(pdf))
