@@ -119,6 +119,21 @@ def test_site_names_are_read_once_and_each_caller_gets_its_own_dict(catalog):
     assert catalog.replaced(sites=renamed).site_names()["boston"] == "BOSTON"
 
 
+def test_records_by_id_and_metric_values_are_those_a_selection_finds(catalog):
+    for name in ("products", "metrics", "organizations", "national_partners", "sites", "lessons", "resources"):
+        frame = catalog.table(name)
+        for record_id in frame["id"]:
+            assert catalog.record(name, record_id) == frame[frame["id"] == record_id].iloc[0].to_dict()
+        assert catalog.record(name, "not-an-id") is None
+    metrics = catalog.metrics
+    for site, metric in set(zip(metrics["site"], metrics["metric"])):
+        selected = metrics[(metrics["site"] == site) & (metrics["metric"] == metric)]
+        assert catalog.metric_values(site, metric) == selected.to_dict("records")
+    assert catalog.metric_values("boston", "not-a-metric") == []
+    renamed = catalog.sites.assign(name=catalog.sites["name"].str.upper())
+    assert catalog.replaced(sites=renamed).record("sites", "boston")["name"] == "BOSTON"
+
+
 def test_a_restarted_server_reads_back_the_catalog_it_validated_and_only_for_the_same_bytes(tmp_path: Path):
     data, home = tmp_path / "data", tmp_path / "home"
     shutil.copytree(MINIMAL_DIR, data)

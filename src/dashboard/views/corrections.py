@@ -36,19 +36,12 @@ KIND_TABLES = {
 TIE_COLUMNS = ["site", "source", "kind", "target", "when", "note", "sources"]
 
 
-def find_record(catalog: Catalog, table: str, record_id: str) -> dict[str, Any] | None:
-    """The record ``record_id`` of the catalog's ``table`` as a mapping, or None when there is none."""
-    frame = catalog.table(table)
-    rows = frame[frame["id"] == record_id]
-    return rows.iloc[0].to_dict() if len(rows) else None
-
-
 def kind_record(catalog: Catalog, kind: str, record_id: str) -> Record | None:
     """The file and record behind a search result of ``kind`` (see ``KIND_TABLES``), or None."""
     if kind not in KIND_TABLES:
         return None
     file, table = KIND_TABLES[kind]
-    record = find_record(catalog, table, record_id)
+    record = catalog.record(table, record_id)
     return (file, record) if record is not None else None
 
 
@@ -66,17 +59,16 @@ def _metric(record: dict[str, Any]) -> Record:
 def metric_record(catalog: Catalog, site: str, metric: str, vintage: str = "") -> Record | None:
     """The file and record of a site's value of ``metric`` (see ``_metric``); where several vintages are
     recorded, the one of ``vintage``."""
-    metrics = catalog.metrics
-    rows = metrics[(metrics["site"] == site) & (metrics["metric"] == metric)]
+    rows = catalog.metric_values(site, metric)
     if len(rows) > 1:
-        rows = rows[rows["vintage"] == vintage]
-    return _metric(rows.iloc[0].to_dict()) if len(rows) == 1 else None
+        rows = [row for row in rows if not is_missing(row["vintage"]) and row["vintage"] == vintage]
+    return _metric(rows[0]) if len(rows) == 1 else None
 
 
 def event_record(catalog: Catalog, record_id: str) -> Record | None:
     """The file and record of a dated event: a product (its launch) or a metric value (a key year)."""
     found = kind_record(catalog, "product", record_id)
-    record = None if found else find_record(catalog, "metrics", record_id)
+    record = None if found else catalog.record("metrics", record_id)
     return found or (_metric(record) if record is not None else None)
 
 

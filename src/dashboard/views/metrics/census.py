@@ -56,11 +56,8 @@ def census_sources_markdown(catalog: Catalog, frame: pd.DataFrame) -> str:
     titles = catalog.sources.set_index("id")
     rows = catalog.metrics.merge(known[["site", "metric", "vintage", "site_name"]], on=["site", "metric", "vintage"])
     taken = list(dict.fromkeys(rows["value_source"].dropna()))
-    others = [
-        s
-        for s in dict.fromkeys(s for ids in rows["sources"] for s in ids)
-        if s not in taken and s not in set(rows["census_query"])
-    ]
+    queried = set(rows["census_query"])
+    others = [s for s in dict.fromkeys(s for ids in rows["sources"] for s in ids) if s not in taken and s not in queried]
     queries = dict.fromkeys(zip(rows["site_name"], rows["census_query"]))
     parts = [f"values taken from {_linked_titles(titles, taken)}"]
     if others:

@@ -23,12 +23,16 @@ def partner_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
     sites = site_frame(catalog, filters)
     orgs = F.filter_organizations(catalog, filters).explode("sites")
     orgs = orgs[orgs["sites"].isin(set(sites["site"]))]
+    by_site: dict[str, dict[str, list[str]]] = {}  # site -> type -> names, read in one pass
+    for site_id, kind, name in zip(orgs["sites"].tolist(), orgs["type"].tolist(), orgs["name"].tolist()):
+        by_site.setdefault(site_id, {}).setdefault(kind, []).append(name)
     rows = []
     for site in sites.itertuples():
         start = 0
-        mine = orgs[orgs["sites"] == site.site]
+        mine = by_site.get(site.site, {})
+        total = sum(len(names) for names in mine.values())
         for kind in ORGANIZATION_TYPES:
-            names = sorted(mine.loc[mine["type"] == kind, "name"])
+            names = sorted(mine.get(kind, []))
             if not names:
                 continue
             rows.append(
@@ -41,7 +45,7 @@ def partner_frame(catalog: Catalog, filters: F.Filters) -> pd.DataFrame:
                     "count": len(names),
                     "start": start,
                     "end": start + len(names),
-                    "total": len(mine),
+                    "total": total,
                     "organizations": "; ".join(names),
                 }
             )
@@ -104,10 +108,13 @@ def partner_takeaway(frame: pd.DataFrame, lens: bool = False) -> str:
 
 def partner_alt_text(frame: pd.DataFrame, lens: bool = False) -> str:
     """Alt text for the partner composition chart: each bar's total and types."""
-    parts = []
-    for name, group in frame.groupby("site_name", sort=False):
-        kinds = ", ".join(f"{r.count} {r.type}" for r in group.itertuples())
-        parts.append(f"{name}: {int(group['count'].sum())} ({kinds})")
+    bars: dict[str, list[tuple[int, str]]] = {}  # each bar's counts and types, in the frame's order
+    for name, count, kind in zip(frame["site_name"].tolist(), frame["count"].tolist(), frame["type"].tolist()):
+        bars.setdefault(name, []).append((int(count), kind))
+    parts = [
+        f"{name}: {sum(count for count, _ in kinds)} ({', '.join(f'{count} {kind}' for count, kind in kinds)})"
+        for name, kinds in bars.items()
+    ]
     return "Stacked bar chart of partner organizations by type. " + "; ".join(parts) + "."
 
 
