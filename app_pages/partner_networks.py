@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import constants as C
 from dashboard.data.cite import repository_url
 from dashboard.data.text import escape_markdown, intro_markdown
+from dashboard.network import site_comparison
 from dashboard.network import views as network_views
 from dashboard.state import filters
 from dashboard.ui.blocks import chart_block, lazy_expander, network_block, table_or_list, table_with_download
@@ -52,7 +53,7 @@ else:
 
     with compare_tab:
         if compare_tab.open:
-            comparison = network_views.network_comparison(catalog, view, lens, ties_counted)
+            comparison = site_comparison.network_comparison(catalog, view, lens, ties_counted)
             chart_block(comparison.chart)
             st.markdown("## The sites side by side\n\n" + comparison.sentences)
             table_with_download(
@@ -73,7 +74,7 @@ else:
                     f"The first {MAX_PICTURES} of {len(site_ids)} sites in view: narrow the filters, or open a site's "
                     "profile, to see another's network. The Compare sites tab measures every one."
                 )
-            networks = dict(zip(drawn, network_views.site_networks(catalog, tuple(drawn), ties_counted)))
+            networks = dict(zip(drawn, network_views.site_networks(catalog, tuple(drawn), ties_counted, repository_url())))
             for pair in [drawn[i : i + 2] for i in range(0, len(drawn), 2)]:
                 for column, site_id in zip(st.columns(2), pair):
                     with column:
@@ -88,7 +89,7 @@ else:
 
     with organizations_tab:
         if organizations_tab.open:
-            comparison = network_views.network_comparison(catalog, view, lens, ties_counted)
+            comparison = site_comparison.network_comparison(catalog, view, lens, ties_counted)
             st.markdown(
                 "## Hubs and bridges at every site\n\n"
                 "Every organization in the sites' documented networks, main bridges first: **partners** (its degree) is the number "

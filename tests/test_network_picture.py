@@ -192,3 +192,9 @@ def test_a_downloaded_picture_names_every_organization_whole_and_shows_the_site_
     assert not any("…" in t for t in joined)
     alone = ET.fromstring(downloads.chart_image(site, N.network_metrics(site), "svg"))
     assert "Riverbend" not in " ".join(alone.itertext())
+
+
+def test_tie_corrections_must_match_the_ties_row_by_row(catalog: Catalog):
+    eco = N.site_ecosystem(catalog, "washington-dc")
+    with pytest.raises(ValueError, match="correction links for"):
+        ND.tie_details(eco, {}, eco.organizations["id"], ["x"] * (len(eco.ties) + 1))

@@ -1,7 +1,6 @@
 """The network parts of the pages, ready to show: one ecosystem's picture with its legend in words,
-takeaways and tables (a CTDC site's built once and cached), the mapping prompts with their editorial
-links and citations, the cross-site comparison with the role lens, and several ecosystems' measures
-side by side.
+takeaways and tables (a CTDC site's built once and cached), and the mapping prompts with their editorial
+links and citations (the sites compared are in ``site_comparison``).
 
 Pure builders (no Streamlit calls but the caching decorators); every text returned as Markdown is
 escaped, every link http(s) or a link to a page of the app.
@@ -9,26 +8,22 @@ escaped, every link http(s) or a link to a page of the app.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
 from dashboard import constants as C
-from dashboard.charts.chart_view import ChartView, chart_view, vega_lite_spec
+from dashboard.charts.chart_view import vega_lite_spec
 from dashboard.data.catalog import Catalog
 from dashboard.data.citations import citer, numbered_sources, sources_markdown
 from dashboard.data.cite import correction_markdown
 from dashboard.data.schema import CROSS_SITE
 from dashboard.data.text import escape_markdown
 from dashboard.network import periods as P
-from dashboard.network.comparison import comparison_sentences
 from dashboard.network.details import network_details
 from dashboard.network.model import (
-    ANCHOR_TYPES,
-    NETWORK_TYPES,
     Ecosystem,
     NetworkMetrics,
     counted,
@@ -43,15 +38,11 @@ from dashboard.network.model import (
 from dashboard.network.picture import (
     MAX_DRAWN,
     chart_alt_text,
-    comparison_alt_text,
-    comparison_chart,
-    comparison_frame,
     drawing_note,
     legend_text,
     network_chart,
 )
 from dashboard.network.prompts import PROMPT_CHECKS, PromptResult, ecosystem_prompts
-from dashboard.state import filters as F
 from dashboard.state.links import page_href, site_param
 from dashboard.ui.caching import page_cache
 from dashboard.views.corrections import organization_record, site_tie_records, with_corrections
@@ -139,11 +130,16 @@ class EcosystemNetwork:
     prompts: tuple[PromptResult, ...]
 
 
+def source_urls(ecosystem: Ecosystem, catalog: Catalog) -> dict[str, str]:
+    """The web address of each source the ecosystem cites, by source id."""
+    sources = catalog.sources[catalog.sources["id"].isin(list(ecosystem.source_titles))]
+    return dict(zip(sources["id"], sources["url"]))
+
+
 def ecosystem_network(ecosystem: Ecosystem, metrics: NetworkMetrics, catalog: Catalog, stem: str) -> EcosystemNetwork:
     """View, summary and prompts of an ecosystem whose metrics are computed."""
-    sources = catalog.sources[catalog.sources["id"].isin(list(ecosystem.source_titles))]
-    urls = dict(zip(sources["id"], sources["url"]))
-    return EcosystemNetwork(network_view(ecosystem, metrics, stem, urls), metrics.summary, ecosystem_prompts(ecosystem, catalog))
+    view = network_view(ecosystem, metrics, stem, source_urls(ecosystem, catalog))
+    return EcosystemNetwork(view, metrics.summary, ecosystem_prompts(ecosystem, catalog))
 
 
 @page_cache()
@@ -152,20 +148,32 @@ def site_network(
 ) -> EcosystemNetwork:
     """A CTDC site's documented network counting the ties ``ties_counted`` chooses (by default those
     documented during CTDC), built once per site and choice (``site_id`` must be a known site); with a
-    ``repository``, its tables link each organization and tie to suggest a correction."""
+    ``repository``, its tables and what a tap on its picture shows link each organization and tie to
+    suggest a correction."""
     ecosystem = site_ecosystem(catalog, site_id, ties_counted)
     metrics = network_metrics(ecosystem)
     network = ecosystem_network(ecosystem, metrics, catalog, f"network-{site_id}")
     if not repository:
         return network
     view = network.view
-    organizations = [organization_record(catalog, i) for i in metrics.organizations["id"]]
+    ids = metrics.organizations["id"].tolist()
+    organizations = [organization_record(catalog, i) for i in ids]
+    ties = site_tie_records(catalog, site_id, ties_counted)
+    details = network_details(
+        ecosystem,
+        metrics,
+        MAX_DRAWN,
+        source_urls(ecosystem, catalog),
+        {i: correction_markdown(repository, *record) for i, record in zip(ids, organizations) if record},
+        [correction_markdown(repository, *record) for record in ties],
+    )
     return replace(
         network,
         view=replace(
             view,
             organizations=with_corrections(view.organizations, repository, organizations),
-            ties=with_corrections(view.ties, repository, site_tie_records(catalog, site_id, ties_counted)),
+            ties=with_corrections(view.ties, repository, ties),
+            details=details,
         ),
     )
 
@@ -262,9 +270,12 @@ def prompts_view(
 
 
 @page_cache()
-def site_networks(catalog: Catalog, site_ids: tuple[str, ...], ties_counted: str = C.TIES_CTDC) -> tuple[EcosystemNetwork, ...]:
-    """Several CTDC sites' networks at once (one cache entry for a page that shows them all)."""
-    return tuple(site_network(catalog, s, ties_counted) for s in site_ids)
+def site_networks(
+    catalog: Catalog, site_ids: tuple[str, ...], ties_counted: str = C.TIES_CTDC, repository: str | None = None
+) -> tuple[EcosystemNetwork, ...]:
+    """Several CTDC sites' networks at once (one cache entry for a page that shows them all), with correction
+    links given a ``repository`` (see ``site_network``)."""
+    return tuple(site_network(catalog, s, ties_counted, repository) for s in site_ids)
 
 
 @page_cache()
@@ -275,170 +286,3 @@ def site_prompts_view(
     with a ``repository``, each editorial link record offers a correction."""
     network = site_network(catalog, site_id, ties_counted)
     return prompts_view(catalog, [(network.view.name, network.prompts)], repository)
-
-
-# ---------------------------------------------------------------- the sites compared
-
-
-def _percent(value: object) -> str:
-    return f"{value:.0%}" if isinstance(value, (int, float)) and not math.isnan(value) else "no ties counted"
-
-
-def _by_type(row: dict[str, Any]) -> str:
-    return ", ".join(f"{row[t]} {t}" for t in NETWORK_TYPES if row[t])
-
-
-def _top(metrics: NetworkMetrics, column: str, fmt: Callable[[Any], str]) -> str:
-    """The organization with the highest ``column`` and its value, or "none" when it is zero for all."""
-    ranked = metrics.organizations.sort_values(column, ascending=False, kind="mergesort")
-    if ranked.empty or not ranked[column].iloc[0]:
-        return "none"
-    return f"{ranked['name'].iloc[0]} ({fmt(ranked[column].iloc[0])})"
-
-
-def ties_counted_text(row: dict[str, Any]) -> str:
-    """How many ties a summary row counts and which: "5, during CTDC (2014–2018)"."""
-    return f"{row['ties']:,}, {row['which ties']}"
-
-
-def comparison_table(summary: pd.DataFrame, metrics: Sequence[NetworkMetrics]) -> pd.DataFrame:
-    """One readable row per site: its organizations, the ties counted (how many and which) and those not,
-    sources, density and cross-type share, organizations without a counted tie, the organization with the
-    most partners and the main bridge (not named below ``C.MIN_TIES_TO_RANK`` ties), what the city, the
-    data intermediary and the civic tech group are tied to, and the organizations by type."""
-    rows = []
-    for row, met in zip(summary.to_dict("records"), metrics):
-        ranked = not P.too_few_to_rank(row)
-        too_few = f"too few ties to rank ({row['ties']})"
-        rows.append(
-            {
-                "site": row["ecosystem"],
-                "role": row["role"],
-                "organizations": row["organizations"],
-                "ties counted": ties_counted_text(row),
-                "ties not counted": row["ties not counted"],
-                "sources cited": row["sources cited"],
-                "density": _percent(row["density"]),
-                "cross-type share": _percent(row["cross-type share"]),
-                "no counted tie": row["isolated"],
-                "separate groups": row["groups"],
-                "most partners": _top(met, "partners", lambda v: counted(int(v), "partner")) if ranked else too_few,
-                "main bridge": _top(met, "betweenness", lambda v: f"betweenness {v:.2f}") if ranked else too_few,
-                **{f"{t} tied to": row[f"{t} tied to"] for t in ANCHOR_TYPES},
-                "organizations by type": _by_type(row),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def shares_takeaway(summary: pd.DataFrame, ties_counted: str = C.TIES_CTDC) -> str:
-    """Plain text: which ties are counted, the range of density across the sites, and how many have few ties."""
-    known = summary.dropna(subset=["density"])
-    if known.empty:
-        return "No site in view has documented ties."
-    low, high = known.loc[known["density"].idxmin()], known.loc[known["density"].idxmax()]
-    few = [r["ecosystem"] for r in summary.to_dict("records") if few_ties(r)]
-    text = (
-        f"Counting {P.counting(ties_counted, int(summary['ties'].sum()))}: density ranges from {low['density']:.0%} "
-        f"({low['ecosystem']}) to {high['density']:.0%} ({high['ecosystem']}) across the {len(summary)} sites in view."
-    )
-    if few:
-        text += (
-            f" Few ties are documented for {len(few)} of them ({'; '.join(few)}): read their low figures as gaps in the record."
-        )
-    return text
-
-
-def _site_ties(row: dict[str, Any]) -> str:
-    """The ties a site's organization metrics count, said beside each of them (and when too few to rank)."""
-    text = ties_counted_text(row)
-    return text + ": too few to rank hubs and bridges" if P.too_few_to_rank(row) else text
-
-
-@dataclass(frozen=True)
-class NetworkComparison:
-    """The sites' networks compared: the shares chart, one readable row per site (and the raw summary
-    for CSV), the comparison sentences (implementation versus learning sites, as escaped Markdown), every
-    organization of every site with its metrics (with its record's ``id``, and as a list for a phone), and
-    ``counted``: which ties all of it counts and how many (plain text)."""
-
-    chart: ChartView
-    table: pd.DataFrame
-    summary: pd.DataFrame
-    sentences: str
-    organizations: pd.DataFrame
-    counted: str
-    organization_list: str
-
-
-@page_cache()
-def network_comparison(catalog: Catalog, filters: F.Filters, lens: bool, ties_counted: str = C.TIES_CTDC) -> NetworkComparison:
-    """The networks of the sites in view compared (grouped by role with ``lens``), counting the ties
-    ``ties_counted`` chooses (by default those documented during CTDC)."""
-    site_ids = F.selected_site_ids(catalog, filters)
-    order = {role: i for i, role in enumerate(C.ROLE_LABELS)}
-    sites = catalog.sites.set_index("id")
-    if lens:
-        site_ids = sorted(site_ids, key=lambda s: order.get(sites.loc[s, "role"], len(order)))
-    ecosystems = {s: site_ecosystem(catalog, s, ties_counted) for s in site_ids}
-    metrics = [network_metrics(ecosystems[s]) for s in site_ids]
-    summary = pd.concat([m.summary for m in metrics], ignore_index=True)
-    shares = comparison_frame(summary, lens)
-    chart = chart_view(
-        "Density and cross-type share",
-        escape_markdown(shares_takeaway(summary, ties_counted)),
-        comparison_chart(shares, lens),
-        shares[["site_name", "role", "measure", "display"]].rename(columns={"site_name": "site", "display": "value"}),
-        "network-shares",
-        comparison_alt_text(shares),
-        note="*Density: the share of all possible pairs of organizations that have a documented tie. "
-        "Cross-type share: the share of tied pairs that join two different types of organization.*",
-    )
-    organizations = pd.concat(
-        [
-            organization_table(ecosystems[s], m)
-            .drop(columns=["notes", "url"])
-            .assign(site=sites.loc[s, "name"], **{"ties counted at the site": _site_ties(m.summary.iloc[0].to_dict())})
-            .assign(id=m.organizations["id"].to_numpy())  # the record's id, for its correction link
-            for s, m in zip(site_ids, metrics)
-        ],
-        ignore_index=True,
-    )
-    organizations = organizations[["site", *[c for c in organizations.columns if c != "site"]]]
-    organizations = organizations.sort_values(["betweenness", "partners"], ascending=False, kind="mergesort")
-    sentences = comparison_sentences(summary, ties_counted)
-    return NetworkComparison(
-        chart,
-        comparison_table(summary, metrics),
-        summary,
-        sentences_markdown(sentences),
-        organizations.reset_index(drop=True),
-        sentences[0],
-        organization_list(organizations),
-    )
-
-
-# ---------------------------------------------------------------- measures side by side
-
-
-# The summary's measures as a side-by-side table names them.
-MEASURE_LABELS = {
-    "ties": "ties (for a CTDC site: documented ties)",
-    "connected pairs": "pairs of organizations tied",
-    "isolated": "organizations with no tie",
-    "groups": "separate groups",
-    "sources cited": "sources cited (CTDC sites)",
-    **{t: f"organizations: {t}" for t in NETWORK_TYPES},
-}
-
-
-def summary_rows(summaries: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Several one-row summaries as a readable table: a row per measure, a column per ecosystem."""
-    frame = pd.concat(list(summaries), ignore_index=True)
-    shown = frame.drop(columns=["site", "role"]).set_index("ecosystem")
-    shown["density"] = shown["density"].map(_percent)
-    shown["cross-type share"] = shown["cross-type share"].map(_percent)
-    out = shown.T.astype(str).reset_index().rename(columns={"index": "measure"})
-    out["measure"] = out["measure"].map(lambda m: MEASURE_LABELS.get(m, m))
-    out.columns.name = None
-    return out

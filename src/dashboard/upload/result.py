@@ -24,7 +24,8 @@ import pandas as pd
 from dashboard.data.catalog import Catalog
 from dashboard.network import model
 from dashboard.network.model import Ecosystem, NetworkMetrics, network_metrics
-from dashboard.network.views import EcosystemNetwork, PromptsView, ecosystem_network, prompts_view, summary_rows
+from dashboard.network.site_comparison import summary_rows
+from dashboard.network.views import EcosystemNetwork, PromptsView, ecosystem_network, prompts_view
 from dashboard.upload.downloads import chart_image, graphml_bytes, kumu_json_bytes, metrics_csv, summary_csv
 from dashboard.upload.tables import MAX_ORGANIZATIONS, MAX_TIES, UploadProblem, UploadResult, unforeseen
 from dashboard.upload.validation import parse_upload
