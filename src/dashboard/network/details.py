@@ -89,10 +89,8 @@ def tie_details(
     pairs: dict[str, list[str]] = {}
     if corrections and len(corrections) != len(ties):
         raise ValueError(f"{len(corrections)} correction links for {len(ties)} ties")
-    among = (ties["source"].isin(kept) & ties["target"].isin(kept)).tolist()
-    for row, tie in enumerate(ties.to_dict("records")):
-        if not among[row]:
-            continue
+    among = [row for row, kept_tie in enumerate((ties["source"].isin(kept) & ties["target"].isin(kept)).tolist()) if kept_tie]
+    for row, tie in zip(among, ties.iloc[among].to_dict("records")):
         key = pair_key(tie["source"], tie["target"])
         if key not in pairs:
             ends = sorted((str(tie["source"]), str(tie["target"])))
