@@ -12,6 +12,8 @@ import pytest
 from conftest import markdown, open_app, script
 from dashboard import constants as C
 from dashboard.data import cite
+from dashboard.network import details as ND
+from dashboard.network import views as network_views
 from dashboard.views import corrections
 
 REPOSITORY = "https://github.com/example-owner/example-repo"
@@ -265,19 +267,17 @@ def test_a_site_network_offers_no_correction_without_a_repository(monkeypatch):
 
 
 def test_a_tap_on_a_sites_network_offers_a_correction_for_the_organization_and_each_tie(catalog):
-    from dashboard.network import details, views
-
-    shown = views.site_network(catalog, "washington-dc", repository=REPOSITORY).view.details
-    hub = shown[details.org_key("code-for-dc")]
+    shown = network_views.site_network(catalog, "washington-dc", repository=REPOSITORY).view.details
+    hub = shown[ND.org_key("code-for-dc")]
     assert titles(LINK.findall(hub)) == ["Correction: organizations.yaml code-for-dc"]
     assert LINK.search(hub.split("\n\n")[0])  # beside the organization's name
-    pair = shown[details.pair_key("neighborhoodinfo-dc", "code-for-dc")]
+    pair = shown[ND.pair_key("neighborhoodinfo-dc", "code-for-dc")]
     lines = pair.split("\n\n", 1)[1].split("\n")
     assert [len(LINK.findall(line)) for line in lines] == [1] * len(lines)  # one for each tie between the two
     for url in LINK.findall(pair):
         assert prefill(url)["title"].startswith("Correction: relationships.yaml")
         body = prefill(url)["body"]
         assert {"code-for-dc", "neighborhoodinfo-dc"} <= set(re.findall(r"- (?:source|target): (\S+)", body))
-    plain = views.site_network(catalog, "washington-dc").view.details
+    plain = network_views.site_network(catalog, "washington-dc").view.details
     assert set(plain) == set(shown)
     assert "Suggest a correction" not in "".join(plain.values())

@@ -88,8 +88,10 @@ class Catalog:
         for name in CATALOG_TABLES:
             frame = self.table(name)
             if "id" in frame.columns:
-                ids = frame["id"].tolist()
-                positions[name] = {record_id: at for at, record_id in reversed(list(enumerate(ids)))}
+                first: dict[str, int] = {}
+                for at, record_id in enumerate(frame["id"].tolist()):
+                    first.setdefault(record_id, at)
+                positions[name] = first
         return positions
 
     def record(self, table: str, record_id: str) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ escaped, every link http(s) or a link to a page of the app.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -94,8 +94,16 @@ class NetworkView:
     organization_list: str
 
 
-def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str, urls: Mapping[str, str] | None = None) -> NetworkView:
-    """The ``NetworkView`` of an ecosystem whose metrics are computed (``urls``: its sources' web addresses)."""
+def network_view(
+    ecosystem: Ecosystem,
+    metrics: NetworkMetrics,
+    stem: str,
+    urls: Mapping[str, str] | None = None,
+    organization_corrections: Mapping[Hashable, str] | None = None,
+    tie_corrections: Sequence[str] = (),
+) -> NetworkView:
+    """The ``NetworkView`` of an ecosystem whose metrics are computed (``urls``: its sources' web addresses; the
+    corrections: the links a tap's details give, see ``details.network_details``)."""
     row = metrics.summary.iloc[0]
     evidence = evidence_note(ecosystem, row) or ""
     alt_text = chart_alt_text(ecosystem, metrics)
@@ -115,7 +123,7 @@ def network_view(ecosystem: Ecosystem, metrics: NetworkMetrics, stem: str, urls:
         fictional=ecosystem.fictional,
         counting=P.counting(ecosystem.tie_scope if ecosystem.origin == "site" else None, len(ecosystem.ties)),
         links=ecosystem.origin == "site",
-        details=network_details(ecosystem, metrics, MAX_DRAWN, urls),
+        details=network_details(ecosystem, metrics, MAX_DRAWN, urls, organization_corrections, tie_corrections),
         organization_list=organization_list(organizations),
     )
 
@@ -130,15 +138,18 @@ class EcosystemNetwork:
     prompts: tuple[PromptResult, ...]
 
 
-def source_urls(ecosystem: Ecosystem, catalog: Catalog) -> dict[str, str]:
-    """The web address of each source the ecosystem cites, by source id."""
+def ecosystem_network(
+    ecosystem: Ecosystem,
+    metrics: NetworkMetrics,
+    catalog: Catalog,
+    stem: str,
+    organization_corrections: Mapping[Hashable, str] | None = None,
+    tie_corrections: Sequence[str] = (),
+) -> EcosystemNetwork:
+    """View, summary and prompts of an ecosystem whose metrics are computed (the corrections: see ``network_view``)."""
     sources = catalog.sources[catalog.sources["id"].isin(list(ecosystem.source_titles))]
-    return dict(zip(sources["id"], sources["url"]))
-
-
-def ecosystem_network(ecosystem: Ecosystem, metrics: NetworkMetrics, catalog: Catalog, stem: str) -> EcosystemNetwork:
-    """View, summary and prompts of an ecosystem whose metrics are computed."""
-    view = network_view(ecosystem, metrics, stem, source_urls(ecosystem, catalog))
+    urls = dict(zip(sources["id"], sources["url"]))
+    view = network_view(ecosystem, metrics, stem, urls, organization_corrections, tie_corrections)
     return EcosystemNetwork(view, metrics.summary, ecosystem_prompts(ecosystem, catalog))
 
 
@@ -152,28 +163,27 @@ def site_network(
     suggest a correction."""
     ecosystem = site_ecosystem(catalog, site_id, ties_counted)
     metrics = network_metrics(ecosystem)
-    network = ecosystem_network(ecosystem, metrics, catalog, f"network-{site_id}")
+    stem = f"network-{site_id}"
     if not repository:
-        return network
-    view = network.view
+        return ecosystem_network(ecosystem, metrics, catalog, stem)
     ids = metrics.organizations["id"].tolist()
     organizations = [organization_record(catalog, i) for i in ids]
     ties = site_tie_records(catalog, site_id, ties_counted)
-    details = network_details(
+    network = ecosystem_network(
         ecosystem,
         metrics,
-        MAX_DRAWN,
-        source_urls(ecosystem, catalog),
+        catalog,
+        stem,
         {i: correction_markdown(repository, *record) for i, record in zip(ids, organizations) if record},
         [correction_markdown(repository, *record) for record in ties],
     )
+    view = network.view
     return replace(
         network,
         view=replace(
             view,
             organizations=with_corrections(view.organizations, repository, organizations),
             ties=with_corrections(view.ties, repository, ties),
-            details=details,
         ),
     )
 
